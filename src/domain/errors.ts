@@ -1,0 +1,47 @@
+/**
+ * The failures metalayer knows, each with the code clients see in
+ * `extensions.code`. Anything thrown that is not a MetalayerError is an
+ * internal error and is never shown to clients as it is.
+ */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class MetalayerError extends Error {
+  override readonly name = 'MetalayerError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** The input field at fault, as a dotted path (`input.datasets.1`). */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function badInput(field: string, message: string): MetalayerError {
+  return new MetalayerError(ErrorCode.BAD_USER_INPUT, `${field}: ${message}`, field);
+}
+
+export function notFound(id: string, field?: string): MetalayerError {
+  return new MetalayerError(
+    ErrorCode.NOT_FOUND,
+    field ? `${field}: no asset with id "${id}"` : `No asset with id "${id}"`,
+    field,
+  );
+}
+
+export function conflict(message: string, field?: string): MetalayerError {
+  return new MetalayerError(ErrorCode.CONFLICT, message, field);
+}
+
+export function storeUnavailable(): MetalayerError {
+  return new MetalayerError(ErrorCode.STORE_UNAVAILABLE, 'The store is unavailable; try again later');
+}

@@ -1,0 +1,72 @@
+import type { AssetKind, AssetRecord } from '../domain/kinds.js';
+import type { Lineage, TraverseRequest } from '../domain/lineage.js';
+import type { EdgeDirection, RelationName } from '../domain/relations.js';
+import type { WriteOp, WriteResult } from '../domain/writes.js';
+
+/**
+ * The store port: what the GraphQL layer needs from a database, and all it
+ * may use. Every read is batch-first: it takes many requests and answers them
+ * in one call, in request order, with `null` (or an empty list) for what is
+ * missing. Every write is one atomic unit of work.
+ */
+export interface Store {
+  /** The engine's name, for health reports and logs. */
+  readonly engine: string;
+
+  /** Assets by id, in the order asked, null where none exists (or the id is malformed). */
+  getAssets(ids: readonly string[]): Promise<(AssetRecord | null)[]>;
+
+  /**
+   * One-hop neighbours: for each request, the assets at the other end of
+   * `relation` edges leaving (OUT) or reaching (IN) `id`, oldest relation first.
+   */
+  neighbors(requests: readonly NeighborRequest[]): Promise<AssetRecord[][]>;
+
+  /** Multi-hop lineage for many starts at once; semantics in `domain/lineage.ts`. */
+  traverse(requests: readonly TraverseRequest[]): Promise<Lineage[]>;
+
+  /** A page of assets, oldest first, after a keyset cursor. */
+  listAssets(query: ListQuery): Promise<AssetPage>;
+
+  /** Executes a unit of work atomically; semantics in `domain/writes.ts`. */
+  write(ops: readonly WriteOp[]): Promise<WriteResult>;
+
+  /** Resolves when the database answers; rejects otherwise. */
+  ping(): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+export interface NeighborRequest {
+  id: string;
+  relation: RelationName;
+  direction: EdgeDirection;
+}
+
+export interface ListQuery {
+  kind: AssetKind | null;
+  nameContains: string | null;
+  tag: string | null;
+  /** Only the models this project contains (`project_models`). */
+  project: string | null;
+  createdAfter: string | null;
+  createdBefore: string | null;
+  /** Page size; the engine returns at most `first` assets. */
+  first: number;
+  /** Position after which the page starts, as returned in a previous page. */
+  after: ListPosition | null;
+}
+
+/** Assets are listed by (createdAt, id); a cursor encodes one such position. */
+export interface ListPosition {
+  createdAt: string;
+  id: string;
+}
+
+export interface AssetPage {
+  assets: AssetRecord[];
+  hasNextPage: boolean;
+}
+
+/** The names of the port's operations, as counted by an instrumented store. */
+export type StoreOperation = 'getAssets' | 'neighbors' | 'traverse' | 'listAssets' | 'write' | 'ping';

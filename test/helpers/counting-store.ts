@@ -1,0 +1,34 @@
+import type { Store, StoreOperation } from '../../src/store/store.js';
+
+/**
+ * Wraps a store and records every call to the port, with the size of its
+ * batch: the way to pin the round-trip contract down.
+ */
+export interface StoreCall {
+  operation: StoreOperation;
+  batch: number;
+}
+
+export interface CountingStore extends Store {
+  readonly calls: StoreCall[];
+  reset(): void;
+  count(operation?: StoreOperation): number;
+}
+
+export function countingStore(inner: Store): CountingStore {
+  const calls: StoreCall[] = [];
+  const record = (operation: StoreOperation, batch: number) => calls.push({ operation, batch });
+  return {
+    engine: inner.engine,
+    calls,
+    reset: () => void calls.splice(0),
+    count: (operation) => (operation ? calls.filter((c) => c.operation === operation).length : calls.length),
+    getAssets: (ids) => (record('getAssets', ids.length), inner.getAssets(ids)),
+    neighbors: (requests) => (record('neighbors', requests.length), inner.neighbors(requests)),
+    traverse: (requests) => (record('traverse', requests.length), inner.traverse(requests)),
+    listAssets: (query) => (record('listAssets', 1), inner.listAssets(query)),
+    write: (ops) => (record('write', ops.length), inner.write(ops)),
+    ping: () => (record('ping', 1), inner.ping()),
+    close: () => inner.close(),
+  };
+}
