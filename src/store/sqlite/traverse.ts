@@ -1,0 +1,60 @@
+import { tryParseId } from '../../domain/ids.js';
+import type { LineageOptions } from '../../domain/lineage.js';
+
+/**
+ * Level-by-level breadth-first search with a visited set, the traversal that
+ * stays linear on DAGs where a recursive CTE enumerating paths explodes.
+ * `expand` answers one level: the ids one lineage step away from `frontier`.
+ *
+ * Returns the selected assets' ids with their degrees, in (degree, id) order
+ * and cut to the limit, and whether a bound cut the result (lineage.ts).
+ */
+export interface Reached {
+  degrees: Map<string, number>;
+  truncated: boolean;
+}
+
+export function breadthFirst(
+  start: string,
+  options: LineageOptions,
+  expand: (frontier: readonly string[]) => Iterable<string>,
+): Reached {
+  const visited = new Map<string, number>([[start, 0]]);
+  const kinds = options.kinds ? new Set(options.kinds) : null;
+  const isSelected = (id: string) => {
+    if (!kinds) return true;
+    const kind = tryParseId(id)?.kind;
+    return kind !== undefined && kinds.has(kind);
+  };
+  let frontier: string[] = [start];
+  let selected = 0;
+  let truncated = false;
+
+  for (let level = 1; frontier.length > 0; level++) {
+    const next: string[] = [];
+    for (const id of expand(frontier)) {
+      if (visited.has(id)) continue;
+      if (level > options.depth) {
+        truncated = true;
+        break;
+      }
+      visited.set(id, level);
+      next.push(id);
+      if (isSelected(id)) selected++;
+    }
+    if (truncated) break;
+    // Every asset of a smaller degree is known once the limit is passed, and
+    // the visit limit bounds the work whatever the kind filter selects.
+    if (selected > options.limit || visited.size - 1 > options.visitLimit) {
+      truncated = true;
+      break;
+    }
+    frontier = next;
+  }
+
+  const chosen = [...visited]
+    .filter(([id, degree]) => degree > 0 && isSelected(id))
+    .sort(([a, da], [b, db]) => da - db || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, options.limit);
+  return { degrees: new Map(chosen), truncated };
+}
