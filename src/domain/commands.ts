@@ -70,10 +70,14 @@ function idList(ids: Opt<readonly string[]>, field: string, kind: AssetKind): st
   });
 }
 
-function optionalId(id: Opt<string>, field: string, kinds?: readonly AssetKind[]): string | null {
-  if (id === null || id === undefined) return null;
+/** Checks an id given as input, returning it. */
+function requireId(id: string, field: string, kinds?: readonly AssetKind[]): string {
   parseId(id, field, kinds);
   return id;
+}
+
+function optionalId(id: Opt<string>, field: string, kinds?: readonly AssetKind[]): string | null {
+  return id === null || id === undefined ? null : requireId(id, field, kinds);
 }
 
 export interface RegisterProjectInput extends CommonInput {
@@ -184,7 +188,7 @@ export interface LogRunInput {
 export function planLogRun(input: LogRunInput, newKey: NewKey): Plan {
   const runId = optionalKey(input.runId, 'input.runId') ?? newKey();
   const runIdOf = assetId('RUN', runId);
-  const model = optionalId(input.model, 'input.model', ['MODEL']) as string;
+  const model = requireId(input.model, 'input.model', ['MODEL']);
   const datasets = idList(input.datasets, 'input.datasets', 'DATASET');
   const featuresets = idList(input.featuresets, 'input.featuresets', 'FEATURESET');
   const startedAt = optionalInstant(input.startedAt, 'input.startedAt');
@@ -258,7 +262,7 @@ export interface RegisterDeploymentInput extends CommonInput {
 
 export function planRegisterDeployment(input: RegisterDeploymentInput, newKey: NewKey): Plan {
   const base = common('DEPLOYMENT', input, newKey);
-  const model = optionalId(input.model, 'input.model', ['MODEL']) as string;
+  const model = requireId(input.model, 'input.model', ['MODEL']);
   const params = optionalId(input.params, 'input.params', ['MODEL_PARAMS']);
   const featureset = optionalId(input.featureset, 'input.featureset', ['FEATURESET']);
   const ops: WriteOp[] = [

@@ -29,7 +29,10 @@ export interface AssetPatch {
 }
 
 export interface WriteResult {
-  /** Every asset put or updated, by id, as stored after the unit of work. */
+  /**
+   * Every asset put or updated, by id, as stored after the unit of work,
+   * including puts that changed nothing (a retry answers with what exists).
+   */
   assets: Map<string, AssetRecord>;
   /** Every asset deleted, by id, as it was before. */
   deleted: Map<string, { asset: AssetRecord; relations: number }>;

@@ -1,0 +1,130 @@
+import type { AssetRecord, Metrics } from '../../domain/kinds.js';
+import type { Metric, Resolvers } from '../generated/resolvers.js';
+import { lineageField } from './lineage.js';
+import { anyKind, many, one } from './relations.js';
+
+/**
+ * The Node and Asset interfaces and the nine asset types. Scalar fields are
+ * the records' own (default resolvers); what is here is the fields every
+ * asset shares (derivation and lineage), each kind's relation fields from
+ * the relation catalogue, and performance metrics.
+ */
+
+type AssetTypeName =
+  | 'Project'
+  | 'Dataset'
+  | 'Featureset'
+  | 'Model'
+  | 'Run'
+  | 'ModelParams'
+  | 'DevPerf'
+  | 'Deployment'
+  | 'ServingPerf';
+
+export function typeNameOf(asset: AssetRecord): AssetTypeName {
+  switch (asset.kind) {
+    case 'PROJECT':
+      return 'Project';
+    case 'DATASET':
+      return 'Dataset';
+    case 'FEATURESET':
+      return 'Featureset';
+    case 'MODEL':
+      return 'Model';
+    case 'RUN':
+      return 'Run';
+    case 'MODEL_PARAMS':
+      return 'ModelParams';
+    case 'DEV_PERF':
+      return 'DevPerf';
+    case 'DEPLOYMENT':
+      return 'Deployment';
+    case 'SERVING_PERF':
+      return 'ServingPerf';
+    default: {
+      const unknownKind: never = asset;
+      throw new Error(`Unknown asset kind in ${JSON.stringify(unknownKind)}`);
+    }
+  }
+}
+
+/** The fields of the Asset interface that are not the record's own, the same on every type. */
+const assetFields = {
+  derivedFrom: anyKind('derived_from', 'OUT'),
+  derivatives: anyKind('derived_from', 'IN'),
+  upstream: lineageField('UPSTREAM'),
+  downstream: lineageField('DOWNSTREAM'),
+};
+
+/** Metrics by name, as the schema lists them. */
+function metricList(metrics: Metrics): Metric[] {
+  return Object.entries(metrics)
+    .map(([name, value]) => ({ name, value }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Own properties only: a metric named `constructor` must not find Object.prototype's. */
+function metricValue(metrics: Metrics, name: string): number | null {
+  return Object.hasOwn(metrics, name) ? (metrics[name] ?? null) : null;
+}
+
+const performanceFields = {
+  metrics: (perf: { metrics: Metrics }) => metricList(perf.metrics),
+  metric: (perf: { metrics: Metrics }, { name }: { name: string }) => metricValue(perf.metrics, name),
+};
+
+export const assetResolvers: Resolvers = {
+  Node: { __resolveType: typeNameOf },
+  Asset: { __resolveType: typeNameOf },
+  Project: {
+    ...assetFields,
+    models: many('project_models', 'OUT', 'MODEL'),
+  },
+  Dataset: {
+    ...assetFields,
+    featuresets: many('featureset_dataset', 'IN', 'FEATURESET'),
+    runs: many('run_datasets', 'IN', 'RUN'),
+  },
+  Featureset: {
+    ...assetFields,
+    datasets: many('featureset_dataset', 'OUT', 'DATASET'),
+    runs: many('run_featuresets', 'IN', 'RUN'),
+    deployments: many('deployment_featureset', 'IN', 'DEPLOYMENT'),
+  },
+  Model: {
+    ...assetFields,
+    project: one('project_models', 'IN', 'PROJECT'),
+    producedBy: many('run_models', 'OUT', 'RUN'),
+    deployments: many('deployment_model', 'IN', 'DEPLOYMENT'),
+  },
+  Run: {
+    ...assetFields,
+    model: one('run_models', 'IN', 'MODEL'),
+    params: one('run_modelparams', 'OUT', 'MODEL_PARAMS'),
+    datasets: many('run_datasets', 'OUT', 'DATASET'),
+    featuresets: many('run_featuresets', 'OUT', 'FEATURESET'),
+    devPerf: one('run_devperf', 'OUT', 'DEV_PERF'),
+  },
+  ModelParams: {
+    ...assetFields,
+    run: one('run_modelparams', 'IN', 'RUN'),
+    deployments: many('deployment_modelparams', 'IN', 'DEPLOYMENT'),
+  },
+  DevPerf: {
+    ...assetFields,
+    ...performanceFields,
+    run: one('run_devperf', 'IN', 'RUN'),
+  },
+  Deployment: {
+    ...assetFields,
+    model: one('deployment_model', 'OUT', 'MODEL'),
+    params: one('deployment_modelparams', 'OUT', 'MODEL_PARAMS'),
+    featureset: one('deployment_featureset', 'OUT', 'FEATURESET'),
+    servingPerf: many('deployment_servingperf', 'OUT', 'SERVING_PERF'),
+  },
+  ServingPerf: {
+    ...assetFields,
+    ...performanceFields,
+    deployment: one('deployment_servingperf', 'IN', 'DEPLOYMENT'),
+  },
+};

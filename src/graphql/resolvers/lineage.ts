@@ -1,0 +1,37 @@
+import type { AssetRecord } from '../../domain/kinds.js';
+import { lineageOptions, type Lineage, type LineageArgs } from '../../domain/lineage.js';
+import type { LineageDirection } from '../../domain/relations.js';
+import type { Context } from '../context.js';
+import type { Resolvers } from '../generated/resolvers.js';
+
+/**
+ * `upstream` / `downstream` of every asset, and the ends of lineage edges.
+ *
+ * Round trips: the lineages of every asset at one level of a query are one
+ * `traverse` call (the lineage loader batches them), and the loader primes
+ * the by-id loader with every asset returned. An edge may also end at the
+ * start asset, which is not among the nodes, so the start is primed too:
+ * resolving `from` and `to` of any edge then costs no store call.
+ */
+export function lineageField(direction: LineageDirection) {
+  return (asset: AssetRecord, args: LineageArgs, ctx: Context): Promise<Lineage> => {
+    const options = lineageOptions(direction, args, ctx.lineageCaps);
+    ctx.loaders.assets.prime(asset.id, asset);
+    return ctx.loaders.lineage.load({ start: asset.id, ...options });
+  };
+}
+
+/** An edge's end; the traversal returned it, so a missing one is the engine's fault. */
+async function edgeEnd(id: string, ctx: Context): Promise<AssetRecord> {
+  const asset = await ctx.loaders.assets.load(id);
+  if (!asset) throw new Error(`A lineage edge ends at "${id}", which the store does not hold`);
+  return asset;
+}
+
+export const lineageResolvers: Resolvers = {
+  LineageEdge: {
+    kind: (edge) => edge.relation,
+    from: (edge, _args, ctx) => edgeEnd(edge.from, ctx),
+    to: (edge, _args, ctx) => edgeEnd(edge.to, ctx),
+  },
+};

@@ -1,0 +1,131 @@
+import { GraphQLError } from 'graphql';
+import { afterEach, describe, expect, test } from 'vitest';
+import { badInput, MetalayerError, notFound } from '../../src/domain/errors.js';
+import { createErrorFormatter } from '../../src/graphql/errors.js';
+import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import type { Store } from '../../src/store/store.js';
+import { createTestApi, onlyError, type TestApi } from '../helpers/graphql.js';
+
+describe('createErrorFormatter', () => {
+  const logged: unknown[] = [];
+  const format = createErrorFormatter((error) => logged.push(error));
+  afterEach(() => void logged.splice(0));
+
+  const located = { locations: [{ line: 2, column: 3 }], path: ['node', 'upstream'] };
+
+  test('a MetalayerError wrapped by graphql-js answers with its message, code and field', () => {
+    const error = new GraphQLError('ignored', { originalError: badInput('input.name', 'expected a name') });
+    const formatted = format({ message: 'ignored', ...located, extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['x'] } }, error);
+    expect(formatted).toEqual({
+      message: 'input.name: expected a name',
+      ...located,
+      extensions: { code: 'BAD_USER_INPUT', field: 'input.name' },
+    });
+    expect(logged).toEqual([]);
+  });
+
+  test('a MetalayerError deeper in the chain is still found; one without a field has none', () => {
+    const inner = new GraphQLError('wrapped', { originalError: notFound('models/x') });
+    const formatted = format({ message: 'outer' }, new GraphQLError('outer', { originalError: inner }));
+    expect(formatted).toEqual({ message: 'No asset with id "models/x"', extensions: { code: 'NOT_FOUND' } });
+  });
+
+  test('request errors pass through with their code and nothing else', () => {
+    for (const code of ['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'PERSISTED_QUERY_NOT_FOUND']) {
+      const error = new GraphQLError('Syntax Error: Expected Name, found <EOF>.', { extensions: { code } });
+      const formatted = format(
+        { message: error.message, locations: [{ line: 1, column: 2 }], extensions: { code, stacktrace: ['at parse'], http: { status: 400 } } },
+        error,
+      );
+      expect(formatted).toEqual({ message: error.message, locations: [{ line: 1, column: 2 }], extensions: { code } });
+    }
+    expect(logged).toEqual([]);
+  });
+
+  test('anything else is masked and logged in full', () => {
+    const secret = new Error('SQLITE_CORRUPT: database disk image is malformed at /var/lib/secret.db');
+    const error = new GraphQLError(secret.message, { originalError: secret });
+    const formatted = format({ message: secret.message, ...located, extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at db'] } }, error);
+    expect(formatted).toEqual({ message: 'Internal server error', ...located, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(logged).toEqual([secret]);
+  });
+
+  test('a request-error code on a non-GraphQL error is not trusted', () => {
+    const thrown = Object.assign(new Error('db said no'), { extensions: { code: 'BAD_USER_INPUT' } });
+    const formatted = format({ message: 'db said no', extensions: { code: 'BAD_USER_INPUT' } }, new GraphQLError('db said no', { originalError: thrown }));
+    expect(formatted).toEqual({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  });
+
+  test('a thrown non-error value and a failing logger are still answered', () => {
+    const failing = createErrorFormatter(() => {
+      throw new Error('logger down');
+    });
+    expect(failing({ message: 'Unexpected error value: "boom"' }, 'boom')).toEqual({
+      message: 'Internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+    const formatted = format({ message: 'x' }, new MetalayerError('CONFLICT', 'taken'));
+    expect(formatted).toEqual({ message: 'taken', extensions: { code: 'CONFLICT' } });
+  });
+});
+
+describe('errors in responses', () => {
+  let api: TestApi;
+  afterEach(() => api.close());
+
+  /** The SQLite store, except that reading assets by id fails the way a corrupt database does. */
+  function corruptStore(): Store {
+    const inner = openSqliteStore({ path: ':memory:' });
+    return {
+      engine: 'corrupt',
+      getAssets: async () => {
+        throw new Error('SQLITE_CORRUPT: secret text');
+      },
+      neighbors: (requests) => inner.neighbors(requests),
+      traverse: (requests) => inner.traverse(requests),
+      listAssets: (query) => inner.listAssets(query),
+      write: (ops) => inner.write(ops),
+      ping: () => inner.ping(),
+      close: () => inner.close(),
+    };
+  }
+
+  test('a store failure is INTERNAL_SERVER_ERROR without its text, and is logged', async () => {
+    api = createTestApi({ store: corruptStore() });
+    const result = await api.execute(`{ node(id: "models/m") { id } }`);
+    expect(result.data).toEqual({ node: null });
+    expect(onlyError(result)).toEqual({
+      message: 'Internal server error',
+      locations: [{ line: 1, column: 3 }],
+      path: ['node'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+    expect(JSON.stringify(result)).not.toContain('SQLITE');
+    expect(api.logged).toHaveLength(1);
+    expect(String(api.logged[0])).toContain('SQLITE_CORRUPT: secret text');
+  });
+
+  test('a parse error keeps its message and code', async () => {
+    api = createTestApi();
+    const error = onlyError(await api.execute(`{ node(id: "x") { id }`));
+    expect(error).toEqual({
+      message: 'Syntax Error: Expected Name, found <EOF>.',
+      locations: [{ line: 1, column: 23 }],
+      extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+    });
+  });
+
+  test('a validation error keeps its message and code', async () => {
+    api = createTestApi();
+    const error = onlyError(await api.execute(`{ node(id: "x") { name } }`));
+    expect(error.message).toContain('Cannot query field "name" on type "Node"');
+    expect(error.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+  });
+
+  test('a variable of the wrong type is BAD_USER_INPUT', async () => {
+    api = createTestApi();
+    const error = onlyError(await api.execute(`query ($first: Int) { assets(first: $first) { pageInfo { hasNextPage } } }`, { first: 'ten' }));
+    expect(error.message).toBe('Variable "$first" got invalid value "ten"; Int cannot represent non-integer value: "ten"');
+    expect(error.extensions).toEqual({ code: 'BAD_USER_INPUT' });
+  });
+});

@@ -1,0 +1,165 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { seedFleet } from '../helpers/fleet.js';
+import { createTestApi, type TestApi } from '../helpers/graphql.js';
+
+/**
+ * The round-trip contract (DESIGN.md), counted at the store port: every call
+ * the GraphQL layer makes is recorded with its batch size, and the whole
+ * sequence is asserted, not just a bound.
+ */
+
+let api: TestApi;
+beforeEach(() => {
+  api = createTestApi();
+});
+afterEach(() => api.close());
+
+/** Every scalar field of every kind a model's upstream holds, and the edges with both ends. */
+const FULL_UPSTREAM = `
+  upstream {
+    truncated
+    nodes {
+      degree
+      asset {
+        __typename id kind name version tag properties createdAt updatedAt
+        ... on Run { runId status startedAt endedAt deploymentTag }
+        ... on ModelParams { params }
+        ... on Dataset { description source statistics }
+        ... on Featureset { description features { name dtype } }
+      }
+    }
+    edges { kind from { id name kind } to { id name kind } }
+  }`;
+
+interface UpstreamData {
+  upstream: {
+    truncated: boolean;
+    nodes: { degree: number; asset: { id: string } }[];
+    edges: { kind: string; from: { id: string }; to: { id: string } }[];
+  };
+}
+
+describe('lineage', () => {
+  test('the full upstream of 50 models: one getAssets for the starts, one traverse for all lineages', async () => {
+    const { models } = await seedFleet(api.store, 50);
+    api.store.reset();
+
+    const data = await api.data<{ nodes: (UpstreamData & { id: string })[] }>(
+      `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Model { id ${FULL_UPSTREAM} } } }`,
+      { ids: models },
+    );
+
+    expect(api.store.calls).toEqual([
+      { operation: 'getAssets', batch: 50 },
+      { operation: 'traverse', batch: 50 },
+    ]);
+    expect(data.nodes).toHaveLength(50);
+    const first = data.nodes[0];
+    expect(first?.id).toBe('models/m-000');
+    expect(first?.upstream.truncated).toBe(false);
+    expect(first?.upstream.nodes.map((n) => [n.asset.id, n.degree])).toEqual([
+      ['run/r-000', 1],
+      ['datasets/ds-0', 2],
+      ['featuresets/fs-0', 2],
+      ['modelparams/r-000', 2],
+      ['datasets/base', 3],
+    ]);
+    // run_models, run_modelparams, run_datasets, run_featuresets, featureset_dataset, derived_from
+    expect(first?.upstream.edges).toHaveLength(6);
+    expect(first?.upstream.edges).toContainEqual({
+      kind: 'run_models',
+      from: { id: 'models/m-000', name: 'm-000', kind: 'MODEL' },
+      to: { id: 'run/r-000', name: 'r-000', kind: 'RUN' },
+    });
+  });
+
+  test('lineages of a listed page: one listAssets, one traverse, whatever the page size', async () => {
+    await seedFleet(api.store, 50);
+    for (const size of [5, 50]) {
+      api.store.reset();
+      const data = await api.data<{ assets: { edges: { node: UpstreamData }[] } }>(
+        `{ assets(kind: MODEL, first: ${size}) { edges { node { ... on Model { ${FULL_UPSTREAM} } } } } }`,
+      );
+      expect(api.store.calls).toEqual([
+        { operation: 'listAssets', batch: 1 },
+        { operation: 'traverse', batch: size },
+      ]);
+      expect(data.assets.edges.every((e) => e.node.upstream.nodes.length === 5)).toBe(true);
+    }
+  });
+
+  test('upstream and downstream of the same assets share one traverse call', async () => {
+    const { models } = await seedFleet(api.store, 10);
+    api.store.reset();
+    await api.data(`query ($ids: [ID!]!) {
+      nodes(ids: $ids) { ... on Model { upstream { nodes { degree } } downstream { nodes { degree } } } }
+    }`, { ids: models });
+    expect(api.store.calls).toEqual([
+      { operation: 'getAssets', batch: 10 },
+      { operation: 'traverse', batch: 20 },
+    ]);
+  });
+});
+
+describe('one-hop relation fields', () => {
+  test('100 models with their runs’ params, performance, datasets and featuresets: three calls', async () => {
+    await seedFleet(api.store, 100);
+    api.store.reset();
+
+    const data = await api.data<{
+      assets: { edges: { node: { producedBy: { runId: string; params: { params: unknown }; datasets: { name: string }[] }[] } }[] };
+    }>(`{
+      assets(kind: MODEL, first: 100) {
+        edges { node { ... on Model {
+          producedBy {
+            runId
+            params { params }
+            devPerf { metrics { name value } }
+            datasets { name }
+            featuresets { name features { name dtype } }
+          }
+        } } }
+      }
+    }`);
+
+    // Level 1: 100 producedBy requests; level 2: four relations of 100 runs, in one batch.
+    expect(api.store.calls).toEqual([
+      { operation: 'listAssets', batch: 1 },
+      { operation: 'neighbors', batch: 100 },
+      { operation: 'neighbors', batch: 400 },
+    ]);
+    expect(data.assets.edges).toHaveLength(100);
+    expect(data.assets.edges[7]?.node.producedBy).toEqual([
+      expect.objectContaining({ runId: 'r-007', params: { params: { depth: 7 } }, datasets: [{ name: 'ds-2' }] }),
+    ]);
+  });
+
+  test.each([10, 40])('%i listed models with relation fields nested five levels deep: six calls', async (size) => {
+    await seedFleet(api.store, size);
+    api.store.reset();
+    await api.data(`{
+      assets(kind: MODEL, first: ${size}) {
+        edges { node { ... on Model {
+          project { name }
+          producedBy {
+            datasets {
+              featuresets {
+                deployments {
+                  servingPerf { metrics { name value } }
+                }
+              }
+            }
+          }
+        } } }
+      }
+    }`);
+    expect(api.store.calls.map((c) => c.operation)).toEqual([
+      'listAssets',
+      'neighbors',
+      'neighbors',
+      'neighbors',
+      'neighbors',
+      'neighbors',
+    ]);
+  });
+});

@@ -1,0 +1,79 @@
+import { ApolloServer } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
+import type { NewKey } from '../../src/domain/commands.js';
+import type { LineageCaps } from '../../src/domain/lineage.js';
+import { createContext, type Context } from '../../src/graphql/context.js';
+import { createErrorFormatter } from '../../src/graphql/errors.js';
+import { buildSchema } from '../../src/graphql/schema.js';
+import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import type { Store } from '../../src/store/store.js';
+import { countingStore, type CountingStore } from './counting-store.js';
+
+/**
+ * GraphQL operations executed in-process through Apollo Server, as the HTTP
+ * server runs them (same schema, same error formatter), on a fresh in-memory
+ * SQLite store wrapped in a counting store. Each `execute` is one request
+ * with its own context, so loaders never carry over between operations.
+ */
+
+export interface GraphQLResult<T> {
+  data: T | null | undefined;
+  errors: readonly GraphQLFormattedError[] | undefined;
+}
+
+export interface TestApi {
+  store: CountingStore;
+  /** What the error formatter logged: the internal errors, in full. */
+  logged: unknown[];
+  execute<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
+  /** Executes and fails the test on any error; returns the data. */
+  data<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface TestApiOptions {
+  /** The store under test; a fresh in-memory SQLite store by default. */
+  store?: Store;
+  /** The clock of the default SQLite store. */
+  now?: () => Date;
+  lineageCaps?: LineageCaps;
+  newKey?: NewKey;
+}
+
+export function createTestApi(options: TestApiOptions = {}): TestApi {
+  const store = countingStore(options.store ?? openSqliteStore({ path: ':memory:', ...(options.now ? { now: options.now } : {}) }));
+  const logged: unknown[] = [];
+  const server = new ApolloServer<Context>({
+    schema: buildSchema(),
+    formatError: createErrorFormatter((error) => logged.push(error)),
+    includeStacktraceInErrorResponses: false,
+  });
+
+  const execute = async <T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>> => {
+    const contextValue = createContext({ store, lineageCaps: options.lineageCaps, newKey: options.newKey });
+    const response = await server.executeOperation<T>({ query, variables }, { contextValue });
+    if (response.body.kind !== 'single') throw new Error('expected a single result, received an incremental one');
+    const { data, errors } = response.body.singleResult;
+    return { data, errors };
+  };
+
+  return {
+    store,
+    logged,
+    execute,
+    async data<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+      const { data, errors } = await execute<T>(query, variables);
+      if (errors || !data) throw new Error(`unexpected errors: ${JSON.stringify(errors, null, 2)}`);
+      return data;
+    },
+    close: () => store.close(),
+  };
+}
+
+/** The single error of a result, failing when there is none or more than one. */
+export function onlyError(result: GraphQLResult<unknown>): GraphQLFormattedError {
+  if (result.errors?.length !== 1) throw new Error(`expected one error, received ${JSON.stringify(result.errors)}`);
+  const [error] = result.errors;
+  if (!error) throw new Error('unreachable: one error expected');
+  return error;
+}
