@@ -1,0 +1,182 @@
+import {
+  planLogRun,
+  planLogServingPerf,
+  planRegisterDataset,
+  planRegisterDeployment,
+  planRegisterFeatureset,
+  planRegisterModel,
+  planRegisterProject,
+  type NewKey,
+  type Plan,
+} from '../domain/commands.js';
+import type { Store } from '../store/store.js';
+
+/**
+ * The demo pipeline, after arangopipe's housing-price example: three versions
+ * of a census dataset, two featuresets, three runs, a model fine-tuned from
+ * another, and a production deployment with weekly serving performance. Every
+ * asset has a fixed key, so loading it twice changes nothing.
+ */
+const noGeneratedKeys: NewKey = () => {
+  throw new Error('every demo asset has a fixed key');
+};
+
+const HOUSING_FEATURES = [
+  { name: 'median_income', dtype: 'float64' },
+  { name: 'housing_median_age', dtype: 'float64' },
+  { name: 'total_rooms', dtype: 'int64' },
+  { name: 'population', dtype: 'int64' },
+];
+
+export function housingDemoPlans(): Plan[] {
+  const k = noGeneratedKeys;
+  return [
+    planRegisterProject(
+      { key: 'housing', name: 'Housing prices', description: 'Predict median house values of California districts', properties: { team: 'pricing' } },
+      k,
+    ),
+    planRegisterDataset(
+      {
+        key: 'census-1990-v1',
+        name: 'California housing census',
+        version: '1',
+        source: 's3://ml-data/housing/census-1990/raw.csv',
+        description: 'The 1990 census block groups, as published',
+        statistics: { rows: 20640, columns: 10 },
+        tag: 'raw',
+      },
+      k,
+    ),
+    planRegisterDataset(
+      {
+        key: 'census-1990-v2',
+        name: 'California housing census',
+        version: '2',
+        source: 's3://ml-data/housing/census-1990/clean.parquet',
+        description: 'Capped values removed, missing bedrooms imputed',
+        statistics: { rows: 19648, columns: 10 },
+        derivedFrom: 'datasets/census-1990-v1',
+        tag: 'clean',
+      },
+      k,
+    ),
+    planRegisterDataset(
+      {
+        key: 'census-1990-v3',
+        name: 'California housing census',
+        version: '3',
+        source: 's3://ml-data/housing/census-1990/geo.parquet',
+        description: 'Joined with coastline distances',
+        statistics: { rows: 19648, columns: 12 },
+        derivedFrom: 'datasets/census-1990-v2',
+        tag: 'clean',
+      },
+      k,
+    ),
+    planRegisterFeatureset(
+      { key: 'housing-basic', name: 'Housing basic features', features: HOUSING_FEATURES, datasets: ['datasets/census-1990-v2'] },
+      k,
+    ),
+    planRegisterFeatureset(
+      {
+        key: 'housing-geo',
+        name: 'Housing geo features',
+        features: [...HOUSING_FEATURES, { name: 'ocean_distance_km', dtype: 'float64' }],
+        datasets: ['datasets/census-1990-v3'],
+      },
+      k,
+    ),
+    planRegisterModel(
+      { key: 'housing-linear', name: 'Housing linear baseline', task: 'regression', framework: 'scikit-learn', uri: 's3://ml-models/housing/linear.pkl', project: 'project/housing' },
+      k,
+    ),
+    planRegisterModel(
+      { key: 'housing-gbm', name: 'Housing gradient boosting', task: 'regression', framework: 'lightgbm', uri: 's3://ml-models/housing/gbm.txt', project: 'project/housing' },
+      k,
+    ),
+    planRegisterModel(
+      {
+        key: 'housing-gbm-tuned',
+        name: 'Housing gradient boosting',
+        version: 'tuned',
+        task: 'regression',
+        framework: 'lightgbm',
+        uri: 's3://ml-models/housing/gbm-tuned.txt',
+        project: 'project/housing',
+        derivedFrom: 'models/housing-gbm',
+      },
+      k,
+    ),
+    planLogRun(
+      {
+        runId: 'run-001',
+        model: 'models/housing-linear',
+        datasets: ['datasets/census-1990-v2'],
+        featuresets: ['featuresets/housing-basic'],
+        params: { fit_intercept: true, alpha: 0 },
+        metrics: [{ name: 'rmse', value: 68_950 }, { name: 'r2', value: 0.64 }],
+        startedAt: '2026-03-02T09:00:00Z',
+        endedAt: '2026-03-02T09:04:10Z',
+        tag: 'baseline',
+      },
+      k,
+    ),
+    planLogRun(
+      {
+        runId: 'run-002',
+        model: 'models/housing-gbm',
+        datasets: ['datasets/census-1990-v3'],
+        featuresets: ['featuresets/housing-geo'],
+        params: { num_leaves: 31, learning_rate: 0.1, n_estimators: 400 },
+        metrics: [{ name: 'rmse', value: 49_120 }, { name: 'r2', value: 0.82 }],
+        startedAt: '2026-03-09T10:00:00Z',
+        endedAt: '2026-03-09T10:21:37Z',
+      },
+      k,
+    ),
+    planLogRun(
+      {
+        runId: 'run-003',
+        model: 'models/housing-gbm-tuned',
+        datasets: ['datasets/census-1990-v3'],
+        featuresets: ['featuresets/housing-geo'],
+        params: { num_leaves: 63, learning_rate: 0.05, n_estimators: 900 },
+        metrics: [{ name: 'rmse', value: 46_300 }, { name: 'r2', value: 0.84 }],
+        startedAt: '2026-03-16T10:00:00Z',
+        endedAt: '2026-03-16T10:48:02Z',
+        deploymentTag: 'housing-prod',
+      },
+      k,
+    ),
+    planRegisterDeployment(
+      {
+        key: 'housing-prod',
+        name: 'Housing prices production',
+        environment: 'production',
+        tag: 'housing-prod',
+        model: 'models/housing-gbm-tuned',
+        params: 'modelparams/run-003',
+        featureset: 'featuresets/housing-geo',
+      },
+      k,
+    ),
+    ...[47_900, 48_600, 51_200, 55_800].map((rmse, week) =>
+      planLogServingPerf(
+        {
+          key: `housing-prod-2026-w${14 + week}`,
+          deployment: 'deployment/housing-prod',
+          periodStart: new Date(Date.UTC(2026, 3, 6 + 7 * week)).toISOString(),
+          periodEnd: new Date(Date.UTC(2026, 3, 13 + 7 * week)).toISOString(),
+          metrics: [{ name: 'rmse', value: rmse }, { name: 'requests', value: 120_000 + 9_000 * week }],
+        },
+        k,
+      ),
+    ),
+  ];
+}
+
+/** Loads the demo in one unit of work; returns how many assets it holds. */
+export async function seedHousingDemo(store: Store): Promise<number> {
+  const result = await store.write(housingDemoPlans().flatMap((plan) => plan.ops));
+  return result.assets.size;
+}

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { createContext, type Context } from '../graphql/context.js';
+import { createErrorFormatter } from '../graphql/errors.js';
+import { buildSchema } from '../graphql/schema.js';
+import type { Store } from '../store/store.js';
+import type { Config } from './config.js';
+import { EXAMPLE_OPERATIONS } from './examples.js';
+import { healthHandler } from './health.js';
+import type { Logger } from './logger.js';
+
+export interface MetalayerServer {
+  httpServer: Server;
+  /** Starts listening; resolves with the bound port (useful with port 0). */
+  listen(): Promise<number>;
+  /** Stops taking requests, lets those in flight finish, and closes the store. */
+  stop(): Promise<void>;
+}
+
+/** The HTTP server: Apollo Server 5 on Express 5 at /graphql, and /healthz. */
+export async function createMetalayerServer(config: Config, store: Store, logger: Logger): Promise<MetalayerServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+
+  const apollo = new ApolloServer<Context>({
+    schema: buildSchema(),
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter((error) => logger.error({ err: error }, 'internal error in a GraphQL operation')),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      config.explorer
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, document: EXAMPLE_OPERATIONS, includeCookies: false })
+        : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+  await apollo.start();
+
+  app.use(requestLogging(logger));
+  app.get('/healthz', healthHandler(store));
+  app.use(
+    '/graphql',
+    express.json({ limit: config.bodyLimit }),
+    expressMiddleware(apollo, {
+      context: async () => createContext({ store, lineageCaps: config.lineageCaps }),
+    }),
+  );
+  app.use(jsonErrors(logger, config.bodyLimit));
+
+  return {
+    httpServer,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(config.port, config.host, () => {
+          const address = httpServer.address();
+          resolve(typeof address === 'object' && address ? address.port : config.port);
+        });
+      }),
+    stop: async () => {
+      await apollo.stop();
+      await store.close();
+    },
+  };
+}
+
+/** One JSON log line per request, under a request id that the response echoes. */
+function requestLogging(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const header = req.get('x-request-id');
+    const requestId = header && /^[\w.:-]{1,128}$/.test(header) ? header : randomUUID();
+    const started = process.hrtime.bigint();
+    res.setHeader('x-request-id', requestId);
+    res.on('finish', () => {
+      logger.info(
+        {
+          requestId,
+          method: req.method,
+          path: req.originalUrl.split('?')[0],
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
+/**
+ * Body-parser failures (too large, malformed JSON) answered as GraphQL-shaped
+ * JSON; anything else is an internal error, logged and never described.
+ */
+function jsonErrors(logger: Logger, bodyLimit: number): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
+    const type = (error as { type?: unknown }).type;
+    const reply = (status: number, code: string, message: string) =>
+      res.status(status).json({ errors: [{ message, extensions: { code } }] });
+    if (type === 'entity.too.large') {
+      return reply(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than the limit of ${bodyLimit} bytes`);
+    }
+    if (type === 'entity.parse.failed') return reply(400, 'BAD_REQUEST', 'The request body is not valid JSON');
+    logger.error({ err: error }, 'internal error in the HTTP layer');
+    return reply(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+  };
+}

@@ -1,0 +1,141 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { DEFAULT_LINEAGE_CAPS, type LineageCaps } from '../domain/lineage.js';
+import type { StoreConfig } from '../store/open.js';
+
+/**
+ * Configuration, read once at start from flags and the environment (flags
+ * win), validated, and passed down typed. Nothing else reads `process.env`.
+ */
+export interface Config {
+  environment: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** The largest request body accepted, in bytes. */
+  bodyLimit: number;
+  /** Schema introspection; on in development, off in production unless turned on. */
+  introspection: boolean;
+  /** The explorer landing page at /graphql; follows introspection unless set. */
+  explorer: boolean;
+  lineageCaps: LineageCaps;
+  store: StoreConfig;
+}
+
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const positiveInt = z.coerce.number().int().positive();
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    METALAYER_BODY_LIMIT: positiveInt.default(1_048_576),
+    METALAYER_INTROSPECTION: flag.optional(),
+    METALAYER_EXPLORER: flag.optional(),
+    METALAYER_MAX_DEPTH: positiveInt.max(10_000).default(DEFAULT_LINEAGE_CAPS.maxDepth),
+    METALAYER_MAX_NODES: positiveInt.max(1_000_000).default(DEFAULT_LINEAGE_CAPS.maxLimit),
+    METALAYER_VISIT_LIMIT: positiveInt.max(10_000_000).default(DEFAULT_LINEAGE_CAPS.visitLimit),
+    METALAYER_STORE: z.enum(['sqlite', 'arango']).default('sqlite'),
+    METALAYER_DB: z.string().min(1).default('./data/metalayer.db'),
+    ARANGO_URL: z.string().default('http://127.0.0.1:8529'),
+    ARANGO_DATABASE: z.string().min(1).default('arangopipe'),
+    ARANGO_USERNAME: z.string().default('root'),
+    ARANGO_PASSWORD: z.string().default(''),
+    ARANGO_TOKEN: z.string().min(1).optional(),
+    ARANGO_GRAPH: z.string().min(1).default('enterprise_ml_graph'),
+    ARANGO_REPLICATION_FACTOR: positiveInt.optional(),
+    ARANGO_WRITE_CONCERN: positiveInt.optional(),
+    ARANGO_POOL_SIZE: positiveInt.default(32),
+  })
+  .transform((env): Config => {
+    const introspection = env.METALAYER_INTROSPECTION ?? env.NODE_ENV !== 'production';
+    return {
+      environment: env.NODE_ENV,
+      host: env.HOST,
+      port: env.PORT,
+      logLevel: env.LOG_LEVEL,
+      bodyLimit: env.METALAYER_BODY_LIMIT,
+      introspection,
+      explorer: env.METALAYER_EXPLORER ?? introspection,
+      lineageCaps: {
+        defaultDepth: Math.min(DEFAULT_LINEAGE_CAPS.defaultDepth, env.METALAYER_MAX_DEPTH),
+        maxDepth: env.METALAYER_MAX_DEPTH,
+        defaultLimit: Math.min(DEFAULT_LINEAGE_CAPS.defaultLimit, env.METALAYER_MAX_NODES),
+        maxLimit: env.METALAYER_MAX_NODES,
+        visitLimit: env.METALAYER_VISIT_LIMIT,
+      },
+      store:
+        env.METALAYER_STORE === 'sqlite'
+          ? { engine: 'sqlite', path: env.METALAYER_DB }
+          : {
+              engine: 'arango',
+              urls: env.ARANGO_URL.split(',').map((url) => url.trim()).filter(Boolean),
+              database: env.ARANGO_DATABASE,
+              username: env.ARANGO_USERNAME,
+              password: env.ARANGO_PASSWORD,
+              token: env.ARANGO_TOKEN ?? null,
+              graph: env.ARANGO_GRAPH,
+              replicationFactor: env.ARANGO_REPLICATION_FACTOR ?? null,
+              writeConcern: env.ARANGO_WRITE_CONCERN ?? null,
+              poolSize: env.ARANGO_POOL_SIZE,
+            },
+    };
+  });
+
+/** The flags each command takes, and the environment variable each stands for. */
+const FLAGS = {
+  host: 'HOST',
+  port: 'PORT',
+  db: 'METALAYER_DB',
+  store: 'METALAYER_STORE',
+  'log-level': 'LOG_LEVEL',
+} as const;
+
+export interface ParsedCommandLine {
+  config: Config;
+  /** Flags that are switches rather than configuration (`--demo`). */
+  switches: { demo: boolean; help: boolean };
+  positionals: string[];
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses flags and environment into a validated configuration; throws ConfigError naming each bad setting. */
+export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedCommandLine {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        ...Object.fromEntries(Object.keys(FLAGS).map((name) => [name, { type: 'string' as const }])),
+        demo: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
+  const merged: Record<string, string | undefined> = { ...env };
+  for (const [name, variable] of Object.entries(FLAGS)) {
+    const value = (parsed.values as Record<string, unknown>)[name];
+    if (typeof value === 'string') merged[variable] = value;
+  }
+  // Empty variables count as unset, as shells and compose files often leave them.
+  const present = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(present);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return {
+    config: result.data,
+    switches: { demo: parsed.values.demo === true, help: parsed.values.help === true },
+    positionals: parsed.positionals,
+  };
+}

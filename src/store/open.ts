@@ -1,0 +1,45 @@
+import type { Store } from './store.js';
+
+/** Which engine to open, and its settings. */
+export type StoreConfig =
+  | { engine: 'sqlite'; path: string }
+  | {
+      engine: 'arango';
+      urls: string[];
+      database: string;
+      username: string;
+      password: string;
+      token: string | null;
+      graph: string;
+      replicationFactor: number | null;
+      writeConcern: number | null;
+      poolSize: number;
+    };
+
+/** Opens the engine the configuration selects; engines load only when chosen. */
+export async function openStore(config: StoreConfig): Promise<Store> {
+  switch (config.engine) {
+    case 'sqlite': {
+      const { openSqliteStore } = await import('./sqlite/index.js');
+      return openSqliteStore({ path: config.path });
+    }
+    case 'arango': {
+      const { createArangoStore } = await import('./arango/index.js');
+      return createArangoStore({
+        urls: config.urls,
+        database: config.database,
+        auth: config.token ? { token: config.token } : { username: config.username, password: config.password },
+        graphName: config.graph,
+        replicationFactor: config.replicationFactor ?? undefined,
+        writeConcern: config.writeConcern ?? undefined,
+        poolSize: config.poolSize,
+      });
+    }
+    default:
+      return assertNever(config);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unknown store engine: ${JSON.stringify(value)}`);
+}

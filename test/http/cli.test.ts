@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+
+/** The command line as a user runs it: a real process, real flags, real signals. */
+function runCli(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  createInterface({ input: child.stdout }).on('line', (line) => lines.push(line));
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const waitForLine = async (pattern: RegExp, ms = 20_000): Promise<string> => {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      const line = lines.find((l) => pattern.test(l));
+      if (line) return line;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`no line matching ${pattern} in:\n${lines.join('\n')}\n${stderr}`);
+  };
+  return { child, lines, exited, waitForLine, stderr: () => stderr };
+}
+
+describe('metalayer command line', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  const tempDb = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'metalayer-cli-'));
+    dirs.push(dir);
+    return join(dir, 'data', 'metalayer.db');
+  };
+
+  it('serve --demo loads the demo into an empty store, serves it, and stops cleanly on SIGTERM', async () => {
+    const db = tempDb();
+    const cli = runCli(['serve', '--demo', '--port', '0', '--db', db]);
+    const loaded = JSON.parse(await cli.waitForLine(/demo pipeline loaded/));
+    expect(loaded.assets).toBe(23);
+    const serving = JSON.parse(await cli.waitForLine(/metalayer is serving/));
+    const response = await fetch(serving.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ node(id: "models/housing-gbm-tuned") { id ... on Model { name } } }' }),
+    });
+    expect(await response.json()).toEqual({
+      data: { node: { id: 'models/housing-gbm-tuned', name: 'Housing gradient boosting' } },
+    });
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    expect(cli.lines.some((l) => l.includes('shutting down'))).toBe(true);
+
+    // A second start finds data and leaves it alone.
+    const again = runCli(['serve', '--demo', '--port', '0', '--db', db]);
+    await again.waitForLine(/holds data already/);
+    await again.waitForLine(/metalayer is serving/);
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+  });
+
+  it('seed --demo is idempotent', async () => {
+    const db = tempDb();
+    for (let i = 0; i < 2; i++) {
+      const cli = runCli(['seed', '--demo', '--db', db]);
+      expect(await cli.exited).toBe(0);
+      expect(JSON.parse(cli.lines.find((l) => l.includes('demo pipeline loaded')) ?? '{}').assets).toBe(23);
+    }
+  });
+
+  it('refuses bad configuration with exit code 2 and a message naming the setting', async () => {
+    const badPort = runCli(['serve', '--port', 'eighty']);
+    expect(await badPort.exited).toBe(2);
+    expect(badPort.stderr()).toMatch(/PORT/);
+    const badEngine = runCli(['serve'], { METALAYER_STORE: 'postgres' });
+    expect(await badEngine.exited).toBe(2);
+    expect(badEngine.stderr()).toMatch(/METALAYER_STORE/);
+    const unknown = runCli(['frobnicate']);
+    expect(await unknown.exited).toBe(2);
+    expect(unknown.stderr()).toMatch(/Unknown command "frobnicate"/);
+  });
+});
