@@ -1,6 +1,6 @@
-import type { AssetKind, AssetRecord } from '../domain/kinds.js';
+import type { AssetContent, AssetKind, AssetRecord } from '../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../domain/lineage.js';
-import type { EdgeDirection, RelationName } from '../domain/relations.js';
+import type { EdgeDirection, EdgeRecord, RelationName } from '../domain/relations.js';
 import type { WriteOp, WriteResult } from '../domain/writes.js';
 
 /**
@@ -31,6 +31,16 @@ export interface Store {
   /** Executes a unit of work atomically; semantics in `domain/writes.ts`. */
   write(ops: readonly WriteOp[]): Promise<WriteResult>;
 
+  /**
+   * The bulk path, for loading many assets and relations at once (imports,
+   * benchmarks): one atomic unit like `write`, but only inserts, with no
+   * idempotent retry: an id or a named kind's (name, version) that exists
+   * already is a CONFLICT, a relation whose end is missing a NOT_FOUND, and
+   * then nothing of the batch is written. Relations may refer to assets of
+   * the same batch.
+   */
+  importBulk(batch: BulkBatch): Promise<BulkCount>;
+
   /** Resolves when the database answers; rejects otherwise. */
   ping(): Promise<void>;
 
@@ -41,6 +51,16 @@ export interface NeighborRequest {
   id: string;
   relation: RelationName;
   direction: EdgeDirection;
+}
+
+export interface BulkBatch {
+  assets: readonly AssetContent[];
+  edges: readonly EdgeRecord[];
+}
+
+export interface BulkCount {
+  assets: number;
+  edges: number;
 }
 
 export interface ListQuery {
@@ -69,4 +89,11 @@ export interface AssetPage {
 }
 
 /** The names of the port's operations, as counted by an instrumented store. */
-export type StoreOperation = 'getAssets' | 'neighbors' | 'traverse' | 'listAssets' | 'write' | 'ping';
+export type StoreOperation =
+  | 'getAssets'
+  | 'neighbors'
+  | 'traverse'
+  | 'listAssets'
+  | 'write'
+  | 'importBulk'
+  | 'ping';

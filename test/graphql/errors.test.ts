@@ -85,6 +85,7 @@ describe('errors in responses', () => {
       traverse: (requests) => inner.traverse(requests),
       listAssets: (query) => inner.listAssets(query),
       write: (ops) => inner.write(ops),
+      importBulk: (batch) => inner.importBulk(batch),
       ping: () => inner.ping(),
       close: () => inner.close(),
     };

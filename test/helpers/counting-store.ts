@@ -28,6 +28,7 @@ export function countingStore(inner: Store): CountingStore {
     traverse: (requests) => (record('traverse', requests.length), inner.traverse(requests)),
     listAssets: (query) => (record('listAssets', 1), inner.listAssets(query)),
     write: (ops) => (record('write', ops.length), inner.write(ops)),
+    importBulk: (batch) => (record('importBulk', batch.assets.length + batch.edges.length), inner.importBulk(batch)),
     ping: () => (record('ping', 1), inner.ping()),
     close: () => inner.close(),
   };

@@ -132,4 +132,39 @@ export function writesContract(store: () => Store): void {
       expect(error).toMatchObject({ code: 'NOT_FOUND', field: 'input.id' });
     });
   });
+
+  describe('importBulk', () => {
+    it('inserts assets and relations in one unit, relations may refer to assets of the batch', async () => {
+      await putAll(store(), 'DATASET:d0');
+      const count = await store().importBulk({
+        assets: [content('DATASET', 'd1', { version: '1' }), content('RUN', 'r1'), content('MODEL', 'm1')],
+        edges: [
+          { relation: 'derived_from', from: 'datasets/d1', to: 'datasets/d0' },
+          { relation: 'run_datasets', from: 'run/r1', to: 'datasets/d1' },
+          { relation: 'run_models', from: 'models/m1', to: 'run/r1' },
+        ],
+      });
+      expect(count).toEqual({ assets: 3, edges: 3 });
+      expect(await store().getAssets(['datasets/d1', 'run/r1'])).toMatchObject([{ version: '1' }, { runId: 'r1' }]);
+      const [lineage] = await store().traverse([
+        { start: 'models/m1', direction: 'UPSTREAM', depth: 10, limit: 10, kinds: null, visitLimit: 100 },
+      ]);
+      expect(lineage?.nodes.map((n) => [n.asset.id, n.degree])).toEqual([
+        ['run/r1', 1],
+        ['datasets/d1', 2],
+        ['datasets/d0', 3],
+      ]);
+    });
+
+    it.each([
+      ['an existing id', [content('DATASET', 'd0')], [], 'CONFLICT', 'assets.0'],
+      ['a taken name', [content('MODEL', 'm9'), content('DATASET', 'other', { name: 'd0' })], [], 'CONFLICT', 'assets.1'],
+      ['a missing end', [content('RUN', 'r1')], [{ relation: 'run_datasets', from: 'run/r1', to: 'datasets/none' }], 'NOT_FOUND', 'edges.0'],
+    ] as const)('refuses %s and writes nothing of the batch', async (_case, assets, edgeList, code, field) => {
+      await putAll(store(), 'DATASET:d0');
+      const error = await rejection(() => store().importBulk({ assets, edges: edgeList }));
+      expect(error).toMatchObject({ code, field });
+      expect(await store().getAssets(['models/m9', 'datasets/other', 'run/r1'])).toEqual([null, null, null]);
+    });
+  });
 }

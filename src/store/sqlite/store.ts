@@ -4,7 +4,7 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import type { AssetRecord } from '../../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
 import type { WriteOp, WriteResult } from '../../domain/writes.js';
-import type { AssetPage, ListQuery, NeighborRequest, Store } from '../store.js';
+import type { AssetPage, BulkBatch, BulkCount, ListQuery, NeighborRequest, Store } from '../store.js';
 import { migrate } from './migrations.js';
 import { SqliteReads } from './reads.js';
 import { SqliteWrites } from './writes.js';
@@ -75,6 +75,10 @@ class SqliteStore implements Store {
 
   async write(ops: readonly WriteOp[]): Promise<WriteResult> {
     return this.writes.write(ops, this.now().toISOString());
+  }
+
+  async importBulk(batch: BulkBatch): Promise<BulkCount> {
+    return this.writes.importBulk(batch, this.now().toISOString());
   }
 
   async ping(): Promise<void> {
