@@ -11,6 +11,7 @@ import {
   requireFeatures,
   requireInstant,
   requireMetrics,
+  requireListLength,
   requireName,
 } from './validation.js';
 import type { WriteOp } from './writes.js';
@@ -62,6 +63,7 @@ function putEdge(relation: RelationName, from: string, to: string, field: string
 /** Parses a list of ids of one kind, refusing duplicates. */
 function idList(ids: Opt<readonly string[]>, field: string, kind: AssetKind): string[] {
   const seen = new Set<string>();
+  requireListLength(ids?.length ?? 0, field);
   return (ids ?? []).map((id, i) => {
     parseId(id, `${field}.${i}`, [kind]);
     if (seen.has(id)) throw badInput(`${field}.${i}`, `"${id}" is given twice`);

@@ -21,30 +21,43 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Checks that `value` is a JSON object whose numbers are finite; names `field` otherwise. */
+/** Bounds on a free-form JSON object, so one asset cannot swell the store or a response. */
+export const MAX_JSON_BYTES = 64 * 1024;
+export const MAX_JSON_DEPTH = 16;
+
+/**
+ * Checks that `value` is a JSON object of at most MAX_JSON_BYTES serialised
+ * and MAX_JSON_DEPTH levels, whose numbers are finite and whose keys are not
+ * `__proto__`; names the field (or the path inside it) otherwise.
+ */
 export function requireJsonObject(value: unknown, field: string): JsonObject {
   if (!isJsonObject(value)) {
     throw badInput(field, `expected a JSON object, received ${describeJson(value)}`);
   }
-  checkJsonValue(value, field);
+  checkJsonValue(value, field, 1);
+  const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
+  if (bytes > MAX_JSON_BYTES) {
+    throw badInput(field, `expected at most ${MAX_JSON_BYTES} bytes of JSON, received ${bytes}`);
+  }
   return value;
 }
 
-function checkJsonValue(value: unknown, path: string): asserts value is JsonValue {
+function checkJsonValue(value: unknown, path: string, depth: number): asserts value is JsonValue {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw badInput(path, `expected a finite number, received ${value}`);
     return;
   }
+  if (typeof value !== 'object') throw badInput(path, `expected a JSON value, received ${typeof value}`);
+  if (depth > MAX_JSON_DEPTH) throw badInput(path, `expected at most ${MAX_JSON_DEPTH} levels of nesting`);
   if (Array.isArray(value)) {
-    value.forEach((item, i) => checkJsonValue(item, `${path}.${i}`));
+    value.forEach((item, i) => checkJsonValue(item, `${path}.${i}`, depth + 1));
     return;
   }
-  if (typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) checkJsonValue(v, `${path}.${k}`);
-    return;
+  for (const [key, item] of Object.entries(value)) {
+    if (key === '__proto__') throw badInput(path, 'the property name "__proto__" is reserved');
+    checkJsonValue(item, `${path}.${key}`, depth + 1);
   }
-  throw badInput(path, `expected a JSON value, received ${typeof value}`);
 }
 
 export function describeJson(value: unknown): string {
