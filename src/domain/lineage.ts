@@ -15,8 +15,11 @@ import type { EdgeRecord, LineageDirection } from './relations.js';
  * - `truncated` is true when a bound cut the result: more selected assets than
  *   `limit`, an asset lying one level beyond `depth`, or more than
  *   `visitLimit` assets visited (the server's guard on work per request).
+ *   When the visit limit cuts, the level that crossed it is left out whole,
+ *   so the result never depends on the order within a level.
  * - `edges` are the lineage relations whose two ends are both among the
  *   returned assets and the start.
+ * - Ties "by id" compare ids as byte strings (ids are ASCII).
  */
 export interface LineageOptions {
   direction: LineageDirection;

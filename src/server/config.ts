@@ -18,6 +18,8 @@ export interface Config {
   introspection: boolean;
   /** The explorer landing page at /graphql; follows introspection unless set. */
   explorer: boolean;
+  /** Several operations in one request (a JSON array body); off unless turned on. */
+  httpBatching: boolean;
   lineageCaps: LineageCaps;
   store: StoreConfig;
 }
@@ -34,6 +36,7 @@ const schema = z
     METALAYER_BODY_LIMIT: positiveInt.default(1_048_576),
     METALAYER_INTROSPECTION: flag.optional(),
     METALAYER_EXPLORER: flag.optional(),
+    METALAYER_HTTP_BATCHING: flag.default(false),
     METALAYER_MAX_DEPTH: positiveInt.max(10_000).default(DEFAULT_LINEAGE_CAPS.maxDepth),
     METALAYER_MAX_NODES: positiveInt.max(1_000_000).default(DEFAULT_LINEAGE_CAPS.maxLimit),
     METALAYER_VISIT_LIMIT: positiveInt.max(10_000_000).default(DEFAULT_LINEAGE_CAPS.visitLimit),
@@ -48,6 +51,8 @@ const schema = z
     ARANGO_REPLICATION_FACTOR: positiveInt.optional(),
     ARANGO_WRITE_CONCERN: positiveInt.optional(),
     ARANGO_POOL_SIZE: positiveInt.default(32),
+    ARANGO_QUERY_MEMORY_LIMIT: positiveInt.default(512 * 2 ** 20),
+    ARANGO_QUERY_MAX_RUNTIME: z.coerce.number().positive().default(30),
   })
   .transform((env): Config => {
     const introspection = env.METALAYER_INTROSPECTION ?? env.NODE_ENV !== 'production';
@@ -59,6 +64,7 @@ const schema = z
       bodyLimit: env.METALAYER_BODY_LIMIT,
       introspection,
       explorer: env.METALAYER_EXPLORER ?? introspection,
+      httpBatching: env.METALAYER_HTTP_BATCHING,
       lineageCaps: {
         defaultDepth: Math.min(DEFAULT_LINEAGE_CAPS.defaultDepth, env.METALAYER_MAX_DEPTH),
         maxDepth: env.METALAYER_MAX_DEPTH,
@@ -80,6 +86,8 @@ const schema = z
               replicationFactor: env.ARANGO_REPLICATION_FACTOR ?? null,
               writeConcern: env.ARANGO_WRITE_CONCERN ?? null,
               poolSize: env.ARANGO_POOL_SIZE,
+              queryMemoryLimit: env.ARANGO_QUERY_MEMORY_LIMIT,
+              queryMaxRuntime: env.ARANGO_QUERY_MAX_RUNTIME,
             },
     };
   });

@@ -14,6 +14,10 @@ export type StoreConfig =
       replicationFactor: number | null;
       writeConcern: number | null;
       poolSize: number;
+      /** Every AQL query's memory limit, in bytes. */
+      queryMemoryLimit: number;
+      /** Every AQL query's run-time limit, in seconds. */
+      queryMaxRuntime: number;
     };
 
 /** Opens the engine the configuration selects; engines load only when chosen. */
@@ -33,6 +37,8 @@ export async function openStore(config: StoreConfig): Promise<Store> {
         replicationFactor: config.replicationFactor ?? undefined,
         writeConcern: config.writeConcern ?? undefined,
         poolSize: config.poolSize,
+        memoryLimit: config.queryMemoryLimit,
+        maxRuntime: config.queryMaxRuntime,
       });
     }
     default:

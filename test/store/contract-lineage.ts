@@ -196,6 +196,15 @@ export function lineageContract(store: () => Store): void {
       expect(lineage?.nodes).toEqual([]);
     });
 
+    it('leaves out whole the level that crossed the visit limit', async () => {
+      await seedPipeline(store());
+      // Levels of d1's downstream: 1 asset, 1 asset, then 3: the third level crosses a limit of 4.
+      const [lineage] = await store().traverse([request('datasets/d1', { direction: 'DOWNSTREAM', visitLimit: 4 })]);
+      expect(degrees(lineage)).toEqual({ 'datasets/d2': 1, 'datasets/d3': 2 });
+      expect(lineage?.truncated).toBe(true);
+      expect(edges(lineage)).toEqual(['datasets/d2 -derived_from-> datasets/d1', 'datasets/d3 -derived_from-> datasets/d2']);
+    });
+
     it('terminates on cycles', async () => {
       const [x, y, z] = await putAll(store(), 'DATASET:x', 'DATASET:y', 'DATASET:z');
       await link(store(), ['derived_from', x!, y!], ['derived_from', y!, z!], ['derived_from', z!, x!]);

@@ -43,9 +43,15 @@ export function breadthFirst(
       if (isSelected(id)) selected++;
     }
     if (truncated) break;
-    // Every asset of a smaller degree is known once the limit is passed, and
-    // the visit limit bounds the work whatever the kind filter selects.
-    if (selected > options.limit || visited.size - 1 > options.visitLimit) {
+    // The visit limit bounds the work whatever the kind filter selects; the
+    // level that crossed it is dropped whole (lineage.ts).
+    if (visited.size - 1 > options.visitLimit) {
+      for (const id of next) visited.delete(id);
+      truncated = true;
+      break;
+    }
+    // Every asset of a smaller degree is known once the limit is passed.
+    if (selected > options.limit) {
       truncated = true;
       break;
     }

@@ -1,0 +1,225 @@
+import type { Database } from 'arangojs';
+import type { AqlQuery } from 'arangojs/aql';
+import type { QueryOptions } from 'arangojs/queries';
+import type { Transaction } from 'arangojs/transactions';
+import { MetalayerError, conflict, notFound } from '../../domain/errors.js';
+import { COLLECTION_OF_KIND, type AssetContent, type VertexCollection } from '../../domain/kinds.js';
+import type { EdgeRecord, RelationName } from '../../domain/relations.js';
+import type { BulkBatch, BulkCount } from '../store.js';
+import { versionKey } from './attributes.js';
+import { toDocument } from './documents.js';
+import { SequenceClock, edgeDocument, edgeEnds, type EdgeDocument } from './edges.js';
+import { ErrorNum, errorNum, translateError } from './errors.js';
+import {
+  existingKeysStatement,
+  importAssetsStatement,
+  importEdgesStatement,
+  takenNamesStatement,
+} from './statements.js';
+import { nameClaim, nameTaken } from './writes.js';
+
+/** Documents per import statement: large batches become several steps of the one transaction. */
+export const IMPORT_CHUNK = 5_000;
+
+/** An item of the batch with its position, which names it in errors (`assets.3`). */
+interface Entry<T> {
+  item: T;
+  index: number;
+}
+
+type EdgeEntry = Entry<EdgeRecord> & { doc: EdgeDocument };
+
+type Step =
+  | { type: 'assets'; collection: VertexCollection; entries: Entry<AssetContent>[] }
+  | { type: 'edges'; relation: RelationName; entries: EdgeEntry[] };
+
+/**
+ * The bulk path of the port (`Store.importBulk`): the batch's assets, then its
+ * relations, inserted by one `FOR doc IN @docs INSERT` statement per
+ * collection (and chunk) inside one stream transaction, so relations may
+ * refer to assets of the batch and a failure writes nothing.
+ *
+ * No lookup precedes an insert: the primary and (name, version) indexes
+ * refuse what is taken, and only then is the failure diagnosed, after the
+ * abort, by asking which keys or names of the failed step are held. What the
+ * database cannot see, the batch repeating an id, a name or a relation, is
+ * checked before anything is sent. A relation's ends are checked in its
+ * statement, since ArangoDB does not check edge ends. arangopipe's own edges
+ * are keyed differently, so a relation arangopipe already stored is not
+ * recognised here (the unit-of-work path checks ends, not keys).
+ */
+export class ArangoBulkImport {
+  constructor(
+    private readonly db: Database,
+    private readonly options: QueryOptions,
+    private readonly now: () => Date,
+    private readonly sequence: SequenceClock,
+  ) {}
+
+  async importBulk(batch: BulkBatch): Promise<BulkCount> {
+    const now = this.now().toISOString();
+    const steps = this.plan(batch, now);
+    if (steps.length === 0) return { assets: 0, edges: 0 };
+    let current: Step | null = null;
+    try {
+      const trx = await this.db.beginTransaction(importCollections(steps));
+      try {
+        for (const step of steps) {
+          current = step;
+          await this.run(trx, step, now);
+        }
+        await trx.commit();
+      } catch (error) {
+        await trx.abort().catch(() => undefined);
+        throw error;
+      }
+    } catch (error) {
+      throw await this.diagnose(error, current);
+    }
+    return { assets: batch.assets.length, edges: batch.edges.length };
+  }
+
+  /** The batch as import steps, refusing what the database cannot see: repeats within the batch. */
+  private plan(batch: BulkBatch, now: string): Step[] {
+    refuseRepeats(batch);
+    const edgeEntries = batch.edges.map((item, index): EdgeEntry => {
+      const doc = edgeDocument(item, edgeEnds(item, `edges.${index}`), now, this.sequence.next());
+      return { item, index, doc };
+    });
+    const steps: Step[] = [];
+    const assetEntries = batch.assets.map((item, index): Entry<AssetContent> => ({ item, index }));
+    for (const [collection, entries] of groupBy(assetEntries, (e) => COLLECTION_OF_KIND[e.item.kind])) {
+      for (const chunk of chunks(entries)) steps.push({ type: 'assets', collection, entries: chunk });
+    }
+    for (const [relation, entries] of groupBy(edgeEntries, (e) => e.item.relation)) {
+      for (const chunk of chunks(entries)) steps.push({ type: 'edges', relation, entries: chunk });
+    }
+    return steps;
+  }
+
+  private async run(trx: Transaction, step: Step, now: string): Promise<void> {
+    if (step.type === 'assets') {
+      const docs = step.entries.map(({ item }) => toDocument(item, now, now));
+      await this.query(importAssetsStatement(step.collection, docs), trx);
+      return;
+    }
+    const [row] = await this.query<{ missing: { from: string; to: string; fromFound: boolean } | null }>(
+      importEdgesStatement(step.relation, step.entries.map((e) => e.doc)),
+      trx,
+    );
+    const missing = row?.missing;
+    if (!missing) return;
+    const entry = step.entries.find(({ item }) => item.from === missing.from && item.to === missing.to);
+    throw notFound(missing.fromFound ? missing.to : missing.from, `edges.${entry?.index ?? 0}`);
+  }
+
+  /**
+   * The error a failed import throws: its own MetalayerError; for a unique
+   * violation, CONFLICT naming the first item of the failed step that the
+   * database holds (its id, its name, its relation); STORE_UNAVAILABLE when
+   * the database is out of reach; anything else as it is.
+   */
+  private async diagnose(error: unknown, step: Step | null): Promise<unknown> {
+    if (error instanceof MetalayerError) return error;
+    if (errorNum(error) === ErrorNum.CONFLICT) {
+      return conflict('The import collided with a concurrent write; try again');
+    }
+    if (errorNum(error) !== ErrorNum.UNIQUE_CONSTRAINT_VIOLATED || !step) return translateError(error);
+    try {
+      return (await this.heldItem(step)) ?? conflict('Part of the import already exists');
+    } catch (diagnosisError) {
+      return translateError(diagnosisError);
+    }
+  }
+
+  private async heldItem(step: Step): Promise<MetalayerError | null> {
+    if (step.type === 'edges') {
+      const keys = step.entries.map((e) => e.doc._key);
+      const held = new Set(await this.query<string>(existingKeysStatement(step.relation, keys)));
+      const entry = step.entries.find((e) => held.has(e.doc._key));
+      return entry ? relationExists(entry) : null;
+    }
+    const keys = step.entries.map(({ item }) => item.key);
+    const held = new Set(await this.query<string>(existingKeysStatement(step.collection, keys)));
+    const existing = step.entries.find(({ item }) => held.has(item.key));
+    if (existing) return conflict(`"${existing.item.id}" already exists`, `assets.${existing.index}`);
+    const claims = step.entries.flatMap(({ item }) => nameClaim(item) ?? []);
+    if (claims.length === 0) return null;
+    const taken = await this.query<{ name: string; versionKey: string; holder: string }>(
+      takenNamesStatement(step.collection, claims),
+    );
+    for (const { item, index } of step.entries) {
+      const hit = taken.find((t) => t.name === item.name && t.versionKey === versionKey(item.version));
+      if (hit) return nameTaken(item, hit.holder, `assets.${index}`);
+    }
+    return null;
+  }
+
+  private async query<T>(statement: AqlQuery, trx?: Transaction): Promise<T[]> {
+    const cursor = trx
+      ? await trx.step(() => this.db.query(statement, this.options))
+      : await this.db.query(statement, this.options);
+    return (await cursor.all()) as T[];
+  }
+}
+
+/** Ids, names and relations the batch gives twice: the database would refuse the second one. */
+function refuseRepeats(batch: BulkBatch): void {
+  const ids = new Map<string, number>();
+  const names = new Map<string, string>();
+  batch.assets.forEach((content, index) => {
+    if (ids.has(content.id)) throw conflict(`"${content.id}" already exists (earlier in the batch)`, `assets.${index}`);
+    ids.set(content.id, index);
+    const claim = nameClaim(content);
+    if (!claim) return;
+    const name = JSON.stringify([content.kind, claim.name, claim.versionKey]);
+    const holder = names.get(name);
+    if (holder) throw nameTaken(content, holder, `assets.${index}`);
+    names.set(name, content.id);
+  });
+  const relations = new Set<string>();
+  batch.edges.forEach((edge, index) => {
+    const key = JSON.stringify([edge.relation, edge.from, edge.to]);
+    if (relations.has(key)) throw relationExists({ item: edge, index });
+    relations.add(key);
+  });
+}
+
+function relationExists({ item, index }: Entry<EdgeRecord>): MetalayerError {
+  return conflict(`The ${item.relation} relation ${item.from} → ${item.to} already exists`, `edges.${index}`);
+}
+
+/** The collections an import writes (and the edge ends it reads), declared when its transaction begins. */
+function importCollections(steps: readonly Step[]): { write: string[]; read: string[] } {
+  const write = new Set<string>();
+  const read = new Set<string>();
+  for (const step of steps) {
+    if (step.type === 'assets') {
+      write.add(step.collection);
+      continue;
+    }
+    write.add(step.relation);
+    for (const { doc } of step.entries) {
+      read.add(doc._from.slice(0, doc._from.indexOf('/')));
+      read.add(doc._to.slice(0, doc._to.indexOf('/')));
+    }
+  }
+  return { write: [...write].sort(), read: [...read].filter((name) => !write.has(name)).sort() };
+}
+
+function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += IMPORT_CHUNK) result.push(items.slice(i, i + IMPORT_CHUNK));
+  return result;
+}

@@ -1,0 +1,57 @@
+import { Database } from 'arangojs';
+import type { QueryOptions } from 'arangojs/queries';
+
+export const DEFAULT_GRAPH_NAME = 'enterprise_ml_graph';
+export const DEFAULT_POOL_SIZE = 16;
+
+export interface ArangoStoreOptions {
+  /** One or more coordinator (or single server) URLs, e.g. `http://localhost:8529`. */
+  urls: readonly string[];
+  database: string;
+  auth: { username: string; password: string } | { token: string };
+  /** arangopipe's named graph; default `enterprise_ml_graph`. */
+  graphName?: string;
+  /** For collections the engine creates (cluster only). */
+  replicationFactor?: number;
+  writeConcern?: number;
+  /**
+   * How many requests arangojs runs in parallel (its `poolSize`; arangojs 10
+   * is fetch-based, so this is its socket budget). arangojs's default of 3
+   * queues a busy server's requests; default here 16.
+   */
+  poolSize?: number;
+  /** AQL memory limit per query, in bytes (`memoryLimit`); none when absent. */
+  memoryLimit?: number;
+  /** AQL run-time limit per query, in seconds (`maxRuntime`); none when absent. */
+  maxRuntime?: number;
+  /** Create missing collections, graph and indexes at start-up; default true. */
+  ensureLayout?: boolean;
+  /** The clock stamping createdAt/updatedAt; injectable for tests. */
+  now?: () => Date;
+}
+
+/**
+ * A connection to the database. With several URLs each process picks one
+ * coordinator and fails over to the next on network errors (`ONE_RANDOM`):
+ * a stream transaction and a cursor live on the coordinator that started
+ * them, so their requests must not be spread round-robin.
+ */
+export function connect(options: ArangoStoreOptions): Database {
+  if (options.urls.length === 0) throw new Error('ArangoDB: at least one URL is required');
+  if (options.database.trim() === '') throw new Error('ArangoDB: a database name is required');
+  return new Database({
+    url: [...options.urls],
+    databaseName: options.database,
+    auth: 'token' in options.auth ? { token: options.auth.token } : { ...options.auth },
+    loadBalancingStrategy: options.urls.length > 1 ? 'ONE_RANDOM' : 'NONE',
+    poolSize: options.poolSize ?? DEFAULT_POOL_SIZE,
+  });
+}
+
+/** The options every query carries: the configured resource limits. */
+export function queryOptions(options: Pick<ArangoStoreOptions, 'memoryLimit' | 'maxRuntime'>): QueryOptions {
+  const result: QueryOptions = {};
+  if (options.memoryLimit !== undefined) result.memoryLimit = options.memoryLimit;
+  if (options.maxRuntime !== undefined) result.maxRuntime = options.maxRuntime;
+  return result;
+}

@@ -1,0 +1,195 @@
+import { tryParseId } from '../../domain/ids.js';
+import {
+  NAMED_KINDS,
+  type AssetContent,
+  type AssetKind,
+  type AssetRecord,
+  type JsonObject,
+  type KindFields,
+  type Metrics,
+} from '../../domain/kinds.js';
+import {
+  ARANGOPIPE_BOOKKEEPING,
+  EPOCH,
+  OVERFLOW_ATTRIBUTE,
+  VERSION_KEY_ATTRIBUTE,
+  isReservedAttribute,
+  versionKey,
+  type AssetDocument,
+  type StoredDocument,
+} from './attributes.js';
+import { AttributeReader, isFiniteNumber } from './reader.js';
+
+/**
+ * Asset documents, kept in arangopipe's flat shape so both libraries can read
+ * each other's data.
+ *
+ * A document is one flat object: `_key`, `name`, `version`, `tag`, the kind's
+ * typed fields as snake_case attributes (`run_id`, `deployment_tag`,
+ * `started_at`, `params`, `metrics`, …, the names arangopipe uses where it has
+ * one), the free-form properties spread beside them, and `created_at` /
+ * `updated_at` (ISO 8601 UTC with milliseconds). A property whose name is one
+ * of these attributes, or starts with `_`, cannot live at the top level; it is
+ * kept under `metalayer_properties` instead. Named kinds also carry
+ * `version_key` (the version, or "" for none), the attribute their sparse
+ * unique (name, version_key) index covers.
+ *
+ * Reading takes any document, arangopipe's included: known attributes become
+ * typed fields, everything else (but `_id`, `_key`, `_rev`) becomes a
+ * property, and nothing is lost. A value of the wrong type for its typed field
+ * stays in the properties under its own name. For documents metalayer did not
+ * write:
+ *
+ * - the name is the first non-empty string of `NAME_SOURCES` (a run's
+ *   `run_id`, a deployment's `tag`), else the key;
+ * - `createdAt` is `EPOCH` and `updatedAt` equals it: the listing order and its
+ *   cursor are computed in AQL on the stored attribute, and a missing
+ *   `created_at` sorts first there, exactly where `EPOCH` sorts;
+ * - arangopipe's timestamps (`timestamp`, `from_date`, `to_date`, written by
+ *   Python as `2019-06-06 12:52:11.190048`, read as UTC) fill a run's
+ *   `endedAt`, a dev performance's `recordedAt` and a serving period;
+ * - a run's status is COMPLETED (arangopipe logs finished runs);
+ * - a modelparams document without `params` is its parameters: its free
+ *   attributes but `run_id` and `timestamp` become `params`; a devperf or
+ *   servingperf document without `metrics` gives its numeric free attributes
+ *   as `metrics`. Those attributes are not repeated in the properties.
+ */
+
+// ---------------------------------------------------------------------------
+// Records → documents
+
+export function toDocument(content: AssetContent, createdAt: string, updatedAt: string): AssetDocument {
+  const flat: JsonObject = {};
+  const overflow: JsonObject = {};
+  for (const [name, value] of Object.entries(content.properties)) {
+    if (isReservedAttribute(content.kind, name)) overflow[name] = value;
+    else flat[name] = value;
+  }
+  return {
+    _key: content.key,
+    name: content.name,
+    version: content.version,
+    tag: content.tag,
+    ...typedAttributes(content),
+    ...flat,
+    ...(Object.keys(overflow).length > 0 ? { [OVERFLOW_ATTRIBUTE]: overflow } : {}),
+    ...(NAMED_KINDS.has(content.kind) ? { [VERSION_KEY_ATTRIBUTE]: versionKey(content.version) } : {}),
+    // EPOCH means "not recorded": stored as null, it keeps sorting where a missing one does.
+    created_at: createdAt === EPOCH ? null : createdAt,
+    updated_at: updatedAt,
+  };
+}
+
+function typedAttributes(content: AssetContent): JsonObject {
+  switch (content.kind) {
+    case 'PROJECT':
+      return { description: content.description };
+    case 'DATASET':
+      return { description: content.description, source: content.source, statistics: content.statistics };
+    case 'FEATURESET':
+      return {
+        description: content.description,
+        features: content.features.map((f) => ({ name: f.name, dtype: f.dtype })),
+      };
+    case 'MODEL':
+      return { description: content.description, task: content.task, framework: content.framework, uri: content.uri };
+    case 'RUN':
+      return {
+        run_id: content.runId,
+        status: content.status,
+        started_at: content.startedAt,
+        ended_at: content.endedAt,
+        deployment_tag: content.deploymentTag,
+      };
+    case 'MODEL_PARAMS':
+      return { params: content.params };
+    case 'DEV_PERF':
+      return { metrics: content.metrics, recorded_at: content.recordedAt };
+    case 'DEPLOYMENT':
+      return { environment: content.environment };
+    case 'SERVING_PERF':
+      return { metrics: content.metrics, period_start: content.periodStart, period_end: content.periodEnd };
+    default:
+      return assertNever(content);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Documents → records
+
+/** A stored document as a record; null when its `_id` is not an asset id. */
+export function toRecord(doc: StoredDocument): AssetRecord | null {
+  const parsed = typeof doc._id === 'string' ? tryParseId(doc._id) : null;
+  if (!parsed || parsed.key !== doc._key) return null;
+  return recordOfKind(parsed.kind, doc);
+}
+
+function recordOfKind<K extends AssetKind>(kind: K, doc: StoredDocument): AssetRecord<K> {
+  const read = new AttributeReader(doc, kind);
+  const name = read.name();
+  const version = read.text('version');
+  const tag = read.text('tag');
+  const fields = FIELD_READERS[kind](read);
+  const createdAt = read.text('created_at') ?? EPOCH;
+  const updatedAt = read.text('updated_at') ?? createdAt;
+  const properties = read.properties();
+  // The one cast of the mapping: TypeScript cannot relate `FIELD_READERS[kind]`
+  // to the member of the AssetRecord union that `kind` selects.
+  return {
+    kind,
+    id: doc._id,
+    key: doc._key,
+    name,
+    version,
+    tag,
+    properties,
+    ...fields,
+    createdAt,
+    updatedAt,
+  } as unknown as AssetRecord<K>;
+}
+
+const FIELD_READERS: { [K in AssetKind]: (read: AttributeReader) => KindFields[K] } = {
+  PROJECT: (read) => ({ description: read.text('description') }),
+  DATASET: (read) => ({
+    description: read.text('description'),
+    source: read.text('source'),
+    statistics: read.object('statistics'),
+  }),
+  FEATURESET: (read) => ({ description: read.text('description'), features: read.features('features') ?? [] }),
+  MODEL: (read) => ({
+    description: read.text('description'),
+    task: read.text('task'),
+    framework: read.text('framework'),
+    uri: read.text('uri'),
+  }),
+  RUN: (read) => ({
+    runId: read.text('run_id') ?? read.key,
+    status: read.status('status') ?? 'COMPLETED',
+    startedAt: read.instant('started_at'),
+    endedAt: read.has('ended_at') ? read.instant('ended_at') : read.looseInstant('timestamp'),
+    deploymentTag: read.text('deployment_tag'),
+  }),
+  MODEL_PARAMS: (read) => ({
+    params: read.has('params') ? (read.object('params') ?? {}) : read.takeFree(() => true, ARANGOPIPE_BOOKKEEPING),
+  }),
+  DEV_PERF: (read) => ({
+    metrics: readMetrics(read),
+    recordedAt: read.has('recorded_at') ? read.instant('recorded_at') : read.looseInstant('timestamp'),
+  }),
+  DEPLOYMENT: (read) => ({ environment: read.text('environment') }),
+  SERVING_PERF: (read) => ({
+    metrics: readMetrics(read),
+    periodStart: (read.has('period_start') ? read.instant('period_start') : read.looseInstant('from_date')) ?? EPOCH,
+    periodEnd: (read.has('period_end') ? read.instant('period_end') : read.looseInstant('to_date')) ?? EPOCH,
+  }),
+};
+
+function readMetrics(read: AttributeReader): Metrics {
+  if (read.has('metrics')) return read.metrics('metrics') ?? {};
+  return read.takeFree(isFiniteNumber, ARANGOPIPE_BOOKKEEPING) as Metrics;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unexpected asset kind: ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,117 @@
+import type { Database } from 'arangojs';
+import { CollectionType } from 'arangojs/collections';
+import type { EnsurePersistentIndexOptions } from 'arangojs/indexes';
+import { EDGE_COLLECTIONS, NAMED_COLLECTIONS, VERTEX_COLLECTIONS, edgeDefinitions } from './catalogue.js';
+import { VERSION_KEY_ATTRIBUTE } from './attributes.js';
+import { ErrorNum, errorNum } from './errors.js';
+
+export interface LayoutOptions {
+  graphName: string;
+  replicationFactor?: number;
+  writeConcern?: number;
+}
+
+/** The indexes of every vertex collection. */
+export const VERTEX_INDEXES: readonly EnsurePersistentIndexOptions[] = [
+  // listAssets: (created_at, _key) keyset order, created-at ranges.
+  { type: 'persistent', name: 'metalayer_created', fields: ['created_at', '_key'], inBackground: true },
+  // listAssets' tag filter, and arangopipe's lookups by tag.
+  { type: 'persistent', name: 'metalayer_tag', fields: ['tag'], sparse: true, inBackground: true },
+];
+
+/**
+ * The uniqueness of a named kind's (name, version). Sparse over `version_key`,
+ * which only metalayer writes: arangopipe's documents (which may share names)
+ * stay outside it, so the index can be built on an existing arangopipe
+ * database, and every asset metalayer writes is inside it.
+ */
+export const NAME_INDEX: EnsurePersistentIndexOptions = {
+  type: 'persistent',
+  name: 'metalayer_name_version',
+  fields: ['name', VERSION_KEY_ATTRIBUTE],
+  unique: true,
+  sparse: true,
+  inBackground: true,
+};
+
+/**
+ * Creates what is missing of arangopipe's layout: the nine vertex and twelve
+ * edge collections, the named graph with one edge definition per relation,
+ * and metalayer's indexes. Idempotent, safe to run from several processes at
+ * once, and it never drops or changes what exists (an existing graph only
+ * gains the edge definitions it lacks, such as `derived_from`).
+ */
+export async function ensureLayout(db: Database, options: LayoutOptions): Promise<void> {
+  const existing = new Map((await db.listCollections()).map((c) => [c.name, c.type]));
+  const settings = collectionSettings(options);
+  for (const name of VERTEX_COLLECTIONS) {
+    await ensureCollection(existing.get(name), name, CollectionType.DOCUMENT_COLLECTION, () =>
+      db.createCollection(name, settings),
+    );
+  }
+  for (const name of EDGE_COLLECTIONS) {
+    await ensureCollection(existing.get(name), name, CollectionType.EDGE_COLLECTION, () =>
+      db.createEdgeCollection(name, settings),
+    );
+  }
+  await ensureGraph(db, options);
+  for (const name of VERTEX_COLLECTIONS) {
+    for (const index of VERTEX_INDEXES) await db.collection(name).ensureIndex(index);
+  }
+  for (const name of NAMED_COLLECTIONS) await ensureNameIndex(db, name);
+}
+
+function collectionSettings(options: LayoutOptions): { replicationFactor?: number; writeConcern?: number } {
+  return {
+    ...(options.replicationFactor !== undefined ? { replicationFactor: options.replicationFactor } : {}),
+    ...(options.writeConcern !== undefined ? { writeConcern: options.writeConcern } : {}),
+  };
+}
+
+async function ensureCollection(
+  type: CollectionType | undefined,
+  name: string,
+  expected: CollectionType,
+  create: () => Promise<unknown>,
+): Promise<void> {
+  if (type === undefined) {
+    await ignoring(ErrorNum.DUPLICATE_NAME, create);
+    return;
+  }
+  if (type !== expected) {
+    const wanted = expected === CollectionType.EDGE_COLLECTION ? 'an edge' : 'a document';
+    throw new Error(`ArangoDB: collection "${name}" exists but is not ${wanted} collection`);
+  }
+}
+
+async function ensureGraph(db: Database, options: LayoutOptions): Promise<void> {
+  const graph = db.graph(options.graphName);
+  if (!(await graph.exists())) {
+    await ignoring(ErrorNum.GRAPH_DUPLICATE, () =>
+      db.createGraph(options.graphName, edgeDefinitions(), collectionSettings(options)),
+    );
+  }
+  const defined = new Set((await graph.get()).edgeDefinitions.map((definition) => definition.collection));
+  for (const definition of edgeDefinitions()) {
+    if (defined.has(definition.collection)) continue;
+    await ignoring(ErrorNum.GRAPH_COLLECTION_MULTI_USE, () => graph.addEdgeDefinition(definition));
+  }
+}
+
+/**
+ * A sharded collection (not OneShard) cannot have a unique index on
+ * attributes other than its shard key; the name check inside each write's
+ * transaction then stands alone, and concurrent writers of the same name can
+ * both succeed. See the README's scaling notes.
+ */
+async function ensureNameIndex(db: Database, name: string): Promise<void> {
+  await ignoring(ErrorNum.CLUSTER_UNSUPPORTED, () => db.collection(name).ensureIndex(NAME_INDEX));
+}
+
+async function ignoring(num: number, action: () => Promise<unknown>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    if (errorNum(error) !== num) throw error;
+  }
+}

@@ -1,0 +1,225 @@
+import type { AqlQuery } from 'arangojs/aql';
+import { ASSET_KINDS, COLLECTION_OF_KIND, type AssetKind } from '../../domain/kinds.js';
+import type { LineageOptions } from '../../domain/lineage.js';
+import type { EdgeDirection, RelationName } from '../../domain/relations.js';
+import type { ListQuery } from '../store.js';
+import { Bindings } from './bindings.js';
+import { LINEAGE_COLLECTIONS, VERTEX_COLLECTIONS, identifier, lineageEdgeList } from './catalogue.js';
+import { EPOCH, NAME_SOURCES } from './attributes.js';
+
+/**
+ * The engine's read queries, each built by a named function and opening with
+ * a comment naming it. One query answers one port call, whatever its batch.
+ */
+
+/** `/* getAssets *\/`: the documents of `ids`, one row each, in order, null where missing. */
+export function getAssetsQuery(ids: readonly string[]): AqlQuery {
+  const b = new Bindings();
+  return b.query(['/* getAssets */', `FOR id IN ${b.bind('ids', ids)}`, '  RETURN DOCUMENT(id)']);
+}
+
+/** The neighbour requests that share a relation and a direction. */
+export interface NeighborGroup {
+  relation: RelationName;
+  direction: EdgeDirection;
+  ids: readonly string[];
+}
+
+/**
+ * `/* neighbors *\/`: one row, an array per group holding an array of
+ * neighbour documents per id, oldest relation first (by `seq`; arangopipe's
+ * edges, which have none, come first, by key).
+ */
+export function neighborsQuery(groups: readonly NeighborGroup[]): AqlQuery {
+  const b = new Bindings();
+  const lines = ['/* neighbors */'];
+  groups.forEach((group, g) => {
+    const [near, far] = group.direction === 'OUT' ? ['_from', '_to'] : ['_to', '_from'];
+    lines.push(
+      `LET g${g} = (`,
+      `  FOR id IN ${b.bind(`g${g}_ids`, group.ids)}`,
+      '    RETURN (',
+      `      FOR e IN ${identifier(group.relation)}`,
+      `        FILTER e.${near} == id`,
+      '        SORT e.seq, e._key',
+      `        LET asset = DOCUMENT(e.${far})`,
+      '        FILTER asset != null',
+      '        RETURN asset',
+      '    )',
+      ')',
+    );
+  });
+  lines.push(`RETURN [${groups.map((_, g) => `g${g}`).join(', ')}]`);
+  return b.query(lines);
+}
+
+/** The traversal requests that share every option but their start. */
+export interface LineageGroup extends LineageOptions {
+  starts: readonly string[];
+}
+
+/**
+ * `/* traverse *\/`: the lineage of every start of every group, in one query.
+ * One row: an array per group of `{ nodes: [{ asset, degree }], edges, truncated }`
+ * per start. The semantics are domain/lineage.ts's:
+ *
+ * - A breadth-first traversal (`order: "bfs"`, `uniqueVertices: "global"`)
+ *   over the lineage collections, each with the direction that steps towards
+ *   the group's direction, visits every asset once at its shortest degree,
+ *   `LENGTH(p.edges)`, and terminates on cycles. The start is never emitted
+ *   (a cycle back to it is filtered out explicitly), nor the missing end of
+ *   a dangling edge.
+ * - It explores depth + 1 levels and stops after visitLimit + 1 assets (a
+ *   `LIMIT` the traversal honours lazily). BFS emits levels in order, so the
+ *   last asset visited has the greatest degree: one beyond `depth` means an
+ *   asset lies past the depth bound. More than visitLimit visited means the
+ *   visit limit cut the traversal; the level it cut is then dropped, so only
+ *   whole levels are returned and the result does not depend on which part of
+ *   a level the database happened to visit first.
+ * - `kinds` filters the explored assets after the traversal, which passes
+ *   through every kind; the `limit` nearest, ties by id, are returned.
+ * - `truncated`: the visit limit was exceeded, or an asset lies beyond the
+ *   depth, or more assets were selected than `limit`.
+ * - `edges`: every lineage edge leaving one of the returned assets or the
+ *   start and reaching another (each edge is found once, from its `_from`).
+ *
+ * Traversals over collection lists need `WITH` in a cluster.
+ */
+export function traverseQuery(groups: readonly LineageGroup[]): AqlQuery {
+  const b = new Bindings();
+  const lines = ['/* traverse */', `WITH ${VERTEX_COLLECTIONS.map(identifier).join(', ')}`];
+  const lineageEdges = LINEAGE_COLLECTIONS.map(identifier).join(', ');
+  groups.forEach((group, g) => {
+    const v = (name: string, value: unknown) => b.bind(`g${g}_${name}`, value);
+    const starts = v('starts', group.starts);
+    const explore = v('explore', group.depth + 1);
+    const visitCap = v('visitCap', group.visitLimit + 1);
+    const visitLimit = v('visitLimit', group.visitLimit);
+    const depth = v('depth', group.depth);
+    const limit = v('limit', group.limit);
+    const selection = group.kinds
+      ? `explored[* FILTER PARSE_IDENTIFIER(CURRENT.id).collection IN ${v('collections', collectionsOf(group.kinds))}]`
+      : 'explored';
+    lines.push(
+      `LET g${g} = (`,
+      `  FOR start IN ${starts}`,
+      '    LET visited = (',
+      `      FOR v, e, p IN 1..${explore} ANY start`,
+      `        ${lineageEdgeList(group.direction)}`,
+      '        OPTIONS { order: "bfs", uniqueVertices: "global" }',
+      '        FILTER v != null AND v._id != start',
+      `        LIMIT ${visitCap}`,
+      '        RETURN { id: v._id, degree: LENGTH(p.edges) }',
+      '    )',
+      `    LET overVisitLimit = LENGTH(visited) > ${visitLimit}`,
+      '    LET complete = overVisitLimit ? visited[* FILTER CURRENT.degree < LAST(visited).degree] : visited',
+      `    LET explored = complete[* FILTER CURRENT.degree <= ${depth}]`,
+      `    LET selected = ${selection}`,
+      '    LET chosen = (',
+      '      FOR n IN selected',
+      '        SORT n.degree, n.id',
+      `        LIMIT ${limit}`,
+      '        RETURN n',
+      '    )',
+      '    LET members = APPEND([start], chosen[*].id)',
+      '    LET edges = (',
+      '      FOR id IN members',
+      `        FOR w, f IN 1..1 OUTBOUND id ${lineageEdges}`,
+      '          FILTER f._to IN members',
+      '          RETURN DISTINCT { relation: PARSE_IDENTIFIER(f._id).collection, from: f._from, to: f._to }',
+      '    )',
+      '    RETURN {',
+      '      nodes: (FOR n IN chosen RETURN { asset: DOCUMENT(n.id), degree: n.degree }),',
+      '      edges,',
+      `      truncated: overVisitLimit OR LAST(visited).degree > ${depth} OR LENGTH(selected) > ${limit}`,
+      '    }',
+      ')',
+    );
+  });
+  lines.push(`RETURN [${groups.map((_, g) => `g${g}`).join(', ')}]`);
+  return b.query(lines);
+}
+
+/**
+ * `/* listAssets *\/`: a page of assets in (createdAt, id) order after a
+ * keyset position, and one more to tell whether another page follows; null
+ * when no asset can match (nothing to ask).
+ *
+ * Each collection the query can match is read in (created_at, _key) order, the
+ * order of its persistent index, up to the page size, and the branches merged.
+ * The order and every comparison are on the stored `created_at`, so a
+ * document without one (arangopipe's) sorts first, where its `createdAt` of
+ * `EPOCH` puts it; an instant at or before `EPOCH` is bound as null, which
+ * AQL orders before every string, to keep the comparisons consistent.
+ */
+export function listAssetsQuery(query: ListQuery): AqlQuery | null {
+  const kinds = listedKinds(query);
+  if (kinds.length === 0 || (query.createdBefore !== null && query.createdBefore <= EPOCH)) return null;
+  const b = new Bindings();
+  const take = b.bind('take', query.first + 1);
+  const filters: string[] = [];
+  if (query.nameContains !== null) {
+    filters.push(`FILTER CONTAINS(LOWER(assetName), LOWER(${b.bind('nameContains', query.nameContains)}))`);
+  }
+  if (query.tag !== null) filters.push(`FILTER d.tag == ${b.bind('tag', query.tag)}`);
+  if (query.project !== null) filters.push('FILTER d._id IN projectModels');
+  if (query.createdAfter !== null && query.createdAfter > EPOCH) {
+    filters.push(`FILTER d.created_at >= ${b.bind('createdAfter', query.createdAfter)}`);
+  }
+  if (query.createdBefore !== null) {
+    filters.push(`FILTER d.created_at < ${b.bind('createdBefore', query.createdBefore)}`);
+  }
+  if (query.after !== null) {
+    const createdAt = b.bind('afterCreatedAt', query.after.createdAt > EPOCH ? query.after.createdAt : null);
+    const id = b.bind('afterId', query.after.id);
+    filters.push(`FILTER d.created_at > ${createdAt} OR (d.created_at == ${createdAt} AND d._id > ${id})`);
+  }
+
+  const lines = ['/* listAssets */'];
+  if (query.project !== null) {
+    const project = b.bind('project', query.project);
+    lines.push(
+      `LET projectModels = (FOR e IN ${identifier('project_models')} FILTER e._from == ${project} RETURN e._to)`,
+    );
+  }
+  lines.push('FOR branch IN [');
+  kinds.forEach((kind, i) => {
+    lines.push(
+      '  (',
+      `    FOR d IN ${identifier(COLLECTION_OF_KIND[kind])}`,
+      ...(query.nameContains !== null ? [`      LET assetName = ${nameExpression(kind, 'd')}`] : []),
+      ...filters.map((filter) => `      ${filter}`),
+      '      SORT d.created_at, d._key',
+      `      LIMIT ${take}`,
+      '      RETURN d',
+      i < kinds.length - 1 ? '  ),' : '  )',
+    );
+  });
+  lines.push(
+    ']',
+    '  FOR asset IN branch',
+    '    SORT asset.created_at, asset._id',
+    `    LIMIT ${take}`,
+    '    RETURN asset',
+  );
+  return b.query(lines);
+}
+
+/** The kinds a listing can return: the one asked for, and only models when a project is given. */
+function listedKinds(query: ListQuery): AssetKind[] {
+  const kinds = query.kind ? [query.kind] : [...ASSET_KINDS];
+  return query.project !== null ? kinds.filter((kind) => kind === 'MODEL') : kinds;
+}
+
+/**
+ * The AQL expression of a document's name, as documents.ts reads it: the
+ * first non-empty string among the kind's name sources, else the key.
+ */
+export function nameExpression(kind: AssetKind, doc: string): string {
+  const sources = NAME_SOURCES[kind].map((attribute) => `${doc}.${attribute}`).join(', ');
+  return `NOT_NULL(FIRST([${sources}][* FILTER IS_STRING(CURRENT) AND CURRENT != ""]), ${doc}._key)`;
+}
+
+function collectionsOf(kinds: readonly AssetKind[]): string[] {
+  return kinds.map((kind) => COLLECTION_OF_KIND[kind]);
+}

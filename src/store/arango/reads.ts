@@ -1,0 +1,167 @@
+import type { Database } from 'arangojs';
+import type { AqlQuery } from 'arangojs/aql';
+import type { QueryOptions } from 'arangojs/queries';
+import { tryParseId } from '../../domain/ids.js';
+import type { AssetRecord } from '../../domain/kinds.js';
+import { traverseKey, type Lineage, type LineageNode, type TraverseRequest } from '../../domain/lineage.js';
+import { isRelationName, type EdgeRecord } from '../../domain/relations.js';
+import type { AssetPage, ListQuery, NeighborRequest } from '../store.js';
+import type { StoredDocument } from './attributes.js';
+import { toRecord } from './documents.js';
+import { translateError } from './errors.js';
+import {
+  getAssetsQuery,
+  listAssetsQuery,
+  neighborsQuery,
+  traverseQuery,
+  type LineageGroup,
+  type NeighborGroup,
+} from './queries.js';
+
+/**
+ * The engine's reads: each port call is at most one AQL query, whatever its
+ * batch; the answers are put back in request order here. A malformed id (or
+ * an unknown relation) never reaches a query: its answer is empty.
+ */
+export class ArangoReads {
+  constructor(
+    private readonly db: Database,
+    private readonly options: QueryOptions,
+  ) {}
+
+  async getAssets(ids: readonly string[]): Promise<(AssetRecord | null)[]> {
+    const valid = ids.filter((id) => tryParseId(id) !== null);
+    if (valid.length === 0) return ids.map(() => null);
+    const docs = await this.all<StoredDocument | null>(getAssetsQuery(valid));
+    const found = new Map<string, AssetRecord | null>();
+    valid.forEach((id, i) => {
+      const doc = docs[i];
+      found.set(id, doc ? toRecord(doc) : null);
+    });
+    return ids.map((id) => found.get(id) ?? null);
+  }
+
+  async neighbors(requests: readonly NeighborRequest[]): Promise<AssetRecord[][]> {
+    const { groups, places } = groupNeighborRequests(requests);
+    if (groups.length === 0) return requests.map(() => []);
+    const [answer] = await this.all<StoredDocument[][][]>(neighborsQuery(groups));
+    return places.map((place) => {
+      const docs = place ? answer?.[place.group]?.[place.index] : undefined;
+      return (docs ?? []).flatMap((doc) => toRecord(doc) ?? []);
+    });
+  }
+
+  async traverse(requests: readonly TraverseRequest[]): Promise<Lineage[]> {
+    const { groups, places } = groupTraverseRequests(requests);
+    if (groups.length === 0) return requests.map(emptyLineage);
+    const [answer] = await this.all<LineageRow[][]>(traverseQuery(groups));
+    return places.map((place) => {
+      const row = place ? answer?.[place.group]?.[place.index] : undefined;
+      return row ? toLineage(row) : emptyLineage();
+    });
+  }
+
+  async listAssets(query: ListQuery): Promise<AssetPage> {
+    const aql = listAssetsQuery(query);
+    if (!aql) return { assets: [], hasNextPage: false };
+    const docs = await this.all<StoredDocument>(aql);
+    const records = docs.flatMap((doc) => toRecord(doc) ?? []);
+    return { assets: records.slice(0, query.first), hasNextPage: docs.length > query.first };
+  }
+
+  private async all<T>(query: AqlQuery): Promise<T[]> {
+    try {
+      const cursor = await this.db.query<T>(query, this.options);
+      return await cursor.all();
+    } catch (error) {
+      throw translateError(error);
+    }
+  }
+}
+
+/** Where a request's answer is in a grouped query's result; null for requests never asked. */
+export interface Place {
+  group: number;
+  index: number;
+}
+
+/**
+ * Groups neighbour requests by (relation, direction), the parts of a query
+ * that are text rather than bind variables, in order of first appearance.
+ */
+export function groupNeighborRequests(requests: readonly NeighborRequest[]): {
+  groups: NeighborGroup[];
+  places: (Place | null)[];
+} {
+  const groups: (NeighborGroup & { ids: string[] })[] = [];
+  const byKey = new Map<string, number>();
+  const places = requests.map((request): Place | null => {
+    if (!tryParseId(request.id) || !isRelationName(request.relation)) return null;
+    if (request.direction !== 'OUT' && request.direction !== 'IN') return null;
+    const key = `${request.relation} ${request.direction}`;
+    let group = byKey.get(key);
+    if (group === undefined) {
+      group = groups.push({ relation: request.relation, direction: request.direction, ids: [] }) - 1;
+      byKey.set(key, group);
+    }
+    const ids = groups[group]?.ids;
+    if (!ids) return null;
+    return { group, index: ids.push(request.id) - 1 };
+  });
+  return { groups, places };
+}
+
+/**
+ * Groups traversal requests by everything but their start: a group's
+ * direction is query text, its bounds are bind variables used in `LIMIT`,
+ * which AQL evaluates once per query.
+ */
+export function groupTraverseRequests(requests: readonly TraverseRequest[]): {
+  groups: LineageGroup[];
+  places: (Place | null)[];
+} {
+  const groups: (LineageGroup & { starts: string[] })[] = [];
+  const byKey = new Map<string, number>();
+  const places = requests.map((request): Place | null => {
+    if (!tryParseId(request.start)) return null;
+    const key = traverseKey({ ...request, start: '' });
+    let group = byKey.get(key);
+    if (group === undefined) {
+      const { direction, depth, limit, kinds, visitLimit } = request;
+      group = groups.push({ direction, depth, limit, kinds, visitLimit, starts: [] }) - 1;
+      byKey.set(key, group);
+    }
+    const starts = groups[group]?.starts;
+    if (!starts) return null;
+    return { group, index: starts.push(request.start) - 1 };
+  });
+  return { groups, places };
+}
+
+interface LineageRow {
+  nodes: { asset: StoredDocument | null; degree: number }[];
+  edges: { relation: string; from: string; to: string }[];
+  truncated: boolean;
+}
+
+/** A query row as a lineage, nodes by (degree, id) and edges by (from, relation, to) in code-unit order. */
+function toLineage(row: LineageRow): Lineage {
+  const nodes = row.nodes.flatMap((node): LineageNode[] => {
+    const asset = node.asset ? toRecord(node.asset) : null;
+    return asset ? [{ asset, degree: node.degree }] : [];
+  });
+  nodes.sort((a, b) => a.degree - b.degree || compare(a.asset.id, b.asset.id));
+  const edges = row.edges.flatMap((edge): EdgeRecord[] =>
+    isRelationName(edge.relation) ? [{ relation: edge.relation, from: edge.from, to: edge.to }] : [],
+  );
+  edges.sort((a, b) => compare(a.from, b.from) || compare(a.relation, b.relation) || compare(a.to, b.to));
+  return { nodes, edges, truncated: row.truncated };
+}
+
+function emptyLineage(): Lineage {
+  return { nodes: [], edges: [], truncated: false };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,214 @@
+import type { AqlQuery } from 'arangojs/aql';
+import type { VertexCollection } from '../../domain/kinds.js';
+import type { RelationName } from '../../domain/relations.js';
+import { Bindings } from './bindings.js';
+import { EDGE_COLLECTIONS, identifier } from './catalogue.js';
+import { VERSION_KEY_ATTRIBUTE, type AssetDocument } from './attributes.js';
+import type { EdgeDocument } from './edges.js';
+
+/**
+ * The statements of a unit of work, each one AQL query run as a step of the
+ * write's stream transaction. Every statement reads what it needs before it
+ * modifies its collection (AQL refuses reads after a modification), and a
+ * conditional write is a `FOR … IN (condition ? [doc] : [])` loop, since AQL
+ * evaluates subqueries before the ternary operator that holds them.
+ */
+
+/** The (name, version) a named kind's asset takes, or null for kinds identified by key alone. */
+export interface NameClaim {
+  name: string;
+  versionKey: string;
+}
+
+/**
+ * `/* putAsset *\/`: inserts `doc` unless its key exists or its name is taken.
+ * Returns `{ existing, taken, inserted }`: the document under the key, the
+ * id of another asset holding the (name, version), the inserted document.
+ */
+export function putAssetStatement(
+  collection: VertexCollection,
+  id: string,
+  doc: AssetDocument,
+  claim: NameClaim | null,
+): AqlQuery {
+  const b = new Bindings();
+  const coll = identifier(collection);
+  const taken = takenName(b, coll, doc._key, claim);
+  return b.query([
+    '/* putAsset */',
+    `LET existing = DOCUMENT(${b.bind('id', id)})`,
+    ...taken,
+    'LET inserted = (',
+    `  FOR doc IN (existing == null AND taken == null ? [${b.bind('doc', doc)}] : [])`,
+    `    INSERT doc INTO ${coll}`,
+    '    RETURN NEW',
+    ')',
+    'RETURN { existing, taken, inserted: FIRST(inserted) }',
+  ]);
+}
+
+/** `/* readAsset *\/`: the document of `id`, or null. */
+export function readAssetStatement(id: string): AqlQuery {
+  const b = new Bindings();
+  return b.query(['/* readAsset */', `RETURN DOCUMENT(${b.bind('id', id)})`]);
+}
+
+/**
+ * `/* replaceAsset *\/`: replaces the document (whose `_rev` must still be the
+ * one read, else ArangoDB fails with a write-write conflict) unless its new
+ * name is taken by another asset. Returns `{ taken, replaced }`.
+ */
+export function replaceAssetStatement(
+  collection: VertexCollection,
+  doc: AssetDocument & { _rev: string },
+  claim: NameClaim | null,
+): AqlQuery {
+  const b = new Bindings();
+  const coll = identifier(collection);
+  return b.query([
+    '/* replaceAsset */',
+    ...takenName(b, coll, doc._key, claim),
+    'LET replaced = (',
+    `  FOR doc IN (taken == null ? [${b.bind('doc', doc)}] : [])`,
+    `    REPLACE doc IN ${coll} OPTIONS { ignoreRevs: false }`,
+    '    RETURN NEW',
+    ')',
+    'RETURN { taken, replaced: FIRST(replaced) }',
+  ]);
+}
+
+/** `LET taken = …`: another asset of the collection holding the claimed (name, version). */
+function takenName(b: Bindings, coll: string, key: string, claim: NameClaim | null): string[] {
+  if (!claim) return ['LET taken = null'];
+  return [
+    'LET taken = FIRST(',
+    `  FOR d IN ${coll}`,
+    `    FILTER d.name == ${b.bind('name', claim.name)}`,
+    `      AND d.${VERSION_KEY_ATTRIBUTE} == ${b.bind('versionKey', claim.versionKey)}`,
+    `    FILTER d._key != ${b.bind('key', key)}`,
+    '    LIMIT 1',
+    '    RETURN d._id',
+    ')',
+  ];
+}
+
+/**
+ * `/* putEdge *\/`: inserts the edge unless an edge with the same ends exists
+ * in the collection, and only when both ends exist. If another edge already
+ * holds the key (arangopipe keys some relations differently), `spareKey` is
+ * used. Returns `{ fromFound, toFound, existing, inserted }`.
+ */
+export function putEdgeStatement(relation: RelationName, edge: EdgeDocument, spareKey: string): AqlQuery {
+  const b = new Bindings();
+  const coll = identifier(relation);
+  const from = b.bind('from', edge._from);
+  const to = b.bind('to', edge._to);
+  return b.query([
+    '/* putEdge */',
+    `LET fromFound = DOCUMENT(${from}) != null`,
+    `LET toFound = DOCUMENT(${to}) != null`,
+    'LET existing = FIRST(',
+    `  FOR e IN ${coll}`,
+    `    FILTER e._from == ${from} AND e._to == ${to}`,
+    '    LIMIT 1',
+    '    RETURN e._id',
+    ')',
+    `LET keyTaken = DOCUMENT(${b.bind('keyId', `${relation}/${edge._key}`)}) != null`,
+    'LET inserted = (',
+    `  FOR edge IN (fromFound AND toFound AND existing == null ? [${b.bind('edge', edge)}] : [])`,
+    `    INSERT MERGE(edge, { _key: keyTaken ? ${b.bind('spareKey', spareKey)} : edge._key }) INTO ${coll}`,
+    '    RETURN NEW._id',
+    ')',
+    'RETURN { fromFound, toFound, existing, inserted: FIRST(inserted) }',
+  ]);
+}
+
+/**
+ * `/* deleteAsset *\/`: removes the asset and every edge it takes part in, in
+ * every edge collection. Returns `{ asset, relations }`: the removed document
+ * (null when there was none, and the caller aborts) and the edge count.
+ */
+export function deleteAssetStatement(collection: VertexCollection, id: string, key: string): AqlQuery {
+  const b = new Bindings();
+  const coll = identifier(collection);
+  const idRef = b.bind('id', id);
+  const edgeLines = EDGE_COLLECTIONS.map(identifier).map(
+    (edges) =>
+      `LET ${edges}_removed = ` +
+      `(FOR e IN ${edges} FILTER e._from == ${idRef} OR e._to == ${idRef} REMOVE e IN ${edges} RETURN 1)`,
+  );
+  const counts = EDGE_COLLECTIONS.map((edges) => `LENGTH(${edges}_removed)`).join(', ');
+  return b.query([
+    '/* deleteAsset */',
+    `LET removed = (FOR d IN ${coll} FILTER d._key == ${b.bind('key', key)} REMOVE d IN ${coll} RETURN OLD)`,
+    ...edgeLines,
+    `RETURN { asset: FIRST(removed), relations: SUM([${counts}]) }`,
+  ]);
+}
+
+/** `/* importAssets *\/`: inserts every document; a taken key or (name, version) fails the query (1210). */
+export function importAssetsStatement(collection: VertexCollection, docs: readonly AssetDocument[]): AqlQuery {
+  const b = new Bindings();
+  return b.query([
+    '/* importAssets */',
+    `FOR doc IN ${b.bind('docs', docs)}`,
+    `  INSERT doc INTO ${identifier(collection)}`,
+  ]);
+}
+
+/**
+ * `/* importEdges *\/`: inserts every edge when all their ends exist (assets of
+ * the same import included); otherwise inserts none and returns the first
+ * edge with a missing end. Returns `{ missing, inserted }`.
+ */
+export function importEdgesStatement(relation: RelationName, edges: readonly EdgeDocument[]): AqlQuery {
+  const b = new Bindings();
+  const list = b.bind('edges', edges);
+  return b.query([
+    '/* importEdges */',
+    'LET missing = FIRST(',
+    `  FOR edge IN ${list}`,
+    '    FILTER DOCUMENT(edge._from) == null OR DOCUMENT(edge._to) == null',
+    '    LIMIT 1',
+    '    RETURN { from: edge._from, to: edge._to, fromFound: DOCUMENT(edge._from) != null }',
+    ')',
+    'LET inserted = (',
+    `  FOR edge IN (missing == null ? ${list} : [])`,
+    `    INSERT edge INTO ${identifier(relation)}`,
+    '    RETURN 1',
+    ')',
+    'RETURN { missing, inserted: LENGTH(inserted) }',
+  ]);
+}
+
+/** `/* existingKeys *\/`: which of `keys` a collection holds (diagnoses a failed import). */
+export function existingKeysStatement(collection: VertexCollection | RelationName, keys: readonly string[]): AqlQuery {
+  const b = new Bindings();
+  return b.query([
+    '/* existingKeys */',
+    `FOR d IN ${identifier(collection)}`,
+    `  FILTER d._key IN ${b.bind('keys', keys)}`,
+    '  RETURN d._key',
+  ]);
+}
+
+/**
+ * `/* takenNames *\/`: which claimed (name, version)s another asset holds,
+ * and which asset (diagnoses a failed import).
+ */
+export function takenNamesStatement(collection: VertexCollection, claims: readonly NameClaim[]): AqlQuery {
+  const b = new Bindings();
+  const coll = identifier(collection);
+  return b.query([
+    '/* takenNames */',
+    `FOR claim IN ${b.bind('claims', claims)}`,
+    '  LET holder = FIRST(',
+    `    FOR d IN ${coll}`,
+    `      FILTER d.name == claim.name AND d.${VERSION_KEY_ATTRIBUTE} == claim.versionKey`,
+    '      LIMIT 1',
+    '      RETURN d._id',
+    '  )',
+    '  FILTER holder != null',
+    '  RETURN { name: claim.name, versionKey: claim.versionKey, holder }',
+  ]);
+}

@@ -1,0 +1,97 @@
+import type { Database } from 'arangojs';
+import type { AssetRecord } from '../../domain/kinds.js';
+import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
+import type { WriteOp, WriteResult } from '../../domain/writes.js';
+import type { AssetPage, BulkBatch, BulkCount, ListQuery, NeighborRequest, Store } from '../store.js';
+import { ArangoBulkImport } from './bulk.js';
+import { DEFAULT_GRAPH_NAME, connect, queryOptions, type ArangoStoreOptions } from './connection.js';
+import { ErrorNum, errorNum, translateError } from './errors.js';
+import { SequenceClock } from './edges.js';
+import { ensureLayout } from './layout.js';
+import { ArangoReads } from './reads.js';
+import { ArangoWrites } from './writes.js';
+
+/**
+ * Opens the ArangoDB engine on an existing database (metalayer's own, or one
+ * arangopipe writes to) and, unless `ensureLayout` is false, creates what is
+ * missing of the layout. Start-up failures are thrown as they are, for the
+ * operator; once open, the engine's failures follow the port's rules.
+ */
+export async function createArangoStore(options: ArangoStoreOptions): Promise<Store> {
+  const db = connect(options);
+  try {
+    if (options.ensureLayout ?? true) {
+      await ensureLayout(db, {
+        graphName: options.graphName ?? DEFAULT_GRAPH_NAME,
+        replicationFactor: options.replicationFactor,
+        writeConcern: options.writeConcern,
+      });
+    } else {
+      await db.version();
+    }
+  } catch (error) {
+    db.close();
+    if (errorNum(error) === ErrorNum.DATABASE_NOT_FOUND) {
+      throw new Error(`ArangoDB: database "${options.database}" does not exist; create it first`, { cause: error });
+    }
+    throw error;
+  }
+  return new ArangoStore(db, options);
+}
+
+class ArangoStore implements Store {
+  readonly engine = 'arango';
+  private readonly reads: ArangoReads;
+  private readonly writes: ArangoWrites;
+  private readonly bulk: ArangoBulkImport;
+
+  constructor(
+    private readonly db: Database,
+    options: ArangoStoreOptions,
+  ) {
+    const perQuery = queryOptions(options);
+    const now = options.now ?? (() => new Date());
+    // One clock for every relation this process writes, so `seq` orders them all.
+    const sequence = new SequenceClock(now);
+    this.reads = new ArangoReads(db, perQuery);
+    this.writes = new ArangoWrites(db, perQuery, now, sequence);
+    this.bulk = new ArangoBulkImport(db, perQuery, now, sequence);
+  }
+
+  getAssets(ids: readonly string[]): Promise<(AssetRecord | null)[]> {
+    return this.reads.getAssets(ids);
+  }
+
+  neighbors(requests: readonly NeighborRequest[]): Promise<AssetRecord[][]> {
+    return this.reads.neighbors(requests);
+  }
+
+  traverse(requests: readonly TraverseRequest[]): Promise<Lineage[]> {
+    return this.reads.traverse(requests);
+  }
+
+  listAssets(query: ListQuery): Promise<AssetPage> {
+    return this.reads.listAssets(query);
+  }
+
+  write(ops: readonly WriteOp[]): Promise<WriteResult> {
+    return this.writes.write(ops);
+  }
+
+  importBulk(batch: BulkBatch): Promise<BulkCount> {
+    return this.bulk.importBulk(batch);
+  }
+
+  /** A cheap request on the configured database: its server version. */
+  async ping(): Promise<void> {
+    try {
+      await this.db.version();
+    } catch (error) {
+      throw translateError(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

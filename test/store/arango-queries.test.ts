@@ -1,0 +1,569 @@
+import type { AqlQuery } from 'arangojs/aql';
+import { describe, expect, it } from 'vitest';
+import type { TraverseRequest } from '../../src/domain/lineage.js';
+import type { RelationName } from '../../src/domain/relations.js';
+import { identifier, lineageEdgeList } from '../../src/store/arango/catalogue.js';
+import { toDocument } from '../../src/store/arango/documents.js';
+import {
+  getAssetsQuery,
+  listAssetsQuery,
+  nameExpression,
+  neighborsQuery,
+  traverseQuery,
+} from '../../src/store/arango/queries.js';
+import { groupNeighborRequests, groupTraverseRequests } from '../../src/store/arango/reads.js';
+import {
+  deleteAssetStatement,
+  existingKeysStatement,
+  importAssetsStatement,
+  importEdgesStatement,
+  putAssetStatement,
+  takenNamesStatement,
+  putEdgeStatement,
+  readAssetStatement,
+  replaceAssetStatement,
+} from '../../src/store/arango/statements.js';
+import { transactionCollections } from '../../src/store/arango/writes.js';
+import type { ListQuery } from '../../src/store/store.js';
+import { content } from '../helpers/assets.js';
+
+/**
+ * Every AQL query the ArangoDB engine sends, pinned down as text and bind
+ * variables (no server runs here), written against the ArangoDB 3.12 AQL
+ * documentation.
+ */
+
+/** A template literal without its common indentation and its first and last line breaks. */
+function aql(strings: TemplateStringsArray, ...values: string[]): string {
+  const text = strings.raw.map((s, i) => s + (values[i] ?? '')).join('');
+  const lines = text.replace(/^\n/, '').replace(/\n\s*$/, '').split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)?.[0].length ?? 0));
+  return lines.map((l) => l.slice(indent)).join('\n');
+}
+
+/** The bind variables a query's text refers to; they must be exactly those bound (else error 1551/1552). */
+function referencedVariables(query: AqlQuery): string[] {
+  return [...new Set([...query.query.matchAll(/@([A-Za-z][A-Za-z0-9_]*)/g)].map((m) => m[1] as string))].sort();
+}
+
+function expectWellFormed(query: AqlQuery, name: string): void {
+  expect(query.query.startsWith(`/* ${name} */\n`)).toBe(true);
+  expect(referencedVariables(query)).toEqual(Object.keys(query.bindVars).sort());
+}
+
+const UPSTREAM_EDGES =
+  'OUTBOUND run_models, OUTBOUND run_modelparams, OUTBOUND run_datasets, OUTBOUND run_featuresets, ' +
+  'INBOUND run_devperf, OUTBOUND featureset_dataset, OUTBOUND deployment_model, OUTBOUND deployment_modelparams, ' +
+  'OUTBOUND deployment_featureset, INBOUND deployment_servingperf, OUTBOUND derived_from';
+
+const DOWNSTREAM_EDGES =
+  'INBOUND run_models, INBOUND run_modelparams, INBOUND run_datasets, INBOUND run_featuresets, ' +
+  'OUTBOUND run_devperf, INBOUND featureset_dataset, INBOUND deployment_model, INBOUND deployment_modelparams, ' +
+  'INBOUND deployment_featureset, OUTBOUND deployment_servingperf, INBOUND derived_from';
+
+const LINEAGE_COLLECTIONS =
+  'run_models, run_modelparams, run_datasets, run_featuresets, run_devperf, featureset_dataset, ' +
+  'deployment_model, deployment_modelparams, deployment_featureset, deployment_servingperf, derived_from';
+
+const MALICIOUS = ['x` RETURN 1 //', '" RETURN 1 //', "') REMOVE d IN models //", '@@collection', '*/ RETURN 1 /*'];
+
+describe('arango queries: getAssets', () => {
+  it('reads every id with DOCUMENT, in order, one row each', () => {
+    const query = getAssetsQuery(['models/m1', 'datasets/d1', 'models/m1']);
+    expectWellFormed(query, 'getAssets');
+    expect(query.query).toBe(aql`
+      /* getAssets */
+      FOR id IN @ids
+        RETURN DOCUMENT(id)
+    `);
+    expect(query.bindVars).toEqual({ ids: ['models/m1', 'datasets/d1', 'models/m1'] });
+  });
+});
+
+describe('arango queries: neighbors', () => {
+  it('answers a batch with one subquery per (relation, direction), oldest relation first', () => {
+    const { groups, places } = groupNeighborRequests([
+      { id: 'models/m', relation: 'run_models', direction: 'OUT' },
+      { id: 'run/r1', relation: 'run_models', direction: 'IN' },
+      { id: 'models/n', relation: 'run_models', direction: 'OUT' },
+      { id: 'not-an-id', relation: 'run_models', direction: 'OUT' },
+      { id: 'run/r1', relation: 'no_such_relation' as RelationName, direction: 'OUT' },
+    ]);
+    expect(groups).toEqual([
+      { relation: 'run_models', direction: 'OUT', ids: ['models/m', 'models/n'] },
+      { relation: 'run_models', direction: 'IN', ids: ['run/r1'] },
+    ]);
+    expect(places).toEqual([{ group: 0, index: 0 }, { group: 1, index: 0 }, { group: 0, index: 1 }, null, null]);
+
+    const query = neighborsQuery(groups);
+    expectWellFormed(query, 'neighbors');
+    expect(query.query).toBe(aql`
+      /* neighbors */
+      LET g0 = (
+        FOR id IN @g0_ids
+          RETURN (
+            FOR e IN run_models
+              FILTER e._from == id
+              SORT e.seq, e._key
+              LET asset = DOCUMENT(e._to)
+              FILTER asset != null
+              RETURN asset
+          )
+      )
+      LET g1 = (
+        FOR id IN @g1_ids
+          RETURN (
+            FOR e IN run_models
+              FILTER e._to == id
+              SORT e.seq, e._key
+              LET asset = DOCUMENT(e._from)
+              FILTER asset != null
+              RETURN asset
+          )
+      )
+      RETURN [g0, g1]
+    `);
+    expect(query.bindVars).toEqual({ g0_ids: ['models/m', 'models/n'], g1_ids: ['run/r1'] });
+  });
+
+  it('never writes a relation outside the catalogue into the query', () => {
+    expect(() =>
+      neighborsQuery([{ relation: 'run_models RETURN 1' as RelationName, direction: 'OUT', ids: ['models/m'] }]),
+    ).toThrow(/not a collection/);
+  });
+});
+
+describe('arango queries: traverse', () => {
+  const request = (start: string, options: Partial<TraverseRequest> = {}): TraverseRequest => ({
+    start,
+    direction: 'UPSTREAM',
+    depth: 3,
+    limit: 10,
+    kinds: null,
+    visitLimit: 1000,
+    ...options,
+  });
+
+  it('steps upstream along every lineage collection with its own direction, never containment', () => {
+    expect(lineageEdgeList('UPSTREAM')).toBe(UPSTREAM_EDGES);
+    expect(lineageEdgeList('DOWNSTREAM')).toBe(DOWNSTREAM_EDGES);
+    expect(UPSTREAM_EDGES).not.toContain('project_models');
+  });
+
+  it('traverses upstream breadth-first with a kinds filter, depth, limit and visit limit', () => {
+    const { groups } = groupTraverseRequests([
+      request('models/m2', { kinds: ['DATASET', 'MODEL'], depth: 4, limit: 5, visitLimit: 100 }),
+      request('models/m1', { kinds: ['DATASET', 'MODEL'], depth: 4, limit: 5, visitLimit: 100 }),
+    ]);
+    const query = traverseQuery(groups);
+    expectWellFormed(query, 'traverse');
+    expect(query.query).toBe(aql`
+      /* traverse */
+      WITH project, datasets, featuresets, models, run, modelparams, devperf, deployment, servingperf
+      LET g0 = (
+        FOR start IN @g0_starts
+          LET visited = (
+            FOR v, e, p IN 1..@g0_explore ANY start
+              ${UPSTREAM_EDGES}
+              OPTIONS { order: "bfs", uniqueVertices: "global" }
+              FILTER v != null AND v._id != start
+              LIMIT @g0_visitCap
+              RETURN { id: v._id, degree: LENGTH(p.edges) }
+          )
+          LET overVisitLimit = LENGTH(visited) > @g0_visitLimit
+          LET complete = overVisitLimit ? visited[* FILTER CURRENT.degree < LAST(visited).degree] : visited
+          LET explored = complete[* FILTER CURRENT.degree <= @g0_depth]
+          LET selected = explored[* FILTER PARSE_IDENTIFIER(CURRENT.id).collection IN @g0_collections]
+          LET chosen = (
+            FOR n IN selected
+              SORT n.degree, n.id
+              LIMIT @g0_limit
+              RETURN n
+          )
+          LET members = APPEND([start], chosen[*].id)
+          LET edges = (
+            FOR id IN members
+              FOR w, f IN 1..1 OUTBOUND id ${LINEAGE_COLLECTIONS}
+                FILTER f._to IN members
+                RETURN DISTINCT { relation: PARSE_IDENTIFIER(f._id).collection, from: f._from, to: f._to }
+          )
+          RETURN {
+            nodes: (FOR n IN chosen RETURN { asset: DOCUMENT(n.id), degree: n.degree }),
+            edges,
+            truncated: overVisitLimit OR LAST(visited).degree > @g0_depth OR LENGTH(selected) > @g0_limit
+          }
+      )
+      RETURN [g0]
+    `);
+    expect(query.bindVars).toEqual({
+      g0_starts: ['models/m2', 'models/m1'],
+      g0_explore: 5,
+      g0_visitCap: 101,
+      g0_visitLimit: 100,
+      g0_depth: 4,
+      g0_limit: 5,
+      g0_collections: ['datasets', 'models'],
+    });
+  });
+
+  it('traverses downstream with the reversed directions and no kind filter', () => {
+    const { groups } = groupTraverseRequests([request('datasets/d1', { direction: 'DOWNSTREAM' })]);
+    const query = traverseQuery(groups);
+    expectWellFormed(query, 'traverse');
+    expect(query.query).toContain(`FOR v, e, p IN 1..@g0_explore ANY start\n        ${DOWNSTREAM_EDGES}\n`);
+    expect(query.query).toContain('LET selected = explored\n');
+    expect(query.query).not.toContain('g0_collections');
+    expect(query.bindVars).toMatchObject({ g0_starts: ['datasets/d1'], g0_explore: 4, g0_depth: 3, g0_limit: 10 });
+  });
+
+  it('answers a mixed batch in one query, one subquery per option set, skipping malformed starts', () => {
+    const { groups, places } = groupTraverseRequests([
+      request('models/m2'),
+      request('datasets/d1', { direction: 'DOWNSTREAM', kinds: ['DEPLOYMENT'] }),
+      request('bogus/x'),
+      request('models/m1'),
+      request('datasets/d2', { direction: 'DOWNSTREAM', kinds: ['DEPLOYMENT'] }),
+      request('models/m3', { depth: 1 }),
+    ]);
+    expect(groups.map((g) => [g.direction, g.depth, g.kinds, g.starts])).toEqual([
+      ['UPSTREAM', 3, null, ['models/m2', 'models/m1']],
+      ['DOWNSTREAM', 3, ['DEPLOYMENT'], ['datasets/d1', 'datasets/d2']],
+      ['UPSTREAM', 1, null, ['models/m3']],
+    ]);
+    expect(places).toEqual([
+      { group: 0, index: 0 },
+      { group: 1, index: 0 },
+      null,
+      { group: 0, index: 1 },
+      { group: 1, index: 1 },
+      { group: 2, index: 0 },
+    ]);
+    const query = traverseQuery(groups);
+    expectWellFormed(query, 'traverse');
+    expect(query.query.match(/^WITH /gm)).toHaveLength(1);
+    expect(query.query).toContain(`IN 1..@g0_explore ANY start\n        ${UPSTREAM_EDGES}\n`);
+    expect(query.query).toContain(`IN 1..@g1_explore ANY start\n        ${DOWNSTREAM_EDGES}\n`);
+    expect(query.query).toContain(`IN 1..@g2_explore ANY start\n        ${UPSTREAM_EDGES}\n`);
+    expect(query.query.endsWith('\nRETURN [g0, g1, g2]')).toBe(true);
+    expect(query.bindVars).toMatchObject({ g1_collections: ['deployment'], g2_depth: 1, g2_explore: 2 });
+  });
+});
+
+describe('arango queries: listAssets', () => {
+  const list = (query: Partial<ListQuery>): ListQuery => ({
+    kind: null,
+    nameContains: null,
+    tag: null,
+    project: null,
+    createdAfter: null,
+    createdBefore: null,
+    first: 20,
+    after: null,
+    ...query,
+  });
+
+  it('applies every filter and the cursor to each collection it can match, then merges by (createdAt, id)', () => {
+    const query = listAssetsQuery(
+      list({
+        kind: 'MODEL',
+        nameContains: 'Price',
+        tag: 'prod',
+        project: 'project/p1',
+        createdAfter: '2026-01-01T00:00:00.000Z',
+        createdBefore: '2027-01-01T00:00:00.000Z',
+        first: 2,
+        after: { createdAt: '2026-02-01T00:00:00.000Z', id: 'models/m1' },
+      }),
+    ) as AqlQuery;
+    expectWellFormed(query, 'listAssets');
+    expect(query.query).toBe(aql`
+      /* listAssets */
+      LET projectModels = (FOR e IN project_models FILTER e._from == @project RETURN e._to)
+      FOR branch IN [
+        (
+          FOR d IN models
+            LET assetName = NOT_NULL(FIRST([d.name][* FILTER IS_STRING(CURRENT) AND CURRENT != ""]), d._key)
+            FILTER CONTAINS(LOWER(assetName), LOWER(@nameContains))
+            FILTER d.tag == @tag
+            FILTER d._id IN projectModels
+            FILTER d.created_at >= @createdAfter
+            FILTER d.created_at < @createdBefore
+            FILTER d.created_at > @afterCreatedAt OR (d.created_at == @afterCreatedAt AND d._id > @afterId)
+            SORT d.created_at, d._key
+            LIMIT @take
+            RETURN d
+        )
+      ]
+        FOR asset IN branch
+          SORT asset.created_at, asset._id
+          LIMIT @take
+          RETURN asset
+    `);
+    expect(query.bindVars).toEqual({
+      take: 3,
+      nameContains: 'Price',
+      tag: 'prod',
+      createdAfter: '2026-01-01T00:00:00.000Z',
+      createdBefore: '2027-01-01T00:00:00.000Z',
+      afterCreatedAt: '2026-02-01T00:00:00.000Z',
+      afterId: 'models/m1',
+      project: 'project/p1',
+    });
+  });
+
+  it('reads all nine collections when no kind is given, each by its name with its fallbacks', () => {
+    const query = listAssetsQuery(list({ nameContains: 'x' })) as AqlQuery;
+    expectWellFormed(query, 'listAssets');
+    const collections = [...query.query.matchAll(/^ {4}FOR d IN (\w+)$/gm)].map((m) => m[1]);
+    expect(collections).toEqual([
+      'project',
+      'datasets',
+      'featuresets',
+      'models',
+      'run',
+      'modelparams',
+      'devperf',
+      'deployment',
+      'servingperf',
+    ]);
+    expect(query.query).toContain(`LET assetName = ${nameExpression('RUN', 'd')}`);
+    expect(nameExpression('RUN', 'd')).toBe(
+      'NOT_NULL(FIRST([d.name, d.run_id][* FILTER IS_STRING(CURRENT) AND CURRENT != ""]), d._key)',
+    );
+    expect(nameExpression('DEPLOYMENT', 'd')).toContain('[d.name, d.tag]');
+    expect(query.query).not.toContain('projectModels');
+  });
+
+  it('binds a cursor at the epoch (documents without created_at) as null, which sorts first', () => {
+    const query = listAssetsQuery(
+      list({ after: { createdAt: '1970-01-01T00:00:00.000Z', id: 'run/r1' }, createdAfter: '1960-01-01T00:00:00.000Z' }),
+    ) as AqlQuery;
+    expect(query.bindVars).toEqual({ take: 21, afterCreatedAt: null, afterId: 'run/r1' });
+    expect(query.query).not.toContain('@createdAfter');
+  });
+
+  it('asks nothing when no asset can match', () => {
+    expect(listAssetsQuery(list({ kind: 'DATASET', project: 'project/p1' }))).toBeNull();
+    expect(listAssetsQuery(list({ createdBefore: '1970-01-01T00:00:00.000Z' }))).toBeNull();
+  });
+});
+
+describe('arango statements', () => {
+  it('putAsset inserts unless the key exists or a named kind’s (name, version) is taken', () => {
+    const model = content('MODEL', 'm1', { name: 'price', version: '2' });
+    const doc = toDocument(model, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+    const query = putAssetStatement('models', model.id, doc, { name: 'price', versionKey: '2' });
+    expectWellFormed(query, 'putAsset');
+    expect(query.query).toBe(aql`
+      /* putAsset */
+      LET existing = DOCUMENT(@id)
+      LET taken = FIRST(
+        FOR d IN models
+          FILTER d.name == @name
+            AND d.version_key == @versionKey
+          FILTER d._key != @key
+          LIMIT 1
+          RETURN d._id
+      )
+      LET inserted = (
+        FOR doc IN (existing == null AND taken == null ? [@doc] : [])
+          INSERT doc INTO models
+          RETURN NEW
+      )
+      RETURN { existing, taken, inserted: FIRST(inserted) }
+    `);
+    expect(query.bindVars).toEqual({ id: 'models/m1', name: 'price', versionKey: '2', key: 'm1', doc });
+  });
+
+  it('putAsset of a kind identified by key alone checks no name', () => {
+    const run = content('RUN', 'r1');
+    const query = putAssetStatement('run', run.id, toDocument(run, 't', 't'), null);
+    expectWellFormed(query, 'putAsset');
+    expect(query.query).toContain('\nLET taken = null\n');
+    expect(query.query).toContain('INSERT doc INTO run\n');
+    expect(Object.keys(query.bindVars).sort()).toEqual(['doc', 'id']);
+  });
+
+  it('readAsset and replaceAsset update through the revision read, checking the new name', () => {
+    expect(readAssetStatement('models/m1')).toEqual({
+      query: '/* readAsset */\nRETURN DOCUMENT(@id)',
+      bindVars: { id: 'models/m1' },
+    });
+    const doc = { ...toDocument(content('MODEL', 'm1', { name: 'renamed' }), 'c', 'u'), _rev: '_abc' };
+    const query = replaceAssetStatement('models', doc, { name: 'renamed', versionKey: '' });
+    expectWellFormed(query, 'replaceAsset');
+    expect(query.query).toBe(aql`
+      /* replaceAsset */
+      LET taken = FIRST(
+        FOR d IN models
+          FILTER d.name == @name
+            AND d.version_key == @versionKey
+          FILTER d._key != @key
+          LIMIT 1
+          RETURN d._id
+      )
+      LET replaced = (
+        FOR doc IN (taken == null ? [@doc] : [])
+          REPLACE doc IN models OPTIONS { ignoreRevs: false }
+          RETURN NEW
+      )
+      RETURN { taken, replaced: FIRST(replaced) }
+    `);
+    expect(query.bindVars).toEqual({ name: 'renamed', versionKey: '', key: 'm1', doc });
+  });
+
+  it('putEdge checks both ends and an existing edge by its ends, inserting under a spare key if its key is taken', () => {
+    const edge = { _key: 'm1-r1', _from: 'models/m1', _to: 'run/r1', created_at: 't', seq: 42 };
+    const query = putEdgeStatement('run_models', edge, 'h--abc');
+    expectWellFormed(query, 'putEdge');
+    expect(query.query).toBe(aql`
+      /* putEdge */
+      LET fromFound = DOCUMENT(@from) != null
+      LET toFound = DOCUMENT(@to) != null
+      LET existing = FIRST(
+        FOR e IN run_models
+          FILTER e._from == @from AND e._to == @to
+          LIMIT 1
+          RETURN e._id
+      )
+      LET keyTaken = DOCUMENT(@keyId) != null
+      LET inserted = (
+        FOR edge IN (fromFound AND toFound AND existing == null ? [@edge] : [])
+          INSERT MERGE(edge, { _key: keyTaken ? @spareKey : edge._key }) INTO run_models
+          RETURN NEW._id
+      )
+      RETURN { fromFound, toFound, existing, inserted: FIRST(inserted) }
+    `);
+    expect(query.bindVars).toEqual({
+      from: 'models/m1',
+      to: 'run/r1',
+      keyId: 'run_models/m1-r1',
+      edge,
+      spareKey: 'h--abc',
+    });
+  });
+
+  it('deleteAsset removes the vertex and its edges in every edge collection, counting them', () => {
+    const query = deleteAssetStatement('models', 'models/m1', 'm1');
+    expectWellFormed(query, 'deleteAsset');
+    const lines = query.query.split('\n');
+    expect(lines[1]).toBe('LET removed = (FOR d IN models FILTER d._key == @key REMOVE d IN models RETURN OLD)');
+    expect(lines[2]).toBe(
+      'LET project_models_removed = (FOR e IN project_models FILTER e._from == @id OR e._to == @id REMOVE e IN project_models RETURN 1)',
+    );
+    expect(lines.filter((l) => /^LET \w+_removed = \(FOR e IN (\w+) .* REMOVE e IN \1 RETURN 1\)$/.test(l))).toHaveLength(12);
+    expect(lines.at(-1)).toMatch(/^RETURN \{ asset: FIRST\(removed\), relations: SUM\(\[LENGTH\(project_models_removed\), /);
+    expect(lines.at(-1)).toContain('LENGTH(derived_from_removed)]) }');
+    expect(query.bindVars).toEqual({ id: 'models/m1', key: 'm1' });
+  });
+
+  it('importAssets inserts a whole chunk in one statement, and importEdges only when every end exists', () => {
+    const doc = toDocument(content('DATASET', 'd1'), 't', 't');
+    const assets = importAssetsStatement('datasets', [doc]);
+    expectWellFormed(assets, 'importAssets');
+    expect(assets.query).toBe('/* importAssets */\nFOR doc IN @docs\n  INSERT doc INTO datasets');
+    expect(assets.bindVars).toEqual({ docs: [doc] });
+
+    const edge = { _key: 'r1-d1', _from: 'run/r1', _to: 'datasets/d1', created_at: 't', seq: 1 };
+    const edges = importEdgesStatement('run_datasets', [edge]);
+    expectWellFormed(edges, 'importEdges');
+    expect(edges.query).toBe(aql`
+      /* importEdges */
+      LET missing = FIRST(
+        FOR edge IN @edges
+          FILTER DOCUMENT(edge._from) == null OR DOCUMENT(edge._to) == null
+          LIMIT 1
+          RETURN { from: edge._from, to: edge._to, fromFound: DOCUMENT(edge._from) != null }
+      )
+      LET inserted = (
+        FOR edge IN (missing == null ? @edges : [])
+          INSERT edge INTO run_datasets
+          RETURN 1
+      )
+      RETURN { missing, inserted: LENGTH(inserted) }
+    `);
+    expect(edges.bindVars).toEqual({ edges: [edge] });
+  });
+
+  it('diagnoses a failed import by the keys and names the collection holds', () => {
+    const keys = existingKeysStatement('models', ['m1', 'm2']);
+    expectWellFormed(keys, 'existingKeys');
+    expect(keys.query).toBe('/* existingKeys */\nFOR d IN models\n  FILTER d._key IN @keys\n  RETURN d._key');
+    const names = takenNamesStatement('models', [{ name: 'price', versionKey: '' }]);
+    expectWellFormed(names, 'takenNames');
+    expect(names.query).toBe(aql`
+      /* takenNames */
+      FOR claim IN @claims
+        LET holder = FIRST(
+          FOR d IN models
+            FILTER d.name == claim.name AND d.version_key == claim.versionKey
+            LIMIT 1
+            RETURN d._id
+        )
+        FILTER holder != null
+        RETURN { name: claim.name, versionKey: claim.versionKey, holder }
+    `);
+    expect(names.bindVars).toEqual({ claims: [{ name: 'price', versionKey: '' }] });
+  });
+
+  it('declares every collection a unit of work touches when its transaction begins', () => {
+    expect(
+      transactionCollections([
+        { type: 'putAsset', content: content('RUN', 'r'), field: 'input' },
+        { type: 'putEdge', edge: { relation: 'run_models', from: 'models/m', to: 'run/r' }, field: 'input.model' },
+        { type: 'updateAsset', id: 'datasets/d', patch: {}, field: 'input.id' },
+      ]),
+    ).toEqual({ write: ['datasets', 'run', 'run_models'], read: ['models'] });
+    const deletion = transactionCollections([{ type: 'deleteAsset', id: 'models/m', field: 'input.id' }]);
+    expect(deletion.write).toHaveLength(13);
+    expect(deletion.write).toContain('derived_from');
+    expect(deletion.write).toContain('models');
+  });
+});
+
+describe('arango queries: user input stays in bind variables', () => {
+  it.each(MALICIOUS)('%s never reaches the query text', (evil) => {
+    const queries: AqlQuery[] = [
+      getAssetsQuery([evil]),
+      neighborsQuery([{ relation: 'run_models', direction: 'OUT', ids: [evil] }]),
+      traverseQuery([
+        { direction: 'UPSTREAM', depth: 2, limit: 3, kinds: ['MODEL'], visitLimit: 10, starts: [`models/${evil}`] },
+      ]),
+      listAssetsQuery({
+        kind: null,
+        nameContains: evil,
+        tag: evil,
+        project: evil,
+        createdAfter: `2026${evil}`,
+        createdBefore: `2027${evil}`,
+        first: 5,
+        after: { createdAt: `2026${evil}`, id: evil },
+      }) as AqlQuery,
+      putAssetStatement(
+        'models',
+        evil,
+        toDocument(content('MODEL', 'k', { name: evil, version: evil, tag: evil, properties: { [evil]: evil } }), 't', 't'),
+        { name: evil, versionKey: evil },
+      ),
+      readAssetStatement(evil),
+      replaceAssetStatement('models', { _key: evil, _rev: evil, name: evil }, { name: evil, versionKey: evil }),
+      putEdgeStatement('derived_from', { _key: evil, _from: evil, _to: evil, created_at: evil, seq: 1 }, evil),
+      deleteAssetStatement('models', evil, evil),
+      importAssetsStatement('models', [{ _key: evil, name: evil }]),
+      importEdgesStatement('run_models', [{ _key: evil, _from: evil, _to: evil, created_at: evil, seq: 1 }]),
+      existingKeysStatement('models', [evil]),
+      takenNamesStatement('models', [{ name: evil, versionKey: evil }]),
+    ];
+    for (const query of queries) {
+      expect(query.query).not.toContain(evil);
+      expect(JSON.stringify(query.bindVars)).toContain(JSON.stringify(evil).slice(1, -1));
+      expect(referencedVariables(query)).toEqual(Object.keys(query.bindVars).sort());
+    }
+  });
+
+  it('refuses identifiers outside the catalogue', () => {
+    expect(identifier('models')).toBe('models');
+    expect(() => identifier('models RETURN 1')).toThrow();
+    expect(() => identifier('_graphs')).toThrow();
+  });
+});
