@@ -1,0 +1,172 @@
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ASSET_KINDS, NAMED_KINDS, type AssetRecord } from '../../src/domain/kinds.js';
+import { RELATION_NAMES } from '../../src/domain/relations.js';
+import type { Store } from '../../src/store/store.js';
+import { createTestApi, type GraphQLResult, type TestApi } from '../helpers/graphql.js';
+import { PIPELINE, seedPipeline } from '../helpers/pipeline.js';
+
+/**
+ * Property-based tests: random valid and invalid mutation inputs and lineage
+ * arguments never produce INTERNAL_SERVER_ERROR, and the store's invariants
+ * hold after any sequence of them.
+ */
+const CLIENT_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'GRAPHQL_VALIDATION_FAILED']);
+
+let api: TestApi;
+beforeEach(async () => {
+  api = createTestApi();
+  await seedPipeline(api);
+});
+afterEach(() => api.close());
+
+/** Ids that exist, ids of the wrong kind, malformed and unknown ones. */
+const anyId = fc.oneof(
+  fc.constantFrom(...Object.values(PIPELINE)),
+  fc.constantFrom('models/nope', 'datasets/', 'nocollection/x', '', 'run/run-1/x', 'models/a b'),
+  fc.string({ maxLength: 20 }),
+);
+const text = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('', '   ', 'churn-xgb', 'customers', 'x'.repeat(300)));
+const key = fc.option(fc.oneof(fc.constantFrom('k1', 'k2', 'run-1', 'churn', 'bad key', ''), fc.stringMatching(/^[a-z0-9-]{1,8}$/)), {
+  nil: undefined,
+});
+const json = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 2 })));
+const metric = fc.record({ name: text, value: fc.double({ noNaN: true, noDefaultInfinity: true }) });
+const instant = fc.oneof(
+  fc.date({ min: new Date('1950-01-01'), max: new Date('2150-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+  fc.constantFrom('2026-01-01', 'yesterday', '1800-01-01T00:00:00Z', '2026-13-45T00:00:00Z'),
+);
+
+const mutation = fc.oneof(
+  fc.record({ name: text, key, version: fc.option(text, { nil: undefined }), properties: fc.option(json, { nil: undefined }) }).map(
+    (input) => ({ field: 'registerDataset', type: 'RegisterDatasetInput', input: { ...input, derivedFrom: undefined } }),
+  ),
+  fc.record({ name: text, key, datasets: fc.array(anyId, { maxLength: 3 }) }).map((input) => ({
+    field: 'registerFeatureset',
+    type: 'RegisterFeaturesetInput',
+    input,
+  })),
+  fc.record({ name: text, key, project: fc.option(anyId, { nil: undefined }), derivedFrom: fc.option(anyId, { nil: undefined }) }).map(
+    (input) => ({ field: 'registerModel', type: 'RegisterModelInput', input }),
+  ),
+  fc
+    .record({
+      runId: key,
+      model: anyId,
+      datasets: fc.array(anyId, { maxLength: 3 }),
+      params: fc.option(json, { nil: undefined }),
+      metrics: fc.option(fc.array(metric, { maxLength: 3 }), { nil: undefined }),
+      startedAt: fc.option(instant, { nil: undefined }),
+      endedAt: fc.option(instant, { nil: undefined }),
+    })
+    .map((input) => ({ field: 'logRun', type: 'LogRunInput', input })),
+  fc
+    .record({ key, deployment: anyId, periodStart: instant, periodEnd: instant, metrics: fc.array(metric, { maxLength: 2 }) })
+    .map((input) => ({ field: 'logServingPerf', type: 'LogServingPerfInput', input })),
+  fc.record({ asset: anyId, from: anyId }).map((input) => ({ field: 'linkDerivedFrom', type: 'LinkDerivedFromInput', input })),
+  fc
+    .record({ id: anyId, name: fc.option(text, { nil: undefined }), properties: fc.option(json, { nil: undefined }) })
+    .map((input) => ({ field: 'updateAsset', type: 'UpdateAssetInput', input })),
+  fc.record({ id: anyId }).map((input) => ({ field: 'deleteAsset', type: 'DeleteAssetInput', input })),
+);
+
+function expectNoInternalError(result: GraphQLResult<unknown>, what: unknown): void {
+  for (const error of result.errors ?? []) {
+    const code = String(error.extensions?.['code']);
+    if (!CLIENT_CODES.has(code)) throw new Error(`${code} for ${JSON.stringify(what)}: ${error.message}`);
+  }
+}
+
+/** Every asset, through the port's listing. */
+async function everyAsset(store: Store): Promise<AssetRecord[]> {
+  const all: AssetRecord[] = [];
+  let after = null;
+  for (;;) {
+    const page: Awaited<ReturnType<Store['listAssets']>> = await store.listAssets({
+      kind: null, nameContains: null, tag: null, project: null, createdAfter: null, createdBefore: null, first: 100, after,
+    });
+    all.push(...page.assets);
+    const last = page.assets.at(-1);
+    if (!page.hasNextPage || !last) return all;
+    after = { createdAt: last.createdAt, id: last.id };
+  }
+}
+
+/** The contract suite's invariants, checked over the whole store. */
+async function checkInvariants(store: Store): Promise<void> {
+  const assets = await everyAsset(store);
+  const ids = new Set(assets.map((a) => a.id));
+  expect(ids.size).toBe(assets.length);
+  const names = assets.filter((a) => NAMED_KINDS.has(a.kind)).map((a) => JSON.stringify([a.kind, a.name, a.version]));
+  expect(new Set(names).size).toBe(names.length);
+  for (const asset of assets) {
+    expect(ASSET_KINDS).toContain(asset.kind);
+    expect(asset.name.length).toBeGreaterThan(0);
+  }
+  const requests = assets.flatMap((a) =>
+    RELATION_NAMES.flatMap((relation) => (['OUT', 'IN'] as const).map((direction) => ({ id: a.id, relation, direction }))),
+  );
+  const answers = await store.neighbors(requests);
+  for (const neighbours of answers) for (const n of neighbours) expect(ids.has(n.id)).toBe(true);
+}
+
+describe('property: random mutations', () => {
+  it('never answer INTERNAL_SERVER_ERROR, and leave the store consistent', async () => {
+    const outcomes = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 12 }), async (mutations) => {
+        for (const m of mutations) {
+          const result = await api.execute(
+            `mutation ($input: ${m.type}!) { ${m.field}(input: $input) { __typename } }`,
+            { input: m.input },
+          );
+          expectNoInternalError(result, m);
+          const outcome = String(result.errors?.[0]?.extensions?.['code'] ?? 'OK');
+          outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+        }
+        await checkInvariants(api.store);
+      }),
+      { numRuns: 40 },
+    );
+    // The inputs reach every outcome, so the property is not vacuous.
+    expect([...outcomes.keys()].sort()).toEqual(expect.arrayContaining(['BAD_USER_INPUT', 'NOT_FOUND', 'OK']));
+  });
+});
+
+describe('property: random lineage arguments', () => {
+  it('never answer INTERNAL_SERVER_ERROR, and respect the bounds asked for', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...Object.values(PIPELINE)),
+        fc.constantFrom('upstream', 'downstream'),
+        fc.option(fc.integer({ min: -3, max: 150 }), { nil: undefined }),
+        fc.option(fc.integer({ min: -3, max: 12_000 }), { nil: undefined }),
+        fc.option(fc.subarray([...ASSET_KINDS]), { nil: undefined }),
+        async (id, direction, depth, limit, kinds) => {
+          const result = await api.execute<{ node: { [k: string]: { nodes: { degree: number; asset: { id: string; kind: string } }[]; edges: { from: { id: string }; to: { id: string } }[] } } }>(
+            `query ($id: ID!, $depth: Int, $limit: Int, $kinds: [AssetKind!]) {
+              node(id: $id) { ... on Asset { ${direction}(depth: $depth, limit: $limit, kinds: $kinds) {
+                nodes { degree asset { id kind } } edges { from { id } to { id } } truncated } } }
+            }`,
+            { id, depth, limit, kinds },
+          );
+          expectNoInternalError(result, { id, direction, depth, limit, kinds });
+          const lineage = result.data?.node?.[direction];
+          if (!lineage) return;
+          const returned = lineage.nodes.map((n) => n.asset.id);
+          expect(new Set(returned).size).toBe(returned.length);
+          expect(returned).not.toContain(id);
+          expect(returned.length).toBeLessThanOrEqual(limit ?? 1000);
+          for (const n of lineage.nodes) {
+            expect(n.degree).toBeGreaterThanOrEqual(1);
+            expect(n.degree).toBeLessThanOrEqual(depth ?? 100);
+            if (kinds && kinds.length > 0) expect(kinds).toContain(n.asset.kind);
+          }
+          const members = new Set([id, ...returned]);
+          for (const e of lineage.edges) expect(members.has(e.from.id) && members.has(e.to.id)).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
