@@ -45,7 +45,8 @@ export type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) 
  * - a MetalayerError anywhere in the error's `originalError` chain answers
  *   with its message, its code and the input field at fault;
  * - a request error (see REQUEST_ERROR_CODES) that wraps nothing but
- *   GraphQLErrors passes through with its code;
+ *   GraphQLErrors passes through with its code, and one Apollo Server
+ *   raises without a code but with a 4xx status becomes BAD_REQUEST;
  * - anything else answers "Internal server error" with code
  *   INTERNAL_SERVER_ERROR, and is handed to `log` in full (the thrown error
  *   itself, unwrapped from the GraphQLError around it): its message, stack
@@ -76,7 +77,24 @@ function formatKnown(formatted: GraphQLFormattedError, error: unknown): GraphQLF
   if (typeof code === 'string' && REQUEST_ERROR_CODES.has(code) && onlyGraphQLErrors) {
     return { ...position(formatted), message: formatted.message, extensions: { code } };
   }
+  if (isUncodedRequestError(error)) {
+    return { ...position(formatted), message: formatted.message, extensions: { code: ResponseErrorCode.BAD_REQUEST } };
+  }
   return null;
+}
+
+/**
+ * Apollo Server raises one request error without a code: a persisted query
+ * sent with a hash that is not its own ("provided sha does not match
+ * query"), which it answers with HTTP 400 but which would otherwise default
+ * to INTERNAL_SERVER_ERROR. A GraphQLError that wraps nothing and that
+ * Apollo Server answers with a 4xx status describes the request: BAD_REQUEST.
+ */
+function isUncodedRequestError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.originalError !== undefined) return false;
+  const http = error.extensions['http'];
+  const status = typeof http === 'object' && http !== null && 'status' in http ? http.status : undefined;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 function formatInternal(

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { makeExecutableSchema } from '@graphql-tools/schema';
-import type { GraphQLSchema } from 'graphql';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { checkForResolveTypeResolver } from '@graphql-tools/schema';
+import { parse, type GraphQLSchema } from 'graphql';
+import { assertResolversMatchSchema } from './resolver-check.js';
 import { resolvers } from './resolvers/index.js';
 
 /**
@@ -15,17 +17,18 @@ export function readTypeDefs(): string {
 }
 
 /**
- * The executable schema: schema.graphql with metalayer's resolvers. Fails at
- * start-up when a resolver names a type or field the schema lacks, or an
- * interface has no `__resolveType`.
+ * The executable schema: schema.graphql, a Federation 2 subgraph, with
+ * metalayer's resolvers. @apollo/subgraph adds what a gateway needs
+ * (`_service { sdl }`, `_entities` and the `_Entity` union) and wires each
+ * entity's `__resolveReference`.
+ *
+ * Fails at start-up when a resolver names a type, field or hook the schema
+ * lacks, or an interface or union has no `__resolveType`: buildSubgraphSchema
+ * checks neither, so both checks are made here.
  */
 export function buildSchema(): GraphQLSchema {
-  return makeExecutableSchema({
-    typeDefs: readTypeDefs(),
-    resolvers,
-    resolverValidationOptions: {
-      requireResolversToMatchSchema: 'error',
-      requireResolversForResolveType: 'error',
-    },
-  });
+  const schema = buildSubgraphSchema([{ typeDefs: parse(readTypeDefs()), resolvers }]);
+  assertResolversMatchSchema(schema, resolvers);
+  checkForResolveTypeResolver(schema, 'error');
+  return schema;
 }

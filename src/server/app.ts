@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { createContext, type Context } from '../graphql/context.js';
-import { createErrorFormatter } from '../graphql/errors.js';
+import { createErrorFormatter, ResponseErrorCode } from '../graphql/errors.js';
 import { buildSchema } from '../graphql/schema.js';
+import { NoSubgraphSdlRule } from '../graphql/subgraph-sdl.js';
 import type { Store } from '../store/store.js';
 import type { Config } from './config.js';
 import { EXAMPLE_OPERATIONS } from './examples.js';
@@ -28,19 +29,7 @@ export async function createMetalayerServer(config: Config, store: Store, logger
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
-
-  const apollo = new ApolloServer<Context>({
-    schema: buildSchema(),
-    introspection: config.introspection,
-    includeStacktraceInErrorResponses: false,
-    formatError: createErrorFormatter((error) => logger.error({ err: error }, 'internal error in a GraphQL operation')),
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      config.explorer
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, document: EXAMPLE_OPERATIONS, includeCookies: false })
-        : ApolloServerPluginLandingPageDisabled(),
-    ],
-  });
+  const apollo = createApollo(config, httpServer, logger);
   await apollo.start();
 
   app.use(requestLogging(logger));
@@ -48,6 +37,7 @@ export async function createMetalayerServer(config: Config, store: Store, logger
   app.use(
     '/graphql',
     express.json({ limit: config.bodyLimit }),
+    ...(config.httpBatching ? [] : [refuseBatches]),
     expressMiddleware(apollo, {
       context: async () => createContext({ store, lineageCaps: config.lineageCaps }),
     }),
@@ -70,6 +60,57 @@ export async function createMetalayerServer(config: Config, store: Store, logger
     },
   };
 }
+
+/**
+ * Apollo Server as metalayer runs it. Besides the settings from `config`:
+ *
+ * - CSRF prevention stays on (Apollo's default, stated here so it is not
+ *   lost): a GET, or a POST with a "simple" content type, must carry a
+ *   header a browser would preflight (`apollo-require-preflight`,
+ *   `x-apollo-operation-name`, or a JSON content type).
+ * - Automatic persisted queries use the bounded in-memory LRU cache (about
+ *   30 MiB), so clients cannot grow the server's memory without limit.
+ * - Inline traces (`ftv1`) are off: they serve GraphOS usage reporting
+ *   through a gateway, which metalayer does not do, and would tell any
+ *   client how long each resolver took.
+ * - With introspection off, the subgraph SDL (`_service`) is refused too.
+ */
+function createApollo(config: Config, httpServer: Server, logger: Logger): ApolloServer<Context> {
+  return new ApolloServer<Context>({
+    schema: buildSchema(),
+    introspection: config.introspection,
+    validationRules: config.introspection ? [] : [NoSubgraphSdlRule],
+    csrfPrevention: true,
+    cache: 'bounded',
+    allowBatchedHttpRequests: config.httpBatching,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter((error) => logger.error({ err: error }, 'internal error in a GraphQL operation')),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginInlineTraceDisabled(),
+      config.explorer
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, document: EXAMPLE_OPERATIONS, includeCookies: false })
+        : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+}
+
+/**
+ * With batching off, a JSON array body is refused before Apollo Server sees
+ * it, with a message that says what to send instead (Apollo's own is
+ * "Operation batching disabled.").
+ */
+const refuseBatches: RequestHandler = (req, res, next) => {
+  if (!Array.isArray(req.body)) return next();
+  res.status(400).json({
+    errors: [
+      {
+        message: 'Batched requests (a JSON array of operations) are turned off on this server; send one operation per request',
+        extensions: { code: ResponseErrorCode.BAD_REQUEST },
+      },
+    ],
+  });
+};
 
 /** One JSON log line per request, under a request id that the response echoes. */
 function requestLogging(logger: Logger): RequestHandler {

@@ -18,7 +18,11 @@ export interface Config {
   introspection: boolean;
   /** The explorer landing page at /graphql; follows introspection unless set. */
   explorer: boolean;
-  /** Several operations in one request (a JSON array body); off unless turned on. */
+  /**
+   * Several operations in one request (a JSON array body); off unless turned
+   * on. A batch's operations run concurrently with one context (one set of
+   * loaders), in no order.
+   */
   httpBatching: boolean;
   lineageCaps: LineageCaps;
   store: StoreConfig;

@@ -42,6 +42,20 @@ describe('createErrorFormatter', () => {
     expect(logged).toEqual([]);
   });
 
+  test("Apollo Server's uncoded request error with a 4xx status is BAD_REQUEST; without the status it is internal", () => {
+    const mismatch = new GraphQLError('provided sha does not match query', { extensions: { http: { status: 400 } } });
+    expect(format({ message: mismatch.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, mismatch)).toEqual({
+      message: 'provided sha does not match query',
+      extensions: { code: 'BAD_REQUEST' },
+    });
+    const uncoded = new GraphQLError('something broke');
+    expect(format({ message: uncoded.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }, uncoded)).toEqual({
+      message: 'Internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+    expect(logged).toEqual([uncoded]);
+  });
+
   test('anything else is masked and logged in full', () => {
     const secret = new Error('SQLITE_CORRUPT: database disk image is malformed at /var/lib/secret.db');
     const error = new GraphQLError(secret.message, { originalError: secret });

@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
 import type { NewKey } from '../../src/domain/commands.js';
 import type { LineageCaps } from '../../src/domain/lineage.js';
@@ -47,6 +48,8 @@ export function createTestApi(options: TestApiOptions = {}): TestApi {
     schema: buildSchema(),
     formatError: createErrorFormatter((error) => logged.push(error)),
     includeStacktraceInErrorResponses: false,
+    // As the server runs it; left on, Apollo Server turns it on for a subgraph and says so on the console.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
 
   const execute = async <T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>> => {

@@ -27,6 +27,7 @@ export type Scalars = {
   DateTime: { input: string; output: string; }
   /** Any JSON value; `properties` fields always hold a JSON object. */
   JSON: { input: unknown; output: unknown; }
+  _FieldSet: { input: string; output: string; }
 };
 
 /**
@@ -923,6 +924,17 @@ export type ResolversObject<TObject> = WithIndex<TObject>;
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
@@ -986,32 +998,79 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
+/** Mapping of federation types */
+export type FederationTypes = ResolversObject<{
+  Asset: Asset;
+  Dataset: Dataset;
+  Deployment: Deployment;
+  DevPerf: DevPerf;
+  Featureset: Featureset;
+  Model: Model;
+  ModelParams: ModelParams;
+  Project: Project;
+  Run: Run;
+  ServingPerf: ServingPerf;
+}>;
 
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = ResolversObject<{
+  Asset:
+    ( { __typename: 'Asset' }
+    & GraphQLRecursivePick<FederationTypes['Asset'], {"id":true}> );
+  Dataset:
+    ( { __typename: 'Dataset' }
+    & GraphQLRecursivePick<FederationTypes['Dataset'], {"id":true}> );
+  Deployment:
+    ( { __typename: 'Deployment' }
+    & GraphQLRecursivePick<FederationTypes['Deployment'], {"id":true}> );
+  DevPerf:
+    ( { __typename: 'DevPerf' }
+    & GraphQLRecursivePick<FederationTypes['DevPerf'], {"id":true}> );
+  Featureset:
+    ( { __typename: 'Featureset' }
+    & GraphQLRecursivePick<FederationTypes['Featureset'], {"id":true}> );
+  Model:
+    ( { __typename: 'Model' }
+    & GraphQLRecursivePick<FederationTypes['Model'], {"id":true}> );
+  ModelParams:
+    ( { __typename: 'ModelParams' }
+    & GraphQLRecursivePick<FederationTypes['ModelParams'], {"id":true}> );
+  Project:
+    ( { __typename: 'Project' }
+    & GraphQLRecursivePick<FederationTypes['Project'], {"id":true}> );
+  Run:
+    ( { __typename: 'Run' }
+    & GraphQLRecursivePick<FederationTypes['Run'], {"id":true}> );
+  ServingPerf:
+    ( { __typename: 'ServingPerf' }
+    & GraphQLRecursivePick<FederationTypes['ServingPerf'], {"id":true}> );
+}>;
 
 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   Asset: ResolverTypeWrapper<AssetRecord>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   AssetConnection: ResolverTypeWrapper<Omit<AssetConnection, 'edges'> & { edges: Array<ResolversTypes['AssetEdge']> }>;
   AssetEdge: ResolverTypeWrapper<Omit<AssetEdge, 'node'> & { node: ResolversTypes['Asset'] }>;
   AssetFilter: AssetFilter;
   AssetKind: AssetKind;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Dataset: ResolverTypeWrapper<DatasetRecord>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeleteAssetInput: DeleteAssetInput;
   DeleteAssetPayload: ResolverTypeWrapper<DeleteAssetPayload>;
   Deployment: ResolverTypeWrapper<DeploymentRecord>;
   DevPerf: ResolverTypeWrapper<DevPerfRecord>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Feature: ResolverTypeWrapper<Feature>;
   FeatureInput: FeatureInput;
   Featureset: ResolverTypeWrapper<FeaturesetRecord>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Lineage: ResolverTypeWrapper<LineageRecord>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   LineageEdge: ResolverTypeWrapper<EdgeRecord>;
   LineageNode: ResolverTypeWrapper<LineageNodeRecord>;
   LinkDerivedFromInput: LinkDerivedFromInput;
@@ -1042,7 +1101,6 @@ export type ResolversTypes = ResolversObject<{
   Run: ResolverTypeWrapper<RunRecord>;
   RunStatus: RunStatus;
   ServingPerf: ResolverTypeWrapper<ServingPerfRecord>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   UpdateAssetInput: UpdateAssetInput;
   UpdateAssetPayload: ResolverTypeWrapper<Omit<UpdateAssetPayload, 'asset'> & { asset: ResolversTypes['Asset'] }>;
 }>;
@@ -1050,24 +1108,25 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Asset: AssetRecord;
+  Int: Scalars['Int']['output'];
+  ID: Scalars['ID']['output'];
+  String: Scalars['String']['output'];
   AssetConnection: Omit<AssetConnection, 'edges'> & { edges: Array<ResolversParentTypes['AssetEdge']> };
   AssetEdge: Omit<AssetEdge, 'node'> & { node: ResolversParentTypes['Asset'] };
   AssetFilter: AssetFilter;
-  Boolean: Scalars['Boolean']['output'];
   Dataset: DatasetRecord;
   DateTime: Scalars['DateTime']['output'];
   DeleteAssetInput: DeleteAssetInput;
   DeleteAssetPayload: DeleteAssetPayload;
   Deployment: DeploymentRecord;
   DevPerf: DevPerfRecord;
+  Float: Scalars['Float']['output'];
   Feature: Feature;
   FeatureInput: FeatureInput;
   Featureset: FeaturesetRecord;
-  Float: Scalars['Float']['output'];
-  ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   Lineage: LineageRecord;
+  Boolean: Scalars['Boolean']['output'];
   LineageEdge: EdgeRecord;
   LineageNode: LineageNodeRecord;
   LinkDerivedFromInput: LinkDerivedFromInput;
@@ -1097,13 +1156,13 @@ export type ResolversParentTypes = ResolversObject<{
   RegisterProjectPayload: Omit<RegisterProjectPayload, 'project'> & { project: ResolversParentTypes['Project'] };
   Run: RunRecord;
   ServingPerf: ServingPerfRecord;
-  String: Scalars['String']['output'];
   UpdateAssetInput: UpdateAssetInput;
   UpdateAssetPayload: Omit<UpdateAssetPayload, 'asset'> & { asset: ResolversParentTypes['Asset'] };
 }>;
 
-export type AssetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Asset'] = ResolversParentTypes['Asset']> = ResolversObject<{
+export type AssetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Asset'] = ResolversParentTypes['Asset'], FederationReferenceType extends FederationReferenceTypes['Asset'] = FederationReferenceTypes['Asset']> = ResolversObject<{
   __resolveType: TypeResolveFn<'Dataset' | 'Deployment' | 'DevPerf' | 'Featureset' | 'Model' | 'ModelParams' | 'Project' | 'Run' | 'ServingPerf', ParentType, ContextType>;
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Asset']> | FederationReferenceType, FederationReferenceType, ContextType>;
 }>;
 
 export type AssetConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AssetConnection'] = ResolversParentTypes['AssetConnection']> = ResolversObject<{
@@ -1116,7 +1175,8 @@ export type AssetEdgeResolvers<ContextType = Context, ParentType extends Resolve
   node?: Resolver<ResolversTypes['Asset'], ParentType, ContextType>;
 }>;
 
-export type DatasetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Dataset'] = ResolversParentTypes['Dataset']> = ResolversObject<{
+export type DatasetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Dataset'] = ResolversParentTypes['Dataset'], FederationReferenceType extends FederationReferenceTypes['Dataset'] = FederationReferenceTypes['Dataset']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Dataset']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   derivatives?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   derivedFrom?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
@@ -1146,7 +1206,8 @@ export type DeleteAssetPayloadResolvers<ContextType = Context, ParentType extend
   deletedRelations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
-export type DeploymentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Deployment'] = ResolversParentTypes['Deployment']> = ResolversObject<{
+export type DeploymentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Deployment'] = ResolversParentTypes['Deployment'], FederationReferenceType extends FederationReferenceTypes['Deployment'] = FederationReferenceTypes['Deployment']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Deployment']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   derivatives?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   derivedFrom?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
@@ -1167,7 +1228,8 @@ export type DeploymentResolvers<ContextType = Context, ParentType extends Resolv
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type DevPerfResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DevPerf'] = ResolversParentTypes['DevPerf']> = ResolversObject<{
+export type DevPerfResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DevPerf'] = ResolversParentTypes['DevPerf'], FederationReferenceType extends FederationReferenceTypes['DevPerf'] = FederationReferenceTypes['DevPerf']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['DevPerf']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   derivatives?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   derivedFrom?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
@@ -1192,7 +1254,8 @@ export type FeatureResolvers<ContextType = Context, ParentType extends Resolvers
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type FeaturesetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Featureset'] = ResolversParentTypes['Featureset']> = ResolversObject<{
+export type FeaturesetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Featureset'] = ResolversParentTypes['Featureset'], FederationReferenceType extends FederationReferenceTypes['Featureset'] = FederationReferenceTypes['Featureset']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Featureset']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   datasets?: Resolver<Array<ResolversTypes['Dataset']>, ParentType, ContextType>;
   deployments?: Resolver<Array<ResolversTypes['Deployment']>, ParentType, ContextType>;
@@ -1252,7 +1315,8 @@ export type MetricResolvers<ContextType = Context, ParentType extends ResolversP
   value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
-export type ModelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Model'] = ResolversParentTypes['Model']> = ResolversObject<{
+export type ModelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Model'] = ResolversParentTypes['Model'], FederationReferenceType extends FederationReferenceTypes['Model'] = FederationReferenceTypes['Model']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Model']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   deployments?: Resolver<Array<ResolversTypes['Deployment']>, ParentType, ContextType>;
   derivatives?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
@@ -1275,7 +1339,8 @@ export type ModelResolvers<ContextType = Context, ParentType extends ResolversPa
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type ModelParamsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ModelParams'] = ResolversParentTypes['ModelParams']> = ResolversObject<{
+export type ModelParamsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ModelParams'] = ResolversParentTypes['ModelParams'], FederationReferenceType extends FederationReferenceTypes['ModelParams'] = FederationReferenceTypes['ModelParams']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ModelParams']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   deployments?: Resolver<Array<ResolversTypes['Deployment']>, ParentType, ContextType>;
   derivatives?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
@@ -1316,7 +1381,8 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
-export type ProjectResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Project'] = ResolversParentTypes['Project']> = ResolversObject<{
+export type ProjectResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Project'] = ResolversParentTypes['Project'], FederationReferenceType extends FederationReferenceTypes['Project'] = FederationReferenceTypes['Project']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Project']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   derivatives?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   derivedFrom?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
@@ -1360,7 +1426,8 @@ export type RegisterProjectPayloadResolvers<ContextType = Context, ParentType ex
   project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
 }>;
 
-export type RunResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Run'] = ResolversParentTypes['Run']> = ResolversObject<{
+export type RunResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Run'] = ResolversParentTypes['Run'], FederationReferenceType extends FederationReferenceTypes['Run'] = FederationReferenceTypes['Run']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Run']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   datasets?: Resolver<Array<ResolversTypes['Dataset']>, ParentType, ContextType>;
   deploymentTag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1386,7 +1453,8 @@ export type RunResolvers<ContextType = Context, ParentType extends ResolversPare
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type ServingPerfResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ServingPerf'] = ResolversParentTypes['ServingPerf']> = ResolversObject<{
+export type ServingPerfResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ServingPerf'] = ResolversParentTypes['ServingPerf'], FederationReferenceType extends FederationReferenceTypes['ServingPerf'] = FederationReferenceTypes['ServingPerf']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ServingPerf']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   deployment?: Resolver<Maybe<ResolversTypes['Deployment']>, ParentType, ContextType>;
   derivatives?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;

@@ -1,5 +1,6 @@
 import type { AssetRecord, Metrics } from '../../domain/kinds.js';
 import type { Metric, Resolvers } from '../generated/resolvers.js';
+import { anyEntity, entityOfKind } from './entities.js';
 import { lineageField } from './lineage.js';
 import { anyKind, many, one } from './relations.js';
 
@@ -7,7 +8,8 @@ import { anyKind, many, one } from './relations.js';
  * The Node and Asset interfaces and the nine asset types. Scalar fields are
  * the records' own (default resolvers); what is here is the fields every
  * asset shares (derivation and lineage), each kind's relation fields from
- * the relation catalogue, and performance metrics.
+ * the relation catalogue, performance metrics, and each entity's
+ * `__resolveReference` (see entities.ts).
  */
 
 type AssetTypeName =
@@ -75,29 +77,34 @@ const performanceFields = {
 
 export const assetResolvers: Resolvers = {
   Node: { __resolveType: typeNameOf },
-  Asset: { __resolveType: typeNameOf },
+  Asset: { __resolveType: typeNameOf, __resolveReference: anyEntity },
   Project: {
+    __resolveReference: entityOfKind('PROJECT'),
     ...assetFields,
     models: many('project_models', 'OUT', 'MODEL'),
   },
   Dataset: {
+    __resolveReference: entityOfKind('DATASET'),
     ...assetFields,
     featuresets: many('featureset_dataset', 'IN', 'FEATURESET'),
     runs: many('run_datasets', 'IN', 'RUN'),
   },
   Featureset: {
+    __resolveReference: entityOfKind('FEATURESET'),
     ...assetFields,
     datasets: many('featureset_dataset', 'OUT', 'DATASET'),
     runs: many('run_featuresets', 'IN', 'RUN'),
     deployments: many('deployment_featureset', 'IN', 'DEPLOYMENT'),
   },
   Model: {
+    __resolveReference: entityOfKind('MODEL'),
     ...assetFields,
     project: one('project_models', 'IN', 'PROJECT'),
     producedBy: many('run_models', 'OUT', 'RUN'),
     deployments: many('deployment_model', 'IN', 'DEPLOYMENT'),
   },
   Run: {
+    __resolveReference: entityOfKind('RUN'),
     ...assetFields,
     model: one('run_models', 'IN', 'MODEL'),
     params: one('run_modelparams', 'OUT', 'MODEL_PARAMS'),
@@ -106,16 +113,19 @@ export const assetResolvers: Resolvers = {
     devPerf: one('run_devperf', 'OUT', 'DEV_PERF'),
   },
   ModelParams: {
+    __resolveReference: entityOfKind('MODEL_PARAMS'),
     ...assetFields,
     run: one('run_modelparams', 'IN', 'RUN'),
     deployments: many('deployment_modelparams', 'IN', 'DEPLOYMENT'),
   },
   DevPerf: {
+    __resolveReference: entityOfKind('DEV_PERF'),
     ...assetFields,
     ...performanceFields,
     run: one('run_devperf', 'IN', 'RUN'),
   },
   Deployment: {
+    __resolveReference: entityOfKind('DEPLOYMENT'),
     ...assetFields,
     model: one('deployment_model', 'OUT', 'MODEL'),
     params: one('deployment_modelparams', 'OUT', 'MODEL_PARAMS'),
@@ -123,6 +133,7 @@ export const assetResolvers: Resolvers = {
     servingPerf: many('deployment_servingperf', 'OUT', 'SERVING_PERF'),
   },
   ServingPerf: {
+    __resolveReference: entityOfKind('SERVING_PERF'),
     ...assetFields,
     ...performanceFields,
     deployment: one('deployment_servingperf', 'IN', 'DEPLOYMENT'),

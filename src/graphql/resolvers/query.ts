@@ -8,8 +8,9 @@ import { connection, listQuery } from './paging.js';
 /**
  * A malformed id names no asset, so `node` answers null for it like for an
  * unknown one (and `nodes` null in its place), without asking the store.
+ * Federation's entity references resolve the same way.
  */
-function loadNode(id: string, ctx: Context): Promise<AssetRecord | null> | null {
+export function loadNode(id: string, ctx: Context): Promise<AssetRecord | null> | null {
   return tryParseId(id) ? ctx.loaders.assets.load(id) : null;
 }
 

@@ -1,0 +1,36 @@
+import type { AssetKind, AssetRecord } from '../../domain/kinds.js';
+import type { Context } from '../context.js';
+import { loadNode } from './query.js';
+import { isKind, type RecordOf } from './relations.js';
+
+/**
+ * Federation entity references: a gateway sends `_entities(representations:
+ * [{ __typename: "Model", id: "models/…" }, …])` and @apollo/subgraph calls
+ * the `__resolveReference` of each representation's type, all in the same
+ * tick. Every one goes through the request's by-id loader, so one
+ * `_entities` request costs one `getAssets` call, whatever the number and
+ * types of its representations (and none for assets the request has loaded
+ * already).
+ *
+ * A reference resolves to null, as `node` does, when its id names no asset,
+ * is malformed, or names an asset of another type than `__typename`: an
+ * entity of the wrong type would be answered with the wrong fields.
+ */
+
+interface Reference {
+  id: string;
+}
+
+/** `__resolveReference` of one asset type: the asset, when it is of `kind`. */
+export function entityOfKind<K extends AssetKind>(kind: K) {
+  const guard = isKind(kind);
+  return async ({ id }: Reference, ctx: Context): Promise<RecordOf<K> | null> => {
+    const asset = await loadNode(id, ctx);
+    return asset && guard(asset) ? asset : null;
+  };
+}
+
+/** `__resolveReference` of the Asset interface: any asset; `__resolveType` then names its type. */
+export function anyEntity({ id }: Reference, ctx: Context): Promise<AssetRecord | null> | null {
+  return loadNode(id, ctx);
+}

@@ -1,0 +1,57 @@
+import { composeServices } from '@apollo/composition';
+import { assertObjectType, parse, print, visit, type GraphQLSchema } from 'graphql';
+import { describe, expect, test } from 'vitest';
+import { readTypeDefs } from '../../src/graphql/schema.js';
+import { COSTS_TYPE_DEFS, OWNERS_TYPE_DEFS } from '../helpers/subgraphs.js';
+
+/**
+ * schema.graphql composed with the costs and owners subgraphs by
+ * @apollo/composition, as a gateway's supergraph is built (`rover supergraph
+ * compose` runs the same library). No server runs here.
+ */
+
+const METALAYER = { name: 'metalayer', url: 'http://127.0.0.1:4001/graphql', typeDefs: parse(readTypeDefs()) };
+const COSTS = { name: 'costs', url: 'http://127.0.0.1:4002/graphql', typeDefs: COSTS_TYPE_DEFS };
+const OWNERS = { name: 'owners', url: 'http://127.0.0.1:4003/graphql', typeDefs: OWNERS_TYPE_DEFS };
+
+function fieldsOf(schema: GraphQLSchema, type: string): string[] {
+  return Object.keys(assertObjectType(schema.getType(type)).getFields()).sort();
+}
+
+describe('composition', () => {
+  const result = composeServices([METALAYER, COSTS, OWNERS]);
+
+  test('composes without errors or hints', () => {
+    expect(result.errors).toBeUndefined();
+    expect(result.hints?.map((hint) => `${hint.definition.code}: ${hint.message}`)).toEqual([]);
+  });
+
+  test("the supergraph's API joins the subgraphs' fields on metalayer's entities", () => {
+    if (!result.schema) throw new Error('composition failed');
+    const api = result.schema.toAPISchema().toGraphQLJSSchema();
+
+    expect(fieldsOf(api, 'Query')).toEqual(['assets', 'costliestModels', 'node', 'nodes', 'ownedAssets']);
+    expect(fieldsOf(api, 'Model')).toEqual(expect.arrayContaining(['id', 'name', 'upstream', 'producedBy', 'costPerMonth', 'owner']));
+    // The owners subgraph's field reaches every asset type through the Asset interface, and only the costs one Model.
+    expect(fieldsOf(api, 'Dataset')).toContain('owner');
+    expect(fieldsOf(api, 'Dataset')).not.toContain('costPerMonth');
+    expect(fieldsOf(api, 'PageInfo')).toEqual(['endCursor', 'hasNextPage']);
+    expect(api.getMutationType()?.getFields()['logRun']).toBeDefined();
+  });
+
+  test('the supergraph plans costPerMonth from the costs subgraph and the rest of Model from metalayer', () => {
+    const sdl = result.supergraphSdl ?? '';
+    expect(sdl).toContain('costPerMonth: Float @join__field(graph: COSTS)');
+    expect(sdl).toMatch(/type Model implements Node & Asset\s+@join__implements\(graph: METALAYER, interface: "Node"\)/);
+    expect(sdl).toContain('@join__type(graph: METALAYER, key: "id")');
+  });
+
+  test('PageInfo must be @shareable: without it, a second subgraph paging with it does not compose', () => {
+    const unshared = visit(METALAYER.typeDefs, {
+      Directive: (node) => (node.name.value === 'shareable' ? null : undefined),
+    });
+    expect(print(unshared)).toContain('type PageInfo {');
+    const failed = composeServices([{ ...METALAYER, typeDefs: unshared }, COSTS]);
+    expect(failed.errors?.map((error) => error.extensions['code'])).toEqual(['INVALID_FIELD_SHARING', 'INVALID_FIELD_SHARING']);
+  });
+});
