@@ -1,8 +1,10 @@
 #!/usr/bin/env node
+import { parseArgs } from 'node:util';
 import { seedHousingDemo } from './demo/housing.js';
 import { createMetalayerServer } from './server/app.js';
 import { ConfigError, loadConfig, type Config } from './server/config.js';
 import { createLogger, type Logger } from './server/logger.js';
+import { createTokenEntry } from './server/tokens.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 
@@ -14,11 +16,15 @@ Usage:
       demo pipeline first when the store is empty.
   metalayer seed --demo [--store sqlite|arango] [--db PATH]
       Loads the demo pipeline (loading it twice changes nothing).
+  metalayer token create --name NAME --role reader|writer|admin [--project ID ...]
+      Makes an API token: prints the secret once, and the entry (its hash,
+      never the token) to add to the tokens file.
 
 Every flag has an environment variable (PORT, HOST, METALAYER_STORE,
 METALAYER_DB, LOG_LEVEL); see the README for the rest.`;
 
 async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === 'token') return tokenCommand(argv.slice(1));
   const { config, switches, positionals } = loadConfig(argv, process.env);
   const [command] = positionals;
   if (switches.help || command === undefined || command === 'help') {
@@ -38,8 +44,38 @@ async function main(argv: readonly string[]): Promise<number> {
       });
       return 0;
     default:
-      throw new ConfigError(`Unknown command "${command}"; expected serve or seed\n\n${USAGE}`);
+      throw new ConfigError(`Unknown command "${command}"; expected serve, seed or token\n\n${USAGE}`);
   }
+}
+
+/** `token create`: needs no configuration and no store; the secret goes to stdout, once. */
+function tokenCommand(argv: readonly string[]): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: { name: { type: 'string' }, role: { type: 'string' }, project: { type: 'string', multiple: true } },
+    });
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
+  if (parsed.positionals.length !== 1 || parsed.positionals[0] !== 'create') {
+    throw new ConfigError(`Expected "metalayer token create --name NAME --role ROLE [--project ID ...]"\n\n${USAGE}`);
+  }
+  const created = createTokenEntry({ name: parsed.values.name, role: parsed.values.role, projects: parsed.values.project ?? [] });
+  if ('problems' in created) throw new ConfigError(`Cannot create the token:\n  ${created.problems.join('\n  ')}`);
+  const { token, entry } = created;
+  const scope = entry.projects ? `scoped to ${entry.projects.join(', ')}` : 'unscoped';
+  console.log(`A ${entry.role} token for "${entry.name}", ${scope}. It is shown only now: hand it over and keep it secret.`);
+  console.log('');
+  console.log(token);
+  console.log('');
+  console.log('Add this entry to the JSON array in the tokens file (METALAYER_TOKENS_FILE) or in METALAYER_TOKENS:');
+  console.log('');
+  console.log(JSON.stringify(entry));
+  return 0;
 }
 
 async function withStore(config: Config, use: (store: Store) => Promise<void>): Promise<void> {

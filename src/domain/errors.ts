@@ -10,6 +10,7 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
+  EXECUTION_TIMEOUT: 'EXECUTION_TIMEOUT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -44,4 +45,21 @@ export function conflict(message: string, field?: string): MetalayerError {
 
 export function storeUnavailable(): MetalayerError {
   return new MetalayerError(ErrorCode.STORE_UNAVAILABLE, 'The store is unavailable; try again later');
+}
+
+/** The request carries no valid credentials for what it asks: a token (or a better one) would help. */
+export function unauthenticated(message: string): MetalayerError {
+  return new MetalayerError(ErrorCode.UNAUTHENTICATED, message);
+}
+
+/** The viewer is known, but its role or project scope does not allow this. */
+export function forbidden(message: string, field?: string): MetalayerError {
+  return new MetalayerError(ErrorCode.FORBIDDEN, field ? `${field}: ${message}` : message, field);
+}
+
+export function executionTimeout(): MetalayerError {
+  return new MetalayerError(
+    ErrorCode.EXECUTION_TIMEOUT,
+    'The operation did not finish within the time the server allows; ask for less (a smaller limit or page) and try again',
+  );
 }

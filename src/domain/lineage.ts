@@ -44,6 +44,16 @@ export interface Lineage {
   truncated: boolean;
 }
 
+/**
+ * A lineage as one viewer sees it: the assets the viewer may not see are
+ * left out of `nodes`, with every edge touching them, and `restricted`
+ * counts them. Absent means none were left out, so a plain Lineage is a
+ * ViewedLineage too (what the benchmarks' naive resolvers return).
+ */
+export interface ViewedLineage extends Lineage {
+  restricted?: number;
+}
+
 /** Server-side bounds on lineage, whatever a client asks. */
 export interface LineageCaps {
   defaultDepth: number;

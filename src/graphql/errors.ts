@@ -14,6 +14,11 @@ export const ResponseErrorCode = {
   PERSISTED_QUERY_NOT_SUPPORTED: 'PERSISTED_QUERY_NOT_SUPPORTED',
   OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
   BAD_REQUEST: 'BAD_REQUEST',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  QUERY_TOO_DEEP: 'QUERY_TOO_DEEP',
+  QUERY_TOO_COSTLY: 'QUERY_TOO_COSTLY',
+  TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
+  TOO_MANY_OPERATIONS: 'TOO_MANY_OPERATIONS',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 
@@ -22,8 +27,9 @@ export type ResponseErrorCode = (typeof ResponseErrorCode)[keyof typeof Response
 /**
  * Codes of errors that describe the client's request, never the server's
  * state: parse and validation failures, variables that do not coerce
- * (BAD_USER_INPUT, including the custom scalars' refusals) and persisted
- * query misses. They pass through as they are, without a stack trace.
+ * (BAD_USER_INPUT, including the custom scalars' refusals), persisted
+ * query misses and the server's query limits. They pass through as they
+ * are, without a stack trace.
  */
 const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set<ResponseErrorCode>([
   ResponseErrorCode.GRAPHQL_PARSE_FAILED,
@@ -33,6 +39,10 @@ const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set<ResponseErrorCode>([
   ResponseErrorCode.PERSISTED_QUERY_NOT_SUPPORTED,
   ResponseErrorCode.OPERATION_RESOLUTION_FAILURE,
   ResponseErrorCode.BAD_REQUEST,
+  ResponseErrorCode.QUERY_TOO_DEEP,
+  ResponseErrorCode.QUERY_TOO_COSTLY,
+  ResponseErrorCode.TOO_MANY_ALIASES,
+  ResponseErrorCode.TOO_MANY_OPERATIONS,
 ]);
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error';

@@ -1,4 +1,6 @@
 import DataLoader from 'dataloader';
+import { OWNER_STEP } from '../domain/access.js';
+import { tryParseId } from '../domain/ids.js';
 import type { AssetRecord } from '../domain/kinds.js';
 import { traverseKey, type Lineage, type TraverseRequest } from '../domain/lineage.js';
 import type { WriteResult } from '../domain/writes.js';
@@ -25,6 +27,15 @@ export interface Loaders {
   neighbors: DataLoader<NeighborRequest, AssetRecord[], string>;
   /** Multi-hop lineage, keyed by `traverseKey`. */
   lineage: DataLoader<TraverseRequest, Lineage, string>;
+  /**
+   * The projects owning each asset, by id (domain/access.ts OWNER_STEP):
+   * empty for a shared asset. Read only for project-scoped viewers. Each
+   * step up the ownership chains goes through the neighbours loader, so the
+   * steps of every asset asked for at once share one `neighbors` call: any
+   * number of assets costs at most three calls, fewer when steps are cached
+   * (a relation field may have loaded them already).
+   */
+  owners: OwnersLookup;
 }
 
 export function createLoaders(store: Store): Loaders {
@@ -54,23 +65,64 @@ export function createLoaders(store: Store): Loaders {
     { cacheKeyFn: traverseKey },
   );
 
-  return { assets, neighbors, lineage };
+  return { assets, neighbors, lineage, owners: createOwnersLookup(neighbors) };
 }
 
 function neighborKey({ id, relation, direction }: NeighborRequest): string {
   return JSON.stringify([id, relation, direction]);
 }
 
+export interface OwnersLookup {
+  load(id: string): Promise<ReadonlySet<string>>;
+  clearAll(): void;
+}
+
+const NO_OWNERS: ReadonlySet<string> = new Set();
+
+/**
+ * Owners, memoised per id. Not a DataLoader: an asset's owners are its
+ * parents' owners, and a DataLoader batch holding both an asset and its
+ * parent would wait on itself. The neighbours loader does the batching:
+ * every lookup started together asks for its step in the same tick.
+ * Neighbours of another kind than the step names (possible only in a
+ * database edited by other tools) are ignored, so every step goes up and
+ * every chain ends. A malformed id has no owners.
+ */
+function createOwnersLookup(neighbors: Loaders['neighbors']): OwnersLookup {
+  const memo = new Map<string, Promise<ReadonlySet<string>>>();
+  const load = (id: string): Promise<ReadonlySet<string>> => {
+    let owners = memo.get(id);
+    if (!owners) {
+      owners = ownersOf(id);
+      memo.set(id, owners);
+    }
+    return owners;
+  };
+  const ownersOf = async (id: string): Promise<ReadonlySet<string>> => {
+    const kind = tryParseId(id)?.kind;
+    if (kind === undefined) return NO_OWNERS;
+    const step = OWNER_STEP[kind];
+    if (step === 'self') return new Set([id]);
+    if (step === 'shared') return NO_OWNERS;
+    const up = await neighbors.load({ id, relation: step.relation, direction: step.direction });
+    const sets = await Promise.all(up.filter((asset) => asset.kind === step.kind).map((asset) => load(asset.id)));
+    return new Set(sets.flatMap((set) => [...set]));
+  };
+  return { load, clearAll: () => memo.clear() };
+}
+
 /**
  * Brings the caches up to date after a unit of work: the assets it put or
  * updated replace their cached copies, deleted ones load as `null`. Any write
  * may add or remove relations, and copies of changed assets sit inside
- * cached neighbour lists and lineages, so those two caches are cleared
- * wholesale; a mutation is followed by few reads, so nothing is lost.
+ * cached neighbour lists and lineages, and may change who owns what, so
+ * those caches are cleared wholesale; a mutation is followed by few reads,
+ * so nothing is lost.
  */
 export function refreshAfterWrite(loaders: Loaders, result: WriteResult): void {
   for (const [id, record] of result.assets) loaders.assets.clear(id).prime(id, record);
   for (const id of result.deleted.keys()) loaders.assets.clear(id).prime(id, null);
   loaders.neighbors.clearAll();
   loaders.lineage.clearAll();
+  loaders.owners.clearAll();
 }

@@ -8,13 +8,16 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { createContext, type Context } from '../graphql/context.js';
 import { createErrorFormatter, ResponseErrorCode } from '../graphql/errors.js';
+import { costModel } from '../graphql/query-cost.js';
 import { buildSchema } from '../graphql/schema.js';
 import { NoSubgraphSdlRule } from '../graphql/subgraph-sdl.js';
 import type { Store } from '../store/store.js';
+import { anonymousGatePlugin, createAuthenticator } from './authenticate.js';
 import type { Config } from './config.js';
 import { EXAMPLE_OPERATIONS } from './examples.js';
 import { healthHandler } from './health.js';
 import type { Logger } from './logger.js';
+import { limitBatches, queryLimitsPlugin } from './query-limits.js';
 
 export interface MetalayerServer {
   httpServer: Server;
@@ -31,15 +34,27 @@ export async function createMetalayerServer(config: Config, store: Store, logger
   const httpServer = createServer(app);
   const apollo = createApollo(config, httpServer, logger);
   await apollo.start();
+  warnWhenAuthenticationIsOff(config, logger);
+  const authenticate = createAuthenticator(config.auth);
 
   app.use(requestLogging(logger));
   app.get('/healthz', healthHandler(store));
   app.use(
     '/graphql',
     express.json({ limit: config.bodyLimit }),
-    ...(config.httpBatching ? [] : [refuseBatches]),
+    config.httpBatching ? limitBatches(config.queryLimits.maxOperations) : refuseBatches,
     expressMiddleware(apollo, {
-      context: async () => createContext({ store, lineageCaps: config.lineageCaps }),
+      // The one place a request gets its viewer: an unknown token stops it here, with 401.
+      context: async ({ req, res }) => {
+        const viewer = authenticate(req.get('authorization'));
+        res.locals['viewer'] = viewer.name;
+        return createContext({
+          store,
+          viewer,
+          lineageCaps: config.lineageCaps,
+          executionTimeoutMs: config.queryLimits.executionTimeoutMs,
+        });
+      },
     }),
   );
   app.use(jsonErrors(logger, config.bodyLimit));
@@ -74,6 +89,9 @@ export async function createMetalayerServer(config: Config, store: Store, logger
  *   through a gateway, which metalayer does not do, and would tell any
  *   client how long each resolver took.
  * - With introspection off, the subgraph SDL (`_service`) is refused too.
+ * - An anonymous request on a server that does not allow anonymous reads
+ *   may only introspect (authenticate.ts); the query limits refuse what is
+ *   too big before it runs (query-limits.ts).
  */
 function createApollo(config: Config, httpServer: Server, logger: Logger): ApolloServer<Context> {
   return new ApolloServer<Context>({
@@ -88,6 +106,8 @@ function createApollo(config: Config, httpServer: Server, logger: Logger): Apoll
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
+      anonymousGatePlugin(),
+      queryLimitsPlugin(config.queryLimits, costModel(config.lineageCaps)),
       config.explorer
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, document: EXAMPLE_OPERATIONS, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),
@@ -112,7 +132,24 @@ const refuseBatches: RequestHandler = (req, res, next) => {
   });
 };
 
-/** One JSON log line per request, under a request id that the response echoes. */
+/**
+ * Without tokens, every request acts as an unscoped admin: right for a
+ * laptop, wrong for a shared server, so the start says so, loudly in
+ * production.
+ */
+function warnWhenAuthenticationIsOff(config: Config, logger: Logger): void {
+  if (config.auth.tokens.length > 0) return;
+  const message =
+    'authentication is off: no tokens are configured (METALAYER_TOKENS_FILE or METALAYER_TOKENS), so every request may read and write everything';
+  if (config.environment === 'production') logger.error({ security: 'authentication-off' }, `${message}. Configure tokens before exposing this server`);
+  else logger.warn({ security: 'authentication-off' }, message);
+}
+
+/**
+ * One JSON log line per request, under a request id that the response
+ * echoes, naming the viewer (the token's name, never the token) once the
+ * GraphQL context has authenticated the request.
+ */
 function requestLogging(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const header = req.get('x-request-id');
@@ -126,6 +163,7 @@ function requestLogging(logger: Logger): RequestHandler {
           method: req.method,
           path: req.originalUrl.split('?')[0],
           status: res.statusCode,
+          ...(typeof res.locals['viewer'] === 'string' ? { viewer: res.locals['viewer'] } : {}),
           ms: Number(process.hrtime.bigint() - started) / 1e6,
         },
         'request',
@@ -145,10 +183,10 @@ function jsonErrors(logger: Logger, bodyLimit: number): ErrorRequestHandler {
     const reply = (status: number, code: string, message: string) =>
       res.status(status).json({ errors: [{ message, extensions: { code } }] });
     if (type === 'entity.too.large') {
-      return reply(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than the limit of ${bodyLimit} bytes`);
+      return reply(413, ResponseErrorCode.PAYLOAD_TOO_LARGE, `The request body is larger than the limit of ${bodyLimit} bytes`);
     }
-    if (type === 'entity.parse.failed') return reply(400, 'BAD_REQUEST', 'The request body is not valid JSON');
+    if (type === 'entity.parse.failed') return reply(400, ResponseErrorCode.BAD_REQUEST, 'The request body is not valid JSON');
     logger.error({ err: error }, 'internal error in the HTTP layer');
-    return reply(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+    return reply(500, ResponseErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
   };
 }

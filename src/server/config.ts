@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_LINEAGE_CAPS, type LineageCaps } from '../domain/lineage.js';
 import type { StoreConfig } from '../store/open.js';
+import type { AuthSettings } from './authenticate.js';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './query-limits.js';
+import { parseTokenEntries, type TokenEntry } from './tokens.js';
 
 /**
  * Configuration, read once at start from flags and the environment (flags
@@ -25,6 +29,14 @@ export interface Config {
    */
   httpBatching: boolean;
   lineageCaps: LineageCaps;
+  /**
+   * API tokens (their hashes) and whether requests without one may read.
+   * No tokens: authentication is off, and every request acts as an
+   * unscoped admin.
+   */
+  auth: AuthSettings;
+  /** Bounds on what one request may ask for (query-limits.ts). */
+  queryLimits: QueryLimits;
   store: StoreConfig;
 }
 
@@ -44,6 +56,14 @@ const schema = z
     METALAYER_MAX_DEPTH: positiveInt.max(10_000).default(DEFAULT_LINEAGE_CAPS.maxDepth),
     METALAYER_MAX_NODES: positiveInt.max(1_000_000).default(DEFAULT_LINEAGE_CAPS.maxLimit),
     METALAYER_VISIT_LIMIT: positiveInt.max(10_000_000).default(DEFAULT_LINEAGE_CAPS.visitLimit),
+    METALAYER_TOKENS_FILE: z.string().min(1).optional(),
+    METALAYER_TOKENS: z.string().min(1).optional(),
+    METALAYER_ANONYMOUS_READS: flag.default(false),
+    METALAYER_MAX_QUERY_DEPTH: positiveInt.default(DEFAULT_QUERY_LIMITS.maxDepth),
+    METALAYER_MAX_QUERY_COST: positiveInt.default(DEFAULT_QUERY_LIMITS.maxCost),
+    METALAYER_MAX_ALIASES: z.coerce.number().int().min(0).default(DEFAULT_QUERY_LIMITS.maxAliases),
+    METALAYER_MAX_OPERATIONS: positiveInt.default(DEFAULT_QUERY_LIMITS.maxOperations),
+    METALAYER_EXECUTION_TIMEOUT_MS: positiveInt.default(DEFAULT_QUERY_LIMITS.executionTimeoutMs),
     METALAYER_STORE: z.enum(['sqlite', 'arango']).default('sqlite'),
     METALAYER_DB: z.string().min(1).default('./data/metalayer.db'),
     ARANGO_URL: z.string().default('http://127.0.0.1:8529'),
@@ -75,6 +95,14 @@ const schema = z
         defaultLimit: Math.min(DEFAULT_LINEAGE_CAPS.defaultLimit, env.METALAYER_MAX_NODES),
         maxLimit: env.METALAYER_MAX_NODES,
         visitLimit: env.METALAYER_VISIT_LIMIT,
+      },
+      auth: { tokens: [], anonymousReads: env.METALAYER_ANONYMOUS_READS },
+      queryLimits: {
+        maxDepth: env.METALAYER_MAX_QUERY_DEPTH,
+        maxCost: env.METALAYER_MAX_QUERY_COST,
+        maxAliases: env.METALAYER_MAX_ALIASES,
+        maxOperations: env.METALAYER_MAX_OPERATIONS,
+        executionTimeoutMs: env.METALAYER_EXECUTION_TIMEOUT_MS,
       },
       store:
         env.METALAYER_STORE === 'sqlite'
@@ -145,9 +173,34 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
+  const tokens = loadTokens(present['METALAYER_TOKENS_FILE'], present['METALAYER_TOKENS']);
   return {
-    config: result.data,
+    config: { ...result.data, auth: { ...result.data.auth, tokens } },
     switches: { demo: parsed.values.demo === true, help: parsed.values.help === true },
     positionals: parsed.positionals,
   };
+}
+
+/**
+ * The token entries, from the file METALAYER_TOKENS_FILE names or from
+ * METALAYER_TOKENS itself, read once here. Problems name the variable and
+ * the entry's field, never a value.
+ */
+function loadTokens(file: string | undefined, inline: string | undefined): TokenEntry[] {
+  if (file !== undefined && inline !== undefined) {
+    throw new ConfigError('Invalid configuration:\n  METALAYER_TOKENS_FILE and METALAYER_TOKENS are both set; set one of them');
+  }
+  let text = inline;
+  if (file !== undefined) {
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
+      throw new ConfigError(`Invalid configuration:\n  METALAYER_TOKENS_FILE: cannot read ${file} (${reason})`);
+    }
+  }
+  if (text === undefined) return [];
+  const parsed = parseTokenEntries(text, file === undefined ? 'METALAYER_TOKENS' : 'METALAYER_TOKENS_FILE');
+  if ('problems' in parsed) throw new ConfigError(`Invalid configuration:\n  ${parsed.problems.join('\n  ')}`);
+  return parsed.entries;
 }

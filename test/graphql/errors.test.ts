@@ -31,7 +31,9 @@ describe('createErrorFormatter', () => {
   });
 
   test('request errors pass through with their code and nothing else', () => {
-    for (const code of ['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'PERSISTED_QUERY_NOT_FOUND']) {
+    const codes = ['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'PERSISTED_QUERY_NOT_FOUND'];
+    const limits = ['QUERY_TOO_DEEP', 'QUERY_TOO_COSTLY', 'TOO_MANY_ALIASES', 'TOO_MANY_OPERATIONS'];
+    for (const code of [...codes, ...limits]) {
       const error = new GraphQLError('Syntax Error: Expected Name, found <EOF>.', { extensions: { code } });
       const formatted = format(
         { message: error.message, locations: [{ line: 1, column: 2 }], extensions: { code, stacktrace: ['at parse'], http: { status: 400 } } },

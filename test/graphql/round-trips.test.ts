@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { seedFleet } from '../helpers/fleet.js';
 import { createTestApi, type TestApi } from '../helpers/graphql.js';
+import { viewer } from '../helpers/projects.js';
 
 /**
  * The round-trip contract (DESIGN.md), counted at the store port: every call
@@ -160,6 +161,86 @@ describe('one-hop relation fields', () => {
       'neighbors',
       'neighbors',
       'neighbors',
+    ]);
+  });
+});
+
+/**
+ * For a viewer scoped to projects, every asset a level of the query returns
+ * has its ownership checked (src/graphql/access.ts): one batched
+ * `neighbors` call per step up the ownership chains, at most three per level
+ * (serving performance → deployment → model → project), none for datasets,
+ * featuresets and projects, and none for a step already loaded. The
+ * guarantee: a list with relation fields nested L levels deep costs at most
+ * 4(L + 1) calls, and a lineage level at most four (traverse and three).
+ */
+describe('for a viewer scoped to projects', () => {
+  const FLEET_READER = viewer('reader', 'project/fleet');
+
+  test('the full upstream of 50 models: the starts, their project, one traverse, one ownership step', async () => {
+    const { models } = await seedFleet(api.store, 50);
+    api.store.reset();
+    const data = await api.data<{ nodes: (UpstreamData & { id: string })[] }>(
+      `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Model { id ${FULL_UPSTREAM} } } }`,
+      { ids: models },
+      FLEET_READER,
+    );
+    expect(api.store.calls).toEqual([
+      { operation: 'getAssets', batch: 50 },
+      { operation: 'neighbors', batch: 50 }, // each model's projects
+      { operation: 'traverse', batch: 50 },
+      { operation: 'neighbors', batch: 100 }, // each run's models and each params' run; their owners are known
+    ]);
+    expect(data.nodes[0]?.upstream.nodes).toHaveLength(5);
+  });
+
+  test('100 models with their runs’ params, performance, datasets and featuresets: six calls', async () => {
+    await seedFleet(api.store, 100);
+    api.store.reset();
+    await api.data(
+      `{ assets(kind: MODEL, first: 100) { edges { node { ... on Model {
+        producedBy { runId params { params } devPerf { metrics { name value } } datasets { name } featuresets { name } }
+      } } } } }`,
+      undefined,
+      FLEET_READER,
+    );
+    expect(api.store.calls).toEqual([
+      { operation: 'listAssets', batch: 1 },
+      { operation: 'neighbors', batch: 100 }, // the models' projects
+      { operation: 'neighbors', batch: 100 }, // producedBy
+      { operation: 'neighbors', batch: 100 }, // the runs' models
+      { operation: 'neighbors', batch: 400 }, // the runs' four relations
+      { operation: 'neighbors', batch: 200 }, // the params' and performances' runs
+    ]);
+  });
+
+  test('40 listed models with relation fields nested five levels deep: within 4(L + 1) calls', async () => {
+    await seedFleet(api.store, 40);
+    api.store.reset();
+    await api.data(
+      `{ assets(kind: MODEL, first: 40) { edges { node { ... on Model {
+        project { name } producedBy { datasets { featuresets { deployments { servingPerf { metrics { name value } } } } } }
+      } } } } }`,
+      undefined,
+      FLEET_READER,
+    );
+    // Six as for any viewer, and four ownership steps: the models' projects, the runs' models, the
+    // deployments' models (whose projects are known by then) and the serving performances' deployments.
+    expect(api.store.count()).toBe(10);
+    expect(api.store.count()).toBeLessThanOrEqual(4 * (5 + 1));
+  });
+
+  test("a gateway's _entities request for 100 models: one getAssets and one ownership step", async () => {
+    const { models } = await seedFleet(api.store, 100);
+    api.store.reset();
+    await api.data(
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Asset { id } } }`,
+      { r: models.map((id) => ({ __typename: 'Model', id })) },
+      FLEET_READER,
+    );
+    expect(api.store.calls).toEqual([
+      { operation: 'getAssets', batch: 100 },
+      { operation: 'neighbors', batch: 100 },
     ]);
   });
 });

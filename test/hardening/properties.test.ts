@@ -5,11 +5,13 @@ import { RELATION_NAMES } from '../../src/domain/relations.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestApi, type GraphQLResult, type TestApi } from '../helpers/graphql.js';
 import { PIPELINE, seedPipeline } from '../helpers/pipeline.js';
+import { BETA_ONLY, seedTwoProjects, TWO, viewer } from '../helpers/projects.js';
 
 /**
  * Property-based tests: random valid and invalid mutation inputs and lineage
  * arguments never produce INTERNAL_SERVER_ERROR, and the store's invariants
- * hold after any sequence of them.
+ * hold after any sequence of them; random viewers never receive an asset
+ * they may not see.
  */
 const CLIENT_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'GRAPHQL_VALIDATION_FAILED']);
 
@@ -168,5 +170,66 @@ describe('property: random lineage arguments', () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('property: random viewers and reads', () => {
+  const ALPHA_ONLY = [TWO.alpha, TWO.alphaModel, TWO.alphaRun, TWO.alphaParams, TWO.alphaPerf, TWO.alphaTuned];
+  const viewers = [
+    { viewer: viewer('reader', TWO.alpha), hidden: BETA_ONLY },
+    { viewer: viewer('writer', TWO.beta), hidden: ALPHA_ONLY },
+    { viewer: viewer('reader', TWO.alpha, TWO.beta), hidden: [] },
+    { viewer: viewer('admin'), hidden: [] },
+  ];
+  const ids = Object.values(TWO);
+  /** Every relation field of every type, and both lineages, one level deep. */
+  const EVERYTHING = `id ... on Asset {
+    derivedFrom { id } derivatives { id }
+    upstream(depth: $depth) { restricted nodes { asset { id } } edges { from { id } to { id } } }
+    downstream(depth: $depth) { restricted nodes { asset { id } } edges { from { id } to { id } } }
+  }
+  ... on Project { models { id } }
+  ... on Dataset { featuresets { id } runs { id } }
+  ... on Featureset { datasets { id } runs { id } deployments { id } }
+  ... on Model { project { id } producedBy { id } deployments { id } }
+  ... on Run { model { id } params { id } datasets { id } featuresets { id } devPerf { id } }
+  ... on ModelParams { run { id } deployments { id } }
+  ... on DevPerf { run { id } }
+  ... on Deployment { model { id } params { id } featureset { id } servingPerf { id } }
+  ... on ServingPerf { deployment { id } }`;
+  const read = fc.oneof(
+    fc.record({ ids: fc.subarray(ids, { minLength: 1 }), depth: fc.integer({ min: 1, max: 5 }) }).map((variables) => ({
+      query: `query ($ids: [ID!]!, $depth: Int) { nodes(ids: $ids) { ${EVERYTHING} } }`,
+      variables,
+    })),
+    fc.record({ first: fc.integer({ min: 1, max: 4 }), kind: fc.constantFrom(null, 'MODEL', 'RUN', 'SERVING_PERF'), depth: fc.integer({ min: 1, max: 5 }) }).map(
+      (variables) => ({
+        query: `query ($first: Int, $kind: AssetKind, $depth: Int) {
+          assets(first: $first, kind: $kind) { edges { cursor node { ${EVERYTHING} } } pageInfo { endCursor } }
+        }`,
+        variables,
+      }),
+    ),
+  );
+
+  it('never answer an id the viewer may not see, in data or in a readable cursor', async () => {
+    const reads = createTestApi();
+    await seedTwoProjects(reads.store);
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...viewers), read, async ({ viewer: who, hidden }, { query, variables }) => {
+          const result = await reads.execute(query, variables, who);
+          for (const error of result.errors ?? []) expect(['FORBIDDEN']).toContain(error.extensions?.['code']);
+          const cursors = [...JSON.stringify(result.data).matchAll(/"(?:cursor|endCursor)":"([A-Za-z0-9_-]+)"/g)].map((m) =>
+            Buffer.from(m[1] ?? '', 'base64url').toString(),
+          );
+          const text = JSON.stringify(result.data) + cursors.join();
+          for (const id of hidden) expect(text).not.toContain(`"${id}"`);
+        }),
+        { numRuns: 120 },
+      );
+    } finally {
+      await reads.close();
+    }
   });
 });

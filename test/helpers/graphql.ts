@@ -1,6 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
+import type { Viewer } from '../../src/domain/access.js';
 import type { NewKey } from '../../src/domain/commands.js';
 import type { LineageCaps } from '../../src/domain/lineage.js';
 import { createContext, type Context } from '../../src/graphql/context.js';
@@ -26,9 +27,14 @@ export interface TestApi {
   store: CountingStore;
   /** What the error formatter logged: the internal errors, in full. */
   logged: unknown[];
-  execute<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>>;
+  /** Executes one request as `viewer` (the options' viewer, or an unscoped admin, when not given). */
+  execute<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    viewer?: Viewer,
+  ): Promise<GraphQLResult<T>>;
   /** Executes and fails the test on any error; returns the data. */
-  data<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  data<T = unknown>(query: string, variables?: Record<string, unknown>, viewer?: Viewer): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -39,6 +45,8 @@ export interface TestApiOptions {
   now?: () => Date;
   lineageCaps?: LineageCaps;
   newKey?: NewKey;
+  /** Who asks, unless a call says otherwise; an unscoped admin (authentication off) by default. */
+  viewer?: Viewer;
 }
 
 export function createTestApi(options: TestApiOptions = {}): TestApi {
@@ -52,8 +60,8 @@ export function createTestApi(options: TestApiOptions = {}): TestApi {
     plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
 
-  const execute = async <T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>> => {
-    const contextValue = createContext({ store, lineageCaps: options.lineageCaps, newKey: options.newKey });
+  const execute = async <T>(query: string, variables?: Record<string, unknown>, viewer = options.viewer): Promise<GraphQLResult<T>> => {
+    const contextValue = createContext({ store, lineageCaps: options.lineageCaps, newKey: options.newKey, viewer });
     const response = await server.executeOperation<T>({ query, variables }, { contextValue });
     if (response.body.kind !== 'single') throw new Error('expected a single result, received an incremental one');
     const { data, errors } = response.body.singleResult;
@@ -64,8 +72,8 @@ export function createTestApi(options: TestApiOptions = {}): TestApi {
     store,
     logged,
     execute,
-    async data<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
-      const { data, errors } = await execute<T>(query, variables);
+    async data<T>(query: string, variables?: Record<string, unknown>, viewer?: Viewer): Promise<T> {
+      const { data, errors } = await execute<T>(query, variables, viewer);
       if (errors || !data) throw new Error(`unexpected errors: ${JSON.stringify(errors, null, 2)}`);
       return data;
     },

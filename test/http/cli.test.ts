@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { startServer } from '../helpers/server.js';
 
 describe('metalayer command line', () => {
   const dirs: string[] = [];
@@ -48,6 +49,35 @@ describe('metalayer command line', () => {
       expect(await cli.exited).toBe(0);
       expect(JSON.parse(cli.lines.find((l) => l.includes('demo pipeline loaded')) ?? '{}').assets).toBe(23);
     }
+  });
+
+  it('token create prints a token once and the entry that makes a server accept it', async () => {
+    const cli = runCli(['token', 'create', '--name', 'ci-bot', '--role', 'writer', '--project', 'project/housing']);
+    expect(await cli.exited).toBe(0);
+    const token = cli.lines.find((line) => line.startsWith('ml_'));
+    const entry = JSON.parse(cli.lines.find((line) => line.startsWith('{')) ?? '{}');
+    expect(token).toMatch(/^ml_[A-Za-z0-9_-]{43}$/);
+    expect(entry).toEqual({ name: 'ci-bot', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), role: 'writer', projects: ['project/housing'] });
+    expect(cli.lines.filter((line) => line.includes(token ?? '-'))).toHaveLength(1);
+
+    const running = await startServer({ METALAYER_TOKENS: JSON.stringify([entry]) });
+    try {
+      const query = { query: '{ node(id: "models/none") { id } }' };
+      expect(await running.post(query, { authorization: `Bearer ${token}` })).toMatchObject({ status: 200, body: { data: { node: null } } });
+      expect((await running.post(query, { authorization: `Bearer ${token}x` })).status).toBe(401);
+    } finally {
+      await running.server.stop();
+    }
+  });
+
+  it('token create refuses a bad request with exit code 2, naming the flag', async () => {
+    const scopedAdmin = runCli(['token', 'create', '--name', 'root', '--role', 'admin', '--project', 'project/housing']);
+    expect(await scopedAdmin.exited).toBe(2);
+    expect(scopedAdmin.stderr()).toMatch(/--project: an admin token cannot be scoped/);
+    expect(scopedAdmin.lines.some((line) => line.startsWith('ml_'))).toBe(false);
+    const badProject = runCli(['token', 'create', '--name', 'x', '--role', 'reader', '--project', 'models/m']);
+    expect(await badProject.exited).toBe(2);
+    expect(badProject.stderr()).toMatch(/--project: expected a project id/);
   });
 
   it('refuses bad configuration with exit code 2 and a message naming the setting', async () => {

@@ -1,5 +1,21 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/server/config.js';
+
+const HASH = 'a'.repeat(64);
+
+/** The message of the ConfigError that loading this environment throws. */
+function problem(env: Record<string, string>): string {
+  try {
+    loadConfig([], env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
 
 describe('configuration', () => {
   it('defaults to the embedded store, development, loopback and port 4000', () => {
@@ -77,5 +93,75 @@ describe('configuration', () => {
       expect((error as Error).message).toMatch(/PORT: .*\n.*METALAYER_STORE: /);
     }
     expect(() => loadConfig(['--nope'], {})).toThrow(/Unknown option '--nope'/);
+  });
+
+  it('has authentication off, anonymous reads off and the default query limits unless configured', () => {
+    const { config } = loadConfig([], {});
+    expect(config.auth).toEqual({ tokens: [], anonymousReads: false });
+    expect(config.queryLimits).toEqual({ maxDepth: 12, maxCost: 1_000_000, maxAliases: 30, maxOperations: 20, executionTimeoutMs: 10_000 });
+    const tuned = loadConfig([], {
+      METALAYER_MAX_QUERY_DEPTH: '8',
+      METALAYER_MAX_QUERY_COST: '1000',
+      METALAYER_MAX_ALIASES: '0',
+      METALAYER_MAX_OPERATIONS: '3',
+      METALAYER_EXECUTION_TIMEOUT_MS: '2500',
+      METALAYER_ANONYMOUS_READS: 'true',
+    }).config;
+    expect(tuned.queryLimits).toEqual({ maxDepth: 8, maxCost: 1000, maxAliases: 0, maxOperations: 3, executionTimeoutMs: 2500 });
+    expect(tuned.auth.anonymousReads).toBe(true);
+  });
+
+  it('reads token entries inline or from a file, keeping hashes only, lowercased', () => {
+    const entries = [
+      { name: 'alice', sha256: HASH.toUpperCase(), role: 'writer', projects: ['project/housing'] },
+      { name: 'bob', sha256: 'b'.repeat(64), role: 'admin' },
+    ];
+    const expected = [
+      { name: 'alice', sha256: HASH, role: 'writer', projects: ['project/housing'] },
+      { name: 'bob', sha256: 'b'.repeat(64), role: 'admin' },
+    ];
+    expect(loadConfig([], { METALAYER_TOKENS: JSON.stringify(entries) }).config.auth.tokens).toEqual(expected);
+    const dir = mkdtempSync(join(tmpdir(), 'metalayer-config-'));
+    try {
+      const file = join(dir, 'tokens.json');
+      writeFileSync(file, JSON.stringify(entries));
+      expect(loadConfig([], { METALAYER_TOKENS_FILE: file }).config.auth.tokens).toEqual(expected);
+      expect(problem({ METALAYER_TOKENS_FILE: join(dir, 'missing.json') })).toMatch(/METALAYER_TOKENS_FILE: cannot read .*missing\.json \(ENOENT\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses bad token entries, naming the entry and field and never echoing a value', () => {
+    const secret = 'ml_this-is-a-secret-that-must-not-be-echoed-000000';
+    const bad = [
+      { name: 'alice', sha256: secret, role: 'writer' },
+      { name: 'alice', sha256: HASH, role: 'owner' },
+      { name: 'carol', sha256: HASH, role: 'admin', projects: ['project/housing'] },
+      { name: 'dave', sha256: 'c'.repeat(64), role: 'reader', projects: ['models/m', 'project/ok'] },
+      { name: 'erin', sha256: 'd'.repeat(64), role: 'reader', projects: [] },
+      { name: 'fay', sha256: 'e'.repeat(64), role: 'reader', token: secret },
+    ];
+    const message = problem({ METALAYER_TOKENS: JSON.stringify(bad) });
+    expect(message).not.toContain(secret);
+    for (const expected of [
+      /METALAYER_TOKENS\.0\.sha256: expected the SHA-256 of the token/,
+      /METALAYER_TOKENS\.1\.role: /,
+      /METALAYER_TOKENS\.2\.projects: an admin token cannot be scoped/,
+      /METALAYER_TOKENS\.3\.projects\.0: expected a project id/,
+      /METALAYER_TOKENS\.4\.projects: expected at least one project/,
+      /METALAYER_TOKENS\.5: Unrecognized key: "token"/,
+    ]) {
+      expect(message).toMatch(expected);
+    }
+    const twice = [
+      { name: 'alice', sha256: HASH, role: 'reader' },
+      { name: 'alice', sha256: HASH, role: 'writer' },
+    ];
+    expect(problem({ METALAYER_TOKENS: JSON.stringify(twice) })).toMatch(
+      /METALAYER_TOKENS\.1\.name: the name "alice" is used twice\n {2}METALAYER_TOKENS\.1\.sha256: the same token hash is listed twice/,
+    );
+    expect(problem({ METALAYER_TOKENS: '[{"name": ' })).toMatch(/METALAYER_TOKENS: expected a JSON array of token entries, but it is not valid JSON/);
+    expect(problem({ METALAYER_TOKENS: '[]', METALAYER_TOKENS_FILE: '/x' })).toMatch(/both set/);
   });
 });

@@ -4,7 +4,7 @@
  */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { AssetRecord, ProjectRecord, DatasetRecord, FeaturesetRecord, ModelRecord, RunRecord, ModelParamsRecord, DevPerfRecord, DeploymentRecord, ServingPerfRecord } from '../../domain/kinds.js';
-import type { Lineage as LineageRecord, LineageNode as LineageNodeRecord } from '../../domain/lineage.js';
+import type { ViewedLineage as LineageRecord, LineageNode as LineageNodeRecord } from '../../domain/lineage.js';
 import type { EdgeRecord } from '../../domain/relations.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
@@ -321,11 +321,19 @@ export type FeaturesetUpstreamArgs = {
 /**
  * A lineage: the assets reachable from a start asset (the start itself is not
  * among the nodes), each once, with the relations among them and the start.
+ * For a viewer scoped to projects, the assets it may not see are left out
+ * (`restricted` counts them); `limit` bounds the lineage before they are.
  */
 export type Lineage = {
   __typename?: 'Lineage';
   edges: Array<LineageEdge>;
   nodes: Array<LineageNode>;
+  /**
+   * How many assets of the lineage the viewer may not see (they belong to
+   * projects outside its token's scope) were left out of `nodes`, with every
+   * edge touching them. Always 0 for a viewer that is not scoped to projects.
+   */
+  restricted: Scalars['Int']['output'];
   /** True when the depth or node limit cut the result: more assets lie beyond it. */
   truncated: Scalars['Boolean']['output'];
 };
@@ -692,11 +700,22 @@ export type Query = {
   /**
    * Assets, oldest first, optionally of one kind and filtered. `first` is the
    * page size (default 20, at most 100); `after` is a cursor from `pageInfo`.
+   * For a viewer scoped to projects, a page leaves out the assets it may not
+   * see, so it may hold fewer than `first` (even none) while `hasNextPage` is
+   * true: keep paging with `endCursor`.
    */
   assets: AssetConnection;
-  /** The asset with this id, or null when none exists (a malformed id names none). */
+  /**
+   * The asset with this id, or null when none exists (a malformed id names
+   * none). An asset of a project outside the viewer's scope is a FORBIDDEN
+   * error.
+   */
   node?: Maybe<Node>;
-  /** The assets with these ids (at most 1,000), in order, null where none exists or the id is malformed. */
+  /**
+   * The assets with these ids (at most 1,000), in order, null where none
+   * exists or the id is malformed, and null with a FORBIDDEN error where the
+   * viewer may not see the asset.
+   */
   nodes: Array<Maybe<Node>>;
 };
 
@@ -1283,6 +1302,7 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export type LineageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Lineage'] = ResolversParentTypes['Lineage']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['LineageEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['LineageNode']>, ParentType, ContextType>;
+  restricted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 

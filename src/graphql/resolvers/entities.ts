@@ -14,7 +14,10 @@ import { isKind, type RecordOf } from './relations.js';
  *
  * A reference resolves to null, as `node` does, when its id names no asset,
  * is malformed, or names an asset of another type than `__typename`: an
- * entity of the wrong type would be answered with the wrong fields.
+ * entity of the wrong type would be answered with the wrong fields. It is
+ * null too, without an error, when the viewer may not see the asset: a
+ * gateway joins entities into other subgraphs' answers, where an error
+ * would name the asset to whoever asked.
  */
 
 interface Reference {
@@ -26,11 +29,12 @@ export function entityOfKind<K extends AssetKind>(kind: K) {
   const guard = isKind(kind);
   return async ({ id }: Reference, ctx: Context): Promise<RecordOf<K> | null> => {
     const asset = await loadNode(id, ctx);
-    return asset && guard(asset) ? asset : null;
+    return ctx.access.visibleOrNull(asset && guard(asset) ? asset : null);
   };
 }
 
 /** `__resolveReference` of the Asset interface: any asset; `__resolveType` then names its type. */
 export function anyEntity({ id }: Reference, ctx: Context): Promise<AssetRecord | null> | null {
-  return loadNode(id, ctx);
+  const asset = loadNode(id, ctx);
+  return asset && asset.then((record) => ctx.access.visibleOrNull(record));
 }

@@ -16,17 +16,25 @@ import type { WriteResult } from '../../domain/writes.js';
 import type { Context } from '../context.js';
 import type { MutationResolvers } from '../generated/resolvers.js';
 import { refreshAfterWrite } from '../loaders.js';
+import { authorizeWrite, redactForViewer } from '../write-access.js';
 import { isKind, type RecordOf } from './relations.js';
 
 /**
  * Every mutation: the domain plans it from the validated input (errors name
- * the input field), the store carries the plan out as one unit of work, the
- * request's caches are refreshed, and the payload is shaped from the assets
- * the write returned.
+ * the input field), the viewer's right to write the plan is checked
+ * (write-access.ts; a refusal writes nothing), the store carries the plan
+ * out as one unit of work, the request's caches are refreshed, and the
+ * payload is shaped from the assets the write returned.
  */
 
 async function execute(ctx: Context, plan: Plan): Promise<WriteResult> {
-  const result = await ctx.store.write(plan.ops);
+  await authorizeWrite(ctx.viewer, ctx.loaders, plan);
+  let result: WriteResult;
+  try {
+    result = await ctx.store.write(plan.ops);
+  } catch (error) {
+    throw redactForViewer(ctx.viewer, error);
+  }
   refreshAfterWrite(ctx.loaders, result);
   return result;
 }

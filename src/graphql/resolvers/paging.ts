@@ -1,15 +1,13 @@
 import { badInput } from '../../domain/errors.js';
-import { parseId, tryParseId } from '../../domain/ids.js';
+import { parseId } from '../../domain/ids.js';
 import type { AssetRecord } from '../../domain/kinds.js';
 import type { AssetPage, ListPosition, ListQuery } from '../../store/store.js';
 import type { QueryAssetsArgs } from '../generated/resolvers.js';
-import { parseInstant } from './scalars.js';
+import { decodeCursor, encodeCursor, sealCursor } from './cursors.js';
 
 /**
  * `Query.assets` arguments to a store ListQuery and a store page to a
- * connection. Cursors are opaque to clients: base64url of the listing
- * position `[createdAt, id]`, checked when decoded so a forged or truncated
- * cursor is the client's BAD_USER_INPUT, never the engine's problem.
+ * connection; cursors are in cursors.ts.
  */
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -32,38 +30,30 @@ export function listQuery(args: QueryAssetsArgs): ListQuery {
     createdAfter: filter.createdAfter ?? null,
     createdBefore: filter.createdBefore ?? null,
     first,
-    after: args.after === null || args.after === undefined ? null : decodeCursor(args.after),
+    after: args.after === null || args.after === undefined ? null : afterPosition(args.after),
   };
 }
 
-function encodeCursor({ createdAt, id }: ListPosition): string {
-  return Buffer.from(JSON.stringify([createdAt, id]), 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): ListPosition {
-  const position = tryDecode(cursor);
+function afterPosition(cursor: string): ListPosition {
+  const position = decodeCursor(cursor);
   if (!position) {
     throw badInput('after', `expected a cursor from pageInfo.endCursor, received ${JSON.stringify(cursor)}`);
   }
   return position;
 }
 
-function tryDecode(cursor: string): ListPosition | null {
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    return null;
-  }
-  if (!Array.isArray(decoded) || decoded.length !== 2) return null;
-  const [createdAt, id]: unknown[] = decoded;
-  if (typeof createdAt !== 'string' || typeof id !== 'string') return null;
-  if (parseInstant(createdAt) === null || !tryParseId(id)) return null;
-  return { createdAt, id };
-}
-
-export function connection(page: AssetPage) {
-  const edges = page.assets.map((node: AssetRecord) => ({ cursor: encodeCursor(node), node }));
-  return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+/**
+ * A store page as a connection, with the assets the viewer may not see
+ * (`visible[i]` false) left out. The end cursor is the position of the last
+ * asset listed, seen or not, so paging goes on past a stretch of unseen
+ * assets; when that asset is unseen, the cursor is sealed so it does not
+ * name it (cursors.ts).
+ */
+export function connection(page: AssetPage, visible: readonly boolean[]) {
+  const edges = page.assets
+    .filter((_, i) => visible[i])
+    .map((node: AssetRecord) => ({ cursor: encodeCursor(node), node }));
+  const last = page.assets.at(-1);
+  const endCursor = last === undefined ? null : visible[page.assets.length - 1] ? encodeCursor(last) : sealCursor(last);
+  return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor } };
 }

@@ -13,6 +13,10 @@ import type { Context } from '../context.js';
  * a programming error and fails at start-up. Neighbours of another kind can
  * exist only in a database written by other tools (an arangopipe database
  * edited by hand); they are left out rather than shown as the wrong type.
+ *
+ * Neighbours the viewer may not see (another project's, for a viewer scoped
+ * to projects) are left out too; a single-valued field is then the oldest
+ * neighbour the viewer sees.
  */
 
 /** The record of one kind, as a member of the AssetRecord union (so it narrows and widens freely). */
@@ -48,7 +52,8 @@ export function many<K extends AssetKind>(
   kind: K,
 ): RelationResolver<RecordOf<K>[]> {
   const guard = isKind(checkedKind(relation, direction, kind));
-  return async (parent, _args, ctx) => (await loadNeighbors(ctx, parent, relation, direction)).filter(guard);
+  return async (parent, _args, ctx) =>
+    ctx.access.visibleOnly((await loadNeighbors(ctx, parent, relation, direction)).filter(guard));
 }
 
 /** A single-valued field: the oldest neighbour of `kind`, or null. */
@@ -63,5 +68,5 @@ export function one<K extends AssetKind>(
 
 /** A list field of any kind, for relations between assets of every kind (`derived_from`). */
 export function anyKind(relation: RelationName, direction: EdgeDirection): RelationResolver<AssetRecord[]> {
-  return (parent, _args, ctx) => loadNeighbors(ctx, parent, relation, direction);
+  return async (parent, _args, ctx) => ctx.access.visibleOnly(await loadNeighbors(ctx, parent, relation, direction));
 }

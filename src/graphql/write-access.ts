@@ -1,0 +1,193 @@
+import { canSee, canWrite, OWNER_STEP, requireRole, type Viewer } from '../domain/access.js';
+import type { Plan } from '../domain/commands.js';
+import { ErrorCode, forbidden, MetalayerError } from '../domain/errors.js';
+import { tryParseId } from '../domain/ids.js';
+import type { AssetContent, AssetKind, AssetRecord } from '../domain/kinds.js';
+import type { EdgeRecord } from '../domain/relations.js';
+import type { WriteOp } from '../domain/writes.js';
+import type { Loaders } from './loaders.js';
+
+/**
+ * Authorises a mutation's plan before the store sees it, so a refusal
+ * writes nothing. The rules follow from the plan's operations, whatever
+ * the mutation:
+ *
+ * - every write needs the writer role; putting a project, or deleting one,
+ *   needs admin;
+ * - for a viewer scoped to projects:
+ *   - an asset of a kind that has owners (a model, a run and its records,
+ *     a deployment, serving performance) must be put with its ownership
+ *     relation (the model's project, the run's model, ...) to an asset the
+ *     viewer may write: a project of its scope or an asset one owns;
+ *     datasets and featuresets are shared and may be put freely;
+ *   - every other asset a relation names must be one the viewer may see,
+ *     and the newer end of `derived_from` one it may write;
+ *   - an asset updated or deleted must be one it may write;
+ *   - putting an asset that exists already is a retry: allowed when the
+ *     viewer may write the asset, or when the plan changes nothing about it
+ *     (the store checks the content; every relation the plan puts on it
+ *     must exist already), so a scoped writer can neither adopt an asset of
+ *     another project nor edit a shared one by registering it again.
+ *
+ * Unscoped viewers cost no store call here. For a scoped viewer the checks
+ * share one `getAssets` call and the owners loader's batches (at most three
+ * `neighbors` calls), plus one `neighbors` call when the plan puts an asset
+ * that exists and that it may not write.
+ */
+export async function authorizeWrite(viewer: Viewer, loaders: Loaders, plan: Plan): Promise<void> {
+  requireRole(viewer, 'writer', 'A mutation');
+  for (const op of plan.ops) {
+    if (op.type === 'putAsset' && op.content.kind === 'PROJECT') requireRole(viewer, 'admin', 'Registering a project');
+    if (op.type === 'deleteAsset' && tryParseId(op.id)?.kind === 'PROJECT') requireRole(viewer, 'admin', 'Deleting a project');
+  }
+  if (viewer.projects !== null) await checkScope(viewer, loaders, plan.ops);
+}
+
+/**
+ * For a scoped viewer, a name CONFLICT from the store names the asset that
+ * holds the name, which may belong to another project: it is answered
+ * without that id. Other errors pass unchanged.
+ */
+export function redactForViewer(viewer: Viewer, error: unknown): unknown {
+  if (viewer.projects === null || !(error instanceof MetalayerError)) return error;
+  if (error.code !== ErrorCode.CONFLICT || error.field !== 'input.name') return error;
+  return new MetalayerError(
+    ErrorCode.CONFLICT,
+    'input.name: an asset of this kind with this name and version exists already; give a distinct version',
+    error.field,
+  );
+}
+
+interface Facts {
+  exists(id: string): boolean;
+  visible(id: string): boolean;
+  writable(id: string): boolean;
+}
+
+async function checkScope(viewer: Viewer, loaders: Loaders, ops: readonly WriteOp[]): Promise<void> {
+  const put = new Map<string, AssetContent>();
+  for (const op of ops) if (op.type === 'putAsset') put.set(op.content.id, op.content);
+  const facts = await loadFacts(viewer, loaders, referencedIds(ops));
+  const edges = ops.flatMap((op) => (op.type === 'putEdge' ? [op] : []));
+
+  for (const op of ops) {
+    switch (op.type) {
+      case 'putAsset':
+        // One that exists and that the viewer may not write is a retry, checked below.
+        if (!facts.exists(op.content.id) || facts.writable(op.content.id)) checkOwnership(op.content, edges, put, facts);
+        break;
+      case 'putEdge':
+        checkEdgeEnds(op.edge, op.field, put, facts);
+        break;
+      case 'updateAsset':
+      case 'deleteAsset':
+        if (facts.exists(op.id)) requireWritable(op.id, op.field, facts);
+        break;
+      default: {
+        const unknownOp: never = op;
+        throw new Error(`Unknown write op ${JSON.stringify(unknownOp)}`);
+      }
+    }
+  }
+  const retries = [...put.values()].filter((content) => facts.exists(content.id) && !facts.writable(content.id));
+  await Promise.all(retries.map((content) => requireUnchanged(content, edges, loaders)));
+}
+
+/** Every asset id the ops name, once. */
+function referencedIds(ops: readonly WriteOp[]): string[] {
+  const ids = new Set<string>();
+  for (const op of ops) {
+    if (op.type === 'putAsset') ids.add(op.content.id);
+    else if (op.type === 'putEdge') ids.add(op.edge.from).add(op.edge.to);
+    else ids.add(op.id);
+  }
+  return [...ids];
+}
+
+/** Existence and ownership of every id at once: one getAssets call beside the owners loader's batches. */
+async function loadFacts(viewer: Viewer, loaders: Loaders, ids: string[]): Promise<Facts> {
+  const [records, owners] = await Promise.all([loaders.assets.loadMany(ids), Promise.all(ids.map((id) => loaders.owners.load(id)))]);
+  const existing = new Set<string>();
+  const ownersOf = new Map<string, ReadonlySet<string>>();
+  ids.forEach((id, i) => {
+    const record: AssetRecord | null | Error | undefined = records[i];
+    const set = owners[i];
+    if (record instanceof Error) throw record;
+    if (record) existing.add(id);
+    if (set) ownersOf.set(id, set);
+  });
+  const ownersOrNone = (id: string) => ownersOf.get(id) ?? new Set<string>();
+  return {
+    exists: (id) => existing.has(id),
+    visible: (id) => canSee(viewer, ownersOrNone(id)),
+    writable: (id) => canWrite(viewer, ownersOrNone(id)),
+  };
+}
+
+/**
+ * An asset with owners must be put with its ownership relation to an asset
+ * the viewer may write, whether it is new or the viewer's own put again
+ * (which must not hang it from a shared model). An anchor put by the same
+ * plan (a run's parameters hang from the run) is checked as that asset; a
+ * missing one is left to the store, which answers NOT_FOUND.
+ */
+function checkOwnership(content: AssetContent, edges: readonly PutEdge[], put: ReadonlyMap<string, AssetContent>, facts: Facts) {
+  const step = OWNER_STEP[content.kind];
+  if (step === 'self' || step === 'shared') return;
+  const ownership = edges.find(
+    ({ edge }) => edge.relation === step.relation && (step.direction === 'IN' ? edge.to : edge.from) === content.id,
+  );
+  if (!ownership) {
+    throw forbidden('a token scoped to projects registers this asset only in one of its projects; name one', 'input.project');
+  }
+  const anchor = step.direction === 'IN' ? ownership.edge.from : ownership.edge.to;
+  if (!put.has(anchor) && facts.exists(anchor)) requireWritable(anchor, ownership.field, facts);
+}
+
+type PutEdge = Extract<WriteOp, { type: 'putEdge' }>;
+
+/**
+ * The ends of a relation that the plan does not put must be visible; the
+ * newer end of `derived_from` (only linkDerivedFrom names an existing one,
+ * as `input.asset`) must be writable, as linking it changes its lineage.
+ */
+function checkEdgeEnds(edge: EdgeRecord, field: string, put: ReadonlyMap<string, AssetContent>, facts: Facts) {
+  if (edge.relation === 'derived_from' && !put.has(edge.from) && facts.exists(edge.from)) {
+    requireWritable(edge.from, 'input.asset', facts);
+  }
+  for (const id of [edge.from, edge.to]) {
+    if (!put.has(id) && facts.exists(id) && !facts.visible(id)) throw outsideScope(id, field);
+  }
+}
+
+function requireWritable(id: string, field: string, facts: Facts): void {
+  if (facts.writable(id)) return;
+  if (!facts.visible(id)) throw outsideScope(id, field);
+  throw forbidden(`"${id}" is shared by every project: only a token that is not scoped to projects may change it`, field);
+}
+
+function outsideScope(id: string, field: string): MetalayerError {
+  return forbidden(`"${id}" belongs to a project outside the token's scope`, field);
+}
+
+/** Kinds keyed by the run id name it `input.runId`; the others `input.key`. */
+const RUN_KEYED: ReadonlySet<AssetKind> = new Set(['RUN', 'MODEL_PARAMS', 'DEV_PERF']);
+
+/** A retry of an asset the viewer may not write: every relation the plan puts on it must exist already. */
+async function requireUnchanged(content: AssetContent, edges: readonly PutEdge[], loaders: Loaders): Promise<void> {
+  const own = edges.filter(({ edge }) => edge.from === content.id || edge.to === content.id);
+  const present = await Promise.all(
+    own.map(async ({ edge }) => {
+      const outgoing = edge.from === content.id;
+      const other = outgoing ? edge.to : edge.from;
+      const neighbours = await loaders.neighbors.load({ id: content.id, relation: edge.relation, direction: outgoing ? 'OUT' : 'IN' });
+      return neighbours.some((asset) => asset.id === other);
+    }),
+  );
+  if (present.every(Boolean)) return;
+  const field = RUN_KEYED.has(content.kind) ? 'input.runId' : 'input.key';
+  throw forbidden(
+    `"${content.id}" exists already and the token may not change it: registering it again must repeat the first call exactly`,
+    field,
+  );
+}
