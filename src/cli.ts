@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, type Config } from './server/config.js';
 import { createLogger, type Logger } from './server/logger.js';
 import { createTokenEntry } from './server/tokens.js';
 import { openStore } from './store/open.js';
-import type { Store } from './store/store.js';
+import { makeListQuery, type Store } from './store/store.js';
 
 const USAGE = `metalayer: a GraphQL lineage API for machine-learning metadata
 
@@ -112,16 +112,7 @@ async function serve(config: Config, logger: Logger, demo: boolean): Promise<voi
 }
 
 async function seedIfEmpty(store: Store, logger: Logger): Promise<void> {
-  const page = await store.listAssets({
-    kind: null,
-    nameContains: null,
-    tag: null,
-    project: null,
-    createdAfter: null,
-    createdBefore: null,
-    first: 1,
-    after: null,
-  });
+  const page = await store.listAssets(makeListQuery({ first: 1 }));
   if (page.assets.length > 0) {
     logger.info('the store holds data already: the demo pipeline is not loaded');
     return;

@@ -77,6 +77,21 @@ export interface ListQuery {
   after: ListPosition | null;
 }
 
+/** A listing with no filter from the start, 20 to a page, with `overrides` applied. */
+export function makeListQuery(overrides: Partial<ListQuery> = {}): ListQuery {
+  return {
+    kind: null,
+    nameContains: null,
+    tag: null,
+    project: null,
+    createdAfter: null,
+    createdBefore: null,
+    first: 20,
+    after: null,
+    ...overrides,
+  };
+}
+
 /** Assets are listed by (createdAt, id); a cursor encodes one such position. */
 export interface ListPosition {
   createdAt: string;

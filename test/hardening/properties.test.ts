@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ASSET_KINDS, NAMED_KINDS, type AssetRecord } from '../../src/domain/kinds.js';
 import { RELATION_NAMES } from '../../src/domain/relations.js';
-import type { Store } from '../../src/store/store.js';
+import { makeListQuery, type Store } from '../../src/store/store.js';
 import { createTestApi, type GraphQLResult, type TestApi } from '../helpers/graphql.js';
 import { PIPELINE, seedPipeline } from '../helpers/pipeline.js';
 import { BETA_ONLY, seedTwoProjects, TWO, viewer } from '../helpers/projects.js';
@@ -84,9 +84,7 @@ async function everyAsset(store: Store): Promise<AssetRecord[]> {
   const all: AssetRecord[] = [];
   let after = null;
   for (;;) {
-    const page: Awaited<ReturnType<Store['listAssets']>> = await store.listAssets({
-      kind: null, nameContains: null, tag: null, project: null, createdAfter: null, createdBefore: null, first: 100, after,
-    });
+    const page: Awaited<ReturnType<Store['listAssets']>> = await store.listAssets(makeListQuery({ first: 100, after }));
     all.push(...page.assets);
     const last = page.assets.at(-1);
     if (!page.hasNextPage || !last) return all;

@@ -12,6 +12,7 @@ import { toDocument } from '../../src/store/arango/documents.js';
 import { isUnavailable, translateError } from '../../src/store/arango/errors.js';
 import { ArangoReads } from '../../src/store/arango/reads.js';
 import { ArangoWrites } from '../../src/store/arango/writes.js';
+import { makeListQuery } from '../../src/store/store.js';
 import { content, putAsset, putEdge, rejection } from '../helpers/assets.js';
 
 /**
@@ -129,16 +130,7 @@ describe('arango engine: reads', () => {
   it('tells whether another page follows from the one extra asset asked for', async () => {
     const docs = ['a', 'b', 'c'].map((key) => storedOf(content('DATASET', key)));
     const fake = new ScriptedDatabase(() => docs);
-    const page = await new ArangoReads(fake.db, {}).listAssets({
-      kind: null,
-      nameContains: null,
-      tag: null,
-      project: null,
-      createdAfter: null,
-      createdBefore: null,
-      first: 2,
-      after: null,
-    });
+    const page = await new ArangoReads(fake.db, {}).listAssets(makeListQuery({ first: 2 }));
     expect(page.assets.map((a) => a.id)).toEqual(['datasets/a', 'datasets/b']);
     expect(page.hasNextPage).toBe(true);
     expect(fake.queries[0]?.bindVars).toEqual({ take: 3 });

@@ -24,7 +24,7 @@ import {
   replaceAssetStatement,
 } from '../../src/store/arango/statements.js';
 import { transactionCollections } from '../../src/store/arango/writes.js';
-import type { ListQuery } from '../../src/store/store.js';
+import { makeListQuery } from '../../src/store/store.js';
 import { content } from '../helpers/assets.js';
 
 /**
@@ -250,17 +250,7 @@ describe('arango queries: traverse', () => {
 });
 
 describe('arango queries: listAssets', () => {
-  const list = (query: Partial<ListQuery>): ListQuery => ({
-    kind: null,
-    nameContains: null,
-    tag: null,
-    project: null,
-    createdAfter: null,
-    createdBefore: null,
-    first: 20,
-    after: null,
-    ...query,
-  });
+  const list = makeListQuery;
 
   it('applies every filter and the cursor to each collection it can match, then merges by (createdAt, id)', () => {
     const query = listAssetsQuery(

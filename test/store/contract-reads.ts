@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AssetContent } from '../../src/domain/kinds.js';
-import type { Store } from '../../src/store/store.js';
+import { makeListQuery, type Store } from '../../src/store/store.js';
 import { content, link, putAll, putAsset } from '../helpers/assets.js';
 
 /** Every kind with every typed field set, to check records round-trip whole. */
@@ -67,17 +67,7 @@ export function readsContract(store: () => Store): void {
 
   describe('listAssets', () => {
     const page = (s: Store, query: Partial<Parameters<Store['listAssets']>[0]> = {}) =>
-      s.listAssets({
-        kind: null,
-        nameContains: null,
-        tag: null,
-        project: null,
-        createdAfter: null,
-        createdBefore: null,
-        first: 20,
-        after: null,
-        ...query,
-      });
+      s.listAssets(makeListQuery(query));
 
     it('pages through every asset by (createdAt, id) with keyset cursors', async () => {
       const ids = await putAll(store(), 'DATASET:a', 'DATASET:b', 'MODEL:c', 'RUN:d', 'PROJECT:e');
