@@ -75,13 +75,17 @@ describe('cost', () => {
     expect(measure('query ($r: [_Any!]!) { _entities(representations: $r) { __typename } }', { r: [{}, {}] })?.cost).toBe(1 + 2);
   });
 
-  test('many lineages need a limit: 50 at the default limit are refused, at limit 20 they pass', () => {
-    const ids = Array.from({ length: 50 }, (_, i) => `models/m${i}`);
-    const lineages = (args: string) =>
-      measure(`query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Model { upstream${args} { nodes { asset { id name } } } } } }`, { ids })?.cost;
-    expect(lineages('')).toBe(150_101);
-    expect(lineages('(limit: 20)')).toBe(3_101);
-    expect(lineages('')).toBeGreaterThan(DEFAULT_QUERY_LIMITS.maxCost);
+  test('many lineages need a limit: 50 at the default limit pass, 500 are refused, at limit 20 they pass', () => {
+    const lineages = (count: number, args: string) => {
+      const ids = Array.from({ length: count }, (_, i) => `models/m${i}`);
+      const query = `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Model { upstream${args} { nodes { asset { id name } } } } } }`;
+      return measure(query, { ids })?.cost ?? Number.NaN;
+    };
+    expect(lineages(50, '')).toBe(150_101);
+    expect(lineages(50, '')).toBeLessThanOrEqual(DEFAULT_QUERY_LIMITS.maxCost);
+    expect(lineages(500, '')).toBe(1_501_001);
+    expect(lineages(500, '')).toBeGreaterThan(DEFAULT_QUERY_LIMITS.maxCost);
+    expect(lineages(500, '(limit: 20)')).toBe(31_001);
   });
 
   test('fragments on the types of an interface cost as the costliest type, not their sum', () => {
