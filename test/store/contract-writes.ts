@@ -160,6 +160,7 @@ export function writesContract(store: () => Store): void {
       ['an existing id', [content('DATASET', 'd0')], [], 'CONFLICT', 'assets.0'],
       ['a taken name', [content('MODEL', 'm9'), content('DATASET', 'other', { name: 'd0' })], [], 'CONFLICT', 'assets.1'],
       ['a missing end', [content('RUN', 'r1')], [{ relation: 'run_datasets', from: 'run/r1', to: 'datasets/none' }], 'NOT_FOUND', 'edges.0'],
+      ['a relation between the wrong kinds', [content('RUN', 'r1')], [{ relation: 'run_models', from: 'run/r1', to: 'datasets/d0' }], 'BAD_USER_INPUT', 'edges.0'],
     ] as const)('refuses %s and writes nothing of the batch', async (_case, assets, edgeList, code, field) => {
       await putAll(store(), 'DATASET:d0');
       const error = await rejection(() => store().importBulk({ assets, edges: edgeList }));

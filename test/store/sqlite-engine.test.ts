@@ -68,4 +68,26 @@ describe('sqlite engine', () => {
     ).toThrow(/CHECK/);
     raw.close();
   });
+  it('keeps the relation trigger through bulk imports, whether they commit or roll back', async () => {
+    const path = tempPath();
+    const store = openSqliteStore({ path });
+    await store.importBulk({
+      assets: [content('MODEL', 'm1'), content('RUN', 'r1'), content('DATASET', 'd1')],
+      edges: [{ relation: 'run_models', from: 'models/m1', to: 'run/r1' }],
+    });
+    await expect(
+      store.importBulk({ assets: [], edges: [{ relation: 'run_models', from: 'run/r1', to: 'datasets/d1' }] }),
+    ).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'edges.0' });
+    await store.close();
+
+    const raw = new BetterSqlite3(path);
+    raw.pragma('foreign_keys = ON');
+    const triggers = raw.prepare(`SELECT name FROM sqlite_schema WHERE type = 'trigger'`).pluck().all();
+    expect(triggers).toEqual(['edges_fit_relation']);
+    expect(raw.prepare('SELECT count(*) FROM edges').pluck().get()).toBe(1);
+    expect(() =>
+      raw.prepare(`INSERT INTO edges (from_id, relation, to_id, created_at) VALUES ('run/r1', 'run_models', 'datasets/d1', 'now')`).run(),
+    ).toThrow(/does not fit its relation/);
+    raw.close();
+  });
 });

@@ -1,7 +1,14 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { AssetRecord } from '../../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
-import { LINEAGE_RELATIONS, lineageSteps, type EdgeRecord, type RelationName } from '../../domain/relations.js';
+import {
+  LINEAGE_RELATIONS,
+  lineageSteps,
+  type EdgeDirection,
+  type EdgeRecord,
+  type LineageDirection,
+  type RelationName,
+} from '../../domain/relations.js';
 import type { AssetPage, ListQuery, NeighborRequest } from '../store.js';
 import { ASSET_COLUMNS, toRecord, type AssetRow } from './rows.js';
 import { breadthFirst } from './traverse.js';
@@ -34,21 +41,35 @@ export class SqliteReads {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
+  /**
+   * One statement per distinct (relation, direction) among the requests,
+   * each over a flat JSON array of ids: cheaper than one statement over
+   * `[id, relation, direction]` triples, which parses every triple once per
+   * column it reads.
+   */
   neighbors(requests: readonly NeighborRequest[]): AssetRecord[][] {
     const answers: AssetRecord[][] = requests.map(() => []);
-    const batch = JSON.stringify(requests.map((r) => [r.id, r.relation, r.direction]));
-    const rows = this.prepare(`/* neighbors */
-      SELECT r.key AS request, e.rowid AS edge_seq, ${prefixed('a')}
-      FROM json_each(?) r
-      JOIN edges e ON r.value ->> 2 = 'OUT' AND e.from_id = r.value ->> 0 AND e.relation = r.value ->> 1
-      JOIN assets a ON a.id = e.to_id
-      UNION ALL
-      SELECT r.key AS request, e.rowid AS edge_seq, ${prefixed('a')}
-      FROM json_each(?) r
-      JOIN edges e ON r.value ->> 2 = 'IN' AND e.to_id = r.value ->> 0 AND e.relation = r.value ->> 1
-      JOIN assets a ON a.id = e.from_id
-      ORDER BY request, edge_seq`).all(batch, batch) as (AssetRow & { request: number })[];
-    for (const row of rows) answers[row.request]?.push(toRecord(row));
+    const groups = new Map<string, { relation: RelationName; direction: EdgeDirection; requests: number[] }>();
+    requests.forEach((request, i) => {
+      const key = `${request.direction} ${request.relation}`;
+      const group = groups.get(key);
+      if (group) group.requests.push(i);
+      else groups.set(key, { relation: request.relation, direction: request.direction, requests: [i] });
+    });
+    for (const { relation, direction, requests: indexes } of groups.values()) {
+      const [near, far] = direction === 'OUT' ? ['from_id', 'to_id'] : ['to_id', 'from_id'];
+      const ids = JSON.stringify(indexes.map((i) => requests[i]?.id));
+      const rows = this.prepare(`/* neighbors${direction} */
+        SELECT r.key AS request, ${prefixed('a')}
+        FROM json_each(?) r
+        JOIN edges e ON e.${near} = r.value AND e.relation = ?
+        JOIN assets a ON a.id = e.${far}
+        ORDER BY r.key, e.rowid`).all(ids, relation) as (AssetRow & { request: number })[];
+      for (const row of rows) {
+        const request = indexes[row.request];
+        if (request !== undefined) answers[request]?.push(toRecord(row));
+      }
+    }
     return answers;
   }
 
@@ -57,19 +78,10 @@ export class SqliteReads {
   }
 
   private lineage(request: TraverseRequest): Lineage {
-    const steps = lineageSteps(request.direction);
-    const outRelations = JSON.stringify(steps.filter((s) => s.direction === 'OUT').map((s) => s.relation));
-    const inRelations = JSON.stringify(steps.filter((s) => s.direction === 'IN').map((s) => s.relation));
-    const step = this.prepare(`/* lineageStep */
-      SELECT e.to_id AS id FROM json_each(?) f
-      JOIN edges e ON e.from_id = f.value AND e.relation IN (SELECT value FROM json_each(?))
-      UNION ALL
-      SELECT e.from_id AS id FROM json_each(?) f
-      JOIN edges e ON e.to_id = f.value AND e.relation IN (SELECT value FROM json_each(?))`).pluck();
-
+    const step = this.prepare(lineageStepSql(request.direction)).pluck();
     const reached = breadthFirst(request.start, request, (frontier) => {
       const ids = JSON.stringify(frontier);
-      return step.iterate(ids, outRelations, ids, inRelations) as Iterable<string>;
+      return step.all(ids, ids) as string[];
     });
 
     const ids = [...reached.degrees.keys()];
@@ -80,15 +92,23 @@ export class SqliteReads {
     return { nodes, edges: this.edgesAmong([request.start, ...ids]), truncated: reached.truncated };
   }
 
-  /** The lineage relations whose two ends are both among `ids`. */
+  /**
+   * The lineage relations whose two ends are both among `ids`: one range of
+   * the (from_id, relation, to_id) index per asset, filtered by membership
+   * in ephemeral indexes built from the two `IN` lists. The unary `+` keeps
+   * the planner from seeking every (from, relation, to) combination, and a
+   * join with `json_each` would scan the list for every candidate edge: both
+   * are quadratic in the lineage's size (10,000 assets: 11.6 s before, 45 s
+   * with the seeks).
+   */
   private edgesAmong(ids: readonly string[]): EdgeRecord[] {
     const set = JSON.stringify(ids);
     return this.prepare(`/* lineageEdges */
       SELECT e.relation, e.from_id AS "from", e.to_id AS "to"
-      FROM json_each(?) f
-      JOIN edges e ON e.from_id = f.value
-      WHERE e.relation IN (SELECT value FROM json_each(?))
-        AND e.to_id IN (SELECT value FROM json_each(?))
+      FROM edges e
+      WHERE e.from_id IN (SELECT value FROM json_each(?))
+        AND +e.relation IN (SELECT value FROM json_each(?))
+        AND +e.to_id IN (SELECT value FROM json_each(?))
       ORDER BY e.from_id, e.relation, e.to_id`).all(set, LINEAGE_RELATION_LIST, set) as EdgeRecord[];
   }
 
@@ -117,6 +137,26 @@ export class SqliteReads {
 }
 
 const LINEAGE_RELATION_LIST = JSON.stringify(LINEAGE_RELATIONS.map((r): RelationName => r.name));
+
+/**
+ * One level of a traversal: the ids one lineage step away from a frontier
+ * (a JSON array), in both stored directions. Where a direction holds most
+ * lineage relations, each asset's edges are read as one range of the index
+ * and filtered (the unary `+` keeps the planner from one seek per relation);
+ * where it holds few, one seek per relation skips the many edges of other
+ * relations (a dataset's thousands of runs, when going upstream).
+ */
+function lineageStepSql(direction: LineageDirection): string {
+  const steps = lineageSteps(direction);
+  const half = (stored: EdgeDirection) => {
+    const relations = steps.filter((s) => s.direction === stored).map((s) => `'${s.relation}'`);
+    const [near, far] = stored === 'OUT' ? ['from_id', 'to_id'] : ['to_id', 'from_id'];
+    const relation = relations.length * 2 > steps.length ? '+e.relation' : 'e.relation';
+    return `SELECT e.${far} AS id FROM json_each(?) f
+      JOIN edges e ON e.${near} = f.value AND ${relation} IN (${relations.join(', ')})`;
+  };
+  return `/* lineageStep */ ${half('OUT')} UNION ALL ${half('IN')}`;
+}
 
 /** The asset columns qualified by a table alias. */
 function prefixed(alias: string): string {

@@ -20,21 +20,26 @@ export const ASSET_COLUMNS = 'id, kind, key, name, version, tag, fields, propert
 /**
  * A row as a record. The cast is the engine's boundary: the `kind` CHECK and
  * `toRow` (the only writer of `fields`) guarantee each kind's typed fields.
+ * The parsed `fields` object becomes the record, rather than being spread
+ * into a new one: half the cost per row, which counts on large lineages.
  */
 export function toRecord(row: AssetRow): AssetRecord {
-  const fields = JSON.parse(row.fields) as Record<string, unknown>;
-  return {
-    ...fields,
-    kind: row.kind,
-    id: row.id,
-    key: row.key,
-    name: row.name,
-    version: row.version,
-    tag: row.tag,
-    properties: JSON.parse(row.properties) as JsonObject,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  } as AssetRecord;
+  const record = JSON.parse(row.fields) as Record<string, unknown>;
+  record['kind'] = row.kind;
+  record['id'] = row.id;
+  record['key'] = row.key;
+  record['name'] = row.name;
+  record['version'] = row.version;
+  record['tag'] = row.tag;
+  record['properties'] = JSON.parse(row.properties) as JsonObject;
+  record['createdAt'] = row.created_at;
+  record['updatedAt'] = row.updated_at;
+  return record as AssetRecord;
+}
+
+/** A row's values in `ASSET_COLUMNS` order, for positional statements (faster to bind than named ones). */
+export function rowValues(row: AssetRow): (string | null)[] {
+  return [row.id, row.kind, row.key, row.name, row.version, row.tag, row.fields, row.properties, row.created_at, row.updated_at];
 }
 
 export function toRow(content: AssetContent, createdAt: string, updatedAt: string): AssetRow {

@@ -6,6 +6,7 @@ import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
 import type { WriteOp, WriteResult } from '../../domain/writes.js';
 import type { AssetPage, BulkBatch, BulkCount, ListQuery, NeighborRequest, Store } from '../store.js';
 import { migrate } from './migrations.js';
+import { SqliteBulkImport } from './bulk.js';
 import { SqliteReads } from './reads.js';
 import { SqliteWrites } from './writes.js';
 
@@ -42,12 +43,17 @@ function configure(db: Database, path: string): void {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // 64 MiB of page cache instead of SQLite's 2 MiB: a million-asset graph's
+  // indexes no longer fit the default, and bulk imports and wide traversals
+  // then re-read pages through the OS on every statement.
+  db.pragma('cache_size = -65536');
 }
 
 class SqliteStore implements Store {
   readonly engine = 'sqlite';
   private readonly reads: SqliteReads;
   private readonly writes: SqliteWrites;
+  private readonly bulk: SqliteBulkImport;
 
   constructor(
     private readonly db: Database,
@@ -55,6 +61,7 @@ class SqliteStore implements Store {
   ) {
     this.reads = new SqliteReads(db);
     this.writes = new SqliteWrites(db);
+    this.bulk = new SqliteBulkImport(db);
   }
 
   async getAssets(ids: readonly string[]): Promise<(AssetRecord | null)[]> {
@@ -78,7 +85,7 @@ class SqliteStore implements Store {
   }
 
   async importBulk(batch: BulkBatch): Promise<BulkCount> {
-    return this.writes.importBulk(batch, this.now().toISOString());
+    return this.bulk.importBulk(batch, this.now().toISOString());
   }
 
   async ping(): Promise<void> {

@@ -1,10 +1,9 @@
-import { SqliteError, type Database } from 'better-sqlite3';
-import { badInput, conflict, notFound } from '../../domain/errors.js';
+import type { Database, Statement } from 'better-sqlite3';
+import { conflict, notFound } from '../../domain/errors.js';
 import { canonicalJson } from '../../domain/json.js';
 import { COLLECTION_OF_KIND, NAMED_KINDS, contentOf, type AssetContent, type AssetRecord } from '../../domain/kinds.js';
 import type { EdgeRecord } from '../../domain/relations.js';
 import { mergeProperties, type AssetPatch, type WriteOp, type WriteResult } from '../../domain/writes.js';
-import type { BulkBatch, BulkCount } from '../store.js';
 import { ASSET_COLUMNS, toRecord, toRow, type AssetRow } from './rows.js';
 
 /**
@@ -20,54 +19,6 @@ export class SqliteWrites {
 
   write(ops: readonly WriteOp[], now: string): WriteResult {
     return this.db.transaction(() => applyOps(this.statements, ops, now))();
-  }
-
-  /**
-   * Plain inserts in one transaction, through prepared statements: no lookup
-   * before each insert. A constraint failure is diagnosed only when it
-   * happens, and rolls the whole batch back.
-   */
-  importBulk(batch: BulkBatch, now: string): BulkCount {
-    const { insert, insertEdgeStrict } = this.statements;
-    return this.db.transaction(() => {
-      batch.assets.forEach((content, i) => {
-        try {
-          insert.run(toRow(content, now, now));
-        } catch (error) {
-          throw this.diagnoseAsset(error, content, `assets.${i}`);
-        }
-      });
-      batch.edges.forEach((edge, i) => {
-        try {
-          insertEdgeStrict.run(edge.from, edge.relation, edge.to, now);
-        } catch (error) {
-          throw this.diagnoseEdge(error, edge, `edges.${i}`);
-        }
-      });
-      return { assets: batch.assets.length, edges: batch.edges.length };
-    })();
-  }
-
-  private diagnoseAsset(error: unknown, content: AssetContent, field: string): unknown {
-    if (!(error instanceof SqliteError)) return error;
-    if (this.statements.exists.get(content.id)) return conflict(`"${content.id}" already exists`, field);
-    // Throws the CONFLICT naming the asset that holds the name, when that is the failure.
-    checkNameFree(this.statements, content, field);
-    return error;
-  }
-
-  private diagnoseEdge(error: unknown, edge: EdgeRecord, field: string): unknown {
-    if (!(error instanceof SqliteError)) return error;
-    for (const id of [edge.from, edge.to]) {
-      if (!this.statements.exists.get(id)) return notFound(id, field);
-    }
-    if (error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
-      return conflict(`The ${edge.relation} relation ${edge.from} → ${edge.to} already exists`, field);
-    }
-    if (error.code === 'SQLITE_CONSTRAINT_TRIGGER') {
-      return badInput(field, `${edge.relation} cannot relate ${edge.from} to ${edge.to}`);
-    }
-    return error;
   }
 }
 
@@ -114,8 +65,6 @@ function prepareStatements(db: Database) {
       .pluck(),
     insertEdge: db.prepare(`/* insertEdge */ INSERT INTO edges (from_id, relation, to_id, created_at)
       VALUES (?, ?, ?, ?) ON CONFLICT (from_id, relation, to_id) DO NOTHING`),
-    insertEdgeStrict: db.prepare(`/* importEdge */ INSERT INTO edges (from_id, relation, to_id, created_at)
-      VALUES (?, ?, ?, ?)`),
     countEdges: db
       .prepare(`/* countEdges */ SELECT (SELECT count(*) FROM edges WHERE from_id = @id)
         + (SELECT count(*) FROM edges WHERE to_id = @id)`)
@@ -141,8 +90,8 @@ function putAsset(statements: Statements, content: AssetContent, now: string, fi
 }
 
 /** A named kind's (name, version) must be free; the unique index backs this check. */
-function checkNameFree(
-  statements: Statements,
+export function checkNameFree(
+  statements: { sameName: Statement },
   content: Pick<AssetContent, 'id' | 'kind' | 'name' | 'version'>,
   field = 'input.name',
 ) {
