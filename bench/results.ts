@@ -1,0 +1,98 @@
+import type { GraphSummary } from './data/generate.js';
+import type { HttpFigures } from './http/throughput.js';
+import type { ImportFigures } from './bulk-import.js';
+import type { ReadFigure, WorkloadCheck } from './reads.js';
+import type { VariantName } from './workloads.js';
+
+/** Everything one run measured, as written to bench/results/latest.json. */
+export interface BenchResults {
+  command: string;
+  startedAt: string;
+  durationSeconds: number;
+  machine: Machine;
+  graph: Omit<GraphSummary, 'probes'> & { seed: number; dbFile: string; dbMiB: number };
+  /** W6; null when an existing database file was reused. */
+  load: ImportFigures | null;
+  reads: ReadFigure[];
+  checks: WorkloadCheck[];
+  /** W4 and W5 over HTTP; null when skipped. */
+  http: HttpFigures | null;
+  /** This process's peak resident memory: generation, import and the read phase. */
+  benchMaxRssMiB: number;
+  targets: Target[];
+}
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  platform: string;
+  node: string;
+  sqlite: string;
+  nodeEnv: string;
+}
+
+export interface Target {
+  id: string;
+  goal: string;
+  measured: string;
+  /** null when the run did not measure it. */
+  met: boolean | null;
+}
+
+/** The figure of one workload, link and variant, if measured. */
+export function figure(reads: readonly ReadFigure[], workload: string, link: string, variant: VariantName): ReadFigure | undefined {
+  return reads.find((r) => r.workload === workload && r.link === link && r.variant === variant);
+}
+
+/** p50(numerator) / p50(denominator) for one workload and link. */
+export function ratio(reads: readonly ReadFigure[], workload: string, link: string, numerator: VariantName, denominator: VariantName): number | null {
+  const top = figure(reads, workload, link, numerator);
+  const bottom = figure(reads, workload, link, denominator);
+  return top && bottom && bottom.latency.p50 > 0 ? top.latency.p50 / bottom.latency.p50 : null;
+}
+
+const fixed = (value: number | null | undefined, digits = 2) => (value === null || value === undefined ? 'n/a' : value.toFixed(digits));
+
+/** The issue's targets, judged on this run's figures. */
+export function judgeTargets(results: Omit<BenchResults, 'targets'>): Target[] {
+  const { reads, http, load, graph, checks } = results;
+  const w1 = ratio(reads, 'W1', 'in-process', 'metalayer', 'store');
+  const w2 = ratio(reads, 'W2', 'rtt 0.5 ms', 'naive', 'metalayer');
+  const w2Calls = figure(reads, 'W2', 'in-process', 'metalayer')?.calls;
+  const w3 = figure(reads, 'W3', 'in-process', 'metalayer');
+  const w3Visit = figure(reads, 'W3-visit', 'in-process', 'metalayer');
+  const w3Answer = checks.find((c) => c.workload === 'W3')?.answerAssets;
+  return [
+    {
+      id: 'W1',
+      goal: 'in-process (a)/(c) ≤ 2',
+      measured: `(a)/(c) = ${fixed(w1)}`,
+      met: w1 === null ? null : w1 <= 2,
+    },
+    {
+      id: 'W2',
+      goal: 'with a 0.5 ms round trip (one connection), (b)/(a) ≥ 20, and at most 4 store calls',
+      measured: `(b)/(a) = ${fixed(w2, 1)}, ${w2Calls ?? 'n/a'} store calls`,
+      met: w2 === null || w2Calls === undefined ? null : w2 >= 20 && w2Calls <= 4,
+    },
+    {
+      id: 'W4',
+      goal: 'over HTTP, ≥ 0.7 of the `{ __typename }` floor’s requests per second',
+      measured: http ? `${fixed(http.pointLookupShareOfFloor)} of the floor` : 'not run',
+      met: http ? http.pointLookupShareOfFloor >= 0.7 : null,
+    },
+    {
+      id: 'W6',
+      goal: '≥ 100,000 assets and relations per second into a SQLite file',
+      measured: load ? `${Math.round(load.itemsPerSecond).toLocaleString('en-US')} per second` : 'not run (database reused)',
+      met: load ? load.itemsPerSecond >= 100_000 : null,
+    },
+    {
+      id: 'W3',
+      goal: 'a lineage of ≥ 100,000 reachable assets stays bounded by the node limit (1,000 assets in < 100 ms p50)',
+      measured: `${graph.rootReach.toLocaleString('en-US')} reachable; ${w3Answer ?? 'n/a'} returned in ${fixed(w3?.latency.p50, 1)} ms p50; visit-limit bound ${fixed(w3Visit?.latency.p50, 0)} ms`,
+      met: w3 && w3Answer !== undefined && graph.rootReach >= 100_000 ? w3Answer === 1000 && w3.latency.p50 < 100 : null,
+    },
+  ];
+}

@@ -1,0 +1,183 @@
+import type { AssetKind } from '../src/domain/kinds.js';
+import { DEFAULT_LINEAGE_CAPS, lineageOptions, type LineageArgs } from '../src/domain/lineage.js';
+import type { LineageDirection } from '../src/domain/relations.js';
+import type { Store } from '../src/store/store.js';
+import type { Probes } from './data/generate.js';
+
+/**
+ * The read workloads: each a GraphQL operation, executed by metalayer and by
+ * the naive server, and the store calls that produce the same data with no
+ * GraphQL at all (the floor).
+ */
+export type VariantName = 'metalayer' | 'naive' | 'store';
+
+export interface ReadWorkload {
+  id: string;
+  title: string;
+  query: string;
+  /** The variables of the i-th execution. */
+  variables(i: number): Record<string, unknown>;
+  /** The i-th execution as raw store calls. */
+  raw(store: Store, i: number): Promise<unknown>;
+  /** The assets in an answer of the GraphQL operation. */
+  answerSize(data: unknown): number;
+  variants: readonly VariantName[];
+}
+
+const EVERY_FIELD = /* GraphQL */ `
+  fragment EveryField on Asset {
+    __typename id kind name version tag properties createdAt updatedAt
+    ... on Project { description }
+    ... on Dataset { description source statistics }
+    ... on Featureset { description features { name dtype } }
+    ... on Model { description task framework uri }
+    ... on Run { runId status startedAt endedAt deploymentTag }
+    ... on ModelParams { params }
+    ... on DevPerf { metrics { name value } recordedAt }
+    ... on Deployment { environment }
+    ... on ServingPerf { metrics { name value } periodStart periodEnd }
+  }`;
+
+const W1_QUERY = /* GraphQL */ `
+  query W1($id: ID!) {
+    node(id: $id) {
+      ... on Model {
+        id
+        upstream {
+          truncated
+          nodes { degree asset { ...EveryField } }
+          edges { kind from { id kind } to { id kind } }
+        }
+      }
+    }
+  }
+  ${EVERY_FIELD}`;
+
+const W2_QUERY = /* GraphQL */ `
+  query W2($project: ID!) {
+    assets(kind: MODEL, filter: { project: $project }, first: 100) {
+      edges {
+        node {
+          id name version
+          ... on Model {
+            producedBy {
+              runId status startedAt
+              params { params }
+              devPerf { metrics { name value } }
+              datasets { id name version }
+              featuresets { id name version }
+            }
+          }
+        }
+      }
+    }
+  }`;
+
+/** The downstream lineage of W3, which the HTTP run also sends. */
+export const DOWNSTREAM_LINEAGE = /* GraphQL */ `
+  query W3($id: ID!, $limit: Int, $kinds: [AssetKind!]) {
+    node(id: $id) {
+      ... on Dataset {
+        id
+        downstream(limit: $limit, kinds: $kinds) {
+          truncated
+          nodes { degree asset { __typename id kind name version } }
+          edges { kind from { id } to { id } }
+        }
+      }
+    }
+  }`;
+
+const W4_QUERY = /* GraphQL */ `
+  query W4($id: ID!) {
+    node(id: $id) { id ... on Asset { kind name version } ... on Model { task framework uri } }
+  }`;
+
+/** The GraphQL text of the point lookup, which the HTTP workload sends too. */
+export const POINT_LOOKUP = W4_QUERY;
+
+/** A lineage as the resolvers request it: `args` with the server's default caps. */
+async function rawLineage(store: Store, start: string, direction: LineageDirection, args: LineageArgs) {
+  const [asset] = await store.getAssets([start]);
+  const [lineage] = await store.traverse([{ start, ...lineageOptions(direction, args, DEFAULT_LINEAGE_CAPS) }]);
+  return { asset, lineage };
+}
+
+interface NodeData {
+  node: { upstream?: { nodes: unknown[] }; downstream?: { nodes: unknown[] } } | null;
+}
+
+const lineageSize = (data: unknown) => {
+  const node = (data as NodeData).node;
+  return (node?.upstream ?? node?.downstream)?.nodes.length ?? 0;
+};
+
+function downstream(id: string, title: string, probes: Probes, args: { limit?: number; kinds?: AssetKind[] }, variants: readonly VariantName[]): ReadWorkload {
+  return {
+    id,
+    title,
+    query: DOWNSTREAM_LINEAGE,
+    variables: () => ({ id: probes.rootDataset, ...args }),
+    raw: (store) => rawLineage(store, probes.rootDataset, 'DOWNSTREAM', args),
+    answerSize: lineageSize,
+    variants,
+  };
+}
+
+const ALL: readonly VariantName[] = ['metalayer', 'naive', 'store'];
+
+export function readWorkloads(probes: Probes): ReadWorkload[] {
+  return [
+    {
+      id: 'W1',
+      title: 'full upstream of a deep model, every field',
+      query: W1_QUERY,
+      variables: () => ({ id: probes.deepModel }),
+      raw: (store) => rawLineage(store, probes.deepModel, 'UPSTREAM', {}),
+      answerSize: lineageSize,
+      variants: ALL,
+    },
+    {
+      id: 'W2',
+      title: '100 models with run, params, devPerf, datasets, featuresets',
+      query: W2_QUERY,
+      variables: () => ({ project: probes.pageProject }),
+      raw: async (store) => {
+        const page = await store.listAssets({
+          kind: 'MODEL', nameContains: null, tag: null, project: probes.pageProject,
+          createdAfter: null, createdBefore: null, first: 100, after: null,
+        });
+        const runs = (await store.neighbors(page.assets.map((m) => ({ id: m.id, relation: 'run_models', direction: 'OUT' })))).flat();
+        const inputs = await store.neighbors(
+          runs.flatMap((run) => [
+            { id: run.id, relation: 'run_modelparams', direction: 'OUT' },
+            { id: run.id, relation: 'run_devperf', direction: 'OUT' },
+            { id: run.id, relation: 'run_datasets', direction: 'OUT' },
+            { id: run.id, relation: 'run_featuresets', direction: 'OUT' },
+          ] as const),
+        );
+        return { page, runs, inputs };
+      },
+      answerSize: (data) => (data as { assets: { edges: unknown[] } }).assets.edges.length,
+      variants: ALL,
+    },
+    downstream('W3', 'downstream of a root dataset, cut at the default limit (1,000)', probes, {}, ALL),
+    downstream('W3-10k', 'the same, at the largest limit (10,000)', probes, { limit: 10_000 }, ALL),
+    downstream('W3-visit', 'the same, only deployments: bounded by the visit limit', probes, { kinds: ['DEPLOYMENT'] }, ['metalayer', 'store']),
+    {
+      id: 'W4',
+      title: 'point lookup by id',
+      query: W4_QUERY,
+      variables: (i) => ({ id: pick(probes.pointIds, i) }),
+      raw: (store, i) => store.getAssets([pick(probes.pointIds, i)]),
+      answerSize: (data) => ((data as NodeData).node ? 1 : 0),
+      variants: ALL,
+    },
+  ];
+}
+
+function pick(ids: readonly string[], i: number): string {
+  const id = ids[i % ids.length];
+  if (id === undefined) throw new Error('the generated graph has no point-lookup ids');
+  return id;
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import type { Budget } from '../../bench/measure.js';
+import { figure } from '../../bench/results.js';
+import { runBench } from '../../bench/run.js';
+
+/**
+ * `npm run bench` at 10k assets with tiny iteration counts, so the benchmark
+ * keeps working: it asserts the shape of the results, that the naive server
+ * answers exactly as metalayer does, and the store calls each variant makes.
+ * Never a time: this machine's speed is not under test.
+ */
+const once: Budget = { warmup: 0, minRuns: 1, maxRuns: 1, ms: 0 };
+
+describe('bench smoke', () => {
+  it('runs every workload at 10k assets and counts the store calls', { timeout: 180_000 }, async () => {
+    const results = await runBench(
+      {
+        graph: { assets: 10_000, seed: 42, chunkAssets: 4_000 },
+        db: null,
+        budget: once,
+        remoteBudget: once,
+        http: { rounds: 1, seconds: 1, warmupSeconds: 0, connections: 2, lineages: 1 },
+        command: 'smoke test',
+      },
+      () => undefined,
+    );
+
+    expect(results.graph.assets).toBeGreaterThanOrEqual(10_000);
+    expect(results.graph.byKind.MODEL).toBeGreaterThan(100);
+    expect(results.load).toMatchObject({ assets: results.graph.assets, edges: results.graph.edges });
+    expect(results.load?.chunks).toBeGreaterThan(1);
+
+    for (const check of results.checks) {
+      expect(check.answerAssets, check.workload).toBeGreaterThan(0);
+      if (check.naiveAgrees !== null) expect(check.naiveAgrees, check.workload).toBe(true);
+    }
+    const w1 = results.checks.find((c) => c.workload === 'W1');
+    expect(w1?.answerAssets).toBeGreaterThan(800);
+
+    const calls = (workload: string, variant: 'metalayer' | 'naive' | 'store') =>
+      figure(results.reads, workload, 'in-process', variant)?.callsByOperation;
+    // The round-trip contract: one traverse for a whole lineage, three calls for W2's 100 models.
+    expect(calls('W1', 'metalayer')).toEqual({ getAssets: 1, traverse: 1 });
+    expect(calls('W1', 'store')).toEqual({ getAssets: 1, traverse: 1 });
+    expect(calls('W2', 'metalayer')).toEqual({ listAssets: 1, neighbors: 2 });
+    expect(calls('W2', 'store')).toEqual({ listAssets: 1, neighbors: 2 });
+    expect(calls('W4', 'metalayer')).toEqual({ getAssets: 1 });
+    // The naive server: one call per parent and field, one per asset of a lineage.
+    expect(calls('W2', 'naive')).toMatchObject({ listAssets: 1 });
+    expect(figure(results.reads, 'W2', 'in-process', 'naive')?.calls).toBeGreaterThan(500);
+    expect(calls('W1', 'naive')?.neighbors).toBeGreaterThan(w1?.answerAssets ?? Infinity);
+
+    for (const workload of ['W1', 'W2']) {
+      for (const link of ['in-process', 'rtt 0.5 ms', 'rtt 0.5 ms, pool of 8']) {
+        for (const variant of ['metalayer', 'naive', 'store'] as const) {
+          expect(figure(results.reads, workload, link, variant)?.latency.runs, `${workload} ${link} ${variant}`).toBe(1);
+        }
+      }
+    }
+
+    expect(results.http?.floor.requests).toBeGreaterThan(0);
+    expect(results.http?.pointLookup.requests).toBeGreaterThan(0);
+    expect(results.http?.logRun.requests).toBeGreaterThan(0);
+    expect([results.http?.floor.failures, results.http?.pointLookup.failures, results.http?.logRun.failures]).toEqual([0, 0, 0]);
+    expect(results.http?.server.maxRssMiB).toBeGreaterThan(0);
+    expect(results.http?.afterLineages.lineages).toBe(2);
+    expect(results.targets.map((t) => t.id)).toEqual(['W1', 'W2', 'W4', 'W6', 'W3']);
+  });
+});
