@@ -1,6 +1,6 @@
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { buildSchema, createContext, createErrorFormatter, type Context } from '../src/graphql/index.js';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { apolloBaseOptions, createContext, type Context } from '../src/graphql/index.js';
 import type { Store } from '../src/store/store.js';
 import { buildNaiveSchema, type NaiveContext } from './naive/schema.js';
 import type { ReadWorkload, VariantName } from './workloads.js';
@@ -24,14 +24,15 @@ export interface Variants {
 }
 
 export function createVariants(): Variants {
-  const plugins = [ApolloServerPluginInlineTraceDisabled()];
-  const metalayer = new ApolloServer<Context>({
-    schema: buildSchema(),
-    formatError: createErrorFormatter((error) => console.error('metalayer internal error', error)),
+  const metalayer = new ApolloServer<Context>(
+    apolloBaseOptions((error) => console.error('metalayer internal error', error)),
+  );
+  // The naive server runs with the same Apollo Server settings, so the two differ only in their resolvers.
+  const naive = new ApolloServer<NaiveContext>({
+    schema: buildNaiveSchema(),
     includeStacktraceInErrorResponses: false,
-    plugins,
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],
   });
-  const naive = new ApolloServer<NaiveContext>({ schema: buildNaiveSchema(), includeStacktraceInErrorResponses: false, plugins });
 
   return {
     execute(variant, workload, i, store) {

@@ -45,8 +45,10 @@ function one<K extends AssetKind>(relation: RelationName, direction: EdgeDirecti
 }
 
 function lineage(direction: LineageDirection) {
-  return (asset: AssetRecord, args: LineageArgs, ctx: NaiveContext) =>
-    naiveLineage(ctx.store, asset.id, lineageOptions(direction, args, DEFAULT_LINEAGE_CAPS));
+  return async (asset: AssetRecord, args: LineageArgs, ctx: NaiveContext) => ({
+    ...(await naiveLineage(ctx.store, asset.id, lineageOptions(direction, args, DEFAULT_LINEAGE_CAPS))),
+    restricted: 0,
+  });
 }
 
 const TYPE_OF_KIND = {

@@ -47,11 +47,10 @@ export interface Lineage {
 /**
  * A lineage as one viewer sees it: the assets the viewer may not see are
  * left out of `nodes`, with every edge touching them, and `restricted`
- * counts them. Absent means none were left out, so a plain Lineage is a
- * ViewedLineage too (what the benchmarks' naive resolvers return).
+ * counts them.
  */
 export interface ViewedLineage extends Lineage {
-  restricted?: number;
+  restricted: number;
 }
 
 /** Server-side bounds on lineage, whatever a client asks. */

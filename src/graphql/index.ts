@@ -15,3 +15,4 @@ export {
 export { NoSubgraphSdlRule } from './subgraph-sdl.js';
 export { costModel, measureOperation, type CostModel, type OperationMeasure } from './query-cost.js';
 export type { Deadline } from './deadline.js';
+export { apolloBaseOptions } from './apollo.js';

@@ -18,6 +18,15 @@ import type { NeighborRequest, Store } from '../store/store.js';
  * DataLoader rejects every key of a batch whose answer has the wrong length.
  */
 export interface Loaders {
+  /**
+   * Every asset this request has loaded or been primed with, for reading
+   * synchronously what is certainly at hand (a lineage's edge ends): a
+   * promise per field is the largest cost of resolving large lineages.
+   * Written only here, by loading, priming and refreshAfterWrite.
+   */
+  known: Map<string, AssetRecord>;
+  /** Caches assets this request received another way (a listing, a lineage's start). */
+  prime(records: Iterable<AssetRecord>): void;
   /** Assets by id; `null` when none exists. */
   assets: DataLoader<string, AssetRecord | null>;
   /**
@@ -39,12 +48,20 @@ export interface Loaders {
 }
 
 export function createLoaders(store: Store): Loaders {
-  const assets = new DataLoader<string, AssetRecord | null>((ids) => store.getAssets(ids));
+  const known = new Map<string, AssetRecord>();
+  const assets = new DataLoader<string, AssetRecord | null>(async (ids) => {
+    const records = await store.getAssets(ids);
+    for (const record of records) if (record && !known.has(record.id)) known.set(record.id, record);
+    return records;
+  });
 
   // Priming never replaces a cached value, so an asset loaded earlier in the
   // request keeps the identity it was first seen with.
   const prime = (records: Iterable<AssetRecord>) => {
-    for (const record of records) assets.prime(record.id, record);
+    for (const record of records) {
+      assets.prime(record.id, record);
+      if (!known.has(record.id)) known.set(record.id, record);
+    }
   };
 
   const neighbors = new DataLoader<NeighborRequest, AssetRecord[], string>(
@@ -65,7 +82,7 @@ export function createLoaders(store: Store): Loaders {
     { cacheKeyFn: traverseKey },
   );
 
-  return { assets, neighbors, lineage, owners: createOwnersLookup(neighbors) };
+  return { assets, known, prime, neighbors, lineage, owners: createOwnersLookup(neighbors) };
 }
 
 function neighborKey({ id, relation, direction }: NeighborRequest): string {
@@ -120,8 +137,14 @@ function createOwnersLookup(neighbors: Loaders['neighbors']): OwnersLookup {
  * so nothing is lost.
  */
 export function refreshAfterWrite(loaders: Loaders, result: WriteResult): void {
-  for (const [id, record] of result.assets) loaders.assets.clear(id).prime(id, record);
-  for (const id of result.deleted.keys()) loaders.assets.clear(id).prime(id, null);
+  for (const [id, record] of result.assets) {
+    loaders.assets.clear(id).prime(id, record);
+    loaders.known.set(id, record);
+  }
+  for (const id of result.deleted.keys()) {
+    loaders.assets.clear(id).prime(id, null);
+    loaders.known.delete(id);
+  }
   loaders.neighbors.clearAll();
   loaders.lineage.clearAll();
   loaders.owners.clearAll();

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { createContext, type Context } from '../graphql/context.js';
-import { createErrorFormatter, ResponseErrorCode } from '../graphql/errors.js';
+import { apolloBaseOptions } from '../graphql/apollo.js';
+import { ResponseErrorCode } from '../graphql/errors.js';
 import { costModel } from '../graphql/query-cost.js';
-import { buildSchema } from '../graphql/schema.js';
 import { NoSubgraphSdlRule } from '../graphql/subgraph-sdl.js';
 import type { Store } from '../store/store.js';
 import { anonymousGatePlugin, createAuthenticator } from './authenticate.js';
@@ -41,6 +41,7 @@ export async function createMetalayerServer(config: Config, store: Store, logger
   app.get('/healthz', healthHandler(store));
   app.use(
     '/graphql',
+    noStore,
     express.json({ limit: config.bodyLimit }),
     config.httpBatching ? limitBatches(config.queryLimits.maxOperations) : refuseBatches,
     expressMiddleware(apollo, {
@@ -85,27 +86,25 @@ export async function createMetalayerServer(config: Config, store: Store, logger
  *   `x-apollo-operation-name`, or a JSON content type).
  * - Automatic persisted queries use the bounded in-memory LRU cache (about
  *   30 MiB), so clients cannot grow the server's memory without limit.
- * - Inline traces (`ftv1`) are off: they serve GraphOS usage reporting
- *   through a gateway, which metalayer does not do, and would tell any
- *   client how long each resolver took.
+ * - What every host of the schema shares (apolloBaseOptions): the error
+ *   formatter, no stack traces, no inline traces, no cache-control hints.
  * - With introspection off, the subgraph SDL (`_service`) is refused too.
  * - An anonymous request on a server that does not allow anonymous reads
  *   may only introspect (authenticate.ts); the query limits refuse what is
  *   too big before it runs (query-limits.ts).
  */
 function createApollo(config: Config, httpServer: Server, logger: Logger): ApolloServer<Context> {
+  const base = apolloBaseOptions((error) => logger.error({ err: error }, 'internal error in a GraphQL operation'));
   return new ApolloServer<Context>({
-    schema: buildSchema(),
+    ...base,
     introspection: config.introspection,
     validationRules: config.introspection ? [] : [NoSubgraphSdlRule],
     csrfPrevention: true,
     cache: 'bounded',
     allowBatchedHttpRequests: config.httpBatching,
-    includeStacktraceInErrorResponses: false,
-    formatError: createErrorFormatter((error) => logger.error({ err: error }, 'internal error in a GraphQL operation')),
     plugins: [
+      ...base.plugins,
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      ApolloServerPluginInlineTraceDisabled(),
       anonymousGatePlugin(),
       queryLimitsPlugin(config.queryLimits, costModel(config.lineageCaps)),
       config.explorer
@@ -114,6 +113,12 @@ function createApollo(config: Config, httpServer: Server, logger: Logger): Apoll
     ],
   });
 }
+
+/** GraphQL responses are per request and per viewer: never stored by a cache. */
+const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('cache-control', 'no-store');
+  next();
+};
 
 /**
  * With batching off, a JSON array body is refused before Apollo Server sees

@@ -1,12 +1,10 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Viewer } from '../../src/domain/access.js';
 import type { NewKey } from '../../src/domain/commands.js';
 import type { LineageCaps } from '../../src/domain/lineage.js';
+import { apolloBaseOptions } from '../../src/graphql/apollo.js';
 import { createContext, type Context } from '../../src/graphql/context.js';
-import { createErrorFormatter } from '../../src/graphql/errors.js';
-import { buildSchema } from '../../src/graphql/schema.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/store.js';
 import { countingStore, type CountingStore } from './counting-store.js';
@@ -52,13 +50,7 @@ export interface TestApiOptions {
 export function createTestApi(options: TestApiOptions = {}): TestApi {
   const store = countingStore(options.store ?? openSqliteStore({ path: ':memory:', ...(options.now ? { now: options.now } : {}) }));
   const logged: unknown[] = [];
-  const server = new ApolloServer<Context>({
-    schema: buildSchema(),
-    formatError: createErrorFormatter((error) => logged.push(error)),
-    includeStacktraceInErrorResponses: false,
-    // As the server runs it; left on, Apollo Server turns it on for a subgraph and says so on the console.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
-  });
+  const server = new ApolloServer<Context>(apolloBaseOptions((error) => logged.push(error)));
 
   const execute = async <T>(query: string, variables?: Record<string, unknown>, viewer = options.viewer): Promise<GraphQLResult<T>> => {
     const contextValue = createContext({ store, lineageCaps: options.lineageCaps, newKey: options.newKey, viewer });

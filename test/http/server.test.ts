@@ -77,6 +77,7 @@ describe('HTTP server', () => {
     expect(await health.json()).toEqual({ status: 'ok', store: 'sqlite' });
     const { headers } = await running.post({ query: '{ __typename }' }, { 'x-request-id': 'trace-42' });
     expect(headers.get('x-request-id')).toBe('trace-42');
+    expect(headers.get('cache-control')).toBe('no-store');
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(running.logs).toContainEqual(
       expect.objectContaining({ requestId: 'trace-42', path: '/graphql', status: 200, msg: 'request' }),

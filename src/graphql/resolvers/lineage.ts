@@ -20,22 +20,27 @@ import type { Resolvers } from '../generated/resolvers.js';
 export function lineageField(direction: LineageDirection) {
   return async (asset: AssetRecord, args: LineageArgs, ctx: Context): Promise<ViewedLineage> => {
     const options = lineageOptions(direction, args, ctx.lineageCaps);
-    ctx.loaders.assets.prime(asset.id, asset);
+    ctx.loaders.prime([asset]);
     return ctx.access.restrictLineage(await ctx.loaders.lineage.load({ start: asset.id, ...options }), asset.id);
   };
 }
 
-/** An edge's end; the traversal returned it, so a missing one is the engine's fault. */
-async function edgeEnd(id: string, ctx: Context): Promise<AssetRecord> {
+/**
+ * An edge's end. The traversal primed it (or the start), so it is read
+ * synchronously from what the request holds; the loader answers otherwise.
+ * The traversal returned it, so a missing one is the engine's fault.
+ */
+function edgeEnd(id: string, ctx: Context): AssetRecord | Promise<AssetRecord> {
+  return ctx.loaders.known.get(id) ?? loadEdgeEnd(id, ctx);
+}
+
+async function loadEdgeEnd(id: string, ctx: Context): Promise<AssetRecord> {
   const asset = await ctx.loaders.assets.load(id);
   if (!asset) throw new Error(`A lineage edge ends at "${id}", which the store does not hold`);
   return asset;
 }
 
 export const lineageResolvers: Resolvers = {
-  Lineage: {
-    restricted: (lineage) => lineage.restricted ?? 0,
-  },
   LineageEdge: {
     kind: (edge) => edge.relation,
     from: (edge, _args, ctx) => edgeEnd(edge.from, ctx),

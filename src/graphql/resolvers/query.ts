@@ -49,7 +49,7 @@ export const queryResolvers: QueryResolvers = {
     const query = listQuery(args);
     ctx.access.requireListing(query.project);
     const page = await ctx.store.listAssets(query);
-    for (const asset of page.assets) ctx.loaders.assets.prime(asset.id, asset);
+    ctx.loaders.prime(page.assets);
     return connection(page, await ctx.access.canSeeAll(page.assets));
   },
 };

@@ -97,9 +97,13 @@ function parseDateTime(value: unknown, node?: ValueNode): string {
   return instant;
 }
 
+/** The form every stored instant takes already (`toISOString`), which serialises as it is. */
+const CANONICAL_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 export const DateTimeScalar = new GraphQLScalarType({
   name: 'DateTime',
   serialize: (value) => {
+    if (typeof value === 'string' && CANONICAL_INSTANT.test(value)) return value;
     const instant = value instanceof Date ? value.toISOString() : typeof value === 'string' ? parseInstant(value) : null;
     if (instant === null) throw new TypeError(`DateTime cannot serialise ${describeJson(value)}`);
     return instant;
