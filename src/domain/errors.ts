@@ -11,6 +11,7 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   EXECUTION_TIMEOUT: 'EXECUTION_TIMEOUT',
+  RESULT_TOO_LARGE: 'RESULT_TOO_LARGE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -61,5 +62,12 @@ export function executionTimeout(): MetalayerError {
   return new MetalayerError(
     ErrorCode.EXECUTION_TIMEOUT,
     'The operation did not finish within the time the server allows; ask for less (a smaller limit or page) and try again',
+  );
+}
+
+export function resultTooLarge(max: number): MetalayerError {
+  return new MetalayerError(
+    ErrorCode.RESULT_TOO_LARGE,
+    `The response would hold more than ${max} assets from relation lists and lineages; ask for less (fewer nested lists, a smaller limit or page)`,
   );
 }

@@ -4,6 +4,7 @@ import type { NewKey } from '../domain/commands.js';
 import { DEFAULT_LINEAGE_CAPS, type LineageCaps } from '../domain/lineage.js';
 import type { Store } from '../store/store.js';
 import { createReadAccess, type ReadAccess } from './access.js';
+import { startResultBudget, type ResultBudget } from './budget.js';
 import { startDeadline, storeWithDeadline, type Deadline } from './deadline.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
@@ -18,6 +19,8 @@ export interface Context {
   viewer: Viewer;
   access: ReadAccess;
   deadline: Deadline;
+  /** What relation lists and lineages may still return (see budget.ts). */
+  budget: ResultBudget;
   lineageCaps: LineageCaps;
   /** Names the assets a client registers without a key. */
   newKey: NewKey;
@@ -29,6 +32,8 @@ export interface ContextDeps {
   viewer?: Viewer;
   /** Milliseconds after which the request's store calls stop (see deadline.ts); none when not given. */
   executionTimeoutMs?: number;
+  /** The most assets relation lists and lineages may return in one request (see budget.ts); no bound when not given. */
+  maxResultAssets?: number;
   /** Server-side bounds on lineage; `DEFAULT_LINEAGE_CAPS` when not given. */
   lineageCaps?: LineageCaps;
   /** Defaults to random UUIDs, which are valid ArangoDB keys. */
@@ -50,6 +55,7 @@ export function createContext(deps: ContextDeps): Context {
     viewer,
     access: createReadAccess(viewer, loaders),
     deadline,
+    budget: startResultBudget(deps.maxResultAssets ?? Infinity),
     lineageCaps: deps.lineageCaps ?? DEFAULT_LINEAGE_CAPS,
     newKey: deps.newKey ?? randomUUID,
   };

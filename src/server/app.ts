@@ -54,6 +54,7 @@ export async function createMetalayerServer(config: Config, store: Store, logger
           viewer,
           lineageCaps: config.lineageCaps,
           executionTimeoutMs: config.queryLimits.executionTimeoutMs,
+          maxResultAssets: config.queryLimits.maxResultAssets,
         });
       },
     }),

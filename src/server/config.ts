@@ -64,6 +64,7 @@ const schema = z
     METALAYER_MAX_ALIASES: z.coerce.number().int().min(0).default(DEFAULT_QUERY_LIMITS.maxAliases),
     METALAYER_MAX_OPERATIONS: positiveInt.default(DEFAULT_QUERY_LIMITS.maxOperations),
     METALAYER_EXECUTION_TIMEOUT_MS: positiveInt.default(DEFAULT_QUERY_LIMITS.executionTimeoutMs),
+    METALAYER_MAX_RESULT_ASSETS: positiveInt.default(DEFAULT_QUERY_LIMITS.maxResultAssets),
     METALAYER_STORE: z.enum(['sqlite', 'arango']).default('sqlite'),
     METALAYER_DB: z.string().min(1).default('./data/metalayer.db'),
     ARANGO_URL: z.string().default('http://127.0.0.1:8529'),
@@ -103,6 +104,7 @@ const schema = z
         maxAliases: env.METALAYER_MAX_ALIASES,
         maxOperations: env.METALAYER_MAX_OPERATIONS,
         executionTimeoutMs: env.METALAYER_EXECUTION_TIMEOUT_MS,
+        maxResultAssets: env.METALAYER_MAX_RESULT_ASSETS,
       },
       store:
         env.METALAYER_STORE === 'sqlite'

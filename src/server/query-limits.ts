@@ -33,6 +33,8 @@ export interface QueryLimits {
   maxAliases: number;
   maxOperations: number;
   executionTimeoutMs: number;
+  /** The most assets relation lists and lineages may return in one request (RESULT_TOO_LARGE). */
+  maxResultAssets: number;
 }
 
 /**
@@ -47,6 +49,7 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxAliases: 30,
   maxOperations: 20,
   executionTimeoutMs: 10_000,
+  maxResultAssets: 100_000,
 };
 
 export function queryLimitsPlugin(limits: QueryLimits, model: CostModel): ApolloServerPlugin<Context> {

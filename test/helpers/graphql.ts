@@ -45,6 +45,9 @@ export interface TestApiOptions {
   newKey?: NewKey;
   /** Who asks, unless a call says otherwise; an unscoped admin (authentication off) by default. */
   viewer?: Viewer;
+  /** The request's result budget and execution deadline (unbounded by default). */
+  maxResultAssets?: number;
+  executionTimeoutMs?: number;
 }
 
 export function createTestApi(options: TestApiOptions = {}): TestApi {
@@ -53,7 +56,14 @@ export function createTestApi(options: TestApiOptions = {}): TestApi {
   const server = new ApolloServer<Context>(apolloBaseOptions((error) => logged.push(error)));
 
   const execute = async <T>(query: string, variables?: Record<string, unknown>, viewer = options.viewer): Promise<GraphQLResult<T>> => {
-    const contextValue = createContext({ store, lineageCaps: options.lineageCaps, newKey: options.newKey, viewer });
+    const contextValue = createContext({
+      store,
+      lineageCaps: options.lineageCaps,
+      newKey: options.newKey,
+      viewer,
+      maxResultAssets: options.maxResultAssets,
+      executionTimeoutMs: options.executionTimeoutMs,
+    });
     const response = await server.executeOperation<T>({ query, variables }, { contextValue });
     if (response.body.kind !== 'single') throw new Error('expected a single result, received an incremental one');
     const { data, errors } = response.body.singleResult;

@@ -98,16 +98,31 @@ describe('configuration', () => {
   it('has authentication off, anonymous reads off and the default query limits unless configured', () => {
     const { config } = loadConfig([], {});
     expect(config.auth).toEqual({ tokens: [], anonymousReads: false });
-    expect(config.queryLimits).toEqual({ maxDepth: 12, maxCost: 1_000_000, maxAliases: 30, maxOperations: 20, executionTimeoutMs: 10_000 });
+    expect(config.queryLimits).toEqual({
+      maxDepth: 12,
+      maxCost: 1_000_000,
+      maxAliases: 30,
+      maxOperations: 20,
+      executionTimeoutMs: 10_000,
+      maxResultAssets: 100_000,
+    });
     const tuned = loadConfig([], {
       METALAYER_MAX_QUERY_DEPTH: '8',
       METALAYER_MAX_QUERY_COST: '1000',
       METALAYER_MAX_ALIASES: '0',
       METALAYER_MAX_OPERATIONS: '3',
       METALAYER_EXECUTION_TIMEOUT_MS: '2500',
+      METALAYER_MAX_RESULT_ASSETS: '500',
       METALAYER_ANONYMOUS_READS: 'true',
     }).config;
-    expect(tuned.queryLimits).toEqual({ maxDepth: 8, maxCost: 1000, maxAliases: 0, maxOperations: 3, executionTimeoutMs: 2500 });
+    expect(tuned.queryLimits).toEqual({
+      maxDepth: 8,
+      maxCost: 1000,
+      maxAliases: 0,
+      maxOperations: 3,
+      executionTimeoutMs: 2500,
+      maxResultAssets: 500,
+    });
     expect(tuned.auth.anonymousReads).toBe(true);
   });
 

@@ -20,8 +20,11 @@ import type { Resolvers } from '../generated/resolvers.js';
 export function lineageField(direction: LineageDirection) {
   return async (asset: AssetRecord, args: LineageArgs, ctx: Context): Promise<ViewedLineage> => {
     const options = lineageOptions(direction, args, ctx.lineageCaps);
+    ctx.deadline.check();
     ctx.loaders.prime([asset]);
-    return ctx.access.restrictLineage(await ctx.loaders.lineage.load({ start: asset.id, ...options }), asset.id);
+    const lineage = await ctx.loaders.lineage.load({ start: asset.id, ...options });
+    ctx.budget.spend(lineage.nodes.length);
+    return ctx.access.restrictLineage(lineage, asset.id);
   };
 }
 

@@ -41,8 +41,17 @@ export function isKind<K extends AssetKind>(kind: K) {
   return (record: AssetRecord): record is RecordOf<K> => record.kind === kind;
 }
 
-function loadNeighbors(ctx: Context, parent: AssetRecord, relation: RelationName, direction: EdgeDirection) {
-  return ctx.loaders.neighbors.load({ id: parent.id, relation, direction });
+/**
+ * Loads a relation's neighbours and counts them against the request's result
+ * budget. The deadline is checked here too, not only at the store: nested
+ * relation lists are answered from the request's cache once their first
+ * levels are loaded, and would otherwise run on past it.
+ */
+async function loadNeighbors(ctx: Context, parent: AssetRecord, relation: RelationName, direction: EdgeDirection) {
+  ctx.deadline.check();
+  const neighbours = await ctx.loaders.neighbors.load({ id: parent.id, relation, direction });
+  ctx.budget.spend(neighbours.length);
+  return neighbours;
 }
 
 /** A list field: every neighbour of `kind`, oldest relation first. */
