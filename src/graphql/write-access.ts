@@ -90,6 +90,9 @@ async function checkScope(viewer: Viewer, loaders: Loaders, ops: readonly WriteO
     }
   }
   const retries = [...put.values()].filter((content) => facts.exists(content.id) && !facts.writable(content.id));
+  // A retry answers with the stored asset, and a wrong guess with CONFLICT:
+  // both would reveal an asset the viewer may not see.
+  for (const content of retries) if (!facts.visible(content.id)) throw outsideScope(content.id, 'input.key');
   await Promise.all(retries.map((content) => requireUnchanged(content, edges, loaders)));
 }
 

@@ -160,6 +160,20 @@ describe('a writer scoped to project alpha', () => {
     expect(models[0]?.map((model) => model.id)).not.toContain(TWO.betaModel);
   });
 
+  test("cannot read another project's model by registering it again without a project", async () => {
+    // An exact retry would answer with the stored model, a wrong guess with CONFLICT: both are refused alike.
+    for (const framework of ['secret-framework', 'wrong-guess']) {
+      const result = await api.execute(
+        `mutation { registerModel(input: { key: "beta-m", name: "beta-m", framework: "${framework}" }) { model { id createdAt } } }`,
+      );
+      expect(refusal(result)).toEqual({
+        code: 'FORBIDDEN',
+        field: 'input.key',
+        message: expect.not.stringContaining('secret'),
+      });
+    }
+  });
+
   test('cannot hang its own run from a shared model by logging it again', async () => {
     const result = await api.execute(`mutation { logRun(input: { runId: "alpha-r", model: "${TWO.orphanModel}" }) { run { id } } }`);
     expect(refusal(result)).toMatchObject({ code: 'FORBIDDEN', field: 'input.model' });
