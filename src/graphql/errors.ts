@@ -68,17 +68,23 @@ export type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) 
 export function createErrorFormatter(log: (error: unknown) => void): ErrorFormatter {
   return (formatted, error) => {
     try {
-      return formatKnown(formatted, error) ?? formatInternal(formatted, error, log);
+      return formatKnown(formatted, error, log) ?? formatInternal(formatted, error, log);
     } catch {
       return { message: INTERNAL_ERROR_MESSAGE, extensions: { code: ResponseErrorCode.INTERNAL_SERVER_ERROR } };
     }
   };
 }
 
-function formatKnown(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError | null {
+function formatKnown(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  log: (error: unknown) => void,
+): GraphQLFormattedError | null {
   const chain = causeChain(error);
   const known = chain.find((cause) => cause instanceof MetalayerError);
   if (known) {
+    // The client learns only that the store is unavailable; the operator needs the reason.
+    if (known.code === ErrorCode.STORE_UNAVAILABLE) safely(log, known.cause ?? known);
     const extensions = known.field === undefined ? { code: known.code } : { code: known.code, field: known.field };
     return { ...position(formatted), message: known.message, extensions };
   }
@@ -112,11 +118,7 @@ function formatInternal(
   error: unknown,
   log: (error: unknown) => void,
 ): GraphQLFormattedError {
-  try {
-    log(causeChain(error).at(-1) ?? error);
-  } catch {
-    // A failing logger must not turn an error response into a crash.
-  }
+  safely(log, causeChain(error).at(-1) ?? error);
   return {
     ...position(formatted),
     message: INTERNAL_ERROR_MESSAGE,
@@ -137,4 +139,13 @@ function causeChain(error: unknown): unknown[] {
     current = current instanceof GraphQLError ? current.originalError : undefined;
   }
   return chain;
+}
+
+/** Logs, and swallows a failing logger: it must not turn an error response into a crash. */
+function safely(log: (error: unknown) => void, error: unknown): void {
+  try {
+    log(error);
+  } catch {
+    // Nothing more can be done for this error.
+  }
 }

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { afterEach, describe, expect, test } from 'vitest';
-import { badInput, MetalayerError, notFound } from '../../src/domain/errors.js';
+import { badInput, MetalayerError, notFound, storeUnavailable } from '../../src/domain/errors.js';
 import { createErrorFormatter } from '../../src/graphql/errors.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/store.js';
@@ -89,13 +89,13 @@ describe('errors in responses', () => {
   let api: TestApi;
   afterEach(() => api.close());
 
-  /** The SQLite store, except that reading assets by id fails the way a corrupt database does. */
-  function corruptStore(): Store {
+  /** The SQLite store, except that reading assets by id fails with `failure`. */
+  function corruptStore(failure: () => Error = () => new Error('SQLITE_CORRUPT: secret text')): Store {
     const inner = openSqliteStore({ path: ':memory:' });
     return {
       engine: 'corrupt',
       getAssets: async () => {
-        throw new Error('SQLITE_CORRUPT: secret text');
+        throw failure();
       },
       neighbors: (requests) => inner.neighbors(requests),
       traverse: (requests) => inner.traverse(requests),
@@ -120,6 +120,19 @@ describe('errors in responses', () => {
     expect(JSON.stringify(result)).not.toContain('SQLITE');
     expect(api.logged).toHaveLength(1);
     expect(String(api.logged[0])).toContain('SQLITE_CORRUPT: secret text');
+  });
+
+  test('an unavailable store is STORE_UNAVAILABLE for the client, and its reason is logged for the operator', async () => {
+    const unreachable = () => {
+      const error = storeUnavailable();
+      error.cause = new Error('connect ECONNREFUSED 10.0.0.7:8529');
+      return error;
+    };
+    api = createTestApi({ store: corruptStore(unreachable) });
+    const error = onlyError(await api.execute(`{ node(id: "models/m") { id } }`));
+    expect(error).toMatchObject({ message: 'The store is unavailable; try again later', extensions: { code: 'STORE_UNAVAILABLE' } });
+    expect(JSON.stringify(error)).not.toContain('ECONNREFUSED');
+    expect(api.logged.map(String)).toEqual(['Error: connect ECONNREFUSED 10.0.0.7:8529']);
   });
 
   test('a parse error keeps its message and code', async () => {
