@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
 import { seedHousingDemo } from './demo/housing.js';
 import { createMetalayerServer } from './server/app.js';
-import { ConfigError, loadConfig, type Config } from './server/config.js';
+import { ConfigError, loadConfig, parseFlags, type Config } from './server/config.js';
 import { createLogger, type Logger } from './server/logger.js';
 import { createTokenEntry } from './server/tokens.js';
 import { openStore } from './store/open.js';
@@ -50,17 +49,11 @@ async function main(argv: readonly string[]): Promise<number> {
 
 /** `token create`: needs no configuration and no store; the secret goes to stdout, once. */
 function tokenCommand(argv: readonly string[]): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: { name: { type: 'string' }, role: { type: 'string' }, project: { type: 'string', multiple: true } },
-    });
-  } catch (error) {
-    throw new ConfigError(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseFlags(argv, {
+    name: { type: 'string' },
+    role: { type: 'string' },
+    project: { type: 'string', multiple: true },
+  });
   if (parsed.positionals.length !== 1 || parsed.positionals[0] !== 'create') {
     throw new ConfigError(`Expected "metalayer token create --name NAME --role ROLE [--project ID ...]"\n\n${USAGE}`);
   }

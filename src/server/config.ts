@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_LINEAGE_CAPS, type LineageCaps } from '../domain/lineage.js';
 import type { StoreConfig } from '../store/open.js';
@@ -146,23 +146,22 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** Parses flags and environment into a validated configuration; throws ConfigError naming each bad setting. */
-export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedCommandLine {
-  let parsed;
+/** Parses a command's flags strictly (positionals allowed); an unknown or malformed flag is a ConfigError. */
+export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(argv: readonly string[], options: O) {
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...Object.fromEntries(Object.keys(FLAGS).map((name) => [name, { type: 'string' as const }])),
-        demo: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
+    return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options });
   } catch (error) {
     throw new ConfigError(error instanceof Error ? error.message : String(error));
   }
+}
+
+/** Parses flags and environment into a validated configuration; throws ConfigError naming each bad setting. */
+export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParsedCommandLine {
+  const parsed = parseFlags(argv, {
+    ...Object.fromEntries(Object.keys(FLAGS).map((name) => [name, { type: 'string' as const }])),
+    demo: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   const merged: Record<string, string | undefined> = { ...env };
   for (const [name, variable] of Object.entries(FLAGS)) {
     const value = (parsed.values as Record<string, unknown>)[name];
