@@ -125,14 +125,14 @@ describe('errors in responses', () => {
   test('an unavailable store is STORE_UNAVAILABLE for the client, and its reason is logged for the operator', async () => {
     const unreachable = () => {
       const error = storeUnavailable();
-      error.cause = new Error('connect ECONNREFUSED 10.0.0.7:8529');
+      error.cause = new Error('connect ECONNREFUSED 127.0.0.1:8529');
       return error;
     };
     api = createTestApi({ store: corruptStore(unreachable) });
     const error = onlyError(await api.execute(`{ node(id: "models/m") { id } }`));
     expect(error).toMatchObject({ message: 'The store is unavailable; try again later', extensions: { code: 'STORE_UNAVAILABLE' } });
     expect(JSON.stringify(error)).not.toContain('ECONNREFUSED');
-    expect(api.logged.map(String)).toEqual(['Error: connect ECONNREFUSED 10.0.0.7:8529']);
+    expect(api.logged.map(String)).toEqual(['Error: connect ECONNREFUSED 127.0.0.1:8529']);
   });
 
   test('a parse error keeps its message and code', async () => {
