@@ -1,5 +1,12 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { afterAll } from 'vitest';
+
+/** Every process started and not yet exited: a test that fails before stopping its server must not leave it running. */
+const running = new Set<ChildProcess>();
+afterAll(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 /** The command line as a user runs it: a real process, real flags, real signals. */
 export function runCli(args: string[], env: Record<string, string> = {}) {
@@ -7,6 +14,8 @@ export function runCli(args: string[], env: Record<string, string> = {}) {
     env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const lines: string[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => lines.push(line));
   let stderr = '';
