@@ -17,6 +17,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { LineageCaps } from '../domain/lineage.js';
+import { assertNever } from '../domain/never.js';
 import { DEFAULT_PAGE_SIZE } from './resolvers/paging.js';
 
 /**
@@ -153,10 +154,8 @@ class Measurer {
           ? this.onObject(fragment.selectionSet, object, size)
           : NOTHING;
       }
-      default: {
-        const unknown: never = selection;
-        throw new Error(`Unknown selection ${JSON.stringify(unknown)}`);
-      }
+      default:
+        return assertNever(selection, 'selection');
     }
   }
 

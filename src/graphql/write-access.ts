@@ -3,6 +3,7 @@ import type { Plan } from '../domain/commands.js';
 import { ErrorCode, forbidden, MetalayerError } from '../domain/errors.js';
 import { tryParseId } from '../domain/ids.js';
 import type { AssetContent, AssetKind, AssetRecord } from '../domain/kinds.js';
+import { assertNever } from '../domain/never.js';
 import type { EdgeRecord } from '../domain/relations.js';
 import type { WriteOp } from '../domain/writes.js';
 import type { Loaders } from './loaders.js';
@@ -83,10 +84,8 @@ async function checkScope(viewer: Viewer, loaders: Loaders, ops: readonly WriteO
       case 'deleteAsset':
         if (facts.exists(op.id)) requireWritable(op.id, op.field, facts);
         break;
-      default: {
-        const unknownOp: never = op;
-        throw new Error(`Unknown write op ${JSON.stringify(unknownOp)}`);
-      }
+      default:
+        assertNever(op, 'write operation');
     }
   }
   const retries = [...put.values()].filter((content) => facts.exists(content.id) && !facts.writable(content.id));

@@ -1,4 +1,5 @@
 import type { Store } from './store.js';
+import { assertNever } from '../domain/never.js';
 
 /** Which engine to open, and its settings. */
 export type StoreConfig =
@@ -42,10 +43,6 @@ export async function openStore(config: StoreConfig): Promise<Store> {
       });
     }
     default:
-      return assertNever(config);
+      return assertNever(config, 'store engine');
   }
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unknown store engine: ${JSON.stringify(value)}`);
 }

@@ -1,4 +1,5 @@
 import type { AssetRecord, Metrics } from '../../domain/kinds.js';
+import { assertNever } from '../../domain/never.js';
 import type { Metric, Resolvers } from '../generated/resolvers.js';
 import { anyEntity, entityOfKind } from './entities.js';
 import { lineageField } from './lineage.js';
@@ -43,10 +44,8 @@ export function typeNameOf(asset: AssetRecord): AssetTypeName {
       return 'Deployment';
     case 'SERVING_PERF':
       return 'ServingPerf';
-    default: {
-      const unknownKind: never = asset;
-      throw new Error(`Unknown asset kind in ${JSON.stringify(unknownKind)}`);
-    }
+    default:
+      return assertNever(asset, 'asset kind');
   }
 }
 

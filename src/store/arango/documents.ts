@@ -1,4 +1,5 @@
 import { tryParseId } from '../../domain/ids.js';
+import { assertNever } from '../../domain/never.js';
 import {
   NAMED_KINDS,
   type AssetContent,
@@ -110,7 +111,7 @@ function typedAttributes(content: AssetContent): JsonObject {
     case 'SERVING_PERF':
       return { metrics: content.metrics, period_start: content.periodStart, period_end: content.periodEnd };
     default:
-      return assertNever(content);
+      return assertNever(content, 'asset kind');
   }
 }
 
@@ -188,8 +189,4 @@ const FIELD_READERS: { [K in AssetKind]: (read: AttributeReader) => KindFields[K
 function readMetrics(read: AttributeReader): Metrics {
   if (read.has('metrics')) return read.metrics('metrics') ?? {};
   return read.takeFree(isFiniteNumber, ARANGOPIPE_BOOKKEEPING) as Metrics;
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unexpected asset kind: ${JSON.stringify(value)}`);
 }

@@ -5,6 +5,7 @@ import type { Transaction } from 'arangojs/transactions';
 import { MetalayerError, conflict, notFound } from '../../domain/errors.js';
 import { tryParseId } from '../../domain/ids.js';
 import { canonicalJson } from '../../domain/json.js';
+import { assertNever } from '../../domain/never.js';
 import {
   COLLECTION_OF_KIND,
   NAMED_KINDS,
@@ -99,7 +100,7 @@ export class ArangoWrites {
         return;
       }
       default:
-        assertNever(op);
+        assertNever(op, 'write operation');
     }
   }
 
@@ -219,7 +220,7 @@ export function transactionCollections(ops: readonly WriteOp[]): { write: string
         break;
       }
       default:
-        assertNever(op);
+        assertNever(op, 'write operation');
     }
   }
   return { write: [...write].sort(), read: [...read].filter((name) => !write.has(name)).sort() };
@@ -293,8 +294,4 @@ function translateWriteError(error: unknown): unknown {
 function pause(attempt: number): Promise<void> {
   const ms = 10 * 2 ** attempt + Math.floor(Math.random() * 10);
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unexpected write operation: ${JSON.stringify(value)}`);
 }

@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { conflict, notFound } from '../../domain/errors.js';
 import { canonicalJson } from '../../domain/json.js';
 import { COLLECTION_OF_KIND, NAMED_KINDS, contentOf, type AssetContent, type AssetRecord } from '../../domain/kinds.js';
+import { assertNever } from '../../domain/never.js';
 import type { EdgeRecord } from '../../domain/relations.js';
 import { mergeProperties, type AssetPatch, type WriteOp, type WriteResult } from '../../domain/writes.js';
 import { ASSET_COLUMNS, toRecord, toRow, type AssetRow } from './rows.js';
@@ -42,7 +43,7 @@ function applyOps(statements: Statements, ops: readonly WriteOp[], now: string):
         break;
       }
       default:
-        assertNever(op);
+        assertNever(op, 'write operation');
     }
   }
   return result;
@@ -141,8 +142,4 @@ function deleteAsset(statements: Statements, id: string, field: string): { asset
   const relations = statements.countEdges.get({ id }) as number;
   statements.delete.run(id);
   return { asset, relations };
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unexpected write operation: ${JSON.stringify(value)}`);
 }
