@@ -36,12 +36,13 @@ export function remoteStore(inner: Store, link: Link): Store {
   };
   return {
     engine: inner.engine,
-    getAssets: (ids) => call(() => inner.getAssets(ids)),
+    getAssets: (ids, asOf) => call(() => inner.getAssets(ids, asOf)),
     neighbors: (requests) => call(() => inner.neighbors(requests)),
     traverse: (requests) => call(() => inner.traverse(requests)),
     listAssets: (query) => call(() => inner.listAssets(query)),
-    write: (ops) => call(() => inner.write(ops)),
+    commit: (unit) => call(() => inner.commit(unit)),
     importBulk: (batch) => call(() => inner.importBulk(batch)),
+    sharedSecret: (name) => call(() => inner.sharedSecret(name)),
     ping: () => call(() => inner.ping()),
     close: () => inner.close(),
   };

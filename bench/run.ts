@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { builtinCatalogue, type Catalogue } from '../src/domain/catalogue.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import type { Store } from '../src/store/store.js';
 import type { GraphSpec, Probes } from './data/generate.js';
@@ -37,13 +38,15 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
   try {
     const reuse = existsSync(dbFile) && statSync(dbFile).size > 0;
     log(reuse ? `reusing ${dbFile}` : `W6: generating ${options.graph.assets} assets into ${dbFile}`);
-    const loading = openSqliteStore({ path: dbFile });
+    // The generated graph holds built-in kinds only.
+    const catalogue = builtinCatalogue();
+    const loading = openSqliteStore({ path: dbFile, catalogue });
     const { summary, figures: load } = await importGraph(reuse ? null : loading, options.graph).finally(() => loading.close());
     const { probes, ...graph } = summary;
 
     // The reads start on a fresh connection, as a server that opens the file does.
-    const store = openSqliteStore({ path: dbFile });
-    const reads = await readPhase(store, probes, options, dbFile, log).finally(() => store.close());
+    const store = openSqliteStore({ path: dbFile, catalogue });
+    const reads = await readPhase(store, catalogue, probes, options, dbFile, log).finally(() => store.close());
 
     log(options.http ? 'HTTP: floor, W4, W5' : 'HTTP: skipped');
     const http = options.http ? await measureHttp(dbFile, probes, options.http) : null;
@@ -71,10 +74,19 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
   }
 }
 
-async function readPhase(store: Store, probes: Probes, options: BenchOptions, dbFile: string, log: (line: string) => void) {
+async function readPhase(
+  store: Store,
+  catalogue: Catalogue,
+  probes: Probes,
+  options: BenchOptions,
+  dbFile: string,
+  log: (line: string) => void,
+) {
   const [lastPoint] = await store.getAssets([probes.pointIds.at(-1) ?? probes.deepModel]);
   if (!lastPoint) throw new Error(`${dbFile} does not hold the graph of seed ${options.graph.seed} at this size`);
-  return measureReads(store, readWorkloads(probes), createVariants(), {
+  // The cursor key a server of this database would read at start (startCore).
+  const cursorKey = await store.sharedSecret('cursor-key');
+  return measureReads(store, readWorkloads(probes), createVariants(catalogue, cursorKey), {
     budget: options.budget,
     remoteBudget: options.remoteBudget,
     remoteWorkloads: ['W1', 'W2'],

@@ -99,7 +99,7 @@ export const POINT_LOOKUP = W4_QUERY;
 /** A lineage as the resolvers request it: `args` with the server's default caps. */
 async function rawLineage(store: Store, start: string, direction: LineageDirection, args: LineageArgs) {
   const [asset] = await store.getAssets([start]);
-  const [lineage] = await store.traverse([{ start, ...lineageOptions(direction, args, DEFAULT_LINEAGE_CAPS) }]);
+  const [lineage] = await store.traverse([{ start, ...lineageOptions(direction, args, DEFAULT_LINEAGE_CAPS), asOf: null }]);
   return { asset, lineage };
 }
 
@@ -145,15 +145,17 @@ export function readWorkloads(probes: Probes): ReadWorkload[] {
       raw: async (store) => {
         const page = await store.listAssets({
           kind: 'MODEL', nameContains: null, tag: null, project: probes.pageProject,
-          createdAfter: null, createdBefore: null, first: 100, after: null,
+          createdAfter: null, createdBefore: null, first: 100, after: null, asOf: null,
         });
-        const runs = (await store.neighbors(page.assets.map((m) => ({ id: m.id, relation: 'run_models', direction: 'OUT' })))).flat();
+        const runs = (
+          await store.neighbors(page.assets.map((m) => ({ id: m.id, relation: 'run_models', direction: 'OUT', asOf: null })))
+        ).flat();
         const inputs = await store.neighbors(
           runs.flatMap((run) => [
-            { id: run.id, relation: 'run_modelparams', direction: 'OUT' },
-            { id: run.id, relation: 'run_devperf', direction: 'OUT' },
-            { id: run.id, relation: 'run_datasets', direction: 'OUT' },
-            { id: run.id, relation: 'run_featuresets', direction: 'OUT' },
+            { id: run.id, relation: 'run_modelparams', direction: 'OUT', asOf: null },
+            { id: run.id, relation: 'run_devperf', direction: 'OUT', asOf: null },
+            { id: run.id, relation: 'run_datasets', direction: 'OUT', asOf: null },
+            { id: run.id, relation: 'run_featuresets', direction: 'OUT', asOf: null },
           ] as const),
         );
         return { page, runs, inputs };

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
+import { startCore } from './app/session.js';
 import { seedHousingDemo } from './demo/housing.js';
-import { createMetalayerServer } from './server/app.js';
+import { builtinCatalogue, type Catalogue } from './domain/catalogue.js';
+import { coreSettings, createMetalayerServer } from './server/app.js';
 import { ConfigError, loadConfig, parseFlags, type Config } from './server/config.js';
 import { createLogger, type Logger } from './server/logger.js';
 import { createTokenEntry } from './server/tokens.js';
@@ -31,14 +33,15 @@ async function main(argv: readonly string[]): Promise<number> {
     return command === undefined && !switches.help ? 1 : 0;
   }
   const logger = createLogger(config);
+  const catalogue = builtinCatalogue();
   switch (command) {
     case 'serve':
-      await serve(config, logger, switches.demo);
+      await serve(config, catalogue, logger, switches.demo);
       return 0;
     case 'seed':
       if (!switches.demo) throw new ConfigError('seed needs --demo: the demo pipeline is the only seed there is');
-      await withStore(config, async (store) => {
-        const count = await seedHousingDemo(store);
+      await withStore(config, catalogue, async (store) => {
+        const count = await seedHousingDemo(store, catalogue);
         logger.info({ assets: count, store: store.engine }, 'demo pipeline loaded');
       });
       return 0;
@@ -71,8 +74,8 @@ function tokenCommand(argv: readonly string[]): number {
   return 0;
 }
 
-async function withStore(config: Config, use: (store: Store) => Promise<void>): Promise<void> {
-  const store = await openStore(config.store);
+async function withStore(config: Config, catalogue: Catalogue, use: (store: Store) => Promise<void>): Promise<void> {
+  const store = await openStore(config.store, catalogue);
   try {
     await use(store);
   } finally {
@@ -80,10 +83,11 @@ async function withStore(config: Config, use: (store: Store) => Promise<void>): 
   }
 }
 
-async function serve(config: Config, logger: Logger, demo: boolean): Promise<void> {
-  const store = await openStore(config.store);
-  if (demo) await seedIfEmpty(store, logger);
-  const server = await createMetalayerServer(config, store, logger);
+async function serve(config: Config, catalogue: Catalogue, logger: Logger, demo: boolean): Promise<void> {
+  const store = await openStore(config.store, catalogue);
+  if (demo) await seedIfEmpty(store, catalogue, logger);
+  const core = await startCore({ store, catalogue, ...coreSettings(config) });
+  const server = await createMetalayerServer(config, core, logger);
   const port = await server.listen();
   logger.info({ url: `http://${config.host}:${port}/graphql`, store: store.engine }, 'metalayer is serving');
 
@@ -104,13 +108,13 @@ async function serve(config: Config, logger: Logger, demo: boolean): Promise<voi
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-async function seedIfEmpty(store: Store, logger: Logger): Promise<void> {
+async function seedIfEmpty(store: Store, catalogue: Catalogue, logger: Logger): Promise<void> {
   const page = await store.listAssets(makeListQuery({ first: 1 }));
   if (page.assets.length > 0) {
     logger.info('the store holds data already: the demo pipeline is not loaded');
     return;
   }
-  const count = await seedHousingDemo(store);
+  const count = await seedHousingDemo(store, catalogue);
   logger.info({ assets: count }, 'demo pipeline loaded into the empty store');
 }
 

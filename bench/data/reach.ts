@@ -1,4 +1,8 @@
-import { lineageSteps, type EdgeRecord, type RelationName } from '../../src/domain/relations.js';
+import { builtinCatalogue } from '../../src/domain/catalogue.js';
+import type { EdgeRecord, RelationName } from '../../src/domain/relations.js';
+
+/** The generated graph holds built-in kinds only, so the built-in catalogue's lineage is the one that counts. */
+const DOWNSTREAM_STEPS = builtinCatalogue().lineageSteps('DOWNSTREAM');
 
 /**
  * The assets downstream of `seeds` (the seeds included) along the lineage
@@ -7,7 +11,7 @@ import { lineageSteps, type EdgeRecord, type RelationName } from '../../src/doma
  */
 export function downstreamClosure(edges: readonly EdgeRecord[], seeds: readonly string[]): Set<string> {
   const directions = new Map<RelationName, 'OUT' | 'IN'>(
-    lineageSteps('DOWNSTREAM').map((step) => [step.relation, step.direction]),
+    DOWNSTREAM_STEPS.map((step) => [step.relation, step.direction]),
   );
   const next = new Map<string, string[]>();
   for (const edge of edges) {

@@ -1,3 +1,5 @@
+import { startCore } from '../../src/app/session.js';
+import { builtinCatalogue } from '../../src/domain/catalogue.js';
 import { createMetalayerServer } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import { createLogger } from '../../src/server/logger.js';
@@ -5,7 +7,7 @@ import { openStore } from '../../src/store/open.js';
 
 /**
  * The HTTP benchmark's server, in a child process so the load generator has
- * the other core: metalayer as `metalayer serve` runs it (configuration from
+ * the other CPU: metalayer as `metalayer serve` runs it (configuration from
  * flags and the environment, JSON request logs on stdout, the SQLite file
  * given as the only argument). It answers its parent over the IPC channel:
  * `listening` with the port once bound, `memory` when asked `memory` (after
@@ -20,8 +22,16 @@ async function main(): Promise<void> {
   if (!db || !process.send) throw new Error('usage: forked with IPC, the SQLite file as the only argument');
   const send = (message: ServerMessage) => process.send?.(message);
   const { config } = loadConfig(['--db', db, '--port', '0', '--host', '127.0.0.1'], process.env);
-  const store = await openStore(config.store);
-  const server = await createMetalayerServer(config, store, createLogger(config));
+  const catalogue = builtinCatalogue();
+  const store = await openStore(config.store, catalogue);
+  const core = await startCore({
+    store,
+    catalogue,
+    lineageCaps: config.lineageCaps,
+    executionTimeoutMs: config.queryLimits.executionTimeoutMs,
+    maxResultAssets: config.queryLimits.maxResultAssets,
+  });
+  const server = await createMetalayerServer(config, core, createLogger(config));
   send({ type: 'listening', port: await server.listen() });
 
   process.on('message', (message) => {

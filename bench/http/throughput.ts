@@ -7,7 +7,7 @@ import type { ServerMessage } from './serve.js';
 
 /**
  * Throughput over loopback HTTP: the server in a child process
- * (http/serve.ts), autocannon in this one, each with a core. The floor
+ * (http/serve.ts), autocannon in this one, each with a CPU. The floor
  * (`{ __typename }`, the framework's own cost) and W4 point lookups (ids
  * spread across the graph) alternate round by round, so a change in the
  * machine's speed hits both alike; then W5 logRun mutations with fresh run

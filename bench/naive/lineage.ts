@@ -1,6 +1,7 @@
+import type { Catalogue } from '../../src/domain/catalogue.js';
 import type { AssetRecord } from '../../src/domain/kinds.js';
 import type { Lineage, LineageOptions } from '../../src/domain/lineage.js';
-import { lineageSteps, type EdgeRecord } from '../../src/domain/relations.js';
+import type { EdgeRecord } from '../../src/domain/relations.js';
 import type { Store } from '../../src/store/store.js';
 
 /**
@@ -15,11 +16,11 @@ import type { Store } from '../../src/store/store.js';
  * the returned assets of the last level, which the search did not expand,
  * are expanded once more for their edges.
  */
-export async function naiveLineage(store: Store, start: string, options: LineageOptions): Promise<Lineage> {
-  const steps = lineageSteps(options.direction);
+export async function naiveLineage(store: Store, catalogue: Catalogue, start: string, options: LineageOptions): Promise<Lineage> {
+  const steps = catalogue.lineageSteps(options.direction);
   const seen = new Map<string, EdgeRecord[]>();
   const expand = async (id: string): Promise<AssetRecord[]> => {
-    const answers = await store.neighbors(steps.map((step) => ({ id, relation: step.relation, direction: step.direction })));
+    const answers = await store.neighbors(steps.map((step) => ({ id, relation: step.relation, direction: step.direction, asOf: null })));
     const edges: EdgeRecord[] = [];
     const assets = answers.flatMap((list, i) => {
       const step = steps[i];

@@ -1,7 +1,8 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
+import type { Catalogue } from '../../src/domain/catalogue.js';
 import { tryParseId } from '../../src/domain/ids.js';
-import type { AssetKind, AssetRecord, Metrics } from '../../src/domain/kinds.js';
+import type { AssetKind, AssetRecord, Metrics, RecordOf } from '../../src/domain/kinds.js';
 import { DEFAULT_LINEAGE_CAPS, lineageOptions, type LineageArgs } from '../../src/domain/lineage.js';
 import type { EdgeDirection, LineageDirection, RelationName } from '../../src/domain/relations.js';
 import { readTypeDefs } from '../../src/graphql/index.js';
@@ -21,15 +22,14 @@ import { naiveLineage } from './lineage.js';
  */
 export interface NaiveContext {
   store: Store;
+  catalogue: Catalogue;
 }
-
-type RecordOf<K extends AssetKind> = Extract<AssetRecord, { kind: K }>;
 
 const first = async (store: Store, id: string): Promise<AssetRecord | null> => (await store.getAssets([id]))[0] ?? null;
 
 function neighbors(relation: RelationName, direction: EdgeDirection) {
   return async (parent: AssetRecord, _args: unknown, ctx: NaiveContext): Promise<AssetRecord[]> =>
-    (await ctx.store.neighbors([{ id: parent.id, relation, direction }]))[0] ?? [];
+    (await ctx.store.neighbors([{ id: parent.id, relation, direction, asOf: null }]))[0] ?? [];
 }
 
 function many<K extends AssetKind>(relation: RelationName, direction: EdgeDirection, kind: K) {
@@ -46,7 +46,7 @@ function one<K extends AssetKind>(relation: RelationName, direction: EdgeDirecti
 
 function lineage(direction: LineageDirection) {
   return async (asset: AssetRecord, args: LineageArgs, ctx: NaiveContext) => ({
-    ...(await naiveLineage(ctx.store, asset.id, lineageOptions(direction, args, DEFAULT_LINEAGE_CAPS))),
+    ...(await naiveLineage(ctx.store, ctx.catalogue, asset.id, lineageOptions(direction, args, DEFAULT_LINEAGE_CAPS))),
     restricted: 0,
   });
 }
@@ -87,8 +87,8 @@ const naiveResolvers: Resolvers<NaiveContext> = {
   JSON: JSONScalar,
   DateTime: DateTimeScalar,
   Query: {
-    node: (_root, { id }, ctx) => (tryParseId(id) ? first(ctx.store, id) : null),
-    nodes: (_root, { ids }, ctx) => Promise.all(ids.map((id) => (tryParseId(id) ? first(ctx.store, id) : null))),
+    node: (_root, { id }, ctx) => (tryParseId(id, ctx.catalogue) ? first(ctx.store, id) : null),
+    nodes: (_root, { ids }, ctx) => Promise.all(ids.map((id) => (tryParseId(id, ctx.catalogue) ? first(ctx.store, id) : null))),
     assets: async (_root, args, ctx) => {
       const page = await ctx.store.listAssets({
         kind: args.kind ?? null,
@@ -99,6 +99,7 @@ const naiveResolvers: Resolvers<NaiveContext> = {
         createdBefore: args.filter?.createdBefore ?? null,
         first: args.first ?? 20,
         after: null,
+        asOf: null,
       });
       const edges = page.assets.map((node) => ({ cursor: cursor(node), node }));
       return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };

@@ -9,6 +9,7 @@ import {
   type NewKey,
   type Plan,
 } from '../domain/commands.js';
+import type { Catalogue } from '../domain/catalogue.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -28,8 +29,8 @@ const HOUSING_FEATURES = [
   { name: 'population', dtype: 'int64' },
 ];
 
-export function housingDemoPlans(): Plan[] {
-  const k = noGeneratedKeys;
+export function housingDemoPlans(catalogue: Catalogue): Plan[] {
+  const k = { catalogue, newKey: noGeneratedKeys };
   return [
     planRegisterProject(
       { key: 'housing', name: 'Housing prices', description: 'Predict median house values of California districts', properties: { team: 'pricing' } },
@@ -175,8 +176,9 @@ export function housingDemoPlans(): Plan[] {
   ];
 }
 
-/** Loads the demo in one unit of work; returns how many assets it holds. */
-export async function seedHousingDemo(store: Store): Promise<number> {
-  const result = await store.write(housingDemoPlans().flatMap((plan) => plan.ops));
+/** Loads the demo in one unit of work, recorded as the demo's; returns how many assets it holds. */
+export async function seedHousingDemo(store: Store, catalogue: Catalogue, at = new Date().toISOString()): Promise<number> {
+  const ops = housingDemoPlans(catalogue).flatMap((plan) => plan.ops);
+  const result = await store.commit({ ops, actor: 'metalayer', source: 'demo', at });
   return result.assets.size;
 }

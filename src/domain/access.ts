@@ -1,17 +1,16 @@
 import { forbidden, unauthenticated } from './errors.js';
-import type { AssetKind } from './kinds.js';
-import type { EdgeDirection, RelationName } from './relations.js';
 
 /**
- * Who is asking, and the pure rules of what they may do. The GraphQL layer
- * applies them (src/graphql/access.ts); nothing here reads the store.
+ * Who is asking, and the pure rules of what they may do. The application
+ * core applies them (src/app/read-access.ts, src/app/write-access.ts);
+ * nothing here reads the store.
  *
  * Roles are ordered: reader < writer < admin. Reading needs reader, every
  * mutation writer, registering or deleting a project admin.
  *
  * Project scopes: a viewer is unscoped (it sees and writes everything its
  * role allows) or scoped to a set of projects. An asset is owned by the
- * projects its ownership chain ends in (see OWNER_STEP); an asset whose
+ * projects its ownership chain ends in (the catalogue's `owner` of each kind); an asset whose
  * chains end in no project is shared. A scoped viewer sees an asset that
  * is shared or owned by one of its projects, and writes only assets owned
  * by one of its projects: shared assets are written by unscoped viewers.
@@ -54,33 +53,6 @@ export function requireRole(viewer: Viewer, role: Role, action: string): void {
   }
   throw forbidden(`${action} needs the ${role} role; the token "${viewer.name}" has the ${viewer.role ?? 'no'} role`);
 }
-
-/** One step of an ownership chain: the relation and direction leading to the owner, and the owner's kind. */
-export interface OwnerStep {
-  relation: RelationName;
-  direction: EdgeDirection;
-  kind: AssetKind;
-}
-
-/**
- * How each kind finds the projects that own it. A project owns itself;
- * datasets and featuresets are shared; every other kind takes the owners
- * of the assets one step up its chain (a run those of its models, a
- * deployment those of the model it serves), up to projects. `derived_from`
- * never transfers ownership. Each step leads to a kind nearer the project,
- * so every chain ends within three steps.
- */
-export const OWNER_STEP: Readonly<Record<AssetKind, OwnerStep | 'self' | 'shared'>> = {
-  PROJECT: 'self',
-  DATASET: 'shared',
-  FEATURESET: 'shared',
-  MODEL: { relation: 'project_models', direction: 'IN', kind: 'PROJECT' },
-  RUN: { relation: 'run_models', direction: 'IN', kind: 'MODEL' },
-  MODEL_PARAMS: { relation: 'run_modelparams', direction: 'IN', kind: 'RUN' },
-  DEV_PERF: { relation: 'run_devperf', direction: 'IN', kind: 'RUN' },
-  DEPLOYMENT: { relation: 'deployment_model', direction: 'OUT', kind: 'MODEL' },
-  SERVING_PERF: { relation: 'deployment_servingperf', direction: 'IN', kind: 'DEPLOYMENT' },
-};
 
 /** Whether the viewer may see an asset owned by `owners` (empty: shared). */
 export function canSee(viewer: Viewer, owners: ReadonlySet<string>): boolean {

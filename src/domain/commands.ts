@@ -1,30 +1,38 @@
-import { badInput } from './errors.js';
+import type { Catalogue } from './catalogue.js';
+import { badInput, type FieldPath } from './errors.js';
 import { assetId, parseId } from './ids.js';
+import { optionalInstant, requireInstant } from './instants.js';
 import { requireJsonObject } from './json.js';
 import type { AssetContent, AssetKind, JsonValue, RunStatus } from './kinds.js';
 import type { RelationName } from './relations.js';
 import {
-  optionalInstant,
+  boundedName,
   optionalKey,
   optionalProperties,
   optionalText,
   requireFeatures,
-  requireInstant,
   requireMetrics,
   requireListLength,
   requireName,
 } from './validation.js';
-import type { WriteOp } from './writes.js';
+import { requireDistinctEnds, type WriteOp } from './writes.js';
 
 /**
  * Each mutation as a plan: validated input in, the unit of work that carries
  * it out. Pure apart from `newKey`, which names assets the client left unkeyed.
- * Errors name the input field at fault (`input.datasets.1`).
+ * Errors name the input field at fault as a path into the input
+ * (`['datasets', 1]`), which each adapter renders its own way.
  */
 
 type Opt<T> = T | null | undefined;
 
 export type NewKey = () => string;
+
+/** What planning needs besides the input: the kinds that exist, and a source of fresh keys. */
+export interface PlanContext {
+  catalogue: Catalogue;
+  newKey: NewKey;
+}
 
 export interface Plan {
   /** The id of the asset the mutation is about, which its payload returns. */
@@ -40,55 +48,57 @@ interface CommonInput {
   properties?: unknown;
 }
 
-function common<K extends AssetKind>(kind: K, input: CommonInput, newKey: NewKey) {
-  const key = optionalKey(input.key, 'input.key') ?? newKey();
+function common<K extends AssetKind>(kind: K, input: CommonInput, { newKey }: PlanContext) {
+  const key = optionalKey(input.key, ['key']) ?? newKey();
   return {
     kind,
     id: assetId(kind, key),
     key,
-    name: requireName(input.name, 'input.name'),
-    version: optionalText(input.version, 'input.version'),
-    tag: optionalText(input.tag, 'input.tag'),
-    properties: optionalProperties(input.properties, 'input.properties'),
+    name: requireName(input.name, ['name']),
+    version: optionalText(input.version, ['version']),
+    tag: optionalText(input.tag, ['tag']),
+    properties: optionalProperties(input.properties, ['properties']),
   };
 }
 
-const putAsset = (content: AssetContent): WriteOp => ({ type: 'putAsset', content, field: 'input' });
+/** A put whose key the client gave as `keyField`: a retry with other content is a CONFLICT there. */
+const putAsset = (content: AssetContent, keyField: FieldPath = ['key']): WriteOp => ({ type: 'putAsset', content, field: keyField });
 
-function putEdge(relation: RelationName, from: string, to: string, field: string): WriteOp {
-  if (from === to) throw badInput(field, `an asset cannot be related to itself ("${from}")`);
-  return { type: 'putEdge', edge: { relation, from, to }, field };
+function putEdge(relation: RelationName, from: string, to: string, field: FieldPath): WriteOp {
+  const edge = { relation, from, to };
+  requireDistinctEnds(edge, field);
+  return { type: 'putEdge', edge, field };
 }
 
 /** Parses a list of ids of one kind, refusing duplicates. */
-function idList(ids: Opt<readonly string[]>, field: string, kind: AssetKind): string[] {
+function idList(ids: Opt<readonly string[]>, field: FieldPath, kind: AssetKind, catalogue: Catalogue): string[] {
   const seen = new Set<string>();
   requireListLength(ids?.length ?? 0, field);
   return (ids ?? []).map((id, i) => {
-    parseId(id, `${field}.${i}`, [kind]);
-    if (seen.has(id)) throw badInput(`${field}.${i}`, `"${id}" is given twice`);
+    parseId(id, [...field, i], catalogue, [kind]);
+    if (seen.has(id)) throw badInput([...field, i], `"${id}" is given twice`);
     seen.add(id);
     return id;
   });
 }
 
 /** Checks an id given as input, returning it. */
-function requireId(id: string, field: string, kinds?: readonly AssetKind[]): string {
-  parseId(id, field, kinds);
+function requireId(id: string, field: FieldPath, catalogue: Catalogue, kinds?: readonly AssetKind[]): string {
+  parseId(id, field, catalogue, kinds);
   return id;
 }
 
-function optionalId(id: Opt<string>, field: string, kinds?: readonly AssetKind[]): string | null {
-  return id === null || id === undefined ? null : requireId(id, field, kinds);
+function optionalId(id: Opt<string>, field: FieldPath, catalogue: Catalogue, kinds?: readonly AssetKind[]): string | null {
+  return id === null || id === undefined ? null : requireId(id, field, catalogue, kinds);
 }
 
 export interface RegisterProjectInput extends CommonInput {
   description?: Opt<string>;
 }
 
-export function planRegisterProject(input: RegisterProjectInput, newKey: NewKey): Plan {
-  const base = common('PROJECT', input, newKey);
-  const content = { ...base, description: optionalText(input.description, 'input.description') };
+export function planRegisterProject(input: RegisterProjectInput, ctx: PlanContext): Plan {
+  const base = common('PROJECT', input, ctx);
+  const content = { ...base, description: optionalText(input.description, ['description']) };
   return { id: base.id, ops: [putAsset(content)] };
 }
 
@@ -99,21 +109,21 @@ export interface RegisterDatasetInput extends CommonInput {
   derivedFrom?: Opt<string>;
 }
 
-export function planRegisterDataset(input: RegisterDatasetInput, newKey: NewKey): Plan {
-  const base = common('DATASET', input, newKey);
+export function planRegisterDataset(input: RegisterDatasetInput, ctx: PlanContext): Plan {
+  const base = common('DATASET', input, ctx);
   const statistics =
     input.statistics === null || input.statistics === undefined
       ? null
-      : requireJsonObject(input.statistics, 'input.statistics');
+      : requireJsonObject(input.statistics, ['statistics']);
   const content = {
     ...base,
-    description: optionalText(input.description, 'input.description'),
-    source: optionalText(input.source, 'input.source'),
+    description: optionalText(input.description, ['description']),
+    source: optionalText(input.source, ['source']),
     statistics,
   };
   const ops = [putAsset(content)];
-  const from = optionalId(input.derivedFrom, 'input.derivedFrom');
-  if (from) ops.push(putEdge('derived_from', base.id, from, 'input.derivedFrom'));
+  const from = optionalId(input.derivedFrom, ['derivedFrom'], ctx.catalogue);
+  if (from) ops.push(putEdge('derived_from', base.id, from, ['derivedFrom']));
   return { id: base.id, ops };
 }
 
@@ -123,20 +133,20 @@ export interface RegisterFeaturesetInput extends CommonInput {
   datasets: readonly string[];
 }
 
-export function planRegisterFeatureset(input: RegisterFeaturesetInput, newKey: NewKey): Plan {
-  const base = common('FEATURESET', input, newKey);
-  const datasets = idList(input.datasets, 'input.datasets', 'DATASET');
-  if (datasets.length === 0) throw badInput('input.datasets', 'expected at least one dataset id, received none');
+export function planRegisterFeatureset(input: RegisterFeaturesetInput, ctx: PlanContext): Plan {
+  const base = common('FEATURESET', input, ctx);
+  const datasets = idList(input.datasets, ['datasets'], 'DATASET', ctx.catalogue);
+  if (datasets.length === 0) throw badInput(['datasets'], 'expected at least one dataset id, received none');
   const content = {
     ...base,
-    description: optionalText(input.description, 'input.description'),
-    features: requireFeatures(input.features, 'input.features'),
+    description: optionalText(input.description, ['description']),
+    features: requireFeatures(input.features, ['features']),
   };
   return {
     id: base.id,
     ops: [
       putAsset(content),
-      ...datasets.map((ds, i) => putEdge('featureset_dataset', base.id, ds, `input.datasets.${i}`)),
+      ...datasets.map((ds, i) => putEdge('featureset_dataset', base.id, ds, ['datasets', i])),
     ],
   };
 }
@@ -150,20 +160,20 @@ export interface RegisterModelInput extends CommonInput {
   derivedFrom?: Opt<string>;
 }
 
-export function planRegisterModel(input: RegisterModelInput, newKey: NewKey): Plan {
-  const base = common('MODEL', input, newKey);
+export function planRegisterModel(input: RegisterModelInput, ctx: PlanContext): Plan {
+  const base = common('MODEL', input, ctx);
   const content = {
     ...base,
-    description: optionalText(input.description, 'input.description'),
-    task: optionalText(input.task, 'input.task'),
-    framework: optionalText(input.framework, 'input.framework'),
-    uri: optionalText(input.uri, 'input.uri'),
+    description: optionalText(input.description, ['description']),
+    task: optionalText(input.task, ['task']),
+    framework: optionalText(input.framework, ['framework']),
+    uri: optionalText(input.uri, ['uri']),
   };
   const ops = [putAsset(content)];
-  const project = optionalId(input.project, 'input.project', ['PROJECT']);
-  if (project) ops.push(putEdge('project_models', project, base.id, 'input.project'));
-  const from = optionalId(input.derivedFrom, 'input.derivedFrom');
-  if (from) ops.push(putEdge('derived_from', base.id, from, 'input.derivedFrom'));
+  const project = optionalId(input.project, ['project'], ctx.catalogue, ['PROJECT']);
+  if (project) ops.push(putEdge('project_models', project, base.id, ['project']));
+  const from = optionalId(input.derivedFrom, ['derivedFrom'], ctx.catalogue);
+  if (from) ops.push(putEdge('derived_from', base.id, from, ['derivedFrom']));
   return { id: base.id, ops };
 }
 
@@ -187,19 +197,19 @@ export interface LogRunInput {
  * arangopipe's log_run, all or nothing: the run, its parameters and dev
  * performance (keyed by the run id, as arangopipe keys them), and its edges.
  */
-export function planLogRun(input: LogRunInput, newKey: NewKey): Plan {
-  const runId = optionalKey(input.runId, 'input.runId') ?? newKey();
+export function planLogRun(input: LogRunInput, ctx: PlanContext): Plan {
+  const runId = optionalKey(input.runId, ['runId']) ?? ctx.newKey();
   const runIdOf = assetId('RUN', runId);
-  const model = requireId(input.model, 'input.model', ['MODEL']);
-  const datasets = idList(input.datasets, 'input.datasets', 'DATASET');
-  const featuresets = idList(input.featuresets, 'input.featuresets', 'FEATURESET');
-  const startedAt = optionalInstant(input.startedAt, 'input.startedAt');
-  const endedAt = optionalInstant(input.endedAt, 'input.endedAt');
+  const model = requireId(input.model, ['model'], ctx.catalogue, ['MODEL']);
+  const datasets = idList(input.datasets, ['datasets'], 'DATASET', ctx.catalogue);
+  const featuresets = idList(input.featuresets, ['featuresets'], 'FEATURESET', ctx.catalogue);
+  const startedAt = optionalInstant(input.startedAt, ['startedAt']);
+  const endedAt = optionalInstant(input.endedAt, ['endedAt']);
   if (startedAt && endedAt && endedAt < startedAt) {
-    throw badInput('input.endedAt', `expected an instant at or after startedAt (${startedAt}), received ${endedAt}`);
+    throw badInput(['endedAt'], `expected an instant at or after startedAt (${startedAt}), received ${endedAt}`);
   }
-  const tag = optionalText(input.tag, 'input.tag');
-  const name = input.name === null || input.name === undefined ? runId : requireName(input.name, 'input.name');
+  const tag = optionalText(input.tag, ['tag']);
+  const name = input.name === null || input.name === undefined ? runId : requireName(input.name, ['name']);
   const ops: WriteOp[] = [
     putAsset({
       kind: 'RUN',
@@ -208,14 +218,14 @@ export function planLogRun(input: LogRunInput, newKey: NewKey): Plan {
       name,
       version: null,
       tag,
-      properties: optionalProperties(input.properties, 'input.properties'),
+      properties: optionalProperties(input.properties, ['properties']),
       runId,
       status: input.status ?? (endedAt ? 'COMPLETED' : 'RUNNING'),
       startedAt,
       endedAt,
-      deploymentTag: optionalText(input.deploymentTag, 'input.deploymentTag'),
-    }),
-    putEdge('run_models', model, runIdOf, 'input.model'),
+      deploymentTag: optionalText(input.deploymentTag, ['deploymentTag']),
+    }, ['runId']),
+    putEdge('run_models', model, runIdOf, ['model']),
   ];
   if (input.params !== null && input.params !== undefined) {
     const id = assetId('MODEL_PARAMS', runId);
@@ -224,13 +234,13 @@ export function planLogRun(input: LogRunInput, newKey: NewKey): Plan {
         kind: 'MODEL_PARAMS',
         id,
         key: runId,
-        name: `${name} params`,
+        name: boundedName(`${name} params`),
         version: null,
         tag,
         properties: {},
-        params: requireJsonObject(input.params, 'input.params'),
-      }),
-      putEdge('run_modelparams', runIdOf, id, 'input.params'),
+        params: requireJsonObject(input.params, ['params']),
+      }, ['runId']),
+      putEdge('run_modelparams', runIdOf, id, ['params']),
     );
   }
   if (input.metrics !== null && input.metrics !== undefined) {
@@ -240,18 +250,18 @@ export function planLogRun(input: LogRunInput, newKey: NewKey): Plan {
         kind: 'DEV_PERF',
         id,
         key: runId,
-        name: `${name} dev performance`,
+        name: boundedName(`${name} dev performance`),
         version: null,
         tag,
         properties: {},
-        metrics: requireMetrics(input.metrics, 'input.metrics'),
+        metrics: requireMetrics(input.metrics, ['metrics']),
         recordedAt: endedAt ?? startedAt,
-      }),
-      putEdge('run_devperf', runIdOf, id, 'input.metrics'),
+      }, ['runId']),
+      putEdge('run_devperf', runIdOf, id, ['metrics']),
     );
   }
-  datasets.forEach((ds, i) => ops.push(putEdge('run_datasets', runIdOf, ds, `input.datasets.${i}`)));
-  featuresets.forEach((fs, i) => ops.push(putEdge('run_featuresets', runIdOf, fs, `input.featuresets.${i}`)));
+  datasets.forEach((ds, i) => ops.push(putEdge('run_datasets', runIdOf, ds, ['datasets', i])));
+  featuresets.forEach((fs, i) => ops.push(putEdge('run_featuresets', runIdOf, fs, ['featuresets', i])));
   return { id: runIdOf, ops };
 }
 
@@ -262,17 +272,17 @@ export interface RegisterDeploymentInput extends CommonInput {
   featureset?: Opt<string>;
 }
 
-export function planRegisterDeployment(input: RegisterDeploymentInput, newKey: NewKey): Plan {
-  const base = common('DEPLOYMENT', input, newKey);
-  const model = requireId(input.model, 'input.model', ['MODEL']);
-  const params = optionalId(input.params, 'input.params', ['MODEL_PARAMS']);
-  const featureset = optionalId(input.featureset, 'input.featureset', ['FEATURESET']);
+export function planRegisterDeployment(input: RegisterDeploymentInput, ctx: PlanContext): Plan {
+  const base = common('DEPLOYMENT', input, ctx);
+  const model = requireId(input.model, ['model'], ctx.catalogue, ['MODEL']);
+  const params = optionalId(input.params, ['params'], ctx.catalogue, ['MODEL_PARAMS']);
+  const featureset = optionalId(input.featureset, ['featureset'], ctx.catalogue, ['FEATURESET']);
   const ops: WriteOp[] = [
-    putAsset({ ...base, environment: optionalText(input.environment, 'input.environment') }),
-    putEdge('deployment_model', base.id, model, 'input.model'),
+    putAsset({ ...base, environment: optionalText(input.environment, ['environment']) }),
+    putEdge('deployment_model', base.id, model, ['model']),
   ];
-  if (params) ops.push(putEdge('deployment_modelparams', base.id, params, 'input.params'));
-  if (featureset) ops.push(putEdge('deployment_featureset', base.id, featureset, 'input.featureset'));
+  if (params) ops.push(putEdge('deployment_modelparams', base.id, params, ['params']));
+  if (featureset) ops.push(putEdge('deployment_featureset', base.id, featureset, ['featureset']));
   return { id: base.id, ops };
 }
 
@@ -286,14 +296,14 @@ export interface LogServingPerfInput {
   properties?: unknown;
 }
 
-export function planLogServingPerf(input: LogServingPerfInput, newKey: NewKey): Plan {
-  const deployment = parseId(input.deployment, 'input.deployment', ['DEPLOYMENT']);
-  const periodStart = requireInstant(input.periodStart, 'input.periodStart');
-  const periodEnd = requireInstant(input.periodEnd, 'input.periodEnd');
+export function planLogServingPerf(input: LogServingPerfInput, ctx: PlanContext): Plan {
+  const deployment = parseId(input.deployment, ['deployment'], ctx.catalogue, ['DEPLOYMENT']);
+  const periodStart = requireInstant(input.periodStart, ['periodStart']);
+  const periodEnd = requireInstant(input.periodEnd, ['periodEnd']);
   if (periodEnd <= periodStart) {
-    throw badInput('input.periodEnd', `expected an instant after periodStart (${periodStart}), received ${periodEnd}`);
+    throw badInput(['periodEnd'], `expected an instant after periodStart (${periodStart}), received ${periodEnd}`);
   }
-  const key = optionalKey(input.key, 'input.key') ?? newKey();
+  const key = optionalKey(input.key, ['key']) ?? ctx.newKey();
   const id = assetId('SERVING_PERF', key);
   return {
     id,
@@ -302,15 +312,15 @@ export function planLogServingPerf(input: LogServingPerfInput, newKey: NewKey): 
         kind: 'SERVING_PERF',
         id,
         key,
-        name: `${deployment.key} ${periodStart}`,
+        name: boundedName(`${deployment.key} ${periodStart}`),
         version: null,
-        tag: optionalText(input.tag, 'input.tag'),
-        properties: optionalProperties(input.properties, 'input.properties'),
-        metrics: requireMetrics(input.metrics, 'input.metrics'),
+        tag: optionalText(input.tag, ['tag']),
+        properties: optionalProperties(input.properties, ['properties']),
+        metrics: requireMetrics(input.metrics, ['metrics']),
         periodStart,
         periodEnd,
       }),
-      putEdge('deployment_servingperf', input.deployment, id, 'input.deployment'),
+      putEdge('deployment_servingperf', input.deployment, id, ['deployment']),
     ],
   };
 }
@@ -320,10 +330,10 @@ export interface LinkDerivedFromInput {
   from: string;
 }
 
-export function planLinkDerivedFrom(input: LinkDerivedFromInput): Plan {
-  parseId(input.asset, 'input.asset');
-  parseId(input.from, 'input.from');
-  return { id: input.asset, ops: [putEdge('derived_from', input.asset, input.from, 'input.from')] };
+export function planLinkDerivedFrom(input: LinkDerivedFromInput, { catalogue }: PlanContext): Plan {
+  parseId(input.asset, ['asset'], catalogue);
+  parseId(input.from, ['from'], catalogue);
+  return { id: input.asset, ops: [putEdge('derived_from', input.asset, input.from, ['from'])] };
 }
 
 export interface UpdateAssetInput {
@@ -334,20 +344,20 @@ export interface UpdateAssetInput {
   properties?: unknown;
 }
 
-export function planUpdateAsset(input: UpdateAssetInput): Plan {
-  parseId(input.id, 'input.id');
+export function planUpdateAsset(input: UpdateAssetInput, { catalogue }: PlanContext): Plan {
+  parseId(input.id, ['id'], catalogue);
   const patch: { name?: string; version?: string | null; tag?: string | null; properties?: Record<string, JsonValue> } =
     {};
-  if (input.name !== undefined && input.name !== null) patch.name = requireName(input.name, 'input.name');
-  if (input.version !== undefined) patch.version = optionalText(input.version, 'input.version');
-  if (input.tag !== undefined) patch.tag = optionalText(input.tag, 'input.tag');
+  if (input.name !== undefined && input.name !== null) patch.name = requireName(input.name, ['name']);
+  if (input.version !== undefined) patch.version = optionalText(input.version, ['version']);
+  if (input.tag !== undefined) patch.tag = optionalText(input.tag, ['tag']);
   if (input.properties !== undefined && input.properties !== null) {
-    patch.properties = requireJsonObject(input.properties, 'input.properties');
+    patch.properties = requireJsonObject(input.properties, ['properties']);
   }
-  return { id: input.id, ops: [{ type: 'updateAsset', id: input.id, patch, field: 'input.id' }] };
+  return { id: input.id, ops: [{ type: 'updateAsset', id: input.id, patch, field: ['id'] }] };
 }
 
-export function planDeleteAsset(input: { id: string }): Plan {
-  parseId(input.id, 'input.id');
-  return { id: input.id, ops: [{ type: 'deleteAsset', id: input.id, field: 'input.id' }] };
+export function planDeleteAsset(input: { id: string }, { catalogue }: PlanContext): Plan {
+  parseId(input.id, ['id'], catalogue);
+  return { id: input.id, ops: [{ type: 'deleteAsset', id: input.id, field: ['id'] }] };
 }

@@ -1,4 +1,4 @@
-import { badInput } from './errors.js';
+import { badInput, type FieldPath } from './errors.js';
 import type { JsonObject, JsonValue } from './kinds.js';
 
 /** JSON text with object keys sorted, so equal values give equal text. */
@@ -30,7 +30,7 @@ export const MAX_JSON_DEPTH = 16;
  * and MAX_JSON_DEPTH levels, whose numbers are finite and whose keys are not
  * `__proto__`; names the field (or the path inside it) otherwise.
  */
-export function requireJsonObject(value: unknown, field: string): JsonObject {
+export function requireJsonObject(value: unknown, field: FieldPath): JsonObject {
   if (!isJsonObject(value)) {
     throw badInput(field, `expected a JSON object, received ${describeJson(value)}`);
   }
@@ -42,7 +42,7 @@ export function requireJsonObject(value: unknown, field: string): JsonObject {
   return value;
 }
 
-function checkJsonValue(value: unknown, path: string, depth: number): asserts value is JsonValue {
+function checkJsonValue(value: unknown, path: FieldPath, depth: number): asserts value is JsonValue {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw badInput(path, `expected a finite number, received ${value}`);
@@ -51,12 +51,12 @@ function checkJsonValue(value: unknown, path: string, depth: number): asserts va
   if (typeof value !== 'object') throw badInput(path, `expected a JSON value, received ${typeof value}`);
   if (depth > MAX_JSON_DEPTH) throw badInput(path, `expected at most ${MAX_JSON_DEPTH} levels of nesting`);
   if (Array.isArray(value)) {
-    value.forEach((item, i) => checkJsonValue(item, `${path}.${i}`, depth + 1));
+    value.forEach((item, i) => checkJsonValue(item, [...path, i], depth + 1));
     return;
   }
   for (const [key, item] of Object.entries(value)) {
     if (key === '__proto__') throw badInput(path, 'the property name "__proto__" is reserved');
-    checkJsonValue(item, `${path}.${key}`, depth + 1);
+    checkJsonValue(item, [...path, key], depth + 1);
   }
 }
 

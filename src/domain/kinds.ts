@@ -1,6 +1,7 @@
 /**
  * The nine asset kinds of arangopipe's `enterprise_ml_graph`, the collection
- * each is stored in, and the typed record of each. Pure: no I/O.
+ * each is stored in, and the typed record of each. Pure: no I/O. Which kinds
+ * a server knows, and their rules, is the catalogue's (catalogue.ts).
  */
 
 export const ASSET_KINDS = [
@@ -31,31 +32,6 @@ export const COLLECTION_OF_KIND = {
 } as const satisfies Record<AssetKind, string>;
 
 export type VertexCollection = (typeof COLLECTION_OF_KIND)[AssetKind];
-
-const KIND_OF_COLLECTION = new Map<string, AssetKind>(
-  ASSET_KINDS.map((kind) => [COLLECTION_OF_KIND[kind], kind]),
-);
-
-export function kindOfCollection(collection: string): AssetKind | undefined {
-  return KIND_OF_COLLECTION.get(collection);
-}
-
-export function isAssetKind(value: string): value is AssetKind {
-  return (ASSET_KINDS as readonly string[]).includes(value);
-}
-
-/**
- * Kinds whose names identify them: a second asset of such a kind with a taken
- * name needs a distinct version. Runs, parameters and performance records are
- * identified by their keys alone.
- */
-export const NAMED_KINDS: ReadonlySet<AssetKind> = new Set([
-  'PROJECT',
-  'DATASET',
-  'FEATURESET',
-  'MODEL',
-  'DEPLOYMENT',
-]);
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
 export interface JsonObject {
@@ -122,6 +98,14 @@ export type ModelParamsRecord = AssetRecord<'MODEL_PARAMS'>;
 export type DevPerfRecord = AssetRecord<'DEV_PERF'>;
 export type DeploymentRecord = AssetRecord<'DEPLOYMENT'>;
 export type ServingPerfRecord = AssetRecord<'SERVING_PERF'>;
+
+/** The record of one kind, as a member of the AssetRecord union (so it narrows and widens freely). */
+export type RecordOf<K extends AssetKind> = Extract<AssetRecord, { kind: K }>;
+
+/** A type guard for records of one kind. */
+export function isKind<K extends AssetKind>(kind: K) {
+  return (record: AssetRecord): record is RecordOf<K> => record.kind === kind;
+}
 
 /** The content of a record, without the timestamps the store adds. */
 export function contentOf(record: AssetRecord): AssetContent {

@@ -31,6 +31,8 @@ export interface LineageOptions {
 
 export interface TraverseRequest extends LineageOptions {
   start: string;
+  /** The instant read at; null for now. */
+  asOf: string | null;
 }
 
 export interface LineageNode {
@@ -80,11 +82,11 @@ export interface LineageArgs {
 export function lineageOptions(direction: LineageDirection, args: LineageArgs, caps: LineageCaps): LineageOptions {
   const depth = args.depth ?? caps.defaultDepth;
   if (!Number.isInteger(depth) || depth < 1 || depth > caps.maxDepth) {
-    throw badInput('depth', `expected an integer from 1 to ${caps.maxDepth}, received ${depth}`);
+    throw badInput(['depth'], `expected an integer from 1 to ${caps.maxDepth}, received ${depth}`);
   }
   const limit = args.limit ?? caps.defaultLimit;
   if (!Number.isInteger(limit) || limit < 1 || limit > caps.maxLimit) {
-    throw badInput('limit', `expected an integer from 1 to ${caps.maxLimit}, received ${limit}`);
+    throw badInput(['limit'], `expected an integer from 1 to ${caps.maxLimit}, received ${limit}`);
   }
   const kinds = args.kinds && args.kinds.length > 0 ? [...new Set(args.kinds)].sort() : null;
   return { direction, depth, limit, kinds, visitLimit: caps.visitLimit };
@@ -92,6 +94,6 @@ export function lineageOptions(direction: LineageDirection, args: LineageArgs, c
 
 /** A stable key for a traversal request, for caching and batching. */
 export function traverseKey(request: TraverseRequest): string {
-  const { start, direction, depth, limit, kinds, visitLimit } = request;
-  return JSON.stringify([start, direction, depth, limit, kinds, visitLimit]);
+  const { start, direction, depth, limit, kinds, visitLimit, asOf } = request;
+  return JSON.stringify([start, direction, depth, limit, kinds, visitLimit, asOf]);
 }

@@ -3,8 +3,9 @@ import { ASSET_KINDS } from './kinds.js';
 
 /**
  * The relation catalogue: arangopipe's eleven edge collections with their
- * stored directions, plus metalayer's `derived_from`. Lineage directions,
- * engines' traversals and GraphQL relation fields all derive from this table.
+ * stored directions, plus metalayer's `derived_from`: the built-in part of
+ * the catalogue (catalogue.ts), from which lineage directions, engines'
+ * traversals and GraphQL relation fields all derive.
  */
 export const RELATION_NAMES = [
   'project_models',
@@ -55,35 +56,10 @@ export const RELATIONS: Readonly<Record<RelationName, Relation>> = {
   derived_from: relation('derived_from', ASSET_KINDS, ASSET_KINDS, 'to'),
 };
 
-export function isRelationName(value: string): value is RelationName {
-  return (RELATION_NAMES as readonly string[]).includes(value);
-}
-
 export type LineageDirection = 'UPSTREAM' | 'DOWNSTREAM';
 
 /** A stored edge direction as seen from a start vertex: follow `_from → _to` (OUT) or `_to → _from` (IN). */
 export type EdgeDirection = 'OUT' | 'IN';
-
-/** The relations that are lineage (everything but containment). */
-export const LINEAGE_RELATIONS: readonly Relation[] = RELATION_NAMES.map((name) => RELATIONS[name]).filter(
-  (r) => r.upstream !== null,
-);
-
-/**
- * The edge direction that steps from an asset towards `direction` along a
- * lineage relation: upstream along a relation whose upstream end is `to` is
- * OUT (from → to); every other combination follows from that.
- */
-export function stepDirection(rel: Relation, direction: LineageDirection): EdgeDirection {
-  if (rel.upstream === null) throw new Error(`${rel.name} is not a lineage relation`);
-  const towardsTo = (rel.upstream === 'to') === (direction === 'UPSTREAM');
-  return towardsTo ? 'OUT' : 'IN';
-}
-
-/** Every lineage relation with the edge direction that steps towards `direction`. */
-export function lineageSteps(direction: LineageDirection): { relation: RelationName; direction: EdgeDirection }[] {
-  return LINEAGE_RELATIONS.map((rel) => ({ relation: rel.name, direction: stepDirection(rel, direction) }));
-}
 
 /** An edge as stored: `from` and `to` are asset ids. */
 export interface EdgeRecord {

@@ -1,31 +1,52 @@
-import type { AssetContent, AssetRecord, JsonValue } from './kinds.js';
+import type { Catalogue } from './catalogue.js';
+import { badInput, conflict, notFound, type FieldPath } from './errors.js';
+import { canonicalJson } from './json.js';
+import { contentOf, type AssetContent, type AssetKind, type AssetRecord, type JsonValue } from './kinds.js';
 import type { EdgeRecord } from './relations.js';
 
 /**
- * The write operations every engine executes atomically: a unit of work is a
- * list of them, and it succeeds whole or writes nothing.
+ * The write operations every engine executes atomically, and the rules that
+ * decide their outcome. A unit of work is a list of ops; it succeeds whole
+ * or writes nothing. Engines gather the facts (what is stored, which name is
+ * taken) and store; the answers are decided here, so every engine gives the
+ * same code and message for the same input.
  *
  * - putAsset inserts an asset. When its id exists with the same content the
  *   put changes nothing (a retried call); with different content it fails
- *   with CONFLICT, as does a named kind's taken (name, version).
+ *   with CONFLICT naming `field` (the key's field), as does a named kind's
+ *   taken (name, version).
  * - putEdge inserts a relation unless it exists. Both ends must exist, at the
  *   time of the put (assets put earlier in the unit count), or it fails with
- *   NOT_FOUND naming `field`.
+ *   NOT_FOUND naming `field`; the ends must be of kinds the relation joins,
+ *   and distinct, or it fails with BAD_USER_INPUT.
  * - updateAsset changes name, version or tag and merges properties (a null
  *   value removes the property); NOT_FOUND when the asset is missing.
  * - deleteAsset removes an asset and every edge it takes part in.
  */
 export type WriteOp =
-  | { type: 'putAsset'; content: AssetContent; field: string }
-  | { type: 'putEdge'; edge: EdgeRecord; field: string }
-  | { type: 'updateAsset'; id: string; patch: AssetPatch; field: string }
-  | { type: 'deleteAsset'; id: string; field: string };
+  | { type: 'putAsset'; content: AssetContent; field: FieldPath }
+  | { type: 'putEdge'; edge: EdgeRecord; field: FieldPath }
+  | { type: 'updateAsset'; id: string; patch: AssetPatch; field: FieldPath }
+  | { type: 'deleteAsset'; id: string; field: FieldPath };
 
 export interface AssetPatch {
   name?: string;
   version?: string | null;
   tag?: string | null;
   properties?: Record<string, JsonValue>;
+}
+
+/**
+ * A unit of work with what history needs to know of it: who made it
+ * (`actor`, the viewer's name), through which operation (`source`: a
+ * mutation's name, an import), and when (`at`, ISO 8601 UTC), which stamps
+ * every asset it creates or updates.
+ */
+export interface UnitOfWork {
+  ops: readonly WriteOp[];
+  actor: string;
+  source: string;
+  at: string;
 }
 
 export interface WriteResult {
@@ -36,6 +57,55 @@ export interface WriteResult {
   assets: Map<string, AssetRecord>;
   /** Every asset deleted, by id, as it was before. */
   deleted: Map<string, { asset: AssetRecord; relations: number }>;
+}
+
+export interface CommitResult extends WriteResult {
+  /** The store's revision after the unit of work: it grows with every commit that wrote something. */
+  revision: string;
+}
+
+export function emptyWriteResult(): WriteResult {
+  return { assets: new Map(), deleted: new Map() };
+}
+
+/**
+ * The answer to a put whose id is stored already: the stored asset when
+ * the content is the same (a retry), CONFLICT naming the key's field when
+ * it is not.
+ */
+export function answerRepeatedPut(existing: AssetRecord, content: AssetContent, field: FieldPath): AssetRecord {
+  if (canonicalJson(contentOf(existing)) === canonicalJson(content)) return existing;
+  throw conflict(`"${content.id}" already exists with different content`, field);
+}
+
+/** Whether a name identifies assets of `kind`, so that a taken (name, version) is a conflict. */
+export function isNamedKind(catalogue: Catalogue, kind: AssetKind): boolean {
+  return catalogue.kind(kind).named;
+}
+
+/** The CONFLICT of a named kind's (name, version) held by `takenBy`. */
+export function nameTaken(
+  catalogue: Catalogue,
+  content: Pick<AssetContent, 'kind' | 'name' | 'version'>,
+  takenBy: string,
+  field: FieldPath = ['name'],
+) {
+  const version = content.version === null ? 'with no version' : `version "${content.version}"`;
+  return conflict(
+    `a ${catalogue.kind(content.kind).collection} asset named "${content.name}" ${version} already exists ("${takenBy}"); give a distinct version`,
+    field,
+  );
+}
+
+/** The asset a patch makes of a stored one: name, version and tag replaced, properties merged. */
+export function patched(current: AssetRecord, patch: AssetPatch): AssetRecord {
+  return {
+    ...current,
+    name: patch.name ?? current.name,
+    version: patch.version === undefined ? current.version : patch.version,
+    tag: patch.tag === undefined ? current.tag : patch.tag,
+    properties: mergeProperties(current.properties, patch.properties),
+  };
 }
 
 /** Applies a patch's properties to stored ones: merge, with null removing a key. */
@@ -50,4 +120,35 @@ export function mergeProperties(
     else merged[key] = value;
   }
   return merged;
+}
+
+/** An asset is never related to itself. */
+export function requireDistinctEnds(edge: EdgeRecord, field: FieldPath): void {
+  if (edge.from === edge.to) throw badInput(field, `an asset cannot be related to itself ("${edge.from}")`);
+}
+
+/**
+ * Checks a relation against the catalogue and the kinds of its stored ends
+ * (null for an end that does not exist): NOT_FOUND for a missing end,
+ * BAD_USER_INPUT for an asset related to itself or ends of kinds the
+ * relation does not join.
+ */
+export function checkEdge(
+  catalogue: Catalogue,
+  edge: EdgeRecord,
+  fromKind: AssetKind | null,
+  toKind: AssetKind | null,
+  field: FieldPath,
+): void {
+  requireDistinctEnds(edge, field);
+  if (fromKind === null) throw notFound(edge.from, field);
+  if (toKind === null) throw notFound(edge.to, field);
+  const relation = catalogue.relation(edge.relation);
+  if (!relation.from.includes(fromKind) || !relation.to.includes(toKind)) {
+    const ends = (kinds: readonly AssetKind[]) => kinds.map((kind) => catalogue.kind(kind).collection).join(' or ');
+    throw badInput(
+      field,
+      `${edge.relation} relates ${ends(relation.from)} to ${ends(relation.to)}, received ${catalogue.kind(fromKind).collection} "${edge.from}" to ${catalogue.kind(toKind).collection} "${edge.to}"`,
+    );
+  }
 }

@@ -3,6 +3,7 @@ import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
 } from '@apollo/server/plugin/disabled';
+import type { Catalogue } from '../domain/catalogue.js';
 import type { Context } from './context.js';
 import { createErrorFormatter } from './errors.js';
 import { buildSchema } from './schema.js';
@@ -23,12 +24,13 @@ import { buildSchema } from './schema.js';
  *   cacheable; the HTTP server says so itself (`cache-control: no-store`).
  */
 export function apolloBaseOptions(
+  catalogue: Catalogue,
   log: (error: unknown) => void,
 ): Pick<ApolloServerOptionsWithSchema<Context>, 'schema' | 'formatError' | 'includeStacktraceInErrorResponses'> & {
   plugins: ApolloServerPlugin<Context>[];
 } {
   return {
-    schema: buildSchema(),
+    schema: buildSchema(catalogue),
     formatError: createErrorFormatter(log),
     includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],

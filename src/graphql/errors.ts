@@ -1,5 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { ErrorCode, MetalayerError } from '../domain/errors.js';
+import { dottedPath, ErrorCode, MetalayerError } from '../domain/errors.js';
 
 /**
  * Every code a client can see in `extensions.code`: metalayer's own failures,
@@ -53,7 +53,8 @@ export type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) 
  * The one place errors become responses, for Apollo Server's `formatError`:
  *
  * - a MetalayerError anywhere in the error's `originalError` chain answers
- *   with its message, its code and the input field at fault;
+ *   with its message, its code and the input field at fault, as a dotted
+ *   path (`input.datasets.1`);
  * - a request error (see REQUEST_ERROR_CODES) that wraps nothing but
  *   GraphQLErrors passes through with its code, and one Apollo Server
  *   raises without a code but with a 4xx status becomes BAD_REQUEST;
@@ -85,7 +86,7 @@ function formatKnown(
   if (known) {
     // The client learns only that the store is unavailable; the operator needs the reason.
     if (known.code === ErrorCode.STORE_UNAVAILABLE) safely(log, known.cause ?? known);
-    const extensions = known.field === undefined ? { code: known.code } : { code: known.code, field: known.field };
+    const extensions = known.field === undefined ? { code: known.code } : { code: known.code, field: dottedPath(known.field) };
     return { ...position(formatted), message: known.message, extensions };
   }
   const code = formatted.extensions?.['code'];

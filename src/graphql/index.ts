@@ -1,11 +1,14 @@
 /**
- * The GraphQL layer's public surface, for the server: the executable schema,
- * the per-request context factory, the error formatter, the rule that
- * hides the subgraph SDL and the operation measure behind the query limits.
- * Everything else in src/graphql is internal.
+ * The GraphQL adapter's public surface, for the server and the benchmarks:
+ * the executable schema and the options every Apollo Server host shares,
+ * the error codes and formatter, the rule that hides the subgraph SDL, and
+ * the operation measure behind the query limits. Everything else in
+ * src/graphql is internal (a test fails when src/server imports past this
+ * file). A request's context is the application core's session
+ * (src/app/session.ts).
  */
 export { buildSchema, readTypeDefs } from './schema.js';
-export { createContext, type Context, type ContextDeps } from './context.js';
+export type { Context } from './context.js';
 export {
   createErrorFormatter,
   INTERNAL_ERROR_MESSAGE,
@@ -14,5 +17,4 @@ export {
 } from './errors.js';
 export { NoSubgraphSdlRule } from './subgraph-sdl.js';
 export { costModel, measureOperation, type CostModel, type OperationMeasure } from './query-cost.js';
-export type { Deadline } from './deadline.js';
 export { apolloBaseOptions } from './apollo.js';

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { checkForResolveTypeResolver } from '@graphql-tools/schema';
 import { parse, type GraphQLSchema } from 'graphql';
+import type { Catalogue } from '../domain/catalogue.js';
 import { assertResolversMatchSchema } from './resolver-check.js';
-import { resolvers } from './resolvers/index.js';
+import { createResolvers } from './resolvers/index.js';
 
 /**
  * schema.graphql sits at the package root, two levels above this module
@@ -18,7 +19,7 @@ export function readTypeDefs(): string {
 
 /**
  * The executable schema: schema.graphql, a Federation 2 subgraph, with
- * metalayer's resolvers. @apollo/subgraph adds what a gateway needs
+ * metalayer's resolvers for the server's catalogue. @apollo/subgraph adds what a gateway needs
  * (`_service { sdl }`, `_entities` and the `_Entity` union) and wires each
  * entity's `__resolveReference`.
  *
@@ -26,7 +27,8 @@ export function readTypeDefs(): string {
  * lacks, or an interface or union has no `__resolveType`: buildSubgraphSchema
  * checks neither, so both checks are made here.
  */
-export function buildSchema(): GraphQLSchema {
+export function buildSchema(catalogue: Catalogue): GraphQLSchema {
+  const resolvers = createResolvers(catalogue);
   const schema = buildSubgraphSchema([{ typeDefs: parse(readTypeDefs()), resolvers }]);
   assertResolversMatchSchema(schema, resolvers);
   checkForResolveTypeResolver(schema, 'error');

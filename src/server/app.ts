@@ -6,12 +6,8 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
-import { createContext, type Context } from '../graphql/context.js';
-import { apolloBaseOptions } from '../graphql/apollo.js';
-import { ResponseErrorCode } from '../graphql/errors.js';
-import { costModel } from '../graphql/query-cost.js';
-import { NoSubgraphSdlRule } from '../graphql/subgraph-sdl.js';
-import type { Store } from '../store/store.js';
+import type { Core, CoreSettings } from '../app/session.js';
+import { apolloBaseOptions, costModel, NoSubgraphSdlRule, ResponseErrorCode, type Context } from '../graphql/index.js';
 import { anonymousGatePlugin, createAuthenticator } from './authenticate.js';
 import type { Config } from './config.js';
 import { EXAMPLE_OPERATIONS } from './examples.js';
@@ -27,12 +23,26 @@ export interface MetalayerServer {
   stop(): Promise<void>;
 }
 
-/** The HTTP server: Apollo Server 5 on Express 5 at /graphql, and /healthz. */
-export async function createMetalayerServer(config: Config, store: Store, logger: Logger): Promise<MetalayerServer> {
+/** What the core of a server takes from its configuration. */
+export function coreSettings(config: Config): Pick<CoreSettings, 'lineageCaps' | 'executionTimeoutMs' | 'maxResultAssets'> {
+  return {
+    lineageCaps: config.lineageCaps,
+    executionTimeoutMs: config.queryLimits.executionTimeoutMs,
+    maxResultAssets: config.queryLimits.maxResultAssets,
+  };
+}
+
+/**
+ * The HTTP server: Apollo Server 5 on Express 5 at /graphql, and /healthz,
+ * over the application core: each request opens a session of it as the
+ * viewer its token names.
+ */
+export async function createMetalayerServer(config: Config, core: Core, logger: Logger): Promise<MetalayerServer> {
+  const { store } = core;
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
-  const apollo = createApollo(config, httpServer, logger);
+  const apollo = createApollo(config, core, httpServer, logger);
   await apollo.start();
   warnWhenAuthenticationIsOff(config, logger);
   const authenticate = createAuthenticator(config.auth);
@@ -49,13 +59,7 @@ export async function createMetalayerServer(config: Config, store: Store, logger
       context: async ({ req, res }) => {
         const viewer = authenticate(req.get('authorization'));
         res.locals['viewer'] = viewer.name;
-        return createContext({
-          store,
-          viewer,
-          lineageCaps: config.lineageCaps,
-          executionTimeoutMs: config.queryLimits.executionTimeoutMs,
-          maxResultAssets: config.queryLimits.maxResultAssets,
-        });
+        return core.openSession(viewer);
       },
     }),
   );
@@ -94,8 +98,8 @@ export async function createMetalayerServer(config: Config, store: Store, logger
  *   may only introspect (authenticate.ts); the query limits refuse what is
  *   too big before it runs (query-limits.ts).
  */
-function createApollo(config: Config, httpServer: Server, logger: Logger): ApolloServer<Context> {
-  const base = apolloBaseOptions((error) => logger.error({ err: error }, 'internal error in a GraphQL operation'));
+function createApollo(config: Config, core: Core, httpServer: Server, logger: Logger): ApolloServer<Context> {
+  const base = apolloBaseOptions(core.catalogue, (error) => logger.error({ err: error }, 'internal error in a GraphQL operation'));
   return new ApolloServer<Context>({
     ...base,
     introspection: config.introspection,

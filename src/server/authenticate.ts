@@ -2,7 +2,7 @@ import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
 import { UNRESTRICTED_VIEWER, type Viewer } from '../domain/access.js';
 import { unauthenticated, type MetalayerError } from '../domain/errors.js';
-import type { Context } from '../graphql/context.js';
+import type { Context } from '../graphql/index.js';
 import { hashToken, type TokenEntry } from './tokens.js';
 
 /**

@@ -2,10 +2,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler } from 'express';
 import { getVariableValues, GraphQLError, Kind, type DocumentNode } from 'graphql';
 import { executionTimeout } from '../domain/errors.js';
-import type { Context } from '../graphql/context.js';
-import type { Deadline } from '../graphql/deadline.js';
-import { ResponseErrorCode } from '../graphql/errors.js';
-import { measureOperation, type CostModel } from '../graphql/query-cost.js';
+import type { Deadline } from '../app/deadline.js';
+import { measureOperation, ResponseErrorCode, type Context, type CostModel } from '../graphql/index.js';
 
 /**
  * The server's bounds on the work one request may ask for. Each refusal
@@ -19,7 +17,7 @@ import { measureOperation, type CostModel } from '../graphql/query-cost.js';
  * - QUERY_TOO_COSTLY: an estimated cost (graphql/query-cost.ts) above
  *   `maxCost`; the operations of a batch share one budget;
  * - EXECUTION_TIMEOUT: the request's deadline passed while it still had
- *   store calls to make (graphql/deadline.ts). A query's partial answer is
+ *   store calls to make (app/deadline.ts). A query's partial answer is
  *   dropped and the timeout is the whole response, with HTTP 503. A
  *   mutation's response is kept as it is: mutations run in order, and a
  *   client must learn which were written (those without an error on their

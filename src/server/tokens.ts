@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ROLES, type Role } from '../domain/access.js';
+import { builtinCatalogue } from '../domain/catalogue.js';
 import { tryParseId } from '../domain/ids.js';
 
 /**
@@ -35,7 +36,10 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-const projectId = z.string().refine((id) => tryParseId(id)?.kind === 'PROJECT', {
+/** Projects are a built-in kind, whatever else the catalogue holds. */
+const BUILTIN = builtinCatalogue();
+
+const projectId = z.string().refine((id) => tryParseId(id, BUILTIN)?.kind === 'PROJECT', {
   message: 'expected a project id such as "project/housing"',
 });
 

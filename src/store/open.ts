@@ -1,5 +1,6 @@
-import type { Store } from './store.js';
+import type { Catalogue } from '../domain/catalogue.js';
 import { assertNever } from '../domain/never.js';
+import type { Store } from './store.js';
 
 /** Which engine to open, and its settings. */
 export type StoreConfig =
@@ -21,12 +22,12 @@ export type StoreConfig =
       queryMaxRuntime: number;
     };
 
-/** Opens the engine the configuration selects; engines load only when chosen. */
-export async function openStore(config: StoreConfig): Promise<Store> {
+/** Opens the engine the configuration selects for the server's catalogue; engines load only when chosen. */
+export async function openStore(config: StoreConfig, catalogue: Catalogue): Promise<Store> {
   switch (config.engine) {
     case 'sqlite': {
       const { openSqliteStore } = await import('./sqlite/index.js');
-      return openSqliteStore({ path: config.path });
+      return openSqliteStore({ path: config.path, catalogue });
     }
     case 'arango': {
       const { createArangoStore } = await import('./arango/index.js');
@@ -40,6 +41,7 @@ export async function openStore(config: StoreConfig): Promise<Store> {
         poolSize: config.poolSize,
         memoryLimit: config.queryMemoryLimit,
         maxRuntime: config.queryMaxRuntime,
+        catalogue,
       });
     }
     default:

@@ -1,20 +1,26 @@
+import { badInput } from '../domain/errors.js';
 import type { AssetContent, AssetKind, AssetRecord } from '../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../domain/lineage.js';
 import type { EdgeDirection, EdgeRecord, RelationName } from '../domain/relations.js';
-import type { WriteOp, WriteResult } from '../domain/writes.js';
+import type { CommitResult, UnitOfWork } from '../domain/writes.js';
 
 /**
- * The store port: what the GraphQL layer needs from a database, and all it
- * may use. Every read is batch-first: it takes many requests and answers them
- * in one call, in request order, with `null` (or an empty list) for what is
- * missing. Every write is one atomic unit of work.
+ * The store port: what the application core needs from a database, and all
+ * it may use. Every read is batch-first: it takes many requests and answers
+ * them in one call, in request order, with `null` (or an empty list) for what
+ * is missing. Every write is one atomic unit of work, committed with who made
+ * it, through which operation, and when.
+ *
+ * Reads take the instant they read at (`asOf`): null reads the store as it
+ * is now, the only reading this version answers; an engine refuses any
+ * other with BAD_USER_INPUT.
  */
 export interface Store {
   /** The engine's name, for health reports and logs. */
   readonly engine: string;
 
   /** Assets by id, in the order asked, null where none exists (or the id is malformed). */
-  getAssets(ids: readonly string[]): Promise<(AssetRecord | null)[]>;
+  getAssets(ids: readonly string[], asOf?: string | null): Promise<(AssetRecord | null)[]>;
 
   /**
    * One-hop neighbours: for each request, the assets at the other end of
@@ -28,18 +34,28 @@ export interface Store {
   /** A page of assets, oldest first, after a keyset cursor. */
   listAssets(query: ListQuery): Promise<AssetPage>;
 
-  /** Executes a unit of work atomically; semantics in `domain/writes.ts`. */
-  write(ops: readonly WriteOp[]): Promise<WriteResult>;
+  /**
+   * Executes a unit of work atomically (semantics and rules in
+   * `domain/writes.ts`), stamping what it creates or updates with `unit.at`.
+   */
+  commit(unit: UnitOfWork): Promise<CommitResult>;
 
   /**
    * The bulk path, for loading many assets and relations at once (imports,
-   * benchmarks): one atomic unit like `write`, but only inserts, with no
+   * benchmarks): one atomic unit like `commit`, but only inserts, with no
    * idempotent retry: an id or a named kind's (name, version) that exists
    * already is a CONFLICT, a relation whose end is missing a NOT_FOUND, and
    * then nothing of the batch is written. Relations may refer to assets of
    * the same batch.
    */
   importBulk(batch: BulkBatch): Promise<BulkCount>;
+
+  /**
+   * A random secret made the first time it is asked for and kept in the
+   * database, so every server sharing the database, on any host and after
+   * any restart, gets the same value (the cursor key).
+   */
+  sharedSecret(name: string): Promise<string>;
 
   /** Resolves when the database answers; rejects otherwise. */
   ping(): Promise<void>;
@@ -51,6 +67,8 @@ export interface NeighborRequest {
   id: string;
   relation: RelationName;
   direction: EdgeDirection;
+  /** The instant read at; null for now. */
+  asOf: string | null;
 }
 
 export interface BulkBatch {
@@ -75,6 +93,8 @@ export interface ListQuery {
   first: number;
   /** Position after which the page starts, as returned in a previous page. */
   after: ListPosition | null;
+  /** The instant read at; null for now. */
+  asOf: string | null;
 }
 
 /** A listing with no filter from the start, 20 to a page, with `overrides` applied. */
@@ -88,11 +108,17 @@ export function makeListQuery(overrides: Partial<ListQuery> = {}): ListQuery {
     createdBefore: null,
     first: 20,
     after: null,
+    asOf: null,
     ...overrides,
   };
 }
 
-/** Assets are listed by (createdAt, id); a cursor encodes one such position. */
+/**
+ * Assets are listed by (creation time, id); a cursor encodes one such
+ * position. `createdAt` is the creation time as the engine sorts it, which
+ * is the asset's `createdAt` except in documents other tools wrote, whose
+ * stored text the engine orders by as it is.
+ */
 export interface ListPosition {
   createdAt: string;
   id: string;
@@ -100,6 +126,8 @@ export interface ListPosition {
 
 export interface AssetPage {
   assets: AssetRecord[];
+  /** The position of each asset, in order, for the cursors that page on after it. */
+  positions: ListPosition[];
   hasNextPage: boolean;
 }
 
@@ -109,6 +137,14 @@ export type StoreOperation =
   | 'neighbors'
   | 'traverse'
   | 'listAssets'
-  | 'write'
+  | 'commit'
   | 'importBulk'
+  | 'sharedSecret'
   | 'ping';
+
+/** What an engine that answers only the present does with a read's instant: null passes, any other is refused. */
+export function requirePresent(asOf: string | null | undefined): void {
+  if (asOf !== null && asOf !== undefined) {
+    throw badInput(['asOf'], 'this store answers only the present: reading as of an instant is not available');
+  }
+}

@@ -11,6 +11,7 @@ import {
 } from '../../examples/client/lineage.js';
 import { ModelProvenanceDocument } from '../../examples/client/generated/graphql.js';
 import { seedHousingDemo } from '../../src/demo/housing.js';
+import { CATALOGUE } from '../helpers/assets.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 
 /**
@@ -32,7 +33,7 @@ const recordingFetch: typeof fetch = (input, init) => {
 
 beforeAll(async () => {
   running = await startServer();
-  await seedHousingDemo(running.store);
+  await seedHousingDemo(running.store, CATALOGUE);
 });
 afterAll(async () => {
   await running.server.stop();

@@ -1,3 +1,4 @@
+import { CATALOGUE } from '../helpers/assets.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import {
   getNamedType,
@@ -29,7 +30,7 @@ const document: DocumentNode = {
   kind: Kind.DOCUMENT,
   definitions: files.flatMap((name) => parse(readFileSync(new URL(name, OPERATIONS_DIR), 'utf8')).definitions),
 };
-const schema = buildSchema();
+const schema = buildSchema(CATALOGUE);
 
 describe('examples/operations', () => {
   test('holds the operations a lineage UI needs, each named', () => {

@@ -1,7 +1,7 @@
+import { memoryStore, CATALOGUE } from '../helpers/assets.js';
 import { parse } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { seedHousingDemo } from '../../src/demo/housing.js';
-import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { countingStore, type CountingStore } from '../helpers/counting-store.js';
 import { seedFleet } from '../helpers/fleet.js';
 import { composeSupergraph, startGateway, type RunningGateway } from '../helpers/gateway.js';
@@ -37,9 +37,9 @@ let owners: RunningSubgraph;
 let gateway: RunningGateway;
 
 beforeAll(async () => {
-  store = countingStore(openSqliteStore({ path: ':memory:' }));
+  store = countingStore(memoryStore());
   metalayer = await startServer({}, store);
-  await seedHousingDemo(store);
+  await seedHousingDemo(store, CATALOGUE);
   await seedFleet(store, 100);
   costs = await startCostsSubgraph(COSTS);
   owners = await startOwnersSubgraph(OWNERS);

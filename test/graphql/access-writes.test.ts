@@ -18,7 +18,7 @@ afterEach(() => api.close());
 
 /** The one error of a refused mutation, after checking that nothing reached the store's write. */
 function refusal(result: GraphQLResult<unknown>) {
-  expect(api.store.count('write')).toBe(0);
+  expect(api.store.count('commit')).toBe(0);
   const { message, extensions } = onlyError(result);
   return { message, ...extensions };
 }
@@ -58,7 +58,7 @@ describe('roles', () => {
     const writer = viewer('writer');
     await api.data(`mutation { updateAsset(input: { id: "${TWO.betaModel}", tag: "x" }) { asset { id } } }`, undefined, writer);
     await api.data(`mutation { updateAsset(input: { id: "${TWO.sharedV1}", tag: "x" }) { asset { id } } }`, undefined, writer);
-    expect(api.store.count('write')).toBe(2);
+    expect(api.store.count('commit')).toBe(2);
   });
 });
 
@@ -156,7 +156,7 @@ describe('a writer scoped to project alpha', () => {
       `mutation { registerModel(input: { key: "beta-m", name: "beta-m", framework: "secret-framework", project: "${TWO.alpha}" }) { model { id } } }`,
     );
     expect(refusal(result)).toMatchObject({ code: 'FORBIDDEN', field: 'input.key' });
-    const models = await api.store.neighbors([{ id: TWO.alpha, relation: 'project_models', direction: 'OUT' }]);
+    const models = await api.store.neighbors([{ id: TWO.alpha, relation: 'project_models', direction: 'OUT', asOf: null }]);
     expect(models[0]?.map((model) => model.id)).not.toContain(TWO.betaModel);
   });
 

@@ -1,8 +1,8 @@
+import { memoryStore } from '../helpers/assets.js';
 import { GraphQLError } from 'graphql';
 import { afterEach, describe, expect, test } from 'vitest';
 import { badInput, MetalayerError, notFound, storeUnavailable } from '../../src/domain/errors.js';
 import { createErrorFormatter } from '../../src/graphql/errors.js';
-import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestApi, onlyError, type TestApi } from '../helpers/graphql.js';
 
@@ -14,7 +14,7 @@ describe('createErrorFormatter', () => {
   const located = { locations: [{ line: 2, column: 3 }], path: ['node', 'upstream'] };
 
   test('a MetalayerError wrapped by graphql-js answers with its message, code and field', () => {
-    const error = new GraphQLError('ignored', { originalError: badInput('input.name', 'expected a name') });
+    const error = new GraphQLError('ignored', { originalError: badInput(['input', 'name'], 'expected a name') });
     const formatted = format({ message: 'ignored', ...located, extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['x'] } }, error);
     expect(formatted).toEqual({
       message: 'input.name: expected a name',
@@ -91,7 +91,7 @@ describe('errors in responses', () => {
 
   /** The SQLite store, except that reading assets by id fails with `failure`. */
   function corruptStore(failure: () => Error = () => new Error('SQLITE_CORRUPT: secret text')): Store {
-    const inner = openSqliteStore({ path: ':memory:' });
+    const inner = memoryStore();
     return {
       engine: 'corrupt',
       getAssets: async () => {
@@ -100,7 +100,8 @@ describe('errors in responses', () => {
       neighbors: (requests) => inner.neighbors(requests),
       traverse: (requests) => inner.traverse(requests),
       listAssets: (query) => inner.listAssets(query),
-      write: (ops) => inner.write(ops),
+      commit: (unit) => inner.commit(unit),
+      sharedSecret: (name) => inner.sharedSecret(name),
       importBulk: (batch) => inner.importBulk(batch),
       ping: () => inner.ping(),
       close: () => inner.close(),

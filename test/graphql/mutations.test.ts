@@ -104,7 +104,7 @@ describe('registerProject', () => {
 
   test('nothing is written when the input is refused', async () => {
     await api.execute(`mutation { registerProject(input: { key: "churn", name: "" }) { project { id } } }`);
-    expect(api.store.count('write')).toBe(0);
+    expect(api.store.count('commit')).toBe(0);
   });
 });
 

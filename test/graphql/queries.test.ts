@@ -164,8 +164,13 @@ describe('assets', () => {
     expect(api.store.calls).toEqual([]);
   });
 
-  test('a cursor whose position is not a listing position is refused', async () => {
-    const forged = Buffer.from(JSON.stringify(['yesterday', 'models/x'])).toString('base64url');
+  test.each([
+    ['a number for a time', [42, 'models/x']],
+    ['an id of no collection', ['2026-01-01T00:00:00.000Z', 'nope/x']],
+    ['three parts', ['2026-01-01T00:00:00.000Z', 'models/x', 1]],
+    ['an overlong time', ['2'.repeat(65), 'models/x']],
+  ])('a cursor whose position is not a listing position (%s) is refused', async (_case, position) => {
+    const forged = Buffer.from(JSON.stringify(position)).toString('base64url');
     const error = onlyError(await api.execute(`{ assets(after: "${forged}") { ${PAGE} } }`));
     expect(error.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'after' });
   });

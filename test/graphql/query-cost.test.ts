@@ -1,3 +1,4 @@
+import { CATALOGUE } from '../helpers/assets.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { getIntrospectionQuery, Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, test } from 'vitest';
@@ -12,7 +13,7 @@ import { DEFAULT_QUERY_LIMITS } from '../../src/server/query-limits.js';
  * depth, aliases and estimated cost, on the real schema.
  */
 
-const schema = buildSchema();
+const schema = buildSchema(CATALOGUE);
 const model = costModel(DEFAULT_LINEAGE_CAPS);
 
 /** Every operation of a document, measured with `variables`. */

@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/store.js';
-import { content, putAsset, putEdge } from '../helpers/assets.js';
+import { content, putAsset, putEdge, commitOps, memoryStore } from '../helpers/assets.js';
 import { createTestApi, onlyError, type TestApi } from '../helpers/graphql.js';
 
 /**
@@ -14,9 +13,9 @@ const NESTED = `{ node(id: "datasets/shared") { ... on Dataset { runs { datasets
 
 async function sharedDataset(store: Store): Promise<void> {
   const runs = Array.from({ length: RUNS }, (_, i) => content('RUN', `r${i}`));
-  await store.write([
+  await commitOps(store, [
     putAsset(content('DATASET', 'shared')),
-    ...runs.map(putAsset),
+    ...runs.map((c) => putAsset(c)),
     ...runs.map((run) => putEdge('run_datasets', run.id, 'datasets/shared')),
   ]);
 }
@@ -55,7 +54,7 @@ describe('the result budget', () => {
 
 describe('the deadline on cached relation lists', () => {
   test('levels answered from the request cache still stop at the deadline', async () => {
-    const inner = openSqliteStore({ path: ':memory:' });
+    const inner = memoryStore();
     await sharedDataset(inner);
     // The second level's store call takes longer than the whole deadline; the levels after it need no store call.
     let neighborCalls = 0;
@@ -70,7 +69,8 @@ describe('the deadline on cached relation lists', () => {
       },
       traverse: (requests) => inner.traverse(requests),
       listAssets: (query) => inner.listAssets(query),
-      write: (ops) => inner.write(ops),
+      commit: (unit) => inner.commit(unit),
+      sharedSecret: (name) => inner.sharedSecret(name),
       importBulk: (batch) => inner.importBulk(batch),
       ping: () => inner.ping(),
       close: () => inner.close(),

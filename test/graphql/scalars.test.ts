@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { parseInstant } from '../../src/graphql/resolvers/scalars.js';
+import { parseInstant } from '../../src/domain/instants.js';
 import { createTestApi, onlyError, type TestApi } from '../helpers/graphql.js';
 
 let api: TestApi;

@@ -1,11 +1,12 @@
+import { CATALOGUE } from '../helpers/assets.js';
 import { assertInterfaceType, buildSchema as buildSdlSchema, getNamedType, isEnumType, isScalarType } from 'graphql';
 import { describe, expect, test } from 'vitest';
 import { assertResolversMatchSchema } from '../../src/graphql/resolver-check.js';
 import { buildSchema } from '../../src/graphql/schema.js';
-import { many, one } from '../../src/graphql/resolvers/relations.js';
+import { relationFields } from '../../src/graphql/resolvers/relations.js';
 
 describe('buildSchema', () => {
-  const schema = buildSchema();
+  const schema = buildSchema(CATALOGUE);
   const assetTypes = schema.getPossibleTypes(assertInterfaceType(schema.getType('Asset')));
 
   test('binds all nine asset types to the Asset and Node interfaces', () => {
@@ -85,6 +86,7 @@ describe('assertResolversMatchSchema', () => {
 
 describe('relation fields', () => {
   test('a field the catalogue cannot satisfy fails when it is declared', () => {
+    const { many, one } = relationFields(CATALOGUE);
     expect(() => many('run_models', 'OUT', 'DATASET')).toThrow('Relation field run_models OUT cannot lead to a DATASET asset');
     expect(() => one('run_devperf', 'IN', 'DEV_PERF')).toThrow('Relation field run_devperf IN cannot lead to a DEV_PERF asset');
     expect(() => many('derived_from', 'IN', 'SERVING_PERF')).not.toThrow();

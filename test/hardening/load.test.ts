@@ -1,3 +1,4 @@
+import { CATALOGUE } from '../helpers/assets.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,8 +27,8 @@ describe('load over loopback', () => {
   const dir = mkdtempSync(join(tmpdir(), 'metalayer-load-'));
   let running: RunningServer;
   beforeAll(async () => {
-    const store = openSqliteStore({ path: join(dir, 'metalayer.db') });
-    await seedHousingDemo(store);
+    const store = openSqliteStore({ path: join(dir, 'metalayer.db'), catalogue: CATALOGUE });
+    await seedHousingDemo(store, CATALOGUE);
     running = await startServer({}, store);
   });
   afterAll(async () => {

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ASSET_KINDS, NAMED_KINDS, type AssetRecord } from '../../src/domain/kinds.js';
+import { ASSET_KINDS, type AssetRecord } from '../../src/domain/kinds.js';
 import { RELATION_NAMES } from '../../src/domain/relations.js';
 import { makeListQuery, type Store } from '../../src/store/store.js';
+import { CATALOGUE } from '../helpers/assets.js';
 import { createTestApi, type GraphQLResult, type TestApi } from '../helpers/graphql.js';
 import { PIPELINE, seedPipeline } from '../helpers/pipeline.js';
 import { BETA_ONLY, seedTwoProjects, TWO, viewer } from '../helpers/projects.js';
@@ -97,14 +98,14 @@ async function checkInvariants(store: Store): Promise<void> {
   const assets = await everyAsset(store);
   const ids = new Set(assets.map((a) => a.id));
   expect(ids.size).toBe(assets.length);
-  const names = assets.filter((a) => NAMED_KINDS.has(a.kind)).map((a) => JSON.stringify([a.kind, a.name, a.version]));
+  const names = assets.filter((a) => CATALOGUE.kind(a.kind).named).map((a) => JSON.stringify([a.kind, a.name, a.version]));
   expect(new Set(names).size).toBe(names.length);
   for (const asset of assets) {
     expect(ASSET_KINDS).toContain(asset.kind);
     expect(asset.name.length).toBeGreaterThan(0);
   }
   const requests = assets.flatMap((a) =>
-    RELATION_NAMES.flatMap((relation) => (['OUT', 'IN'] as const).map((direction) => ({ id: a.id, relation, direction }))),
+    RELATION_NAMES.flatMap((relation) => (['OUT', 'IN'] as const).map((direction) => ({ id: a.id, relation, direction, asOf: null }))),
   );
   const answers = await store.neighbors(requests);
   for (const neighbours of answers) for (const n of neighbours) expect(ids.has(n.id)).toBe(true);

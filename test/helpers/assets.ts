@@ -1,8 +1,27 @@
+import { builtinCatalogue } from '../../src/domain/catalogue.js';
+import type { FieldPath } from '../../src/domain/errors.js';
 import { assetId } from '../../src/domain/ids.js';
 import type { AssetContent, AssetKind, KindFields } from '../../src/domain/kinds.js';
 import type { RelationName } from '../../src/domain/relations.js';
-import type { WriteOp } from '../../src/domain/writes.js';
+import type { CommitResult, WriteOp } from '../../src/domain/writes.js';
+import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/store.js';
+
+/** The built-in catalogue, which every test store and server uses unless a test says otherwise. */
+export const CATALOGUE = builtinCatalogue();
+
+/** A fresh in-memory SQLite store of the built-in catalogue. */
+export function memoryStore(now?: () => Date): Store {
+  return openSqliteStore({ path: ':memory:', catalogue: CATALOGUE, ...(now ? { now } : {}) });
+}
+
+/** The instant tests commit at unless they say otherwise. */
+export const TEST_INSTANT = '2026-01-01T00:00:00.000Z';
+
+/** Commits ops as one unit of work, as a test's own writer. */
+export function commitOps(store: Store, ops: readonly WriteOp[], at = new Date().toISOString()): Promise<CommitResult> {
+  return store.commit({ ops, actor: 'test', source: 'test', at });
+}
 
 /** Minimal valid typed fields of each kind, for tests that build data through the port. */
 const DEFAULT_FIELDS: { [K in AssetKind]: (key: string) => KindFields[K] } = {
@@ -35,9 +54,9 @@ export function content<K extends AssetKind>(
   } as AssetContent<K>;
 }
 
-export const putAsset = (c: AssetContent): WriteOp => ({ type: 'putAsset', content: c, field: 'input' });
+export const putAsset = (c: AssetContent, field: FieldPath = ['key']): WriteOp => ({ type: 'putAsset', content: c, field });
 
-export const putEdge = (relation: RelationName, from: string, to: string, field = 'input'): WriteOp => ({
+export const putEdge = (relation: RelationName, from: string, to: string, field: FieldPath = ['edge']): WriteOp => ({
   type: 'putEdge',
   edge: { relation, from, to },
   field,
@@ -49,20 +68,20 @@ export async function putAll(store: Store, ...specs: `${AssetKind}:${string}`[])
     const [kind, key] = spec.split(':') as [AssetKind, string];
     return content(kind, key);
   });
-  await store.write(contents.map(putAsset));
+  await commitOps(store, contents.map((c) => putAsset(c)));
   return contents.map((c) => c.id);
 }
 
 export async function link(store: Store, ...edges: [RelationName, string, string][]): Promise<void> {
-  await store.write(edges.map(([relation, from, to]) => putEdge(relation, from, to)));
+  await commitOps(store, edges.map(([relation, from, to]) => putEdge(relation, from, to)));
 }
 
 /** Runs `fn` and returns the MetalayerError-like error it rejects with. */
-export async function rejection(fn: () => Promise<unknown>): Promise<{ code?: string; message: string; field?: string }> {
+export async function rejection(fn: () => Promise<unknown>): Promise<{ code?: string; message: string; field?: FieldPath }> {
   try {
     await fn();
   } catch (error) {
-    return error as { code?: string; message: string; field?: string };
+    return error as { code?: string; message: string; field?: FieldPath };
   }
   throw new Error('expected a rejection, but the call succeeded');
 }

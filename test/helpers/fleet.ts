@@ -1,7 +1,7 @@
 import type { AssetContent } from '../../src/domain/kinds.js';
 import type { WriteOp } from '../../src/domain/writes.js';
 import type { Store } from '../../src/store/store.js';
-import { content, putAsset, putEdge } from './assets.js';
+import { content, putAsset, putEdge, commitOps } from './assets.js';
 
 /**
  * A fleet of `size` models written straight through the port, for counting
@@ -47,6 +47,6 @@ export async function seedFleet(store: Store, size: number): Promise<{ models: s
       putEdge('deployment_servingperf', dep, sp),
     );
   }
-  await store.write([...assets.map(putAsset), ...edges]);
+  await commitOps(store, [...assets.map((c) => putAsset(c)), ...edges]);
   return { models: Array.from({ length: size }, (_, i) => `models/m-${pad(i)}`) };
 }

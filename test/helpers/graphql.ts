@@ -1,19 +1,21 @@
 import { ApolloServer } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
+import { createCore, type Core } from '../../src/app/session.js';
 import type { Viewer } from '../../src/domain/access.js';
+import type { Catalogue } from '../../src/domain/catalogue.js';
 import type { NewKey } from '../../src/domain/commands.js';
 import type { LineageCaps } from '../../src/domain/lineage.js';
-import { apolloBaseOptions } from '../../src/graphql/apollo.js';
-import { createContext, type Context } from '../../src/graphql/context.js';
-import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import { apolloBaseOptions, type Context } from '../../src/graphql/index.js';
 import type { Store } from '../../src/store/store.js';
+import { CATALOGUE, memoryStore } from './assets.js';
 import { countingStore, type CountingStore } from './counting-store.js';
 
 /**
  * GraphQL operations executed in-process through Apollo Server, as the HTTP
- * server runs them (same schema, same error formatter), on a fresh in-memory
- * SQLite store wrapped in a counting store. Each `execute` is one request
- * with its own context, so loaders never carry over between operations.
+ * server runs them (same schema, same error formatter, same application
+ * core), on a fresh in-memory SQLite store wrapped in a counting store. Each
+ * `execute` is one request with its own session, so loaders never carry
+ * over between operations.
  */
 
 export interface GraphQLResult<T> {
@@ -23,6 +25,7 @@ export interface GraphQLResult<T> {
 
 export interface TestApi {
   store: CountingStore;
+  core: Core;
   /** What the error formatter logged: the internal errors, in full. */
   logged: unknown[];
   /** Executes one request as `viewer` (the options' viewer, or an unscoped admin, when not given). */
@@ -39,8 +42,10 @@ export interface TestApi {
 export interface TestApiOptions {
   /** The store under test; a fresh in-memory SQLite store by default. */
   store?: Store;
-  /** The clock of the default SQLite store. */
+  /** The clock commits are stamped with (and the default SQLite store's). */
   now?: () => Date;
+  /** The catalogue; the built-in one when not given. */
+  catalogue?: Catalogue;
   lineageCaps?: LineageCaps;
   newKey?: NewKey;
   /** Who asks, unless a call says otherwise; an unscoped admin (authentication off) by default. */
@@ -51,19 +56,23 @@ export interface TestApiOptions {
 }
 
 export function createTestApi(options: TestApiOptions = {}): TestApi {
-  const store = countingStore(options.store ?? openSqliteStore({ path: ':memory:', ...(options.now ? { now: options.now } : {}) }));
+  const store = countingStore(options.store ?? memoryStore(options.now));
+  const catalogue = options.catalogue ?? CATALOGUE;
   const logged: unknown[] = [];
-  const server = new ApolloServer<Context>(apolloBaseOptions((error) => logged.push(error)));
+  const server = new ApolloServer<Context>(apolloBaseOptions(catalogue, (error) => logged.push(error)));
+  const core = createCore({
+    store,
+    catalogue,
+    cursorKey: 'test cursor key',
+    ...(options.lineageCaps ? { lineageCaps: options.lineageCaps } : {}),
+    ...(options.newKey ? { newKey: options.newKey } : {}),
+    ...(options.now ? { clock: options.now } : {}),
+    ...(options.maxResultAssets !== undefined ? { maxResultAssets: options.maxResultAssets } : {}),
+    ...(options.executionTimeoutMs !== undefined ? { executionTimeoutMs: options.executionTimeoutMs } : {}),
+  });
 
   const execute = async <T>(query: string, variables?: Record<string, unknown>, viewer = options.viewer): Promise<GraphQLResult<T>> => {
-    const contextValue = createContext({
-      store,
-      lineageCaps: options.lineageCaps,
-      newKey: options.newKey,
-      viewer,
-      maxResultAssets: options.maxResultAssets,
-      executionTimeoutMs: options.executionTimeoutMs,
-    });
+    const contextValue = core.openSession(viewer);
     const response = await server.executeOperation<T>({ query, variables }, { contextValue });
     if (response.body.kind !== 'single') throw new Error('expected a single result, received an incremental one');
     const { data, errors } = response.body.singleResult;
@@ -72,6 +81,7 @@ export function createTestApi(options: TestApiOptions = {}): TestApi {
 
   return {
     store,
+    core,
     logged,
     execute,
     async data<T>(query: string, variables?: Record<string, unknown>, viewer?: Viewer): Promise<T> {

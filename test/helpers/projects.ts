@@ -1,6 +1,6 @@
 import type { Role, Viewer } from '../../src/domain/access.js';
 import type { Store } from '../../src/store/store.js';
-import { content, putAsset, putEdge } from './assets.js';
+import { content, putAsset, putEdge, commitOps } from './assets.js';
 
 /**
  * Two projects sharing data, for the authorisation tests, written straight
@@ -47,7 +47,7 @@ export const BETA_ONLY: readonly string[] = [
 
 export async function seedTwoProjects(store: Store): Promise<void> {
   const key = (id: string) => id.slice(id.indexOf('/') + 1);
-  await store.write([
+  await commitOps(store, [
     putAsset(content('PROJECT', 'alpha')),
     putAsset(content('PROJECT', 'beta')),
     putAsset(content('DATASET', key(TWO.sharedV1))),

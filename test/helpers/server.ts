@@ -1,8 +1,9 @@
 import { pino } from 'pino';
-import { createMetalayerServer, type MetalayerServer } from '../../src/server/app.js';
+import { startCore } from '../../src/app/session.js';
+import { coreSettings, createMetalayerServer, type MetalayerServer } from '../../src/server/app.js';
 import { loadConfig, type Config } from '../../src/server/config.js';
-import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/store.js';
+import { CATALOGUE, memoryStore } from './assets.js';
 
 export interface RunningServer {
   url: string;
@@ -21,8 +22,9 @@ export async function startServer(env: Record<string, string> = {}, store?: Stor
     { level: 'info' },
     { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
   );
-  const opened = store ?? openSqliteStore({ path: ':memory:' });
-  const server = await createMetalayerServer(config satisfies Config, opened, logger);
+  const opened = store ?? memoryStore();
+  const core = await startCore({ store: opened, catalogue: CATALOGUE, ...coreSettings(config) });
+  const server = await createMetalayerServer(config satisfies Config, core, logger);
   const port = await server.listen();
   const url = `http://127.0.0.1:${port}`;
   return {

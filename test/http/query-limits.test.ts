@@ -1,8 +1,8 @@
+import { memoryStore, CATALOGUE } from '../helpers/assets.js';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { seedHousingDemo } from '../../src/demo/housing.js';
 import { EXAMPLE_OPERATIONS } from '../../src/server/examples.js';
-import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/store.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 
@@ -15,7 +15,7 @@ import { startServer, type RunningServer } from '../helpers/server.js';
 let running: RunningServer;
 beforeAll(async () => {
   running = await startServer();
-  await seedHousingDemo(running.store);
+  await seedHousingDemo(running.store, CATALOGUE);
 });
 afterAll(async () => {
   await running.server.stop();
@@ -151,7 +151,7 @@ describe('operations', () => {
 describe('execution timeout', () => {
   /** The SQLite store, answering every read 150 ms late; writes are on time. */
   function slowStore(): Store {
-    const inner = openSqliteStore({ path: ':memory:' });
+    const inner = memoryStore();
     const late = <T>(value: Promise<T>) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 150));
     return {
       engine: inner.engine,
@@ -159,7 +159,8 @@ describe('execution timeout', () => {
       neighbors: (requests) => late(inner.neighbors(requests)),
       traverse: (requests) => late(inner.traverse(requests)),
       listAssets: (query) => late(inner.listAssets(query)),
-      write: (ops) => inner.write(ops),
+      commit: (unit) => inner.commit(unit),
+      sharedSecret: (name) => inner.sharedSecret(name),
       importBulk: (batch) => inner.importBulk(batch),
       ping: () => inner.ping(),
       close: () => inner.close(),
@@ -168,7 +169,7 @@ describe('execution timeout', () => {
 
   async function slowServer(): Promise<{ server: RunningServer; store: Store }> {
     const store = slowStore();
-    await seedHousingDemo(store);
+    await seedHousingDemo(store, CATALOGUE);
     return { server: await serve({ METALAYER_EXECUTION_TIMEOUT_MS: '100' }, store), store };
   }
 

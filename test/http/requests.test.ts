@@ -1,7 +1,7 @@
+import { memoryStore, CATALOGUE } from '../helpers/assets.js';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { seedHousingDemo } from '../../src/demo/housing.js';
-import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { countingStore } from '../helpers/counting-store.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 
@@ -14,7 +14,7 @@ import { startServer, type RunningServer } from '../helpers/server.js';
 let running: RunningServer;
 beforeAll(async () => {
   running = await startServer();
-  await seedHousingDemo(running.store);
+  await seedHousingDemo(running.store, CATALOGUE);
 });
 afterAll(async () => {
   await running.server.stop();
@@ -75,10 +75,10 @@ describe('HTTP batching', () => {
   });
 
   test('METALAYER_HTTP_BATCHING=true answers each operation of the array, in order, sharing the request loaders', async () => {
-    const store = countingStore(openSqliteStore({ path: ':memory:' }));
+    const store = countingStore(memoryStore());
     const batching = await startServer({ METALAYER_HTTP_BATCHING: 'true' }, store);
     try {
-      await seedHousingDemo(store);
+      await seedHousingDemo(store, CATALOGUE);
       store.reset();
       const { status, body } = await batching.post(batch);
       expect(status).toBe(200);

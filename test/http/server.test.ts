@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedHousingDemo } from '../../src/demo/housing.js';
 import { EXAMPLE_OPERATIONS } from '../../src/server/examples.js';
 import type { Store } from '../../src/store/store.js';
+import { CATALOGUE } from '../helpers/assets.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 
 describe('HTTP server', () => {
@@ -9,7 +10,7 @@ describe('HTTP server', () => {
 
   beforeAll(async () => {
     running = await startServer({ METALAYER_BODY_LIMIT: '20000' });
-    await seedHousingDemo(running.store);
+    await seedHousingDemo(running.store, CATALOGUE);
   });
   afterAll(async () => {
     await running.server.stop();
@@ -106,6 +107,7 @@ describe('HTTP server', () => {
       ping: async () => {
         throw new Error('down');
       },
+      sharedSecret: async () => 'a secret',
       close: async () => undefined,
     };
     const other = await startServer({}, broken);

@@ -1,13 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { builtinCatalogue } from '../../src/domain/catalogue.js';
 import { parseId } from '../../src/domain/ids.js';
 import { contentOf, type AssetContent, type AssetRecord } from '../../src/domain/kinds.js';
-import { RELATION_NAMES } from '../../src/domain/relations.js';
-import { EPOCH, type StoredDocument } from '../../src/store/arango/attributes.js';
-import { toDocument, toRecord } from '../../src/store/arango/documents.js';
-import { parseInstant } from '../../src/store/arango/reader.js';
+import { RELATION_NAMES, type RelationName } from '../../src/domain/relations.js';
+import { patched } from '../../src/domain/writes.js';
+import { EPOCH, type AssetDocument, type StoredDocument } from '../../src/store/arango/attributes.js';
+import { ArangoNames } from '../../src/store/arango/catalogue.js';
+import * as documents from '../../src/store/arango/documents.js';
 import { SequenceClock, edgeKey, hashedEdgeKey } from '../../src/store/arango/edges.js';
 import { content } from '../helpers/assets.js';
+
+const catalogue = builtinCatalogue();
+const toRecord = (doc: StoredDocument) => documents.toRecord(catalogue, doc);
+const toDocument = (asset: AssetContent, createdAt: string, updatedAt: string) =>
+  documents.toDocument(catalogue, asset, createdAt, updatedAt);
 
 /** Documents as arangopipe writes them, and metalayer's own, both ways. */
 
@@ -247,7 +254,84 @@ describe('arango documents: metalayer’s own, both ways', () => {
   });
 });
 
+describe('arango documents: an update writes a document back in the layout it had', () => {
+  const AT = '2026-03-02T00:00:00.000Z';
+  /** The document replacing `stored` after `patch`, and the record it reads back as. */
+  const update = (stored: StoredDocument, patch: Parameters<typeof patched>[1]) => {
+    const next = patched(toRecord(stored) as AssetRecord, patch);
+    const doc: AssetDocument = documents.replacementDocument(catalogue, next, stored, AT);
+    return { doc, record: toRecord({ ...doc, _id: stored._id }) };
+  };
+
+  it('keeps arangopipe’s flat hyperparameters flat, where arangopipe reads them', () => {
+    const { doc, record } = update(arangopipeDoc('modelparams'), { tag: 'best' });
+    expect(doc).toEqual({
+      _key: RUN_KEY,
+      name: RUN_KEY,
+      version: null,
+      tag: 'best',
+      l1_ratio: 0.1,
+      alpha: 0.2,
+      run_id: RUN_KEY,
+      created_at: null,
+      updated_at: AT,
+    });
+    expect(record).toMatchObject({ params: { l1_ratio: 0.1, alpha: 0.2 }, properties: { run_id: RUN_KEY }, tag: 'best' });
+  });
+
+  it('keeps flat metrics flat, with a property that would read as a metric kept aside', () => {
+    const { doc, record } = update(arangopipeDoc('devperf'), { properties: { note: 'baseline', score: 3 } });
+    expect(doc).toEqual({
+      _key: RUN_KEY,
+      name: RUN_KEY,
+      version: null,
+      tag: null,
+      recorded_at: '2019-06-06T12:52:11.190Z',
+      rmse: 0.7836984021909766,
+      r2: 0.20673590971167466,
+      mae: 0.6142020452688988,
+      run_id: RUN_KEY,
+      timestamp: '2019-06-06 12:52:11.190048',
+      note: 'baseline',
+      metalayer_properties: { score: 3 },
+      created_at: null,
+      updated_at: AT,
+    });
+    expect(record).toMatchObject({
+      metrics: { rmse: 0.7836984021909766, r2: 0.20673590971167466, mae: 0.6142020452688988 },
+      properties: { run_id: RUN_KEY, timestamp: '2019-06-06 12:52:11.190048', note: 'baseline', score: 3 },
+    });
+    const serving = update(arangopipeDoc('servingperf'), { name: 'june' });
+    expect(serving.doc).toEqual({
+      _key: '6001',
+      name: 'june',
+      version: null,
+      tag: null,
+      period_start: '2019-05-07T09:00:00.000Z',
+      period_end: '2019-06-06T09:00:00.000Z',
+      rmse: 0.822242,
+      r2: 0.12678,
+      mae: 0.62787,
+      from_date: '2019-05-07 09:00:00.000001',
+      to_date: '2019-06-06 09:00:00.000001',
+      created_at: null,
+      updated_at: AT,
+    });
+    expect(serving.record).toMatchObject({ metrics: { rmse: 0.822242, r2: 0.12678, mae: 0.62787 } });
+  });
+
+  it('keeps nested parameters nested, and the stored creation time as it is', () => {
+    const asset = content('MODEL_PARAMS', 'r1', { params: { alpha: 0.1 } });
+    const stored = { ...toDocument(asset, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'), _id: asset.id };
+    const { doc } = update({ ...stored, created_at: '2019-06-06 12:52:11' }, { properties: { beta: 2 } });
+    expect(doc).toMatchObject({ params: { alpha: 0.1 }, beta: 2, created_at: '2019-06-06 12:52:11', updated_at: AT });
+    expect(doc).not.toHaveProperty('alpha');
+  });
+});
+
 describe('arango documents: instants', () => {
+  const run = (attributes: Record<string, unknown>) => toRecord({ _id: 'run/r', _key: 'r', ...attributes });
+
   it.each([
     ['2026-01-31T12:00:00.000Z', '2026-01-31T12:00:00.000Z'],
     ['2026-01-31T12:00:00Z', '2026-01-31T12:00:00.000Z'],
@@ -256,18 +340,40 @@ describe('arango documents: instants', () => {
     ['2019-06-06', '2019-06-06T00:00:00.000Z'],
     ['2019-06-06T14:00:00+02:00', '2019-06-06T12:00:00.000Z'],
     ['2019-06-06 14:00:00.5+0200', '2019-06-06T12:00:00.500Z'],
-  ])('reads %s as %s', (text, instant) => {
-    expect(parseInstant(text)).toBe(instant);
+  ])('reads %s as %s, wherever an instant is stored', (text, instant) => {
+    expect(run({ started_at: text, created_at: text, updated_at: text })).toMatchObject({
+      startedAt: instant,
+      createdAt: instant,
+      updatedAt: instant,
+      properties: {},
+    });
   });
 
-  it.each(['yesterday', '06/06/2019', '2019-13-45T99:00:00Z', ''])('refuses %j', (text) => {
-    expect(parseInstant(text)).toBeNull();
+  it.each(['yesterday', '06/06/2019', '2019-13-45T99:00:00Z', '2019-02-30', ''])(
+    'keeps %j as a property where a typed instant cannot hold it',
+    (text) => {
+      expect(run({ started_at: text })).toMatchObject({ startedAt: null, properties: { started_at: text } });
+    },
+  );
+
+  it('reads arangopipe’s creation time, and keeps one no reading makes sense of as its text, never failing', () => {
+    expect(run({ created_at: '2019-06-06 12:52:11' })).toMatchObject({
+      createdAt: '2019-06-06T12:52:11.000Z',
+      updatedAt: '2019-06-06T12:52:11.000Z',
+    });
+    expect(run({ created_at: 'June 6th, 2019', updated_at: '2026-03-01T00:00:00Z' })).toMatchObject({
+      createdAt: 'June 6th, 2019',
+      updatedAt: '2026-03-01T00:00:00.000Z',
+      properties: {},
+    });
+    expect(run({ created_at: 'June 6th, 2019' })).toMatchObject({ createdAt: 'June 6th, 2019', updatedAt: 'June 6th, 2019' });
   });
 });
 
 describe('arango edges: keys', () => {
-  const key = (relation: Parameters<typeof edgeKey>[0], from: string, to: string) =>
-    edgeKey(relation, parseId(from, 'from'), parseId(to, 'to'));
+  const names = new ArangoNames(catalogue);
+  const key = (relation: RelationName, from: string, to: string) =>
+    edgeKey(names, relation, parseId(from, ['from'], catalogue), parseId(to, ['to'], catalogue));
 
   it('keys an edge <fromKey>-<toKey> as arangopipe does', () => {
     expect(key('featureset_dataset', 'featuresets/3001', 'datasets/2001')).toBe('3001-2001');

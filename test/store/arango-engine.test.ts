@@ -1,24 +1,30 @@
+import { readFileSync } from 'node:fs';
 import type { Database } from 'arangojs';
 import type { AqlQuery } from 'arangojs/aql';
 import { ArangoError, FetchFailedError, HttpError } from 'arangojs/errors';
 import { describe, expect, it } from 'vitest';
-import { MetalayerError } from '../../src/domain/errors.js';
-import type { WriteOp } from '../../src/domain/writes.js';
+import { builtinCatalogue } from '../../src/domain/catalogue.js';
+import { MetalayerError, type FieldPath } from '../../src/domain/errors.js';
+import type { AssetContent } from '../../src/domain/kinds.js';
+import type { RelationName } from '../../src/domain/relations.js';
+import { checkEdge, type WriteOp } from '../../src/domain/writes.js';
 import { ArangoBulkImport } from '../../src/store/arango/bulk.js';
+import { ArangoNames } from '../../src/store/arango/catalogue.js';
 import { SequenceClock } from '../../src/store/arango/edges.js';
 import { createArangoStore } from '../../src/store/arango/index.js';
 import type { StoredDocument } from '../../src/store/arango/attributes.js';
 import { toDocument } from '../../src/store/arango/documents.js';
 import { isUnavailable, translateError } from '../../src/store/arango/errors.js';
+import { sharedSecret } from '../../src/store/arango/meta.js';
 import { ArangoReads } from '../../src/store/arango/reads.js';
 import { ArangoWrites } from '../../src/store/arango/writes.js';
 import { makeListQuery } from '../../src/store/store.js';
-import { content, putAsset, putEdge, rejection } from '../helpers/assets.js';
+import { content, rejection } from '../helpers/assets.js';
 
 /**
  * The engine's own logic around its queries, with a scripted stand-in for
  * the database: one query per read, answers put back in order, the unit of
- * work's transaction, retries and error mapping.
+ * work's transaction, revision, retries and error mapping.
  */
 
 type Answer = unknown[] | Error;
@@ -48,35 +54,71 @@ class ScriptedDatabase {
     };
   }
 
+  /** The bind variables of the first query named `name`. */
+  bound(name: string): Record<string, unknown> | undefined {
+    return this.queries.find((query) => query.query.startsWith(`/* ${name} */`))?.bindVars;
+  }
+
   get db(): Database {
     return this as unknown as Database;
   }
 }
 
+const catalogue = builtinCatalogue();
+const names = new ArangoNames(catalogue);
+
+/** The clock of bulk imports and of relations' `seq`; a commit is stamped with its own instant, AT. */
 const NOW = new Date('2026-03-01T00:00:00.000Z');
 const clock = () => NOW;
+const AT = '2026-03-02T00:00:00.000Z';
 
-const arangoError = (errorNum: number, code = 409) => new ArangoError({ errorNum, errorMessage: 'raw server text', code });
+const arangoError = (errorNum: number, code = 409) =>
+  new ArangoError({ errorNum, errorMessage: 'raw server text', code });
 const networkError = () =>
   new FetchFailedError('fetch failed', new Request('http://127.0.0.1:8529/_api/cursor'), {
     cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
   });
 
+const fixture = JSON.parse(
+  readFileSync(new URL('../fixtures/arango/arangopipe-documents.json', import.meta.url), 'utf8'),
+) as Record<string, StoredDocument[]>;
+const arangopipeDoc = (collection: string): StoredDocument => fixture[collection]?.[0] as StoredDocument;
+
 /** A document as ArangoDB returns it for `content`, written at NOW. */
-function storedOf(asset: Parameters<typeof toDocument>[0]): StoredDocument {
-  return { ...toDocument(asset, NOW.toISOString(), NOW.toISOString()), _id: asset.id, _rev: '_r1' };
+function storedOf(asset: AssetContent): StoredDocument {
+  return { ...toDocument(catalogue, asset, NOW.toISOString(), NOW.toISOString()), _id: asset.id, _rev: '_r1' };
 }
 
+const putAsset = (asset: AssetContent, field: FieldPath = ['key']): WriteOp => ({
+  type: 'putAsset',
+  content: asset,
+  field,
+});
+const putEdge = (relation: RelationName, from: string, to: string, field: FieldPath = ['input']): WriteOp => ({
+  type: 'putEdge',
+  edge: { relation, from, to },
+  field,
+});
+
+/** A unit of work of `ops`, made at AT. */
+const unit = (...ops: WriteOp[]) => ({ ops, actor: 'tester', source: 'test', at: AT });
+const writes = (fake: ScriptedDatabase) => new ArangoWrites(fake.db, {}, names, new SequenceClock(clock));
+
+/** Answers a commit's last step: the revision after it (7 before, 8 after counting it). */
+const revisionAnswer = (name: string): Answer | null =>
+  name === 'nextRevision' ? [8] : name === 'revision' ? [7] : null;
+
 describe('arango engine: reads', () => {
+  const reads = (fake: ScriptedDatabase) => new ArangoReads(fake.db, {}, names);
+
   it('asks one query per call and puts answers back in request order, null for malformed ids', async () => {
     const m1 = storedOf(content('MODEL', 'm1'));
     const fake = new ScriptedDatabase(() => [m1, null]);
-    const reads = new ArangoReads(fake.db, {});
-    const records = await reads.getAssets(['models/m1', 'not-an-id', 'models/missing', 'bogus/x']);
+    const records = await reads(fake).getAssets(['models/m1', 'not-an-id', 'models/missing', 'bogus/x']);
     expect(records.map((r) => r?.id ?? null)).toEqual(['models/m1', null, null, null]);
     expect(fake.log).toEqual(['getAssets']);
     expect(fake.queries[0]?.bindVars).toEqual({ ids: ['models/m1', 'models/missing'] });
-    expect(await reads.getAssets(['nope'])).toEqual([null]);
+    expect(await reads(fake).getAssets(['nope'])).toEqual([null]);
     expect(fake.log).toHaveLength(1);
   });
 
@@ -85,11 +127,11 @@ describe('arango engine: reads', () => {
     const r2 = storedOf(content('RUN', 'r2'));
     const m = storedOf(content('MODEL', 'm'));
     const fake = new ScriptedDatabase(() => [[[[r2, r1], []], [[m]]]]);
-    const answers = await new ArangoReads(fake.db, {}).neighbors([
-      { id: 'models/m', relation: 'run_models', direction: 'OUT' },
-      { id: 'run/r1', relation: 'run_models', direction: 'IN' },
-      { id: 'models/n', relation: 'run_models', direction: 'OUT' },
-      { id: 'bad', relation: 'run_models', direction: 'OUT' },
+    const answers = await reads(fake).neighbors([
+      { id: 'models/m', relation: 'run_models', direction: 'OUT', asOf: null },
+      { id: 'run/r1', relation: 'run_models', direction: 'IN', asOf: null },
+      { id: 'models/n', relation: 'run_models', direction: 'OUT', asOf: null },
+      { id: 'bad', relation: 'run_models', direction: 'OUT', asOf: null },
     ]);
     expect(answers.map((list) => list.map((a) => a.id))).toEqual([['run/r2', 'run/r1'], ['models/m'], [], []]);
     expect(fake.log).toEqual(['neighbors']);
@@ -111,8 +153,8 @@ describe('arango engine: reads', () => {
       truncated: true,
     };
     const fake = new ScriptedDatabase(() => [[[row]]]);
-    const request = { direction: 'UPSTREAM', depth: 2, limit: 3, kinds: null, visitLimit: 100 } as const;
-    const [lineage, missing] = await new ArangoReads(fake.db, {}).traverse([
+    const request = { direction: 'UPSTREAM', depth: 2, limit: 3, kinds: null, visitLimit: 100, asOf: null } as const;
+    const [lineage, missing] = await reads(fake).traverse([
       { ...request, start: 'models/m2' },
       { ...request, start: 'not/an/id' },
     ]);
@@ -130,15 +172,70 @@ describe('arango engine: reads', () => {
   it('tells whether another page follows from the one extra asset asked for', async () => {
     const docs = ['a', 'b', 'c'].map((key) => storedOf(content('DATASET', key)));
     const fake = new ScriptedDatabase(() => docs);
-    const page = await new ArangoReads(fake.db, {}).listAssets(makeListQuery({ first: 2 }));
+    const page = await reads(fake).listAssets(makeListQuery({ first: 2 }));
     expect(page.assets.map((a) => a.id)).toEqual(['datasets/a', 'datasets/b']);
+    expect(page.positions).toEqual([
+      { createdAt: NOW.toISOString(), id: 'datasets/a' },
+      { createdAt: NOW.toISOString(), id: 'datasets/b' },
+    ]);
     expect(page.hasNextPage).toBe(true);
     expect(fake.queries[0]?.bindVars).toEqual({ take: 3 });
   });
 
+  it('lists documents whose stored creation time is not ISO 8601, positioned by the stored text', async () => {
+    const docs: StoredDocument[] = [
+      arangopipeDoc('project'),
+      { ...arangopipeDoc('models'), created_at: '2019-06-06 12:52:11' },
+      { ...arangopipeDoc('datasets'), created_at: 'June 6th, 2019' },
+    ];
+    const fake = new ScriptedDatabase(() => docs);
+    const page = await reads(fake).listAssets(makeListQuery({ first: 3 }));
+    expect(page.assets.map((a) => [a.id, a.createdAt])).toEqual([
+      ['project/1001', '1970-01-01T00:00:00.000Z'],
+      ['models/4001', '2019-06-06T12:52:11.000Z'],
+      ['datasets/2001', 'June 6th, 2019'],
+    ]);
+    expect(page.positions).toEqual([
+      { createdAt: '1970-01-01T00:00:00.000Z', id: 'project/1001' },
+      { createdAt: '2019-06-06 12:52:11', id: 'models/4001' },
+      { createdAt: 'June 6th, 2019', id: 'datasets/2001' },
+    ]);
+    expect(page.hasNextPage).toBe(false);
+
+    // The next page starts after the stored text, exactly where the database sorts it.
+    const [last] = page.positions.slice(-1);
+    await reads(fake).listAssets(makeListQuery({ first: 3, after: last ?? null }));
+    expect(fake.queries[1]?.bindVars).toMatchObject({ afterCreatedAt: 'June 6th, 2019', afterId: 'datasets/2001' });
+  });
+
+  it('answers only the present: a read as of another instant is BAD_USER_INPUT, and nothing is asked', async () => {
+    const fake = new ScriptedDatabase(() => []);
+    const asOf = '2026-01-01T00:00:00.000Z';
+    const refusals = [
+      await rejection(() => reads(fake).getAssets(['models/m'], asOf)),
+      await rejection(() =>
+        reads(fake).neighbors([{ id: 'models/m', relation: 'run_models', direction: 'OUT', asOf }]),
+      ),
+      await rejection(() =>
+        reads(fake).traverse([
+          { start: 'models/m', direction: 'UPSTREAM', depth: 1, limit: 1, kinds: null, visitLimit: 10, asOf },
+        ]),
+      ),
+      await rejection(() => reads(fake).listAssets(makeListQuery({ asOf }))),
+    ];
+    for (const refusal of refusals) {
+      expect(refusal).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: ['asOf'],
+        detail: 'this store answers only the present: reading as of an instant is not available',
+      });
+    }
+    expect(fake.log).toEqual([]);
+  });
+
   it('reports an unreachable database as STORE_UNAVAILABLE, without its message', async () => {
     const fake = new ScriptedDatabase(() => networkError());
-    const error = await rejection(() => new ArangoReads(fake.db, {}).getAssets(['models/m']));
+    const error = await rejection(() => reads(fake).getAssets(['models/m']));
     expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE', message: 'The store is unavailable; try again later' });
     expect((error as Error).cause).toBeInstanceOf(FetchFailedError);
   });
@@ -151,105 +248,222 @@ describe('arango engine: reads', () => {
       seen.push(options);
       return original(query);
     };
-    await new ArangoReads(fake.db, { memoryLimit: 1024, maxRuntime: 5 }).getAssets(['models/m']);
+    await new ArangoReads(fake.db, { memoryLimit: 1024, maxRuntime: 5 }, names).getAssets(['models/m']);
     expect(seen).toEqual([{ memoryLimit: 1024, maxRuntime: 5 }]);
   });
 });
 
 describe('arango engine: the unit of work', () => {
-  const inserted = (_name: string, query: AqlQuery) => [
-    { existing: null, taken: null, inserted: { ...(query.bindVars.doc as object), _id: query.bindVars.id, _rev: '_r' } },
+  const inserted = (query: AqlQuery) => [
+    {
+      existing: null,
+      taken: null,
+      inserted: { ...(query.bindVars.doc as object), _id: query.bindVars.id, _rev: '_r' },
+    },
+  ];
+  const edgeRow = (fromFound: boolean, toFound: boolean) => [
+    { fromFound, toFound, existing: null, inserted: fromFound && toFound ? 'x' : null },
   ];
 
-  it('runs every op as a step of one transaction declaring its collections, then commits', async () => {
-    const fake = new ScriptedDatabase((name, query) =>
-      name === 'putAsset' ? inserted(name, query) : [{ fromFound: true, toFound: true, existing: null, inserted: 'x' }],
+  it('runs every op as a step of one transaction declaring its collections, counts it in the revision, then commits', async () => {
+    const fake = new ScriptedDatabase(
+      (name, query) => revisionAnswer(name) ?? (name === 'putAsset' ? inserted(query) : edgeRow(true, true)),
     );
-    const result = await new ArangoWrites(fake.db, {}, clock).write([
-      putAsset(content('MODEL', 'm', { task: 'regression' })),
-      putAsset(content('RUN', 'r')),
-      putEdge('run_models', 'models/m', 'run/r'),
+    const result = await writes(fake).commit(
+      unit(
+        putAsset(content('MODEL', 'm', { task: 'regression' })),
+        putAsset(content('RUN', 'r')),
+        putEdge('run_models', 'models/m', 'run/r'),
+      ),
+    );
+    expect(fake.log).toEqual([
+      'begin write=metalayer_meta,models,run,run_models read=',
+      'putAsset',
+      'putAsset',
+      'putEdge',
+      'nextRevision',
+      'commit',
     ]);
-    expect(fake.log).toEqual(['begin write=models,run,run_models read=', 'putAsset', 'putAsset', 'putEdge', 'commit']);
-    expect(result.assets.get('models/m')).toMatchObject({
-      task: 'regression',
-      createdAt: NOW.toISOString(),
-      updatedAt: NOW.toISOString(),
-    });
-    expect(fake.queries[2]?.bindVars.edge).toMatchObject({
+    expect(result.revision).toBe('8');
+    expect(result.assets.get('models/m')).toMatchObject({ task: 'regression', createdAt: AT, updatedAt: AT });
+    expect(fake.bound('putEdge')?.edge).toEqual({
       _key: 'm-r',
       _from: 'models/m',
       _to: 'run/r',
-      created_at: NOW.toISOString(),
+      created_at: AT,
       seq: NOW.getTime() * 1000,
     });
   });
 
-  it('aborts on a missing end and names the op’s field', async () => {
-    const fake = new ScriptedDatabase((name, query) =>
-      name === 'putAsset' ? inserted(name, query) : [{ fromFound: true, toFound: false, existing: null, inserted: null }],
+  it('answers a unit that changed nothing with the revision as it is, without counting it', async () => {
+    const asset = content('DATASET', 'd1', { properties: { a: 1 } });
+    const stored = {
+      ...storedOf(asset),
+      created_at: '2026-01-01T00:00:00.000Z',
+      updated_at: '2026-01-01T00:00:00.000Z',
+    };
+    const fake = new ScriptedDatabase(
+      (name) =>
+        revisionAnswer(name) ??
+        (name === 'putAsset' ? [{ existing: stored, taken: null, inserted: null }] : edgeRow(true, true)),
     );
-    const error = await rejection(() =>
-      new ArangoWrites(fake.db, {}, clock).write([
-        putAsset(content('RUN', 'r')),
-        putEdge('run_datasets', 'run/r', 'datasets/missing', 'input.datasets.1'),
-      ]),
+    const again = await writes(fake).commit(unit(putAsset(asset)));
+    expect(again.revision).toBe('7');
+    expect(again.assets.get('datasets/d1')?.createdAt).toBe('2026-01-01T00:00:00.000Z');
+    expect(fake.log).toEqual(['begin write=datasets,metalayer_meta read=', 'putAsset', 'revision', 'commit']);
+
+    const existingEdge = new ScriptedDatabase(
+      (name) =>
+        revisionAnswer(name) ?? [{ fromFound: true, toFound: true, existing: 'run_models/m-r', inserted: null }],
     );
-    expect(error).toMatchObject({ code: 'NOT_FOUND', field: 'input.datasets.1' });
-    expect(error.message).toContain('datasets/missing');
-    expect(fake.log.at(-1)).toBe('abort');
-    expect(fake.log).not.toContain('commit');
+    expect((await writes(existingEdge).commit(unit(putEdge('run_models', 'models/m', 'run/r')))).revision).toBe('7');
+    expect(existingEdge.log).toContain('revision');
+    expect(existingEdge.log).not.toContain('nextRevision');
+
+    const empty = new ScriptedDatabase((name) => revisionAnswer(name) ?? []);
+    const nothing = await writes(empty).commit(unit());
+    expect(nothing).toEqual({ assets: new Map(), deleted: new Map(), revision: '7' });
+    expect(empty.log).toEqual(['revision']);
   });
 
-  it('answers a repeated put with the stored record, and a different one with CONFLICT', async () => {
+  it('aborts on a missing end and names the op’s field', async () => {
+    const fake = new ScriptedDatabase(
+      (name, query) => revisionAnswer(name) ?? (name === 'putAsset' ? inserted(query) : edgeRow(true, false)),
+    );
+    const error = await rejection(() =>
+      writes(fake).commit(
+        unit(putAsset(content('RUN', 'r')), putEdge('run_datasets', 'run/r', 'datasets/missing', ['datasets', 1])),
+      ),
+    );
+    expect(error).toMatchObject({
+      code: 'NOT_FOUND',
+      field: ['datasets', 1],
+      detail: 'no asset with id "datasets/missing"',
+    });
+    expect(fake.log.at(-1)).toBe('abort');
+    expect(fake.log).not.toContain('commit');
+    expect(fake.log).not.toContain('nextRevision');
+  });
+
+  it('refuses a relation between the wrong kinds after reading its ends, with the domain’s message, writing nothing', async () => {
+    const edge = { relation: 'run_datasets', from: 'models/m', to: 'datasets/d' } as const;
+    const fake = new ScriptedDatabase((name) => revisionAnswer(name) ?? edgeRow(true, true));
+    const error = await rejection(() =>
+      writes(fake).commit(unit(putEdge(edge.relation, edge.from, edge.to, ['derivedFrom']))),
+    );
+    expect(error).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: ['derivedFrom'],
+      detail: 'run_datasets relates run to datasets, received models "models/m" to datasets "datasets/d"',
+    });
+    expect(() => checkEdge(catalogue, edge, 'MODEL', 'DATASET', ['derivedFrom'])).toThrow(error.message);
+    expect(fake.log).toEqual(['begin write=metalayer_meta,run_datasets read=datasets,models', 'putEdge', 'abort']);
+
+    // A missing end is NOT_FOUND before the kinds are looked at, as on every engine.
+    const missing = new ScriptedDatabase((name) => revisionAnswer(name) ?? edgeRow(false, true));
+    const notFound = await rejection(() => writes(missing).commit(unit(putEdge(edge.relation, edge.from, edge.to))));
+    expect(notFound).toMatchObject({ code: 'NOT_FOUND', detail: 'no asset with id "models/m"' });
+  });
+
+  it('refuses an asset related to itself before asking anything, with the domain’s message', async () => {
+    const fake = new ScriptedDatabase((name) => revisionAnswer(name) ?? edgeRow(true, true));
+    const error = await rejection(() =>
+      writes(fake).commit(unit(putEdge('derived_from', 'models/m', 'models/m', ['derivedFrom']))),
+    );
+    expect(error).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: ['derivedFrom'],
+      detail: 'an asset cannot be related to itself ("models/m")',
+    });
+    expect(fake.log).toEqual(['begin write=derived_from,metalayer_meta read=models', 'abort']);
+  });
+
+  it('reports an end outside the catalogue as NOT_FOUND, the first missing end as the domain orders them', async () => {
+    const found = new ScriptedDatabase((name) => revisionAnswer(name) ?? [storedOf(content('MODEL', 'm'))]);
+    const to = await rejection(() => writes(found).commit(unit(putEdge('run_models', 'models/m', 'widgets/w'))));
+    expect(to).toMatchObject({ code: 'NOT_FOUND', detail: 'no asset with id "widgets/w"' });
+    expect(found.log).toEqual(['begin write=metalayer_meta,run_models read=models', 'readAsset', 'abort']);
+
+    const gone = new ScriptedDatabase((name) => revisionAnswer(name) ?? [null]);
+    const from = await rejection(() => writes(gone).commit(unit(putEdge('run_models', 'models/m', 'widgets/w'))));
+    expect(from).toMatchObject({ code: 'NOT_FOUND', detail: 'no asset with id "models/m"' });
+
+    const unknown = new ScriptedDatabase((name) => revisionAnswer(name) ?? []);
+    const first = await rejection(() => writes(unknown).commit(unit(putEdge('run_models', 'widgets/w', 'run/r'))));
+    expect(first).toMatchObject({ code: 'NOT_FOUND', detail: 'no asset with id "widgets/w"' });
+    expect(unknown.log).toEqual(['begin write=metalayer_meta,run_models read=run', 'abort']);
+  });
+
+  it('answers a repeated put with the stored record, and a different one with CONFLICT naming the key’s field', async () => {
     const asset = content('DATASET', 'd1', { properties: { a: 1 } });
-    const stored = { ...storedOf(asset), created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z' };
-    const fake = new ScriptedDatabase(() => [{ existing: stored, taken: null, inserted: null }]);
-    const writes = new ArangoWrites(fake.db, {}, clock);
-    const again = await writes.write([putAsset(content('DATASET', 'd1', { properties: { a: 1 } }))]);
-    expect(again.assets.get('datasets/d1')?.createdAt).toBe('2026-01-01T00:00:00.000Z');
-    const error = await rejection(() => writes.write([putAsset(content('DATASET', 'd1', { source: 'changed' }))]));
-    expect(error).toMatchObject({ code: 'CONFLICT', field: 'input.key' });
-    expect(error.message).toContain('datasets/d1');
+    const stored = {
+      ...storedOf(asset),
+      created_at: '2026-01-01T00:00:00.000Z',
+      updated_at: '2026-01-01T00:00:00.000Z',
+    };
+    const fake = new ScriptedDatabase(
+      (name) => revisionAnswer(name) ?? [{ existing: stored, taken: null, inserted: null }],
+    );
+    const error = await rejection(() =>
+      writes(fake).commit(unit(putAsset(content('DATASET', 'd1', { source: 'changed' }), ['datasets', 0, 'key']))),
+    );
+    expect(error).toMatchObject({
+      code: 'CONFLICT',
+      field: ['datasets', 0, 'key'],
+      detail: '"datasets/d1" already exists with different content',
+    });
   });
 
   it('refuses a taken (name, version), naming the holder', async () => {
-    const fake = new ScriptedDatabase(() => [{ existing: null, taken: 'models/m1', inserted: null }]);
-    const error = await rejection(() =>
-      new ArangoWrites(fake.db, {}, clock).write([putAsset(content('MODEL', 'm2', { name: 'price' }))]),
+    const fake = new ScriptedDatabase(
+      (name) => revisionAnswer(name) ?? [{ existing: null, taken: 'models/m1', inserted: null }],
     );
-    expect(error).toMatchObject({ code: 'CONFLICT', field: 'input.name' });
-    expect(error.message).toMatch(/named "price".*models\/m1/);
+    const error = await rejection(() => writes(fake).commit(unit(putAsset(content('MODEL', 'm2', { name: 'price' })))));
+    expect(error).toMatchObject({
+      code: 'CONFLICT',
+      field: ['name'],
+      detail: 'a models asset named "price" with no version already exists ("models/m1"); give a distinct version',
+    });
   });
 
   it('retries a unit of work that hit a write-write conflict, whole', async () => {
     let calls = 0;
-    const fake = new ScriptedDatabase((name, query) => (++calls === 1 ? arangoError(1200) : inserted(name, query)));
-    const result = await new ArangoWrites(fake.db, {}, clock).write([putAsset(content('MODEL', 'm'))]);
+    const fake = new ScriptedDatabase(
+      (name, query) => revisionAnswer(name) ?? (++calls === 1 ? arangoError(1200) : inserted(query)),
+    );
+    const result = await writes(fake).commit(unit(putAsset(content('MODEL', 'm'))));
     expect(result.assets.has('models/m')).toBe(true);
     expect(fake.log).toEqual([
-      'begin write=models read=',
+      'begin write=metalayer_meta,models read=',
       'putAsset',
       'abort',
-      'begin write=models read=',
+      'begin write=metalayer_meta,models read=',
       'putAsset',
+      'nextRevision',
       'commit',
     ]);
   });
 
-  it('gives up after three collisions with CONFLICT, and maps a late unique violation to the taken name', async () => {
-    const conflicting = new ScriptedDatabase(() => arangoError(1200));
-    const error = await rejection(() => new ArangoWrites(conflicting.db, {}, clock).write([putAsset(content('MODEL', 'm'))]));
-    expect(error.code).toBe('CONFLICT');
-    expect(error.message).not.toContain('raw server text');
-    expect(conflicting.log.filter((l) => l === 'abort')).toHaveLength(3);
-
-    const unique = new ScriptedDatabase(() => arangoError(1210));
-    const taken = await rejection(() =>
-      new ArangoWrites(unique.db, {}, clock).write([putAsset(content('MODEL', 'm', { name: 'price', version: '2' }))]),
+  it('retries a unit whose revision step collided with a concurrent commit', async () => {
+    let counted = 0;
+    const fake = new ScriptedDatabase((name, query) =>
+      name === 'nextRevision' ? (++counted === 1 ? arangoError(1200) : [12]) : inserted(query),
     );
-    expect(taken).toMatchObject({ code: 'CONFLICT', field: 'input.name' });
-    expect(taken.message).toContain('named "price" version "2"');
+    const result = await writes(fake).commit(unit(putAsset(content('MODEL', 'm'))));
+    expect(result.revision).toBe('12');
+    expect(fake.log.filter((l) => l === 'abort')).toHaveLength(1);
+    expect(fake.log.slice(-2)).toEqual(['nextRevision', 'commit']);
+  });
+
+  it('gives up after three collisions with CONFLICT, a late unique violation included', async () => {
+    for (const errorNum of [1200, 1210]) {
+      const colliding = new ScriptedDatabase(() => arangoError(errorNum));
+      const error = await rejection(() =>
+        writes(colliding).commit(unit(putAsset(content('MODEL', 'm', { name: 'price' })))),
+      );
+      expect(error).toMatchObject({ code: 'CONFLICT', message: 'The write collided with a concurrent one; try again' });
+      expect(colliding.log.filter((l) => l === 'abort')).toHaveLength(3);
+    }
   });
 
   it('updates through the revision it read, merging properties and keeping createdAt', async () => {
@@ -258,59 +472,156 @@ describe('arango engine: the unit of work', () => {
       created_at: '2026-01-01T00:00:00.000Z',
       _rev: '_seen',
     };
-    const fake = new ScriptedDatabase((name, query) =>
-      name === 'readAsset'
-        ? [current]
-        : [{ taken: null, replaced: { ...(query.bindVars.doc as object), _id: 'models/m', _rev: '_new' } }],
+    const fake = new ScriptedDatabase(
+      (name, query) =>
+        revisionAnswer(name) ??
+        (name === 'readAsset'
+          ? [current]
+          : [{ taken: null, replaced: { ...(query.bindVars.doc as object), _id: 'models/m', _rev: '_new' } }]),
     );
     const op: WriteOp = {
       type: 'updateAsset',
       id: 'models/m',
       patch: { name: 'renamed', tag: null, properties: { b: null, c: 3 } },
-      field: 'input.id',
+      field: ['id'],
     };
-    const result = await new ArangoWrites(fake.db, {}, clock).write([op]);
-    expect(fake.log).toEqual(['begin write=models read=', 'readAsset', 'replaceAsset', 'commit']);
-    expect(fake.queries[1]?.bindVars).toMatchObject({
+    const result = await writes(fake).commit(unit(op));
+    expect(fake.log).toEqual([
+      'begin write=metalayer_meta,models read=',
+      'readAsset',
+      'replaceAsset',
+      'nextRevision',
+      'commit',
+    ]);
+    expect(fake.bound('replaceAsset')).toMatchObject({
       name: 'renamed',
       versionKey: '',
       doc: { _key: 'm', _rev: '_seen', name: 'renamed', tag: null, a: 1, c: 3, created_at: '2026-01-01T00:00:00.000Z' },
     });
-    expect(fake.queries[1]?.bindVars.doc).not.toHaveProperty('b');
+    expect(fake.bound('replaceAsset')?.doc).not.toHaveProperty('b');
     expect(result.assets.get('models/m')).toMatchObject({
       name: 'renamed',
       tag: null,
       properties: { a: 1, c: 3 },
       createdAt: '2026-01-01T00:00:00.000Z',
-      updatedAt: NOW.toISOString(),
+      updatedAt: AT,
+    });
+  });
+
+  it('writes arangopipe’s flat documents back flat on update, with their stored creation time', async () => {
+    const updated = async (stored: StoredDocument, patch: Extract<WriteOp, { type: 'updateAsset' }>['patch']) => {
+      const fake = new ScriptedDatabase(
+        (name, query) =>
+          revisionAnswer(name) ??
+          (name === 'readAsset'
+            ? [stored]
+            : [{ taken: null, replaced: { ...(query.bindVars.doc as object), _id: stored._id, _rev: '_new' } }]),
+      );
+      const result = await writes(fake).commit(unit({ type: 'updateAsset', id: stored._id, patch, field: ['id'] }));
+      return { doc: fake.bound('replaceAsset')?.doc, record: result.assets.get(stored._id) };
+    };
+    const RUN_KEY = '0ef73d9edf08487793c77a1742f4033e';
+    const params = await updated(
+      { ...arangopipeDoc('modelparams'), created_at: '2019-06-06 12:52:11' },
+      { tag: 'best' },
+    );
+    expect(params.doc).toEqual({
+      _key: RUN_KEY,
+      _rev: '_hA1-006---',
+      name: RUN_KEY,
+      version: null,
+      tag: 'best',
+      l1_ratio: 0.1,
+      alpha: 0.2,
+      run_id: RUN_KEY,
+      created_at: '2019-06-06 12:52:11',
+      updated_at: AT,
+    });
+    expect(params.record).toMatchObject({
+      params: { l1_ratio: 0.1, alpha: 0.2 },
+      createdAt: '2019-06-06T12:52:11.000Z',
+    });
+
+    const perf = await updated(arangopipeDoc('devperf'), { properties: { note: 'baseline' } });
+    expect(perf.doc).toEqual({
+      _key: RUN_KEY,
+      _rev: '_hA1-007---',
+      name: RUN_KEY,
+      version: null,
+      tag: null,
+      recorded_at: '2019-06-06T12:52:11.190Z',
+      rmse: 0.7836984021909766,
+      r2: 0.20673590971167466,
+      mae: 0.6142020452688988,
+      run_id: RUN_KEY,
+      timestamp: '2019-06-06 12:52:11.190048',
+      note: 'baseline',
+      created_at: null,
+      updated_at: AT,
+    });
+    expect(perf.record).toMatchObject({
+      metrics: { rmse: 0.7836984021909766, r2: 0.20673590971167466, mae: 0.6142020452688988 },
     });
   });
 
   it('deletes with every edge collection declared, and NOT_FOUND when nothing was there', async () => {
-    const fake = new ScriptedDatabase(() => [{ asset: storedOf(content('MODEL', 'm')), relations: 2 }]);
-    const result = await new ArangoWrites(fake.db, {}, clock).write([
-      { type: 'deleteAsset', id: 'models/m', field: 'input.id' },
-    ]);
+    const fake = new ScriptedDatabase(
+      (name) => revisionAnswer(name) ?? [{ asset: storedOf(content('MODEL', 'm')), relations: 2 }],
+    );
+    const result = await writes(fake).commit(unit({ type: 'deleteAsset', id: 'models/m', field: ['id'] }));
     expect(result.deleted.get('models/m')).toMatchObject({ asset: { id: 'models/m' }, relations: 2 });
+    expect(result.revision).toBe('8');
     expect(fake.log[0]).toContain('derived_from');
 
-    const empty = new ScriptedDatabase(() => [{ asset: null, relations: 0 }]);
+    const empty = new ScriptedDatabase((name) => revisionAnswer(name) ?? [{ asset: null, relations: 0 }]);
     const error = await rejection(() =>
-      new ArangoWrites(empty.db, {}, clock).write([{ type: 'deleteAsset', id: 'models/none', field: 'input.id' }]),
+      writes(empty).commit(unit({ type: 'deleteAsset', id: 'models/none', field: ['id'] })),
     );
-    expect(error).toMatchObject({ code: 'NOT_FOUND', field: 'input.id' });
+    expect(error).toMatchObject({ code: 'NOT_FOUND', field: ['id'] });
     expect(empty.log.at(-1)).toBe('abort');
   });
 
   it('reports an unreachable database as STORE_UNAVAILABLE and anything else unknown as it is', async () => {
     const down = new ScriptedDatabase(() => networkError());
-    const unavailable = await rejection(() => new ArangoWrites(down.db, {}, clock).write([putAsset(content('MODEL', 'm'))]));
+    const unavailable = await rejection(() => writes(down).commit(unit(putAsset(content('MODEL', 'm')))));
     expect(unavailable.code).toBe('STORE_UNAVAILABLE');
 
     const broken = new ScriptedDatabase(() => arangoError(1579, 400));
-    const internal = await rejection(() => new ArangoWrites(broken.db, {}, clock).write([putAsset(content('MODEL', 'm'))]));
+    const internal = await rejection(() => writes(broken).commit(unit(putAsset(content('MODEL', 'm')))));
     expect(internal).toBeInstanceOf(ArangoError);
     expect(internal).not.toBeInstanceOf(MetalayerError);
+  });
+});
+
+describe('arango engine: shared secrets', () => {
+  it('makes a secret of 32 random bytes the first time, and answers the kept one after', async () => {
+    const kept = new Map<string, string>();
+    const fake = new ScriptedDatabase((_name, query) => {
+      const doc = query.bindVars.doc as { _key: string; value: string };
+      if (!kept.has(doc._key)) kept.set(doc._key, doc.value);
+      return [kept.get(doc._key)];
+    });
+    const first = await sharedSecret(fake.db, {}, 'cursor');
+    expect(first).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(first, 'base64url')).toHaveLength(32);
+    expect(fake.queries[0]?.bindVars).toEqual({
+      id: 'metalayer_meta/secret_cursor',
+      doc: { _key: 'secret_cursor', value: first },
+    });
+    expect(await sharedSecret(fake.db, {}, 'cursor')).toBe(first);
+    expect(await sharedSecret(fake.db, {}, 'other')).not.toBe(first);
+    expect(fake.log).toEqual(['keepSecret', 'keepSecret', 'keepSecret']);
+  });
+
+  it('reads the secret again when a concurrent first call inserted it first', async () => {
+    let calls = 0;
+    const fake = new ScriptedDatabase(() => (++calls === 1 ? arangoError(1210) : ['theirs']));
+    expect(await sharedSecret(fake.db, {}, 'cursor')).toBe('theirs');
+    expect(fake.log).toEqual(['keepSecret', 'keepSecret']);
+
+    const down = new ScriptedDatabase(() => networkError());
+    expect(await rejection(() => sharedSecret(down.db, {}, 'cursor'))).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect(down.log).toHaveLength(1);
   });
 });
 
@@ -319,13 +630,15 @@ describe('arango engine: failures', () => {
     expect(isUnavailable(networkError())).toBe(true);
     expect(isUnavailable(arangoError(1478, 503))).toBe(true);
     expect(isUnavailable(arangoError(30, 503))).toBe(true);
-    expect(isUnavailable(Object.assign(new Error('x'), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' }))).toBe(
-      true,
-    );
+    expect(
+      isUnavailable(Object.assign(new Error('x'), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' })),
+    ).toBe(true);
     expect(isUnavailable(arangoError(1210))).toBe(false);
     expect(isUnavailable(arangoError(11, 401))).toBe(false);
     expect(isUnavailable(new Error('boom'))).toBe(false);
-    const gateway = new HttpError(Object.assign(new Response('', { status: 502 }), { request: new Request('http://x') }) as never);
+    const gateway = new HttpError(
+      Object.assign(new Response('', { status: 502 }), { request: new Request('http://x') }) as never,
+    );
     expect(isUnavailable(gateway)).toBe(true);
     const original = arangoError(1228, 404);
     expect(translateError(original)).toBe(original);
@@ -337,16 +650,17 @@ describe('arango engine: failures', () => {
         urls: ['http://127.0.0.1:1'],
         database: 'metalayer',
         auth: { username: 'root', password: '' },
+        catalogue,
       }),
     ).rejects.toThrow();
     await expect(
-      createArangoStore({ urls: [], database: 'metalayer', auth: { username: 'root', password: '' } }),
+      createArangoStore({ urls: [], database: 'metalayer', auth: { username: 'root', password: '' }, catalogue }),
     ).rejects.toThrow(/at least one URL/);
   });
 });
 
 describe('arango engine: bulk import', () => {
-  const bulk = (fake: ScriptedDatabase) => new ArangoBulkImport(fake.db, {}, clock, new SequenceClock(clock));
+  const bulk = (fake: ScriptedDatabase) => new ArangoBulkImport(fake.db, {}, names, clock, new SequenceClock(clock));
 
   it('inserts assets, then relations, one statement per collection in one transaction', async () => {
     const fake = new ScriptedDatabase((name) => (name === 'importEdges' ? [{ missing: null, inserted: 1 }] : []));
@@ -368,7 +682,13 @@ describe('arango engine: bulk import', () => {
     ]);
     expect((fake.queries[0]?.bindVars.docs as { _key: string }[]).map((d) => d._key)).toEqual(['d1', 'd2']);
     expect(fake.queries[3]?.bindVars.edges).toEqual([
-      { _key: 'datasets:d2-datasets:d0', _from: 'datasets/d2', _to: 'datasets/d0', created_at: NOW.toISOString(), seq: expect.any(Number) },
+      {
+        _key: 'datasets:d2-datasets:d0',
+        _from: 'datasets/d2',
+        _to: 'datasets/d0',
+        created_at: NOW.toISOString(),
+        seq: expect.any(Number),
+      },
     ]);
   });
 
@@ -389,7 +709,7 @@ describe('arango engine: bulk import', () => {
         ],
       }),
     );
-    expect(error).toMatchObject({ code: 'NOT_FOUND', field: 'edges.1' });
+    expect(error).toMatchObject({ code: 'NOT_FOUND', field: ['edges', 1] });
     expect(error.message).toContain('datasets/none');
     expect(fake.log.at(-1)).toBe('abort');
   });
@@ -401,7 +721,7 @@ describe('arango engine: bulk import', () => {
     const taken = await rejection(() =>
       bulk(existing).importBulk({ assets: [content('DATASET', 'new'), content('DATASET', 'd0')], edges: [] }),
     );
-    expect(taken).toMatchObject({ code: 'CONFLICT', field: 'assets.1' });
+    expect(taken).toMatchObject({ code: 'CONFLICT', field: ['assets', 1] });
     expect(taken.message).toContain('"datasets/d0" already exists');
     expect(existing.log).toEqual(['begin write=datasets read=', 'importAssets', 'abort', 'existingKeys']);
 
@@ -413,10 +733,16 @@ describe('arango engine: bulk import', () => {
           : [],
     );
     const error = await rejection(() =>
-      bulk(named).importBulk({ assets: [content('MODEL', 'm9'), content('DATASET', 'other', { name: 'd0' })], edges: [] }),
+      bulk(named).importBulk({
+        assets: [content('MODEL', 'm9'), content('DATASET', 'other', { name: 'd0' })],
+        edges: [],
+      }),
     );
-    expect(error).toMatchObject({ code: 'CONFLICT', field: 'assets.1' });
-    expect(error.message).toMatch(/named "d0".*datasets\/d0/);
+    expect(error).toMatchObject({
+      code: 'CONFLICT',
+      field: ['assets', 1],
+      detail: 'a datasets asset named "d0" with no version already exists ("datasets/d0"); give a distinct version',
+    });
   });
 
   it('refuses what the database cannot see before sending anything: repeats and misfit relations', async () => {
@@ -424,15 +750,34 @@ describe('arango engine: bulk import', () => {
     const twice = await rejection(() =>
       bulk(fake).importBulk({ assets: [content('MODEL', 'm'), content('MODEL', 'm')], edges: [] }),
     );
-    expect(twice).toMatchObject({ code: 'CONFLICT', field: 'assets.1' });
+    expect(twice).toMatchObject({ code: 'CONFLICT', field: ['assets', 1] });
     const sameName = await rejection(() =>
-      bulk(fake).importBulk({ assets: [content('MODEL', 'a', { name: 'n' }), content('MODEL', 'b', { name: 'n' })], edges: [] }),
+      bulk(fake).importBulk({
+        assets: [content('MODEL', 'a', { name: 'n' }), content('MODEL', 'b', { name: 'n' })],
+        edges: [],
+      }),
     );
-    expect(sameName).toMatchObject({ code: 'CONFLICT', field: 'assets.1' });
+    expect(sameName).toMatchObject({ code: 'CONFLICT', field: ['assets', 1] });
     const misfit = await rejection(() =>
       bulk(fake).importBulk({ assets: [], edges: [{ relation: 'run_datasets', from: 'models/m', to: 'datasets/d' }] }),
     );
-    expect(misfit).toMatchObject({ code: 'BAD_USER_INPUT', field: 'edges.0' });
+    expect(misfit).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: ['edges', 0],
+      detail: 'run_datasets relates run to datasets, received models "models/m" to datasets "datasets/d"',
+    });
+    const itself = await rejection(() =>
+      bulk(fake).importBulk({ assets: [], edges: [{ relation: 'derived_from', from: 'models/m', to: 'models/m' }] }),
+    );
+    expect(itself).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: ['edges', 0],
+      detail: 'an asset cannot be related to itself ("models/m")',
+    });
+    const outside = await rejection(() =>
+      bulk(fake).importBulk({ assets: [], edges: [{ relation: 'run_models', from: 'models/m', to: 'widgets/w' }] }),
+    );
+    expect(outside).toMatchObject({ code: 'NOT_FOUND', field: ['edges', 0], detail: 'no asset with id "widgets/w"' });
     expect(fake.log).toEqual([]);
   });
 });

@@ -1,9 +1,12 @@
 import type { AqlQuery } from 'arangojs/aql';
 import { describe, expect, it } from 'vitest';
+import { BUILTIN_KINDS, BUILTIN_RELATIONS, builtinCatalogue, createCatalogue } from '../../src/domain/catalogue.js';
+import type { AssetContent } from '../../src/domain/kinds.js';
 import type { TraverseRequest } from '../../src/domain/lineage.js';
 import type { RelationName } from '../../src/domain/relations.js';
-import { identifier, lineageEdgeList } from '../../src/store/arango/catalogue.js';
-import { toDocument } from '../../src/store/arango/documents.js';
+import { ArangoNames } from '../../src/store/arango/catalogue.js';
+import { toDocument as toDocumentOf } from '../../src/store/arango/documents.js';
+import { keepSecretStatement, nextRevisionStatement, revisionStatement } from '../../src/store/arango/meta.js';
 import {
   getAssetsQuery,
   listAssetsQuery,
@@ -26,6 +29,11 @@ import {
 import { transactionCollections } from '../../src/store/arango/writes.js';
 import { makeListQuery } from '../../src/store/store.js';
 import { content } from '../helpers/assets.js';
+
+const catalogue = builtinCatalogue();
+const names = new ArangoNames(catalogue);
+const toDocument = (asset: AssetContent, createdAt: string, updatedAt: string) =>
+  toDocumentOf(catalogue, asset, createdAt, updatedAt);
 
 /**
  * Every AQL query the ArangoDB engine sends, pinned down as text and bind
@@ -82,12 +90,12 @@ describe('arango queries: getAssets', () => {
 
 describe('arango queries: neighbors', () => {
   it('answers a batch with one subquery per (relation, direction), oldest relation first', () => {
-    const { groups, places } = groupNeighborRequests([
-      { id: 'models/m', relation: 'run_models', direction: 'OUT' },
-      { id: 'run/r1', relation: 'run_models', direction: 'IN' },
-      { id: 'models/n', relation: 'run_models', direction: 'OUT' },
-      { id: 'not-an-id', relation: 'run_models', direction: 'OUT' },
-      { id: 'run/r1', relation: 'no_such_relation' as RelationName, direction: 'OUT' },
+    const { groups, places } = groupNeighborRequests(catalogue, [
+      { id: 'models/m', relation: 'run_models', direction: 'OUT', asOf: null },
+      { id: 'run/r1', relation: 'run_models', direction: 'IN', asOf: null },
+      { id: 'models/n', relation: 'run_models', direction: 'OUT', asOf: null },
+      { id: 'not-an-id', relation: 'run_models', direction: 'OUT', asOf: null },
+      { id: 'run/r1', relation: 'no_such_relation' as RelationName, direction: 'OUT', asOf: null },
     ]);
     expect(groups).toEqual([
       { relation: 'run_models', direction: 'OUT', ids: ['models/m', 'models/n'] },
@@ -95,7 +103,7 @@ describe('arango queries: neighbors', () => {
     ]);
     expect(places).toEqual([{ group: 0, index: 0 }, { group: 1, index: 0 }, { group: 0, index: 1 }, null, null]);
 
-    const query = neighborsQuery(groups);
+    const query = neighborsQuery(names, groups);
     expectWellFormed(query, 'neighbors');
     expect(query.query).toBe(aql`
       /* neighbors */
@@ -128,7 +136,7 @@ describe('arango queries: neighbors', () => {
 
   it('never writes a relation outside the catalogue into the query', () => {
     expect(() =>
-      neighborsQuery([{ relation: 'run_models RETURN 1' as RelationName, direction: 'OUT', ids: ['models/m'] }]),
+      neighborsQuery(names, [{ relation: 'run_models RETURN 1' as RelationName, direction: 'OUT', ids: ['models/m'] }]),
     ).toThrow(/not a collection/);
   });
 });
@@ -141,21 +149,22 @@ describe('arango queries: traverse', () => {
     limit: 10,
     kinds: null,
     visitLimit: 1000,
+    asOf: null,
     ...options,
   });
 
   it('steps upstream along every lineage collection with its own direction, never containment', () => {
-    expect(lineageEdgeList('UPSTREAM')).toBe(UPSTREAM_EDGES);
-    expect(lineageEdgeList('DOWNSTREAM')).toBe(DOWNSTREAM_EDGES);
+    expect(names.lineageEdgeList('UPSTREAM')).toBe(UPSTREAM_EDGES);
+    expect(names.lineageEdgeList('DOWNSTREAM')).toBe(DOWNSTREAM_EDGES);
     expect(UPSTREAM_EDGES).not.toContain('project_models');
   });
 
   it('traverses upstream breadth-first with a kinds filter, depth, limit and visit limit', () => {
-    const { groups } = groupTraverseRequests([
+    const { groups } = groupTraverseRequests(catalogue, [
       request('models/m2', { kinds: ['DATASET', 'MODEL'], depth: 4, limit: 5, visitLimit: 100 }),
       request('models/m1', { kinds: ['DATASET', 'MODEL'], depth: 4, limit: 5, visitLimit: 100 }),
     ]);
-    const query = traverseQuery(groups);
+    const query = traverseQuery(names, groups);
     expectWellFormed(query, 'traverse');
     expect(query.query).toBe(aql`
       /* traverse */
@@ -207,8 +216,8 @@ describe('arango queries: traverse', () => {
   });
 
   it('traverses downstream with the reversed directions and no kind filter', () => {
-    const { groups } = groupTraverseRequests([request('datasets/d1', { direction: 'DOWNSTREAM' })]);
-    const query = traverseQuery(groups);
+    const { groups } = groupTraverseRequests(catalogue, [request('datasets/d1', { direction: 'DOWNSTREAM' })]);
+    const query = traverseQuery(names, groups);
     expectWellFormed(query, 'traverse');
     expect(query.query).toContain(`FOR v, e, p IN 1..@g0_explore ANY start\n        ${DOWNSTREAM_EDGES}\n`);
     expect(query.query).toContain('LET selected = explored\n');
@@ -217,7 +226,7 @@ describe('arango queries: traverse', () => {
   });
 
   it('answers a mixed batch in one query, one subquery per option set, skipping malformed starts', () => {
-    const { groups, places } = groupTraverseRequests([
+    const { groups, places } = groupTraverseRequests(catalogue, [
       request('models/m2'),
       request('datasets/d1', { direction: 'DOWNSTREAM', kinds: ['DEPLOYMENT'] }),
       request('bogus/x'),
@@ -238,7 +247,7 @@ describe('arango queries: traverse', () => {
       { group: 1, index: 1 },
       { group: 2, index: 0 },
     ]);
-    const query = traverseQuery(groups);
+    const query = traverseQuery(names, groups);
     expectWellFormed(query, 'traverse');
     expect(query.query.match(/^WITH /gm)).toHaveLength(1);
     expect(query.query).toContain(`IN 1..@g0_explore ANY start\n        ${UPSTREAM_EDGES}\n`);
@@ -254,6 +263,7 @@ describe('arango queries: listAssets', () => {
 
   it('applies every filter and the cursor to each collection it can match, then merges by (createdAt, id)', () => {
     const query = listAssetsQuery(
+      names,
       list({
         kind: 'MODEL',
         nameContains: 'Price',
@@ -302,7 +312,7 @@ describe('arango queries: listAssets', () => {
   });
 
   it('reads all nine collections when no kind is given, each by its name with its fallbacks', () => {
-    const query = listAssetsQuery(list({ nameContains: 'x' })) as AqlQuery;
+    const query = listAssetsQuery(names, list({ nameContains: 'x' })) as AqlQuery;
     expectWellFormed(query, 'listAssets');
     const collections = [...query.query.matchAll(/^ {4}FOR d IN (\w+)$/gm)].map((m) => m[1]);
     expect(collections).toEqual([
@@ -326,15 +336,23 @@ describe('arango queries: listAssets', () => {
 
   it('binds a cursor at the epoch (documents without created_at) as null, which sorts first', () => {
     const query = listAssetsQuery(
+      names,
       list({ after: { createdAt: '1970-01-01T00:00:00.000Z', id: 'run/r1' }, createdAfter: '1960-01-01T00:00:00.000Z' }),
     ) as AqlQuery;
     expect(query.bindVars).toEqual({ take: 21, afterCreatedAt: null, afterId: 'run/r1' });
     expect(query.query).not.toContain('@createdAfter');
   });
 
+  it('binds a position’s stored creation time as it is, even when it is not ISO 8601', () => {
+    for (const createdAt of ['2019-06-06 12:52:11', '06/06/2019 12:52', '1969-12-31T23:59:59.000Z']) {
+      const query = listAssetsQuery(names, list({ after: { createdAt, id: 'run/r1' } })) as AqlQuery;
+      expect(query.bindVars).toEqual({ take: 21, afterCreatedAt: createdAt, afterId: 'run/r1' });
+    }
+  });
+
   it('asks nothing when no asset can match', () => {
-    expect(listAssetsQuery(list({ kind: 'DATASET', project: 'project/p1' }))).toBeNull();
-    expect(listAssetsQuery(list({ createdBefore: '1970-01-01T00:00:00.000Z' }))).toBeNull();
+    expect(listAssetsQuery(names, list({ kind: 'DATASET', project: 'project/p1' }))).toBeNull();
+    expect(listAssetsQuery(names, list({ createdBefore: '1970-01-01T00:00:00.000Z' }))).toBeNull();
   });
 });
 
@@ -342,7 +360,7 @@ describe('arango statements', () => {
   it('putAsset inserts unless the key exists or a named kind’s (name, version) is taken', () => {
     const model = content('MODEL', 'm1', { name: 'price', version: '2' });
     const doc = toDocument(model, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
-    const query = putAssetStatement('models', model.id, doc, { name: 'price', versionKey: '2' });
+    const query = putAssetStatement(names, 'models', model.id, doc, { name: 'price', versionKey: '2' });
     expectWellFormed(query, 'putAsset');
     expect(query.query).toBe(aql`
       /* putAsset */
@@ -367,7 +385,7 @@ describe('arango statements', () => {
 
   it('putAsset of a kind identified by key alone checks no name', () => {
     const run = content('RUN', 'r1');
-    const query = putAssetStatement('run', run.id, toDocument(run, 't', 't'), null);
+    const query = putAssetStatement(names, 'run', run.id, toDocument(run, 't', 't'), null);
     expectWellFormed(query, 'putAsset');
     expect(query.query).toContain('\nLET taken = null\n');
     expect(query.query).toContain('INSERT doc INTO run\n');
@@ -380,7 +398,7 @@ describe('arango statements', () => {
       bindVars: { id: 'models/m1' },
     });
     const doc = { ...toDocument(content('MODEL', 'm1', { name: 'renamed' }), 'c', 'u'), _rev: '_abc' };
-    const query = replaceAssetStatement('models', doc, { name: 'renamed', versionKey: '' });
+    const query = replaceAssetStatement(names, 'models', doc, { name: 'renamed', versionKey: '' });
     expectWellFormed(query, 'replaceAsset');
     expect(query.query).toBe(aql`
       /* replaceAsset */
@@ -404,7 +422,7 @@ describe('arango statements', () => {
 
   it('putEdge checks both ends and an existing edge by its ends, inserting under a spare key if its key is taken', () => {
     const edge = { _key: 'm1-r1', _from: 'models/m1', _to: 'run/r1', created_at: 't', seq: 42 };
-    const query = putEdgeStatement('run_models', edge, 'h--abc');
+    const query = putEdgeStatement(names, 'run_models', edge, 'h--abc');
     expectWellFormed(query, 'putEdge');
     expect(query.query).toBe(aql`
       /* putEdge */
@@ -434,7 +452,7 @@ describe('arango statements', () => {
   });
 
   it('deleteAsset removes the vertex and its edges in every edge collection, counting them', () => {
-    const query = deleteAssetStatement('models', 'models/m1', 'm1');
+    const query = deleteAssetStatement(names, 'models', 'models/m1', 'm1');
     expectWellFormed(query, 'deleteAsset');
     const lines = query.query.split('\n');
     expect(lines[1]).toBe('LET removed = (FOR d IN models FILTER d._key == @key REMOVE d IN models RETURN OLD)');
@@ -449,13 +467,13 @@ describe('arango statements', () => {
 
   it('importAssets inserts a whole chunk in one statement, and importEdges only when every end exists', () => {
     const doc = toDocument(content('DATASET', 'd1'), 't', 't');
-    const assets = importAssetsStatement('datasets', [doc]);
+    const assets = importAssetsStatement(names, 'datasets', [doc]);
     expectWellFormed(assets, 'importAssets');
     expect(assets.query).toBe('/* importAssets */\nFOR doc IN @docs\n  INSERT doc INTO datasets');
     expect(assets.bindVars).toEqual({ docs: [doc] });
 
     const edge = { _key: 'r1-d1', _from: 'run/r1', _to: 'datasets/d1', created_at: 't', seq: 1 };
-    const edges = importEdgesStatement('run_datasets', [edge]);
+    const edges = importEdgesStatement(names, 'run_datasets', [edge]);
     expectWellFormed(edges, 'importEdges');
     expect(edges.query).toBe(aql`
       /* importEdges */
@@ -476,12 +494,12 @@ describe('arango statements', () => {
   });
 
   it('diagnoses a failed import by the keys and names the collection holds', () => {
-    const keys = existingKeysStatement('models', ['m1', 'm2']);
+    const keys = existingKeysStatement(names, 'models', ['m1', 'm2']);
     expectWellFormed(keys, 'existingKeys');
     expect(keys.query).toBe('/* existingKeys */\nFOR d IN models\n  FILTER d._key IN @keys\n  RETURN d._key');
-    const names = takenNamesStatement('models', [{ name: 'price', versionKey: '' }]);
-    expectWellFormed(names, 'takenNames');
-    expect(names.query).toBe(aql`
+    const taken = takenNamesStatement(names, 'models', [{ name: 'price', versionKey: '' }]);
+    expectWellFormed(taken, 'takenNames');
+    expect(taken.query).toBe(aql`
       /* takenNames */
       FOR claim IN @claims
         LET holder = FIRST(
@@ -493,21 +511,92 @@ describe('arango statements', () => {
         FILTER holder != null
         RETURN { name: claim.name, versionKey: claim.versionKey, holder }
     `);
-    expect(names.bindVars).toEqual({ claims: [{ name: 'price', versionKey: '' }] });
+    expect(taken.bindVars).toEqual({ claims: [{ name: 'price', versionKey: '' }] });
   });
 
-  it('declares every collection a unit of work touches when its transaction begins', () => {
+  it('declares every collection a unit of work touches when its transaction begins, and the revision’s', () => {
     expect(
-      transactionCollections([
-        { type: 'putAsset', content: content('RUN', 'r'), field: 'input' },
-        { type: 'putEdge', edge: { relation: 'run_models', from: 'models/m', to: 'run/r' }, field: 'input.model' },
-        { type: 'updateAsset', id: 'datasets/d', patch: {}, field: 'input.id' },
+      transactionCollections(names, [
+        { type: 'putAsset', content: content('RUN', 'r'), field: ['key'] },
+        { type: 'putEdge', edge: { relation: 'run_models', from: 'models/m', to: 'run/r' }, field: ['model'] },
+        { type: 'updateAsset', id: 'datasets/d', patch: {}, field: ['id'] },
       ]),
-    ).toEqual({ write: ['datasets', 'run', 'run_models'], read: ['models'] });
-    const deletion = transactionCollections([{ type: 'deleteAsset', id: 'models/m', field: 'input.id' }]);
-    expect(deletion.write).toHaveLength(13);
+    ).toEqual({ write: ['datasets', 'metalayer_meta', 'run', 'run_models'], read: ['models'] });
+    const deletion = transactionCollections(names, [{ type: 'deleteAsset', id: 'models/m', field: ['id'] }]);
+    expect(deletion.write).toHaveLength(14);
+    expect(deletion.write).toContain('metalayer_meta');
     expect(deletion.write).toContain('derived_from');
     expect(deletion.write).toContain('models');
+  });
+});
+
+describe('arango statements: metalayer’s own documents', () => {
+  it('counts a commit that wrote something in one upsert, which creates the revision at 1', () => {
+    const next = nextRevisionStatement();
+    expectWellFormed(next, 'nextRevision');
+    expect(next.query).toBe(aql`
+      /* nextRevision */
+      UPSERT { _key: @key }
+        INSERT { _key: @key, value: 1 }
+        UPDATE { value: OLD.value + 1 }
+        IN metalayer_meta
+        RETURN NEW.value
+    `);
+    expect(next.bindVars).toEqual({ key: 'revision' });
+  });
+
+  it('reads the revision as it is, 0 before the first commit', () => {
+    const current = revisionStatement();
+    expectWellFormed(current, 'revision');
+    expect(current.query).toBe('/* revision */\nRETURN NOT_NULL(DOCUMENT(@id).value, 0)');
+    expect(current.bindVars).toEqual({ id: 'metalayer_meta/revision' });
+  });
+
+  it('keeps a secret: inserts it only when none is kept, and answers the kept one', () => {
+    const doc = { _key: 'secret_cursor', value: 'c2VjcmV0' };
+    const query = keepSecretStatement(doc);
+    expectWellFormed(query, 'keepSecret');
+    expect(query.query).toBe(aql`
+      /* keepSecret */
+      LET kept = DOCUMENT(@id)
+      LET made = (
+        FOR doc IN (kept == null ? [@doc] : [])
+          INSERT doc INTO metalayer_meta
+          RETURN NEW.value
+      )
+      RETURN kept == null ? FIRST(made) : kept.value
+    `);
+    expect(query.bindVars).toEqual({ id: 'metalayer_meta/secret_cursor', doc });
+  });
+});
+
+describe('arango names: derived from the catalogue value', () => {
+  const projectsOnly = createCatalogue(
+    BUILTIN_KINDS.filter((spec) => spec.kind === 'PROJECT' || spec.kind === 'MODEL'),
+    BUILTIN_RELATIONS.filter((relation) => relation.name === 'project_models'),
+  );
+
+  it('names only the catalogue’s collections, in queries and edge definitions', () => {
+    const small = new ArangoNames(projectsOnly);
+    expect(small.vertexCollections).toEqual(['project', 'models']);
+    expect(small.edgeCollections).toEqual(['project_models']);
+    expect(small.namedCollections).toEqual(['project', 'models']);
+    expect(small.edgeDefinitions()).toEqual([{ collection: 'project_models', from: ['project'], to: ['models'] }]);
+    expect(small.lineageEdgeList('UPSTREAM')).toBe('');
+    expect(() => small.identifier('datasets')).toThrow(/not a collection of metalayer's catalogue/);
+    const query = listAssetsQuery(small, makeListQuery()) as AqlQuery;
+    expect([...query.query.matchAll(/^ {4}FOR d IN (\w+)$/gm)].map((m) => m[1])).toEqual(['project', 'models']);
+    expect(deleteAssetStatement(small, 'models', 'models/m', 'm').query.match(/_removed = /g)).toHaveLength(1);
+  });
+
+  it('refuses a catalogue that claims metalayer’s own collection or a name AQL cannot hold as it is', () => {
+    const claiming = (collection: string) =>
+      createCatalogue(
+        BUILTIN_KINDS.map((spec) => (spec.kind === 'DEPLOYMENT' ? { ...spec, collection } : spec)),
+        BUILTIN_RELATIONS,
+      );
+    expect(() => new ArangoNames(claiming('metalayer_meta'))).toThrow(/"metalayer_meta" cannot be used/);
+    expect(() => new ArangoNames(claiming('deploy-ments'))).toThrow(/"deploy-ments" cannot be used/);
   });
 });
 
@@ -515,11 +604,11 @@ describe('arango queries: user input stays in bind variables', () => {
   it.each(MALICIOUS)('%s never reaches the query text', (evil) => {
     const queries: AqlQuery[] = [
       getAssetsQuery([evil]),
-      neighborsQuery([{ relation: 'run_models', direction: 'OUT', ids: [evil] }]),
-      traverseQuery([
+      neighborsQuery(names, [{ relation: 'run_models', direction: 'OUT', ids: [evil] }]),
+      traverseQuery(names, [
         { direction: 'UPSTREAM', depth: 2, limit: 3, kinds: ['MODEL'], visitLimit: 10, starts: [`models/${evil}`] },
       ]),
-      listAssetsQuery({
+      listAssetsQuery(names, {
         kind: null,
         nameContains: evil,
         tag: evil,
@@ -528,21 +617,24 @@ describe('arango queries: user input stays in bind variables', () => {
         createdBefore: `2027${evil}`,
         first: 5,
         after: { createdAt: `2026${evil}`, id: evil },
+        asOf: null,
       }) as AqlQuery,
       putAssetStatement(
+        names,
         'models',
         evil,
         toDocument(content('MODEL', 'k', { name: evil, version: evil, tag: evil, properties: { [evil]: evil } }), 't', 't'),
         { name: evil, versionKey: evil },
       ),
       readAssetStatement(evil),
-      replaceAssetStatement('models', { _key: evil, _rev: evil, name: evil }, { name: evil, versionKey: evil }),
-      putEdgeStatement('derived_from', { _key: evil, _from: evil, _to: evil, created_at: evil, seq: 1 }, evil),
-      deleteAssetStatement('models', evil, evil),
-      importAssetsStatement('models', [{ _key: evil, name: evil }]),
-      importEdgesStatement('run_models', [{ _key: evil, _from: evil, _to: evil, created_at: evil, seq: 1 }]),
-      existingKeysStatement('models', [evil]),
-      takenNamesStatement('models', [{ name: evil, versionKey: evil }]),
+      replaceAssetStatement(names, 'models', { _key: evil, _rev: evil, name: evil }, { name: evil, versionKey: evil }),
+      putEdgeStatement(names, 'derived_from', { _key: evil, _from: evil, _to: evil, created_at: evil, seq: 1 }, evil),
+      deleteAssetStatement(names, 'models', evil, evil),
+      importAssetsStatement(names, 'models', [{ _key: evil, name: evil }]),
+      importEdgesStatement(names, 'run_models', [{ _key: evil, _from: evil, _to: evil, created_at: evil, seq: 1 }]),
+      existingKeysStatement(names, 'models', [evil]),
+      takenNamesStatement(names, 'models', [{ name: evil, versionKey: evil }]),
+      keepSecretStatement({ _key: evil, value: evil }),
     ];
     for (const query of queries) {
       expect(query.query).not.toContain(evil);
@@ -552,8 +644,9 @@ describe('arango queries: user input stays in bind variables', () => {
   });
 
   it('refuses identifiers outside the catalogue', () => {
-    expect(identifier('models')).toBe('models');
-    expect(() => identifier('models RETURN 1')).toThrow();
-    expect(() => identifier('_graphs')).toThrow();
+    expect(names.identifier('models')).toBe('models');
+    expect(() => names.identifier('models RETURN 1')).toThrow();
+    expect(() => names.identifier('_graphs')).toThrow();
+    expect(() => names.identifier('metalayer_meta')).toThrow();
   });
 });

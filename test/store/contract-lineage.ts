@@ -80,6 +80,7 @@ const DOWNSTREAM_OF_D1 = {
 function request(start: string, options: Partial<TraverseRequest> = {}): TraverseRequest {
   return {
     start,
+    asOf: null,
     direction: 'UPSTREAM',
     depth: 100,
     limit: 1000,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AssetContent } from '../../src/domain/kinds.js';
 import { makeListQuery, type Store } from '../../src/store/store.js';
-import { content, link, putAll, putAsset } from '../helpers/assets.js';
+import { content, link, putAll, putAsset, commitOps } from '../helpers/assets.js';
 
 /** Every kind with every typed field set, to check records round-trip whole. */
 const FULL: AssetContent[] = [
@@ -29,7 +29,7 @@ const FULL: AssetContent[] = [
 export function readsContract(store: () => Store): void {
   describe('getAssets', () => {
     it('returns every kind with all its fields, in the order asked, null for missing and malformed ids', async () => {
-      await store().write(FULL.map(putAsset));
+      await commitOps(store(), FULL.map((c) => putAsset(c)));
       const ids = [...FULL.map((c) => c.id)].reverse();
       const records = await store().getAssets([...ids, 'models/missing', 'not-an-id', 'bogus/x', ids[0] as string]);
       expect(records).toHaveLength(ids.length + 4);
@@ -53,12 +53,12 @@ export function readsContract(store: () => Store): void {
       const [m, r1, r2, d1, d2] = await putAll(store(), 'MODEL:m', 'RUN:r1', 'RUN:r2', 'DATASET:d1', 'DATASET:d2');
       await link(store(), ['run_models', m!, r2!], ['run_models', m!, r1!], ['run_datasets', r1!, d2!], ['run_datasets', r1!, d1!]);
       const answers = await store().neighbors([
-        { id: m!, relation: 'run_models', direction: 'OUT' },
-        { id: r1!, relation: 'run_models', direction: 'IN' },
-        { id: r1!, relation: 'run_datasets', direction: 'OUT' },
-        { id: d1!, relation: 'run_datasets', direction: 'IN' },
-        { id: d1!, relation: 'featureset_dataset', direction: 'IN' },
-        { id: 'models/missing', relation: 'run_models', direction: 'OUT' },
+        { id: m!, relation: 'run_models', direction: 'OUT', asOf: null },
+        { id: r1!, relation: 'run_models', direction: 'IN', asOf: null },
+        { id: r1!, relation: 'run_datasets', direction: 'OUT', asOf: null },
+        { id: d1!, relation: 'run_datasets', direction: 'IN', asOf: null },
+        { id: d1!, relation: 'featureset_dataset', direction: 'IN', asOf: null },
+        { id: 'models/missing', relation: 'run_models', direction: 'OUT', asOf: null },
       ]);
       expect(answers.map((list) => list.map((a) => a.id))).toEqual([[r2, r1], [m], [d2, d1], [r1], [], []]);
       expect(answers[0]?.[0]).toMatchObject({ kind: 'RUN', runId: 'r2' });
@@ -89,7 +89,7 @@ export function readsContract(store: () => Store): void {
     });
 
     it('filters by kind, name substring (case-insensitive, wildcards literal), tag, project and time', async () => {
-      await store().write([
+      await commitOps(store(), [
         putAsset(content('MODEL', 'm1', { name: 'House_Price 100%', tag: 'prod' })),
         putAsset(content('MODEL', 'm2', { name: 'houseXprice', tag: 'dev' })),
         putAsset(content('DATASET', 'd1', { name: 'house prices', tag: 'prod' })),

@@ -1,25 +1,28 @@
 import { describe, expect, it } from 'vitest';
+import { dottedPath } from '../../src/domain/errors.js';
 import type { Store } from '../../src/store/store.js';
-import { content, link, putAll, putAsset, putEdge, rejection } from '../helpers/assets.js';
+import { content, link, putAll, putAsset, putEdge, rejection, commitOps } from '../helpers/assets.js';
+
+const AT = '2026-03-01T10:00:00.000Z';
 
 export function writesContract(store: () => Store): void {
   describe('write: putAsset', () => {
     it('returns the stored records of a unit of work', async () => {
-      const result = await store().write([putAsset(content('MODEL', 'm1', { task: 'regression' }))]);
+      const result = await commitOps(store(), [putAsset(content('MODEL', 'm1', { task: 'regression' }))]);
       expect(result.assets.get('models/m1')).toMatchObject({ id: 'models/m1', kind: 'MODEL', task: 'regression' });
       expect(result.deleted.size).toBe(0);
     });
 
     it('is idempotent for the same content and keeps the first timestamps', async () => {
-      const first = await store().write([putAsset(content('DATASET', 'd1', { properties: { a: 1, b: [1] } }))]);
-      const again = await store().write([putAsset(content('DATASET', 'd1', { properties: { b: [1], a: 1 } }))]);
+      const first = await commitOps(store(), [putAsset(content('DATASET', 'd1', { properties: { a: 1, b: [1] } }))]);
+      const again = await commitOps(store(), [putAsset(content('DATASET', 'd1', { properties: { b: [1], a: 1 } }))]);
       expect(again.assets.get('datasets/d1')).toEqual(first.assets.get('datasets/d1'));
     });
 
     it('refuses the same id with different content, and writes nothing of the unit', async () => {
       await putAll(store(), 'DATASET:d1');
       const error = await rejection(() =>
-        store().write([putAsset(content('MODEL', 'm1')), putAsset(content('DATASET', 'd1', { source: 'changed' }))]),
+        commitOps(store(), [putAsset(content('MODEL', 'm1')), putAsset(content('DATASET', 'd1', { source: 'changed' }))]),
       );
       expect(error.code).toBe('CONFLICT');
       expect(error.message).toContain('datasets/d1');
@@ -27,18 +30,18 @@ export function writesContract(store: () => Store): void {
     });
 
     it('refuses a taken name of a named kind unless the version differs', async () => {
-      await store().write([putAsset(content('MODEL', 'm1', { name: 'price' }))]);
-      const error = await rejection(() => store().write([putAsset(content('MODEL', 'm2', { name: 'price' }))]));
+      await commitOps(store(), [putAsset(content('MODEL', 'm1', { name: 'price' }))]);
+      const error = await rejection(() => commitOps(store(), [putAsset(content('MODEL', 'm2', { name: 'price' }))]));
       expect(error.code).toBe('CONFLICT');
       expect(error.message).toMatch(/named "price".*models\/m1/);
-      await store().write([
+      await commitOps(store(), [
         putAsset(content('MODEL', 'm3', { name: 'price', version: '2' })),
         putAsset(content('DATASET', 'd1', { name: 'price' })),
         putAsset(content('RUN', 'r1', { name: 'same' })),
         putAsset(content('RUN', 'r2', { name: 'same' })),
       ]);
       const error2 = await rejection(() =>
-        store().write([putAsset(content('MODEL', 'm4', { name: 'price', version: '2' }))]),
+        commitOps(store(), [putAsset(content('MODEL', 'm4', { name: 'price', version: '2' }))]),
       );
       expect(error2.code).toBe('CONFLICT');
       expect(await store().getAssets(['models/m2', 'models/m4'])).toEqual([null, null]);
@@ -50,46 +53,117 @@ export function writesContract(store: () => Store): void {
       const [m, r] = await putAll(store(), 'MODEL:m', 'RUN:r');
       await link(store(), ['run_models', m!, r!]);
       await link(store(), ['run_models', m!, r!]);
-      const [out] = await store().neighbors([{ id: m!, relation: 'run_models', direction: 'OUT' }]);
+      const [out] = await store().neighbors([{ id: m!, relation: 'run_models', direction: 'OUT', asOf: null }]);
       expect(out?.map((a) => a.id)).toEqual([r]);
     });
 
     it('sees assets put earlier in the same unit', async () => {
-      await store().write([
+      await commitOps(store(), [
         putAsset(content('MODEL', 'm')),
         putAsset(content('RUN', 'r')),
         putEdge('run_models', 'models/m', 'run/r'),
       ]);
-      const [out] = await store().neighbors([{ id: 'models/m', relation: 'run_models', direction: 'OUT' }]);
+      const [out] = await store().neighbors([{ id: 'models/m', relation: 'run_models', direction: 'OUT', asOf: null }]);
       expect(out?.map((a) => a.id)).toEqual(['run/r']);
     });
 
     it('fails with NOT_FOUND naming the field when an end is missing, writing nothing', async () => {
       await putAll(store(), 'MODEL:m');
       const error = await rejection(() =>
-        store().write([
+        commitOps(store(), [
           putAsset(content('RUN', 'r')),
-          putEdge('run_models', 'models/m', 'run/r', 'input.model'),
-          putEdge('run_datasets', 'run/r', 'datasets/missing', 'input.datasets.1'),
+          putEdge('run_models', 'models/m', 'run/r', ['model']),
+          putEdge('run_datasets', 'run/r', 'datasets/missing', ['datasets', 1]),
         ]),
       );
-      expect(error).toMatchObject({ code: 'NOT_FOUND', field: 'input.datasets.1' });
+      expect(error).toMatchObject({ code: 'NOT_FOUND', field: ['datasets', 1] });
       expect(error.message).toContain('datasets/missing');
       expect(await store().getAssets(['run/r'])).toEqual([null]);
-      const [out] = await store().neighbors([{ id: 'models/m', relation: 'run_models', direction: 'OUT' }]);
+      const [out] = await store().neighbors([{ id: 'models/m', relation: 'run_models', direction: 'OUT', asOf: null }]);
       expect(out).toEqual([]);
+    });
+  });
+
+  describe('write: the rules every engine answers alike', () => {
+    it('refuses a relation between kinds it does not join, with the same message on every engine, writing nothing', async () => {
+      await putAll(store(), 'RUN:r', 'DATASET:d');
+      const error = await rejection(() =>
+        commitOps(store(), [putAsset(content('MODEL', 'm')), putEdge('run_models', 'run/r', 'datasets/d', ['model'])]),
+      );
+      expect(error).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: ['model'],
+        message: 'model: run_models relates models to run, received run "run/r" to datasets "datasets/d"',
+      });
+      expect(await store().getAssets(['models/m'])).toEqual([null]);
+    });
+
+    it('refuses an asset related to itself', async () => {
+      await putAll(store(), 'DATASET:d');
+      const error = await rejection(() => commitOps(store(), [putEdge('derived_from', 'datasets/d', 'datasets/d', ['from'])]));
+      expect(error).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: ['from'],
+        message: 'from: an asset cannot be related to itself ("datasets/d")',
+      });
+    });
+
+    it('answers a put of other content under a taken id with CONFLICT naming the key field, and a taken name naming the holder', async () => {
+      await commitOps(store(), [putAsset(content('MODEL', 'm1', { name: 'price' }))]);
+      const changed = await rejection(() => commitOps(store(), [putAsset(content('MODEL', 'm1', { name: 'other' }), ['runId'])]));
+      expect(changed).toMatchObject({ code: 'CONFLICT', field: ['runId'], message: 'runId: "models/m1" already exists with different content' });
+      const taken = await rejection(() => commitOps(store(), [putAsset(content('MODEL', 'm2', { name: 'price' }))]));
+      expect(taken).toMatchObject({
+        code: 'CONFLICT',
+        field: ['name'],
+        message: 'name: a models asset named "price" with no version already exists ("models/m1"); give a distinct version',
+      });
+    });
+
+    it('stamps what a unit creates and updates with its instant', async () => {
+      const created = await commitOps(store(), [putAsset(content('MODEL', 'm'))], AT);
+      expect(created.assets.get('models/m')).toMatchObject({ createdAt: AT, updatedAt: AT });
+      const later = '2026-03-02T10:00:00.000Z';
+      const updated = await commitOps(store(), [{ type: 'updateAsset', id: 'models/m', patch: { tag: 't' }, field: ['id'] }], later);
+      expect(updated.assets.get('models/m')).toMatchObject({ createdAt: AT, updatedAt: later });
+    });
+
+    it('advances the revision with every unit that writes, and not for one that changes nothing', async () => {
+      const first = await commitOps(store(), [putAsset(content('MODEL', 'm'))]);
+      const retry = await commitOps(store(), [putAsset(content('MODEL', 'm'))]);
+      const second = await commitOps(store(), [putAsset(content('DATASET', 'd'))]);
+      const relinked = await commitOps(store(), [putEdge('derived_from', 'models/m', 'datasets/d'), putEdge('derived_from', 'models/m', 'datasets/d')]);
+      const again = await commitOps(store(), [putEdge('derived_from', 'models/m', 'datasets/d')]);
+      const revisions = [first, retry, second, relinked, again].map((result) => Number(result.revision));
+      expect(revisions.slice(1).map((r, i) => r - (revisions[i] ?? 0))).toEqual([0, 1, 1, 0]);
+    });
+  });
+
+  describe('sharedSecret', () => {
+    it('makes a secret once and answers the same one afterwards, one per name', async () => {
+      const cursor = await store().sharedSecret('cursor-key');
+      expect(cursor).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(await store().sharedSecret('cursor-key')).toBe(cursor);
+      expect(await store().sharedSecret('other')).not.toBe(cursor);
+    });
+  });
+
+  describe('reading as of an instant', () => {
+    it('is refused with BAD_USER_INPUT by an engine that answers only the present', async () => {
+      const error = await rejection(() => store().getAssets(['models/m'], '2026-01-01T00:00:00.000Z'));
+      expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: ['asOf'] });
     });
   });
 
   describe('write: updateAsset', () => {
     it('changes name, version and tag, merges properties and removes null ones', async () => {
-      await store().write([putAsset(content('MODEL', 'm', { properties: { a: 1, b: 2 }, tag: 'x' }))]);
-      const result = await store().write([
+      await commitOps(store(), [putAsset(content('MODEL', 'm', { properties: { a: 1, b: 2 }, tag: 'x' }))]);
+      const result = await commitOps(store(), [
         {
           type: 'updateAsset',
           id: 'models/m',
           patch: { name: 'renamed', version: '2', tag: null, properties: { b: null, c: { d: 3 } } },
-          field: 'input.id',
+          field: ['id'],
         },
       ]);
       const updated = result.assets.get('models/m');
@@ -99,13 +173,13 @@ export function writesContract(store: () => Store): void {
     });
 
     it('fails with NOT_FOUND for a missing asset and CONFLICT for a taken name', async () => {
-      await store().write([putAsset(content('MODEL', 'a', { name: 'A' })), putAsset(content('MODEL', 'b', { name: 'B' }))]);
+      await commitOps(store(), [putAsset(content('MODEL', 'a', { name: 'A' })), putAsset(content('MODEL', 'b', { name: 'B' }))]);
       const missing = await rejection(() =>
-        store().write([{ type: 'updateAsset', id: 'models/zz', patch: { name: 'x' }, field: 'input.id' }]),
+        commitOps(store(), [{ type: 'updateAsset', id: 'models/zz', patch: { name: 'x' }, field: ['id'] }]),
       );
-      expect(missing).toMatchObject({ code: 'NOT_FOUND', field: 'input.id' });
+      expect(missing).toMatchObject({ code: 'NOT_FOUND', field: ['id'] });
       const taken = await rejection(() =>
-        store().write([{ type: 'updateAsset', id: 'models/b', patch: { name: 'A' }, field: 'input.id' }]),
+        commitOps(store(), [{ type: 'updateAsset', id: 'models/b', patch: { name: 'A' }, field: ['id'] }]),
       );
       expect(taken.code).toBe('CONFLICT');
       expect(await store().getAssets(['models/b'])).toMatchObject([{ name: 'B' }]);
@@ -116,20 +190,20 @@ export function writesContract(store: () => Store): void {
     it('removes the asset and its relations in both directions, keeping the other ends', async () => {
       const [m, r, d, dep] = await putAll(store(), 'MODEL:m', 'RUN:r', 'DATASET:d', 'DEPLOYMENT:dep');
       await link(store(), ['run_models', m!, r!], ['run_datasets', r!, d!], ['deployment_model', dep!, m!]);
-      const result = await store().write([{ type: 'deleteAsset', id: m!, field: 'input.id' }]);
+      const result = await commitOps(store(), [{ type: 'deleteAsset', id: m!, field: ['id'] }]);
       expect(result.deleted.get(m!)).toMatchObject({ asset: { id: m }, relations: 2 });
       expect(await store().getAssets([m!, r!, dep!])).toMatchObject([null, { id: r }, { id: dep }]);
       const answers = await store().neighbors([
-        { id: r!, relation: 'run_models', direction: 'IN' },
-        { id: dep!, relation: 'deployment_model', direction: 'OUT' },
-        { id: r!, relation: 'run_datasets', direction: 'OUT' },
+        { id: r!, relation: 'run_models', direction: 'IN', asOf: null },
+        { id: dep!, relation: 'deployment_model', direction: 'OUT', asOf: null },
+        { id: r!, relation: 'run_datasets', direction: 'OUT', asOf: null },
       ]);
       expect(answers.map((list) => list.map((a) => a.id))).toEqual([[], [], [d]]);
     });
 
     it('fails with NOT_FOUND for a missing asset', async () => {
-      const error = await rejection(() => store().write([{ type: 'deleteAsset', id: 'models/none', field: 'input.id' }]));
-      expect(error).toMatchObject({ code: 'NOT_FOUND', field: 'input.id' });
+      const error = await rejection(() => commitOps(store(), [{ type: 'deleteAsset', id: 'models/none', field: ['id'] }]));
+      expect(error).toMatchObject({ code: 'NOT_FOUND', field: ['id'] });
     });
   });
 
@@ -147,7 +221,7 @@ export function writesContract(store: () => Store): void {
       expect(count).toEqual({ assets: 3, edges: 3 });
       expect(await store().getAssets(['datasets/d1', 'run/r1'])).toMatchObject([{ version: '1' }, { runId: 'r1' }]);
       const [lineage] = await store().traverse([
-        { start: 'models/m1', direction: 'UPSTREAM', depth: 10, limit: 10, kinds: null, visitLimit: 100 },
+        { start: 'models/m1', direction: 'UPSTREAM', depth: 10, limit: 10, kinds: null, visitLimit: 100, asOf: null },
       ]);
       expect(lineage?.nodes.map((n) => [n.asset.id, n.degree])).toEqual([
         ['run/r1', 1],
@@ -164,7 +238,7 @@ export function writesContract(store: () => Store): void {
     ] as const)('refuses %s and writes nothing of the batch', async (_case, assets, edgeList, code, field) => {
       await putAll(store(), 'DATASET:d0');
       const error = await rejection(() => store().importBulk({ assets, edges: edgeList }));
-      expect(error).toMatchObject({ code, field });
+      expect({ code: error.code, field: error.field && dottedPath(error.field) }).toEqual({ code, field });
       expect(await store().getAssets(['models/m9', 'datasets/other', 'run/r1'])).toEqual([null, null, null]);
     });
   });

@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+import { BUILTIN_KINDS, BUILTIN_RELATIONS, createCatalogue } from '../../src/domain/catalogue.js';
+import type { AssetKind } from '../../src/domain/kinds.js';
+import { MIGRATIONS, migrate } from '../../src/store/sqlite/migrations.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
-import { content, putAsset } from '../helpers/assets.js';
+import { CATALOGUE, content, putAsset, commitOps } from '../helpers/assets.js';
 
 /** What the SQLite engine promises beyond the shared contract: files, migrations, integrity in the database. */
 describe('sqlite engine', () => {
@@ -21,11 +23,11 @@ describe('sqlite engine', () => {
 
   it('creates the file and its folder, in WAL mode at the newest schema version, and keeps data across opens', async () => {
     const path = tempPath();
-    const store = openSqliteStore({ path });
-    await store.write([putAsset(content('MODEL', 'm1', { task: 'regression' }))]);
+    const store = openSqliteStore({ path, catalogue: CATALOGUE });
+    await commitOps(store, [putAsset(content('MODEL', 'm1', { task: 'regression' }))]);
     await store.close();
 
-    const reopened = openSqliteStore({ path });
+    const reopened = openSqliteStore({ path, catalogue: CATALOGUE });
     expect(await reopened.getAssets(['models/m1'])).toMatchObject([{ task: 'regression' }]);
     await reopened.close();
 
@@ -37,17 +39,17 @@ describe('sqlite engine', () => {
 
   it('refuses to open a database from a newer metalayer', () => {
     const path = tempPath();
-    openSqliteStore({ path }).close();
+    openSqliteStore({ path, catalogue: CATALOGUE }).close();
     const raw = new BetterSqlite3(path);
     raw.pragma('user_version = 999');
     raw.close();
-    expect(() => openSqliteStore({ path })).toThrow(/schema version 999/);
+    expect(() => openSqliteStore({ path, catalogue: CATALOGUE })).toThrow(/schema version 999/);
   });
 
   it('enforces integrity in the database itself, whatever a writer skips', async () => {
     const path = tempPath();
-    const store = openSqliteStore({ path });
-    await store.write([putAsset(content('MODEL', 'm1')), putAsset(content('DATASET', 'd1'))]);
+    const store = openSqliteStore({ path, catalogue: CATALOGUE });
+    await commitOps(store, [putAsset(content('MODEL', 'm1')), putAsset(content('DATASET', 'd1'))]);
     await store.close();
     const raw = new BetterSqlite3(path);
     raw.pragma('foreign_keys = ON');
@@ -62,7 +64,7 @@ describe('sqlite engine', () => {
     ).toThrow(/UNIQUE/);
     expect(() =>
       raw.prepare(`INSERT INTO assets VALUES ('x/y', 'WIDGET', 'y', 'n', NULL, NULL, '{}', '{}', 'a', 'a')`).run(),
-    ).toThrow(/CHECK/);
+    ).toThrow(/kind the catalogue does not declare/);
     expect(() =>
       raw.prepare(`INSERT INTO assets VALUES ('models/z', 'MODEL', 'z', 'z', NULL, NULL, '{}', '[1]', 'a', 'a')`).run(),
     ).toThrow(/CHECK/);
@@ -70,24 +72,77 @@ describe('sqlite engine', () => {
   });
   it('keeps the relation trigger through bulk imports, whether they commit or roll back', async () => {
     const path = tempPath();
-    const store = openSqliteStore({ path });
+    const store = openSqliteStore({ path, catalogue: CATALOGUE });
     await store.importBulk({
       assets: [content('MODEL', 'm1'), content('RUN', 'r1'), content('DATASET', 'd1')],
       edges: [{ relation: 'run_models', from: 'models/m1', to: 'run/r1' }],
     });
     await expect(
       store.importBulk({ assets: [], edges: [{ relation: 'run_models', from: 'run/r1', to: 'datasets/d1' }] }),
-    ).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'edges.0' });
+    ).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: ['edges', 0],
+      message: 'edges.0: run_models relates models to run, received run "run/r1" to datasets "datasets/d1"',
+    });
     await store.close();
 
     const raw = new BetterSqlite3(path);
     raw.pragma('foreign_keys = ON');
     const triggers = raw.prepare(`SELECT name FROM sqlite_schema WHERE type = 'trigger'`).pluck().all();
-    expect(triggers).toEqual(['edges_fit_relation']);
+    expect(triggers.sort()).toEqual(['assets_kind_known', 'edges_fit_relation']);
     expect(raw.prepare('SELECT count(*) FROM edges').pluck().get()).toBe(1);
     expect(() =>
       raw.prepare(`INSERT INTO edges (from_id, relation, to_id, created_at) VALUES ('run/r1', 'run_models', 'datasets/d1', 'now')`).run(),
     ).toThrow(/does not fit its relation/);
+    raw.close();
+  });
+
+  it('upgrades a database made by migration 1, keeping its assets and relations, and then accepts kinds added later', async () => {
+    const path = tempPath();
+    const old = openSqliteStore({ path, catalogue: CATALOGUE });
+    await old.close();
+    // Rebuild the file as migration 1 alone made it, with data in it.
+    rmSync(path);
+    const raw = new BetterSqlite3(path);
+    raw.pragma('foreign_keys = ON');
+    expect(migrate(raw, 1)).toEqual([1]);
+    raw.exec(`INSERT INTO assets VALUES
+      ('models/m1', 'MODEL', 'm1', 'price', NULL, NULL, '{"description":null,"task":null,"framework":null,"uri":null}', '{}', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
+      ('run/r1', 'RUN', 'r1', 'r1', NULL, NULL, '{"runId":"r1","status":"COMPLETED","startedAt":null,"endedAt":null,"deploymentTag":null}', '{}', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+      INSERT INTO edges (from_id, relation, to_id, created_at) VALUES ('models/m1', 'run_models', 'run/r1', '2026-01-01T00:00:00.000Z');`);
+    expect(() =>
+      raw.prepare(`INSERT INTO assets VALUES ('evaluations/e1', 'EVALUATION', 'e1', 'e1', NULL, NULL, '{}', '{}', 'a', 'a')`).run(),
+    ).toThrow(/CHECK/);
+    raw.close();
+
+    const evaluation = { kind: 'EVALUATION' as AssetKind, collection: 'evaluations', named: false, owner: 'shared' as const };
+    const extended = createCatalogue([...BUILTIN_KINDS, evaluation], BUILTIN_RELATIONS);
+    const store = openSqliteStore({ path, catalogue: extended });
+    expect(await store.getAssets(['models/m1', 'run/r1'])).toMatchObject([{ name: 'price' }, { runId: 'r1' }]);
+    expect(await store.neighbors([{ id: 'models/m1', relation: 'run_models', direction: 'OUT', asOf: null }])).toMatchObject([
+      [{ id: 'run/r1' }],
+    ]);
+    await store.close();
+
+    const upgraded = new BetterSqlite3(path);
+    expect(upgraded.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)?.version);
+    upgraded
+      .prepare(`INSERT INTO assets VALUES ('evaluations/e1', 'EVALUATION', 'e1', 'e1', NULL, NULL, '{}', '{}', 'a', 'a')`)
+      .run();
+    expect(upgraded.prepare(`SELECT count(*) FROM assets`).pluck().get()).toBe(3);
+    upgraded.close();
+  });
+
+  it('keeps the catalogue of the server that opened the database last, so a kind the catalogue lacks is refused', async () => {
+    const path = tempPath();
+    openSqliteStore({ path, catalogue: CATALOGUE }).close();
+    const raw = new BetterSqlite3(path);
+    expect(raw.prepare(`SELECT kind, collection, named FROM kinds ORDER BY kind`).all()).toContainEqual({
+      kind: 'MODEL',
+      collection: 'models',
+      named: 1,
+    });
+    expect(raw.prepare(`SELECT count(*) FROM relation_kinds WHERE relation = 'derived_from'`).pluck().get()).toBe(81);
     raw.close();
   });
 });

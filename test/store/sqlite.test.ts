@@ -1,4 +1,4 @@
-import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import { memoryStore } from '../helpers/assets.js';
 import { storeContract } from './contract.js';
 
-storeContract('sqlite', async () => openSqliteStore({ path: ':memory:' }));
+storeContract('sqlite', async () => memoryStore());

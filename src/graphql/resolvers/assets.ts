@@ -1,9 +1,12 @@
+import type { Catalogue } from '../../domain/catalogue.js';
+import { unreadableStoredValue } from '../../domain/errors.js';
+import { isCanonicalInstant, parseStoredInstant } from '../../domain/instants.js';
 import type { AssetRecord, Metrics } from '../../domain/kinds.js';
 import { assertNever } from '../../domain/never.js';
 import type { Metric, Resolvers } from '../generated/resolvers.js';
 import { anyEntity, entityOfKind } from './entities.js';
 import { lineageField } from './lineage.js';
-import { anyKind, many, one } from './relations.js';
+import { relationFields } from './relations.js';
 
 /**
  * The Node and Asset interfaces and the nine asset types. Scalar fields are
@@ -49,13 +52,20 @@ export function typeNameOf(asset: AssetRecord): AssetTypeName {
   }
 }
 
-/** The fields of the Asset interface that are not the record's own, the same on every type. */
-const assetFields = {
-  derivedFrom: anyKind('derived_from', 'OUT'),
-  derivatives: anyKind('derived_from', 'IN'),
-  upstream: lineageField('UPSTREAM'),
-  downstream: lineageField('DOWNSTREAM'),
-};
+/**
+ * An asset's own timestamp. One that another tool stored in a form no
+ * reading makes sense of is a field error naming the asset, with its own
+ * code: the data's fault, never an internal error.
+ */
+function storedInstant(which: 'createdAt' | 'updatedAt', what: string) {
+  return (asset: AssetRecord): string => {
+    const text = asset[which];
+    if (isCanonicalInstant(text)) return text;
+    const instant = parseStoredInstant(text);
+    if (instant === null) throw unreadableStoredValue(asset.id, what, text);
+    return instant;
+  };
+}
 
 /** Metrics by name, as the schema lists them. */
 function metricList(metrics: Metrics): Metric[] {
@@ -74,67 +84,80 @@ const performanceFields = {
   metric: (perf: { metrics: Metrics }, { name }: { name: string }) => metricValue(perf.metrics, name),
 };
 
-export const assetResolvers: Resolvers = {
-  Node: { __resolveType: typeNameOf },
-  Asset: { __resolveType: typeNameOf, __resolveReference: anyEntity },
-  Project: {
-    __resolveReference: entityOfKind('PROJECT'),
-    ...assetFields,
-    models: many('project_models', 'OUT', 'MODEL'),
-  },
-  Dataset: {
-    __resolveReference: entityOfKind('DATASET'),
-    ...assetFields,
-    featuresets: many('featureset_dataset', 'IN', 'FEATURESET'),
-    runs: many('run_datasets', 'IN', 'RUN'),
-  },
-  Featureset: {
-    __resolveReference: entityOfKind('FEATURESET'),
-    ...assetFields,
-    datasets: many('featureset_dataset', 'OUT', 'DATASET'),
-    runs: many('run_featuresets', 'IN', 'RUN'),
-    deployments: many('deployment_featureset', 'IN', 'DEPLOYMENT'),
-  },
-  Model: {
-    __resolveReference: entityOfKind('MODEL'),
-    ...assetFields,
-    project: one('project_models', 'IN', 'PROJECT'),
-    producedBy: many('run_models', 'OUT', 'RUN'),
-    deployments: many('deployment_model', 'IN', 'DEPLOYMENT'),
-  },
-  Run: {
-    __resolveReference: entityOfKind('RUN'),
-    ...assetFields,
-    model: one('run_models', 'IN', 'MODEL'),
-    params: one('run_modelparams', 'OUT', 'MODEL_PARAMS'),
-    datasets: many('run_datasets', 'OUT', 'DATASET'),
-    featuresets: many('run_featuresets', 'OUT', 'FEATURESET'),
-    devPerf: one('run_devperf', 'OUT', 'DEV_PERF'),
-  },
-  ModelParams: {
-    __resolveReference: entityOfKind('MODEL_PARAMS'),
-    ...assetFields,
-    run: one('run_modelparams', 'IN', 'RUN'),
-    deployments: many('deployment_modelparams', 'IN', 'DEPLOYMENT'),
-  },
-  DevPerf: {
-    __resolveReference: entityOfKind('DEV_PERF'),
-    ...assetFields,
-    ...performanceFields,
-    run: one('run_devperf', 'IN', 'RUN'),
-  },
-  Deployment: {
-    __resolveReference: entityOfKind('DEPLOYMENT'),
-    ...assetFields,
-    model: one('deployment_model', 'OUT', 'MODEL'),
-    params: one('deployment_modelparams', 'OUT', 'MODEL_PARAMS'),
-    featureset: one('deployment_featureset', 'OUT', 'FEATURESET'),
-    servingPerf: many('deployment_servingperf', 'OUT', 'SERVING_PERF'),
-  },
-  ServingPerf: {
-    __resolveReference: entityOfKind('SERVING_PERF'),
-    ...assetFields,
-    ...performanceFields,
-    deployment: one('deployment_servingperf', 'IN', 'DEPLOYMENT'),
-  },
-};
+/** The resolvers of the asset types, their relation fields checked against `catalogue`. */
+export function assetResolvers(catalogue: Catalogue): Resolvers {
+  const { many, one, anyKind } = relationFields(catalogue);
+  /** The fields of the Asset interface that are not the record's own, the same on every type. */
+  const assetFields = {
+    createdAt: storedInstant('createdAt', 'creation time'),
+    updatedAt: storedInstant('updatedAt', 'update time'),
+    derivedFrom: anyKind('derived_from', 'OUT'),
+    derivatives: anyKind('derived_from', 'IN'),
+    upstream: lineageField('UPSTREAM'),
+    downstream: lineageField('DOWNSTREAM'),
+  };
+  return {
+    Node: { __resolveType: typeNameOf },
+    Asset: { __resolveType: typeNameOf, __resolveReference: anyEntity },
+    Project: {
+      __resolveReference: entityOfKind('PROJECT'),
+      ...assetFields,
+      models: many('project_models', 'OUT', 'MODEL'),
+    },
+    Dataset: {
+      __resolveReference: entityOfKind('DATASET'),
+      ...assetFields,
+      featuresets: many('featureset_dataset', 'IN', 'FEATURESET'),
+      runs: many('run_datasets', 'IN', 'RUN'),
+    },
+    Featureset: {
+      __resolveReference: entityOfKind('FEATURESET'),
+      ...assetFields,
+      datasets: many('featureset_dataset', 'OUT', 'DATASET'),
+      runs: many('run_featuresets', 'IN', 'RUN'),
+      deployments: many('deployment_featureset', 'IN', 'DEPLOYMENT'),
+    },
+    Model: {
+      __resolveReference: entityOfKind('MODEL'),
+      ...assetFields,
+      project: one('project_models', 'IN', 'PROJECT'),
+      producedBy: many('run_models', 'OUT', 'RUN'),
+      deployments: many('deployment_model', 'IN', 'DEPLOYMENT'),
+    },
+    Run: {
+      __resolveReference: entityOfKind('RUN'),
+      ...assetFields,
+      model: one('run_models', 'IN', 'MODEL'),
+      params: one('run_modelparams', 'OUT', 'MODEL_PARAMS'),
+      datasets: many('run_datasets', 'OUT', 'DATASET'),
+      featuresets: many('run_featuresets', 'OUT', 'FEATURESET'),
+      devPerf: one('run_devperf', 'OUT', 'DEV_PERF'),
+    },
+    ModelParams: {
+      __resolveReference: entityOfKind('MODEL_PARAMS'),
+      ...assetFields,
+      run: one('run_modelparams', 'IN', 'RUN'),
+      deployments: many('deployment_modelparams', 'IN', 'DEPLOYMENT'),
+    },
+    DevPerf: {
+      __resolveReference: entityOfKind('DEV_PERF'),
+      ...assetFields,
+      ...performanceFields,
+      run: one('run_devperf', 'IN', 'RUN'),
+    },
+    Deployment: {
+      __resolveReference: entityOfKind('DEPLOYMENT'),
+      ...assetFields,
+      model: one('deployment_model', 'OUT', 'MODEL'),
+      params: one('deployment_modelparams', 'OUT', 'MODEL_PARAMS'),
+      featureset: one('deployment_featureset', 'OUT', 'FEATURESET'),
+      servingPerf: many('deployment_servingperf', 'OUT', 'SERVING_PERF'),
+    },
+    ServingPerf: {
+      __resolveReference: entityOfKind('SERVING_PERF'),
+      ...assetFields,
+      ...performanceFields,
+      deployment: one('deployment_servingperf', 'IN', 'DEPLOYMENT'),
+    },
+  };
+}

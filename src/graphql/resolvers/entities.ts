@@ -1,7 +1,6 @@
-import type { AssetKind, AssetRecord } from '../../domain/kinds.js';
+import { loadAsset } from '../../app/reads.js';
+import { isKind, type AssetKind, type AssetRecord, type RecordOf } from '../../domain/kinds.js';
 import type { Context } from '../context.js';
-import { loadNode } from './query.js';
-import { isKind, type RecordOf } from './relations.js';
 
 /**
  * Federation entity references: a gateway sends `_entities(representations:
@@ -28,13 +27,13 @@ interface Reference {
 export function entityOfKind<K extends AssetKind>(kind: K) {
   const guard = isKind(kind);
   return async ({ id }: Reference, ctx: Context): Promise<RecordOf<K> | null> => {
-    const asset = await loadNode(id, ctx);
+    const asset = await loadAsset(ctx, id);
     return ctx.access.visibleOrNull(asset && guard(asset) ? asset : null);
   };
 }
 
 /** `__resolveReference` of the Asset interface: any asset; `__resolveType` then names its type. */
 export function anyEntity({ id }: Reference, ctx: Context): Promise<AssetRecord | null> | null {
-  const asset = loadNode(id, ctx);
+  const asset = loadAsset(ctx, id);
   return asset && asset.then((record) => ctx.access.visibleOrNull(record));
 }

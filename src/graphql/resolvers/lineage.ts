@@ -1,31 +1,17 @@
+import { readLineage } from '../../app/reads.js';
 import type { AssetRecord } from '../../domain/kinds.js';
-import { lineageOptions, type LineageArgs, type ViewedLineage } from '../../domain/lineage.js';
+import type { LineageArgs, ViewedLineage } from '../../domain/lineage.js';
 import type { LineageDirection } from '../../domain/relations.js';
 import type { Context } from '../context.js';
 import type { Resolvers } from '../generated/resolvers.js';
 
 /**
- * `upstream` / `downstream` of every asset, and the ends of lineage edges.
- *
- * Round trips: the lineages of every asset at one level of a query are one
- * `traverse` call (the lineage loader batches them), and the loader primes
- * the by-id loader with every asset returned. An edge may also end at the
- * start asset, which is not among the nodes, so the start is primed too:
- * resolving `from` and `to` of any edge then costs no store call.
- *
- * The lineage is restricted to what the viewer may see (access.ts): for a
- * viewer scoped to projects that is one more batch of ownership lookups for
- * every lineage at the level, at most three `neighbors` calls.
+ * `upstream` / `downstream` of every asset (the lineage use case), and the
+ * ends of lineage edges.
  */
 export function lineageField(direction: LineageDirection) {
-  return async (asset: AssetRecord, args: LineageArgs, ctx: Context): Promise<ViewedLineage> => {
-    const options = lineageOptions(direction, args, ctx.lineageCaps);
-    ctx.deadline.check();
-    ctx.loaders.prime([asset]);
-    const lineage = await ctx.loaders.lineage.load({ start: asset.id, ...options });
-    ctx.budget.spend(lineage.nodes.length);
-    return ctx.access.restrictLineage(lineage, asset.id);
-  };
+  return (asset: AssetRecord, args: LineageArgs, ctx: Context): Promise<ViewedLineage> =>
+    readLineage(ctx, asset, direction, args);
 }
 
 /**

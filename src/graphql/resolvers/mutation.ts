@@ -1,3 +1,4 @@
+import { commitAsset, commitDelete, commitPlan, existingAsset } from '../../app/commit.js';
 import {
   planDeleteAsset,
   planLinkDerivedFrom,
@@ -9,98 +10,73 @@ import {
   planRegisterModel,
   planRegisterProject,
   planUpdateAsset,
-  type Plan,
 } from '../../domain/commands.js';
-import type { AssetKind, AssetRecord } from '../../domain/kinds.js';
-import type { WriteResult } from '../../domain/writes.js';
-import type { Context } from '../context.js';
+import { MetalayerError } from '../../domain/errors.js';
 import type { MutationResolvers } from '../generated/resolvers.js';
-import { refreshAfterWrite } from '../loaders.js';
-import { authorizeWrite, redactForViewer } from '../write-access.js';
-import { isKind, type RecordOf } from './relations.js';
 
 /**
- * Every mutation: the domain plans it from the validated input (errors name
- * the input field), the viewer's right to write the plan is checked
- * (write-access.ts; a refusal writes nothing), the store carries the plan
- * out as one unit of work, the request's caches are refreshed, and the
- * payload is shaped from the assets the write returned.
+ * Every mutation, as an adapter over the write use case (app/commit.ts):
+ * the domain plans it from the input, the core authorises and commits it
+ * under the mutation's name, and the payload is shaped from what the commit
+ * returned. The domain names fields inside the input; here they are placed
+ * under the `input` argument (`input.datasets.1`).
  */
 
-async function execute(ctx: Context, plan: Plan): Promise<WriteResult> {
-  await authorizeWrite(ctx.viewer, ctx.loaders, plan);
-  let result: WriteResult;
+async function underInput<T>(work: () => Promise<T>): Promise<T> {
   try {
-    result = await ctx.store.write(plan.ops);
+    return await work();
   } catch (error) {
-    throw redactForViewer(ctx.viewer, error);
+    throw error instanceof MetalayerError ? error.under('input') : error;
   }
-  refreshAfterWrite(ctx.loaders, result);
-  return result;
-}
-
-/** Executes a plan and returns the asset it is about, which the engine must report as written. */
-async function written<K extends AssetKind>(ctx: Context, plan: Plan, kind: K): Promise<RecordOf<K>> {
-  const asset = (await execute(ctx, plan)).assets.get(plan.id);
-  if (!asset || !isKind(kind)(asset)) {
-    throw new Error(`The store's write result lacks the ${kind} asset "${plan.id}" it wrote`);
-  }
-  return asset;
-}
-
-async function existing(ctx: Context, id: string): Promise<AssetRecord> {
-  const asset = await ctx.loaders.assets.load(id);
-  if (!asset) throw new Error(`"${id}" is missing right after a write that required it`);
-  return asset;
 }
 
 export const mutationResolvers: MutationResolvers = {
-  registerProject: async (_root, { input }, ctx) => ({
-    project: await written(ctx, planRegisterProject(input, ctx.newKey), 'PROJECT'),
-  }),
+  registerProject: (_root, { input }, ctx, info) =>
+    underInput(async () => ({ project: await commitAsset(ctx, info.fieldName, planRegisterProject(input, ctx), 'PROJECT') })),
 
-  registerDataset: async (_root, { input }, ctx) => ({
-    dataset: await written(ctx, planRegisterDataset(input, ctx.newKey), 'DATASET'),
-  }),
+  registerDataset: (_root, { input }, ctx, info) =>
+    underInput(async () => ({ dataset: await commitAsset(ctx, info.fieldName, planRegisterDataset(input, ctx), 'DATASET') })),
 
-  registerFeatureset: async (_root, { input }, ctx) => ({
-    featureset: await written(ctx, planRegisterFeatureset(input, ctx.newKey), 'FEATURESET'),
-  }),
+  registerFeatureset: (_root, { input }, ctx, info) =>
+    underInput(async () => ({
+      featureset: await commitAsset(ctx, info.fieldName, planRegisterFeatureset(input, ctx), 'FEATURESET'),
+    })),
 
-  registerModel: async (_root, { input }, ctx) => ({
-    model: await written(ctx, planRegisterModel(input, ctx.newKey), 'MODEL'),
-  }),
+  registerModel: (_root, { input }, ctx, info) =>
+    underInput(async () => ({ model: await commitAsset(ctx, info.fieldName, planRegisterModel(input, ctx), 'MODEL') })),
 
-  logRun: async (_root, { input }, ctx) => ({
-    run: await written(ctx, planLogRun(input, ctx.newKey), 'RUN'),
-  }),
+  logRun: (_root, { input }, ctx, info) =>
+    underInput(async () => ({ run: await commitAsset(ctx, info.fieldName, planLogRun(input, ctx), 'RUN') })),
 
-  registerDeployment: async (_root, { input }, ctx) => ({
-    deployment: await written(ctx, planRegisterDeployment(input, ctx.newKey), 'DEPLOYMENT'),
-  }),
+  registerDeployment: (_root, { input }, ctx, info) =>
+    underInput(async () => ({
+      deployment: await commitAsset(ctx, info.fieldName, planRegisterDeployment(input, ctx), 'DEPLOYMENT'),
+    })),
 
-  logServingPerf: async (_root, { input }, ctx) => ({
-    servingPerf: await written(ctx, planLogServingPerf(input, ctx.newKey), 'SERVING_PERF'),
-  }),
+  logServingPerf: (_root, { input }, ctx, info) =>
+    underInput(async () => ({
+      servingPerf: await commitAsset(ctx, info.fieldName, planLogServingPerf(input, ctx), 'SERVING_PERF'),
+    })),
 
   // Only an edge is written, so both ends come from the by-id loader: one getAssets call.
-  linkDerivedFrom: async (_root, { input }, ctx) => {
-    await execute(ctx, planLinkDerivedFrom(input));
-    const [asset, from] = await Promise.all([existing(ctx, input.asset), existing(ctx, input.from)]);
-    return { asset, from };
-  },
+  linkDerivedFrom: (_root, { input }, ctx, info) =>
+    underInput(async () => {
+      await commitPlan(ctx, info.fieldName, planLinkDerivedFrom(input, ctx));
+      const [asset, from] = await Promise.all([existingAsset(ctx, input.asset), existingAsset(ctx, input.from)]);
+      return { asset, from };
+    }),
 
-  updateAsset: async (_root, { input }, ctx) => {
-    const plan = planUpdateAsset(input);
-    const asset = (await execute(ctx, plan)).assets.get(plan.id);
-    if (!asset) throw new Error(`The store's write result lacks the updated asset "${plan.id}"`);
-    return { asset };
-  },
+  updateAsset: (_root, { input }, ctx, info) =>
+    underInput(async () => {
+      const plan = planUpdateAsset(input, ctx);
+      const asset = (await commitPlan(ctx, info.fieldName, plan)).assets.get(plan.id);
+      if (!asset) throw new Error(`The store's commit result lacks the updated asset "${plan.id}"`);
+      return { asset };
+    }),
 
-  deleteAsset: async (_root, { input }, ctx) => {
-    const plan = planDeleteAsset(input);
-    const deleted = (await execute(ctx, plan)).deleted.get(plan.id);
-    if (!deleted) throw new Error(`The store's write result lacks the deleted asset "${plan.id}"`);
-    return { deletedId: plan.id, deletedRelations: deleted.relations };
-  },
+  deleteAsset: (_root, { input }, ctx, info) =>
+    underInput(async () => {
+      const plan = planDeleteAsset(input, ctx);
+      return { deletedId: plan.id, deletedRelations: await commitDelete(ctx, info.fieldName, plan) };
+    }),
 };

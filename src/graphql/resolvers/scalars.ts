@@ -1,5 +1,6 @@
 import { GraphQLError, GraphQLScalarType, Kind, print, type ValueNode } from 'graphql';
 import { ErrorCode } from '../../domain/errors.js';
+import { isCanonicalInstant, parseInstant } from '../../domain/instants.js';
 import { describeJson } from '../../domain/json.js';
 
 /**
@@ -66,25 +67,6 @@ function isJson(value: unknown): boolean {
   return false;
 }
 
-/**
- * ISO 8601 date-times with a UTC designator or offset (`2026-01-31T12:00:00Z`,
- * `2026-01-31T13:00:00.5+01:00`), or calendar dates (`2026-01-31`, midnight
- * UTC). A date-time without an offset is refused: it names no single instant.
- */
-const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
-
-/** Parses an ISO 8601 instant; returns it in UTC with milliseconds, or null when it is not one. */
-export function parseInstant(text: string): string | null {
-  const match = ISO_8601.exec(text);
-  if (!match) return null;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  // Date.parse rolls 2026-02-30 over to March; a calendar check refuses it.
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return null;
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
-}
-
 function parseDateTime(value: unknown, node?: ValueNode): string {
   const instant = typeof value === 'string' ? parseInstant(value) : null;
   if (instant === null) {
@@ -97,13 +79,10 @@ function parseDateTime(value: unknown, node?: ValueNode): string {
   return instant;
 }
 
-/** The form every stored instant takes already (`toISOString`), which serialises as it is. */
-const CANONICAL_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
 export const DateTimeScalar = new GraphQLScalarType({
   name: 'DateTime',
   serialize: (value) => {
-    if (typeof value === 'string' && CANONICAL_INSTANT.test(value)) return value;
+    if (typeof value === 'string' && isCanonicalInstant(value)) return value;
     const instant = value instanceof Date ? value.toISOString() : typeof value === 'string' ? parseInstant(value) : null;
     if (instant === null) throw new TypeError(`DateTime cannot serialise ${describeJson(value)}`);
     return instant;

@@ -2,11 +2,14 @@ import type { Database } from 'arangojs';
 import type { AqlQuery } from 'arangojs/aql';
 import type { QueryOptions } from 'arangojs/queries';
 import type { Transaction } from 'arangojs/transactions';
+import type { Catalogue } from '../../domain/catalogue.js';
 import { MetalayerError, conflict, notFound } from '../../domain/errors.js';
-import { COLLECTION_OF_KIND, type AssetContent, type VertexCollection } from '../../domain/kinds.js';
+import type { AssetContent } from '../../domain/kinds.js';
 import type { EdgeRecord, RelationName } from '../../domain/relations.js';
+import { nameTaken } from '../../domain/writes.js';
 import type { BulkBatch, BulkCount } from '../store.js';
 import { versionKey } from './attributes.js';
+import type { ArangoNames } from './catalogue.js';
 import { toDocument } from './documents.js';
 import { SequenceClock, edgeDocument, edgeEnds, type EdgeDocument } from './edges.js';
 import { ErrorNum, errorNum, translateError } from './errors.js';
@@ -16,12 +19,12 @@ import {
   importEdgesStatement,
   takenNamesStatement,
 } from './statements.js';
-import { nameClaim, nameTaken } from './writes.js';
+import { nameClaim } from './writes.js';
 
 /** Documents per import statement: large batches become several steps of the one transaction. */
 export const IMPORT_CHUNK = 5_000;
 
-/** An item of the batch with its position, which names it in errors (`assets.3`). */
+/** An item of the batch with its position, which names it in errors (`['assets', 3]`). */
 interface Entry<T> {
   item: T;
   index: number;
@@ -30,7 +33,7 @@ interface Entry<T> {
 type EdgeEntry = Entry<EdgeRecord> & { doc: EdgeDocument };
 
 type Step =
-  | { type: 'assets'; collection: VertexCollection; entries: Entry<AssetContent>[] }
+  | { type: 'assets'; collection: string; entries: Entry<AssetContent>[] }
   | { type: 'edges'; relation: RelationName; entries: EdgeEntry[] };
 
 /**
@@ -43,8 +46,10 @@ type Step =
  * refuse what is taken, and only then is the failure diagnosed, after the
  * abort, by asking which keys or names of the failed step are held. What the
  * database cannot see, the batch repeating an id, a name or a relation, is
- * checked before anything is sent. A relation's ends are checked in its
- * statement, since ArangoDB does not check edge ends. arangopipe's own edges
+ * checked before anything is sent, and so is what the ids of a relation's
+ * ends tell (the domain's `checkEdge`: distinct ends of the kinds the
+ * relation joins); whether the ends exist is checked in its statement,
+ * since ArangoDB does not check edge ends. arangopipe's own edges
  * are keyed differently, so a relation arangopipe already stored is not
  * recognised here (the unit-of-work path checks ends, not keys).
  */
@@ -52,6 +57,7 @@ export class ArangoBulkImport {
   constructor(
     private readonly db: Database,
     private readonly options: QueryOptions,
+    private readonly names: ArangoNames,
     private readonly now: () => Date,
     private readonly sequence: SequenceClock,
   ) {}
@@ -81,14 +87,14 @@ export class ArangoBulkImport {
 
   /** The batch as import steps, refusing what the database cannot see: repeats within the batch. */
   private plan(batch: BulkBatch, now: string): Step[] {
-    refuseRepeats(batch);
+    refuseRepeats(this.names.catalogue, batch);
     const edgeEntries = batch.edges.map((item, index): EdgeEntry => {
-      const doc = edgeDocument(item, edgeEnds(item, `edges.${index}`), now, this.sequence.next());
-      return { item, index, doc };
+      const ends = edgeEnds(this.names.catalogue, item, ['edges', index]);
+      return { item, index, doc: edgeDocument(this.names, item, ends, now, this.sequence.next()) };
     });
     const steps: Step[] = [];
     const assetEntries = batch.assets.map((item, index): Entry<AssetContent> => ({ item, index }));
-    for (const [collection, entries] of groupBy(assetEntries, (e) => COLLECTION_OF_KIND[e.item.kind])) {
+    for (const [collection, entries] of groupBy(assetEntries, (e) => this.names.collection(e.item.kind))) {
       for (const chunk of chunks(entries)) steps.push({ type: 'assets', collection, entries: chunk });
     }
     for (const [relation, entries] of groupBy(edgeEntries, (e) => e.item.relation)) {
@@ -99,18 +105,18 @@ export class ArangoBulkImport {
 
   private async run(trx: Transaction, step: Step, now: string): Promise<void> {
     if (step.type === 'assets') {
-      const docs = step.entries.map(({ item }) => toDocument(item, now, now));
-      await this.query(importAssetsStatement(step.collection, docs), trx);
+      const docs = step.entries.map(({ item }) => toDocument(this.names.catalogue, item, now, now));
+      await this.query(importAssetsStatement(this.names, step.collection, docs), trx);
       return;
     }
     const [row] = await this.query<{ missing: { from: string; to: string; fromFound: boolean } | null }>(
-      importEdgesStatement(step.relation, step.entries.map((e) => e.doc)),
+      importEdgesStatement(this.names, step.relation, step.entries.map((e) => e.doc)),
       trx,
     );
     const missing = row?.missing;
     if (!missing) return;
     const entry = step.entries.find(({ item }) => item.from === missing.from && item.to === missing.to);
-    throw notFound(missing.fromFound ? missing.to : missing.from, `edges.${entry?.index ?? 0}`);
+    throw notFound(missing.fromFound ? missing.to : missing.from, ['edges', entry?.index ?? 0]);
   }
 
   /**
@@ -135,22 +141,22 @@ export class ArangoBulkImport {
   private async heldItem(step: Step): Promise<MetalayerError | null> {
     if (step.type === 'edges') {
       const keys = step.entries.map((e) => e.doc._key);
-      const held = new Set(await this.query<string>(existingKeysStatement(step.relation, keys)));
+      const held = new Set(await this.query<string>(existingKeysStatement(this.names, step.relation, keys)));
       const entry = step.entries.find((e) => held.has(e.doc._key));
       return entry ? relationExists(entry) : null;
     }
     const keys = step.entries.map(({ item }) => item.key);
-    const held = new Set(await this.query<string>(existingKeysStatement(step.collection, keys)));
+    const held = new Set(await this.query<string>(existingKeysStatement(this.names, step.collection, keys)));
     const existing = step.entries.find(({ item }) => held.has(item.key));
-    if (existing) return conflict(`"${existing.item.id}" already exists`, `assets.${existing.index}`);
-    const claims = step.entries.flatMap(({ item }) => nameClaim(item) ?? []);
+    if (existing) return conflict(`"${existing.item.id}" already exists`, ['assets', existing.index]);
+    const claims = step.entries.flatMap(({ item }) => nameClaim(this.names.catalogue, item) ?? []);
     if (claims.length === 0) return null;
     const taken = await this.query<{ name: string; versionKey: string; holder: string }>(
-      takenNamesStatement(step.collection, claims),
+      takenNamesStatement(this.names, step.collection, claims),
     );
     for (const { item, index } of step.entries) {
       const hit = taken.find((t) => t.name === item.name && t.versionKey === versionKey(item.version));
-      if (hit) return nameTaken(item, hit.holder, `assets.${index}`);
+      if (hit) return nameTaken(this.names.catalogue, item, hit.holder, ['assets', index]);
     }
     return null;
   }
@@ -164,18 +170,18 @@ export class ArangoBulkImport {
 }
 
 /** Ids, names and relations the batch gives twice: the database would refuse the second one. */
-function refuseRepeats(batch: BulkBatch): void {
+function refuseRepeats(catalogue: Catalogue, batch: BulkBatch): void {
   const ids = new Map<string, number>();
-  const names = new Map<string, string>();
+  const claimed = new Map<string, string>();
   batch.assets.forEach((content, index) => {
-    if (ids.has(content.id)) throw conflict(`"${content.id}" already exists (earlier in the batch)`, `assets.${index}`);
+    if (ids.has(content.id)) throw conflict(`"${content.id}" already exists (earlier in the batch)`, ['assets', index]);
     ids.set(content.id, index);
-    const claim = nameClaim(content);
+    const claim = nameClaim(catalogue, content);
     if (!claim) return;
     const name = JSON.stringify([content.kind, claim.name, claim.versionKey]);
-    const holder = names.get(name);
-    if (holder) throw nameTaken(content, holder, `assets.${index}`);
-    names.set(name, content.id);
+    const holder = claimed.get(name);
+    if (holder) throw nameTaken(catalogue, content, holder, ['assets', index]);
+    claimed.set(name, content.id);
   });
   const relations = new Set<string>();
   batch.edges.forEach((edge, index) => {
@@ -186,7 +192,7 @@ function refuseRepeats(batch: BulkBatch): void {
 }
 
 function relationExists({ item, index }: Entry<EdgeRecord>): MetalayerError {
-  return conflict(`The ${item.relation} relation ${item.from} → ${item.to} already exists`, `edges.${index}`);
+  return conflict(`The ${item.relation} relation ${item.from} → ${item.to} already exists`, ['edges', index]);
 }
 
 /** The collections an import writes (and the edge ends it reads), declared when its transaction begins. */

@@ -1,72 +1,93 @@
-import { ASSET_KINDS, COLLECTION_OF_KIND, NAMED_KINDS, type VertexCollection } from '../../domain/kinds.js';
-import {
-  LINEAGE_RELATIONS,
-  RELATIONS,
-  RELATION_NAMES,
-  lineageSteps,
-  type LineageDirection,
-  type RelationName,
-} from '../../domain/relations.js';
+import type { Catalogue } from '../../domain/catalogue.js';
+import type { AssetKind } from '../../domain/kinds.js';
+import type { LineageDirection, RelationName } from '../../domain/relations.js';
 
 /**
- * The ArangoDB names metalayer uses, every one derived from the domain
- * catalogue: arangopipe's nine vertex collections, its eleven edge
- * collections plus `derived_from`, and their directions. Query text only ever
+ * The ArangoDB names metalayer uses, every one derived from the catalogue the
+ * server was started with: a vertex collection per kind (arangopipe's nine
+ * for the built-in kinds), an edge collection per relation (arangopipe's
+ * eleven plus `derived_from`), and their directions. Query text only ever
  * contains identifiers that pass `identifier()`; everything else is bound.
  */
 
-export const VERTEX_COLLECTIONS: readonly VertexCollection[] = ASSET_KINDS.map((kind) => COLLECTION_OF_KIND[kind]);
+/** metalayer's own collection beside arangopipe's: the commit revision and shared secrets. */
+export const META_COLLECTION = 'metalayer_meta';
 
-export const EDGE_COLLECTIONS: readonly RelationName[] = RELATION_NAMES;
-
-/** The edge collections that are lineage (all but `project_models`). */
-export const LINEAGE_COLLECTIONS: readonly RelationName[] = LINEAGE_RELATIONS.map((relation) => relation.name);
-
-/** The collections of the kinds whose (name, version) is unique. */
-export const NAMED_COLLECTIONS: readonly VertexCollection[] = ASSET_KINDS.filter((kind) => NAMED_KINDS.has(kind)).map(
-  (kind) => COLLECTION_OF_KIND[kind],
-);
+/** Collection names that can stand in AQL text as they are (no quoting, no system `_` prefix). */
+const PLAIN_NAME = /^[a-z][a-z0-9_]*$/;
 
 export interface EdgeDefinition {
   collection: RelationName;
-  from: VertexCollection[];
-  to: VertexCollection[];
+  from: string[];
+  to: string[];
 }
 
-/** The named graph's edge definitions, one per relation, as arangopipe declares them. */
-export function edgeDefinitions(): EdgeDefinition[] {
-  return EDGE_COLLECTIONS.map((name) => ({
-    collection: name,
-    from: RELATIONS[name].from.map((kind) => COLLECTION_OF_KIND[kind]),
-    to: RELATIONS[name].to.map((kind) => COLLECTION_OF_KIND[kind]),
-  }));
-}
+export class ArangoNames {
+  readonly vertexCollections: readonly string[];
+  readonly edgeCollections: readonly RelationName[];
+  /** The edge collections that are lineage (all but containment such as `project_models`). */
+  readonly lineageCollections: readonly RelationName[];
+  /** The collections of the kinds whose (name, version) is unique. */
+  readonly namedCollections: readonly string[];
+  private readonly known: ReadonlySet<string>;
 
-const KNOWN_IDENTIFIERS: ReadonlySet<string> = new Set<string>([...VERTEX_COLLECTIONS, ...EDGE_COLLECTIONS]);
-
-/**
- * A collection name checked against the catalogue before it is written into
- * query text. Types already guarantee this; the check keeps the guarantee
- * when a value arrives from outside the type system.
- */
-export function identifier(name: string): string {
-  if (!KNOWN_IDENTIFIERS.has(name) || !/^[a-z_]+$/.test(name)) {
-    throw new Error(`"${name}" is not a collection of metalayer's catalogue`);
+  /** Refuses a catalogue whose names cannot stand in AQL as they are, or that claims metalayer's own collection. */
+  constructor(readonly catalogue: Catalogue) {
+    this.vertexCollections = catalogue.kinds.map((spec) => spec.collection);
+    this.edgeCollections = catalogue.relations.map((relation) => relation.name);
+    this.lineageCollections = catalogue.lineageRelations.map((relation) => relation.name);
+    this.namedCollections = catalogue.kinds.filter((spec) => spec.named).map((spec) => spec.collection);
+    this.known = new Set<string>([...this.vertexCollections, ...this.edgeCollections]);
+    for (const name of this.known) {
+      if (!PLAIN_NAME.test(name) || name === META_COLLECTION) {
+        throw new Error(`ArangoDB: the catalogue's collection name "${name}" cannot be used`);
+      }
+    }
   }
-  return name;
+
+  /** The collection of a kind's assets. */
+  collection(kind: AssetKind): string {
+    return this.catalogue.kind(kind).collection;
+  }
+
+  /**
+   * A collection name checked against the catalogue before it is written into
+   * query text. Types already guarantee this; the check keeps the guarantee
+   * when a value arrives from outside the type system.
+   */
+  identifier(name: string): string {
+    if (!this.known.has(name)) throw new Error(`"${name}" is not a collection of metalayer's catalogue`);
+    return name;
+  }
+
+  /** The named graph's edge definitions, one per relation, as arangopipe declares them. */
+  edgeDefinitions(): EdgeDefinition[] {
+    return this.catalogue.relations.map((relation) => ({
+      collection: relation.name,
+      from: relation.from.map((kind) => this.collection(kind)),
+      to: relation.to.map((kind) => this.collection(kind)),
+    }));
+  }
+
+  /** Whether a relation joins several collections at one of its ends (its edge keys then name the collections). */
+  spansCollections(name: RelationName): boolean {
+    const relation = this.catalogue.relation(name);
+    return relation.from.length > 1 || relation.to.length > 1;
+  }
+
+  /**
+   * The edge collection list of a lineage traversal towards `direction`, each
+   * collection with its own direction: `OUTBOUND run_models, INBOUND run_devperf, …`.
+   */
+  lineageEdgeList(direction: LineageDirection): string {
+    return this.catalogue
+      .lineageSteps(direction)
+      .map((step) => `${aqlDirection(step.direction)} ${this.identifier(step.relation)}`)
+      .join(', ');
+  }
 }
 
 /** AQL's keyword for an edge direction as seen from a vertex. */
 export function aqlDirection(direction: 'OUT' | 'IN'): 'OUTBOUND' | 'INBOUND' {
   return direction === 'OUT' ? 'OUTBOUND' : 'INBOUND';
-}
-
-/**
- * The edge collection list of a lineage traversal towards `direction`, each
- * collection with its own direction: `OUTBOUND run_models, INBOUND run_devperf, …`.
- */
-export function lineageEdgeList(direction: LineageDirection): string {
-  return lineageSteps(direction)
-    .map((step) => `${aqlDirection(step.direction)} ${identifier(step.relation)}`)
-    .join(', ');
 }

@@ -1,5 +1,6 @@
 import { Database } from 'arangojs';
 import type { QueryOptions } from 'arangojs/queries';
+import type { Catalogue } from '../../domain/catalogue.js';
 
 export const DEFAULT_GRAPH_NAME = 'enterprise_ml_graph';
 export const DEFAULT_POOL_SIZE = 16;
@@ -9,6 +10,8 @@ export interface ArangoStoreOptions {
   urls: readonly string[];
   database: string;
   auth: { username: string; password: string } | { token: string };
+  /** The kinds and relations the engine stores: their collections, edge definitions and rules. */
+  catalogue: Catalogue;
   /** arangopipe's named graph; default `enterprise_ml_graph`. */
   graphName?: string;
   /** For collections the engine creates (cluster only). */
@@ -26,7 +29,10 @@ export interface ArangoStoreOptions {
   maxRuntime?: number;
   /** Create missing collections, graph and indexes at start-up; default true. */
   ensureLayout?: boolean;
-  /** The clock stamping createdAt/updatedAt; injectable for tests. */
+  /**
+   * The clock stamping what `importBulk` loads and ordering relations (`seq`);
+   * a commit carries its own instant. Injectable for tests.
+   */
   now?: () => Date;
 }
 

@@ -1,11 +1,12 @@
+import type { Catalogue } from '../../domain/catalogue.js';
 import { tryParseId } from '../../domain/ids.js';
 import { assertNever } from '../../domain/never.js';
 import {
-  NAMED_KINDS,
   type AssetContent,
   type AssetKind,
   type AssetRecord,
   type JsonObject,
+  type JsonValue,
   type KindFields,
   type Metrics,
 } from '../../domain/kinds.js';
@@ -43,9 +44,12 @@ import { AttributeReader, isFiniteNumber } from './reader.js';
  *
  * - the name is the first non-empty string of `NAME_SOURCES` (a run's
  *   `run_id`, a deployment's `tag`), else the key;
- * - `createdAt` is `EPOCH` and `updatedAt` equals it: the listing order and its
- *   cursor are computed in AQL on the stored attribute, and a missing
- *   `created_at` sorts first there, exactly where `EPOCH` sorts;
+ * - a missing `created_at` reads as `EPOCH`, and a missing `updated_at` as
+ *   the creation time: the listing order and its cursor are computed in AQL
+ *   on the stored attribute, and a missing `created_at` sorts first there,
+ *   exactly where `EPOCH` sorts. A stored one in another form (arangopipe's
+ *   `2019-06-06 12:52:11`) is read leniently, as UTC; one that no reading
+ *   makes sense of is kept as its text, for the caller to report;
  * - arangopipe's timestamps (`timestamp`, `from_date`, `to_date`, written by
  *   Python as `2019-06-06 12:52:11.190048`, read as UTC) fill a run's
  *   `endedAt`, a dev performance's `recordedAt` and a serving period;
@@ -53,17 +57,36 @@ import { AttributeReader, isFiniteNumber } from './reader.js';
  * - a modelparams document without `params` is its parameters: its free
  *   attributes but `run_id` and `timestamp` become `params`; a devperf or
  *   servingperf document without `metrics` gives its numeric free attributes
- *   as `metrics`. Those attributes are not repeated in the properties.
+ *   as `metrics`. Those attributes are not repeated in the properties. An
+ *   update writes such a document back flat (`replacementDocument`), where
+ *   arangopipe still finds them.
  */
 
 // ---------------------------------------------------------------------------
 // Records → documents
 
-export function toDocument(content: AssetContent, createdAt: string, updatedAt: string): AssetDocument {
+/**
+ * Where a document keeps its parameters or metrics: under `params` /
+ * `metrics` (`nested`, as metalayer writes them) or spread among its
+ * attributes (`flat`, as arangopipe writes them).
+ */
+export type DocumentLayout = 'nested' | 'flat';
+
+export function toDocument(
+  catalogue: Catalogue,
+  content: AssetContent,
+  createdAt: string,
+  updatedAt: string,
+  layout: DocumentLayout = 'nested',
+): AssetDocument {
+  const typed = typedAttributes(content);
+  const spread = layout === 'flat' ? spreadValues(content) : null;
+  if (spread) delete typed[spread.attribute];
   const flat: JsonObject = {};
   const overflow: JsonObject = {};
   for (const [name, value] of Object.entries(content.properties)) {
-    if (isReservedAttribute(content.kind, name)) overflow[name] = value;
+    const kept = isReservedAttribute(content.kind, name) || (spread !== null && !readsAsProperty(spread, name, value));
+    if (kept) overflow[name] = value;
     else flat[name] = value;
   }
   return {
@@ -71,14 +94,78 @@ export function toDocument(content: AssetContent, createdAt: string, updatedAt: 
     name: content.name,
     version: content.version,
     tag: content.tag,
-    ...typedAttributes(content),
+    ...typed,
+    ...spread?.values,
     ...flat,
     ...(Object.keys(overflow).length > 0 ? { [OVERFLOW_ATTRIBUTE]: overflow } : {}),
-    ...(NAMED_KINDS.has(content.kind) ? { [VERSION_KEY_ATTRIBUTE]: versionKey(content.version) } : {}),
+    ...(catalogue.kind(content.kind).named ? { [VERSION_KEY_ATTRIBUTE]: versionKey(content.version) } : {}),
     // EPOCH means "not recorded": stored as null, it keeps sorting where a missing one does.
     created_at: createdAt === EPOCH ? null : createdAt,
     updated_at: updatedAt,
   };
+}
+
+/**
+ * The document that replaces `stored` once an update made `record` of it:
+ * in the layout `stored` has, so arangopipe's flat parameters and metrics
+ * stay where arangopipe reads them, and with the creation time kept exactly
+ * as stored, so the asset keeps its place in the listing order.
+ */
+export function replacementDocument(
+  catalogue: Catalogue,
+  record: AssetContent,
+  stored: StoredDocument,
+  updatedAt: string,
+): AssetDocument {
+  const doc = toDocument(catalogue, record, EPOCH, updatedAt, layoutOf(record, stored));
+  // ArangoDB returns JSON: whatever it holds is a JSON value.
+  return { ...doc, created_at: (stored.created_at ?? null) as JsonValue };
+}
+
+/** Flat when the asset has parameters or metrics and the stored document does not nest them. */
+export function layoutOf(content: AssetContent, stored: StoredDocument): DocumentLayout {
+  const nested = nestedValues(content);
+  return nested !== null && !Object.hasOwn(stored, nested.attribute) ? 'flat' : 'nested';
+}
+
+interface Spread {
+  attribute: 'params' | 'metrics';
+  values: JsonObject;
+}
+
+/** The parameters or metrics of an asset, and the attribute that nests them; null for kinds without. */
+function nestedValues(content: AssetContent): Spread | null {
+  switch (content.kind) {
+    case 'MODEL_PARAMS':
+      return { attribute: 'params', values: content.params };
+    case 'DEV_PERF':
+    case 'SERVING_PERF':
+      return { attribute: 'metrics', values: content.metrics };
+    default:
+      return null;
+  }
+}
+
+/**
+ * The parameters or metrics to spread among a document's attributes; null
+ * when the kind has none, or when one is named like an attribute the reader
+ * would not take back as one (then the document stays nested).
+ */
+function spreadValues(content: AssetContent): Spread | null {
+  const spread = nestedValues(content);
+  const fits = (name: string) => !isReservedAttribute(content.kind, name) && !ARANGOPIPE_BOOKKEEPING.includes(name);
+  return spread && Object.keys(spread.values).every(fits) ? spread : null;
+}
+
+/**
+ * Whether a property spread beside flat parameters or metrics reads back as
+ * a property: arangopipe's bookkeeping does, and beside metrics whatever is
+ * not a number, unless a metric takes its name; everything else would be
+ * read as a parameter or metric, and is kept under `metalayer_properties`.
+ */
+function readsAsProperty(spread: Spread, name: string, value: JsonValue): boolean {
+  if (ARANGOPIPE_BOOKKEEPING.includes(name)) return true;
+  return spread.attribute === 'metrics' && !isFiniteNumber(value) && !Object.hasOwn(spread.values, name);
 }
 
 function typedAttributes(content: AssetContent): JsonObject {
@@ -118,9 +205,9 @@ function typedAttributes(content: AssetContent): JsonObject {
 // ---------------------------------------------------------------------------
 // Documents → records
 
-/** A stored document as a record; null when its `_id` is not an asset id. */
-export function toRecord(doc: StoredDocument): AssetRecord | null {
-  const parsed = typeof doc._id === 'string' ? tryParseId(doc._id) : null;
+/** A stored document as a record; null when its `_id` is not the id of an asset of the catalogue. */
+export function toRecord(catalogue: Catalogue, doc: StoredDocument): AssetRecord | null {
+  const parsed = typeof doc._id === 'string' ? tryParseId(doc._id, catalogue) : null;
   if (!parsed || parsed.key !== doc._key) return null;
   return recordOfKind(parsed.kind, doc);
 }
@@ -131,8 +218,8 @@ function recordOfKind<K extends AssetKind>(kind: K, doc: StoredDocument): AssetR
   const version = read.text('version');
   const tag = read.text('tag');
   const fields = FIELD_READERS[kind](read);
-  const createdAt = read.text('created_at') ?? EPOCH;
-  const updatedAt = read.text('updated_at') ?? createdAt;
+  const createdAt = read.storedTime('created_at') ?? EPOCH;
+  const updatedAt = read.storedTime('updated_at') ?? createdAt;
   const properties = read.properties();
   // The one cast of the mapping: TypeScript cannot relate `FIELD_READERS[kind]`
   // to the member of the AssetRecord union that `kind` selects.

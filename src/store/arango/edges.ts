@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
-import { badInput, notFound } from '../../domain/errors.js';
+import type { Catalogue } from '../../domain/catalogue.js';
+import type { FieldPath } from '../../domain/errors.js';
 import { tryParseId, type ParsedId } from '../../domain/ids.js';
-import { RELATIONS, isRelationName, type EdgeRecord, type RelationName } from '../../domain/relations.js';
+import type { EdgeRecord, RelationName } from '../../domain/relations.js';
+import { checkEdge } from '../../domain/writes.js';
+import type { ArangoNames } from './catalogue.js';
 
 /**
  * Edge documents. arangopipe keys an edge `<fromKey>-<toKey>` and stores only
@@ -28,32 +31,30 @@ export interface EdgeDocument {
 const MAX_KEY_LENGTH = 254;
 
 /**
- * The parsed ends of a relation to put, checked against the catalogue: an
- * end that is no asset id cannot exist (NOT_FOUND), and the relation must fit
- * the ends' kinds and relate two distinct assets (BAD_USER_INPUT), since
- * ArangoDB does not check a named graph's edge definitions on AQL inserts.
+ * The parsed ends of a relation, checked by the domain's rule (`checkEdge`)
+ * as far as the ids alone tell, with each end's kind read from its id: an
+ * id outside the catalogue names no asset (NOT_FOUND); an asset related to
+ * itself, or ends of kinds the relation does not join, are BAD_USER_INPUT.
+ * Whether the ends exist only the database can tell.
  */
-export function edgeEnds(edge: EdgeRecord, field: string): { from: ParsedId; to: ParsedId } {
-  const from = tryParseId(edge.from);
-  const to = tryParseId(edge.to);
-  if (!from) throw notFound(edge.from, field);
-  if (!to) throw notFound(edge.to, field);
-  if (!isRelationName(edge.relation)) throw badInput(field, `expected a relation name, received "${edge.relation}"`);
-  const relation = RELATIONS[edge.relation];
-  if (!relation.from.includes(from.kind) || !relation.to.includes(to.kind) || edge.from === edge.to) {
-    throw badInput(field, `${edge.relation} cannot relate ${edge.from} to ${edge.to}`);
-  }
+export function edgeEnds(catalogue: Catalogue, edge: EdgeRecord, field: FieldPath): { from: ParsedId; to: ParsedId } {
+  const from = tryParseId(edge.from, catalogue);
+  const to = tryParseId(edge.to, catalogue);
+  checkEdge(catalogue, edge, from?.kind ?? null, to?.kind ?? null, field);
+  if (!from || !to) throw new Error(`checkEdge passed an end outside the catalogue: ${edge.from} → ${edge.to}`);
   return { from, to };
 }
 
-/** The document of a relation put at `now`. */
+/** The document of a relation put at `at`. */
 export function edgeDocument(
+  names: ArangoNames,
   edge: EdgeRecord,
   ends: { from: ParsedId; to: ParsedId },
-  now: string,
+  at: string,
   seq: number,
 ): EdgeDocument {
-  return { _key: edgeKey(edge.relation, ends.from, ends.to), _from: edge.from, _to: edge.to, created_at: now, seq };
+  const key = edgeKey(names, edge.relation, ends.from, ends.to);
+  return { _key: key, _from: edge.from, _to: edge.to, created_at: at, seq };
 }
 
 /**
@@ -63,8 +64,8 @@ export function edgeDocument(
  * then separates the sides unambiguously. A key longer than ArangoDB allows
  * falls back to `hashedEdgeKey`, whose `--` no readable key contains.
  */
-export function edgeKey(relation: RelationName, from: ParsedId, to: ParsedId): string {
-  const spansCollections = RELATIONS[relation].from.length > 1 || RELATIONS[relation].to.length > 1;
+export function edgeKey(names: ArangoNames, relation: RelationName, from: ParsedId, to: ParsedId): string {
+  const spansCollections = names.spansCollections(relation);
   const side = (id: ParsedId) => (spansCollections ? `${id.collection}:${escapeKey(id.key)}` : escapeKey(id.key));
   const key = `${side(from)}-${side(to)}`;
   if (key.length <= MAX_KEY_LENGTH) return key;
@@ -79,7 +80,6 @@ export function hashedEdgeKey(from: string, to: string): string {
 function escapeKey(key: string): string {
   return key.replace(/%/g, '%25').replace(/-/g, '%2D');
 }
-
 
 /**
  * The per-process clock behind `seq`: wall-clock microseconds, bumped so that

@@ -1,12 +1,15 @@
 import type { Database } from 'arangojs';
 import { CollectionType } from 'arangojs/collections';
 import type { EnsurePersistentIndexOptions } from 'arangojs/indexes';
-import { EDGE_COLLECTIONS, NAMED_COLLECTIONS, VERTEX_COLLECTIONS, edgeDefinitions } from './catalogue.js';
+import type { Catalogue } from '../../domain/catalogue.js';
+import { ArangoNames, META_COLLECTION } from './catalogue.js';
 import { VERSION_KEY_ATTRIBUTE } from './attributes.js';
 import { ErrorNum, errorNum } from './errors.js';
 
 export interface LayoutOptions {
   graphName: string;
+  /** The kinds and relations whose collections and edge definitions must exist. */
+  catalogue: Catalogue;
   replicationFactor?: number;
   writeConcern?: number;
 }
@@ -35,30 +38,33 @@ export const NAME_INDEX: EnsurePersistentIndexOptions = {
 };
 
 /**
- * Creates what is missing of arangopipe's layout: the nine vertex and twelve
- * edge collections, the named graph with one edge definition per relation,
- * and metalayer's indexes. Idempotent, safe to run from several processes at
+ * Creates what is missing of the catalogue's layout: a vertex collection per
+ * kind and an edge collection per relation (arangopipe's nine and twelve for
+ * the built-in catalogue), the named graph with one edge definition per
+ * relation, metalayer's indexes, and metalayer's own collection
+ * (`metalayer_meta`). Idempotent, safe to run from several processes at
  * once, and it never drops or changes what exists (an existing graph only
  * gains the edge definitions it lacks, such as `derived_from`).
  */
 export async function ensureLayout(db: Database, options: LayoutOptions): Promise<void> {
+  const names = new ArangoNames(options.catalogue);
   const existing = new Map((await db.listCollections()).map((c) => [c.name, c.type]));
   const settings = collectionSettings(options);
-  for (const name of VERTEX_COLLECTIONS) {
+  for (const name of [...names.vertexCollections, META_COLLECTION]) {
     await ensureCollection(existing.get(name), name, CollectionType.DOCUMENT_COLLECTION, () =>
       db.createCollection(name, settings),
     );
   }
-  for (const name of EDGE_COLLECTIONS) {
+  for (const name of names.edgeCollections) {
     await ensureCollection(existing.get(name), name, CollectionType.EDGE_COLLECTION, () =>
       db.createEdgeCollection(name, settings),
     );
   }
-  await ensureGraph(db, options);
-  for (const name of VERTEX_COLLECTIONS) {
+  await ensureGraph(db, names, options);
+  for (const name of names.vertexCollections) {
     for (const index of VERTEX_INDEXES) await db.collection(name).ensureIndex(index);
   }
-  for (const name of NAMED_COLLECTIONS) await ensureNameIndex(db, name);
+  for (const name of names.namedCollections) await ensureNameIndex(db, name);
 }
 
 function collectionSettings(options: LayoutOptions): { replicationFactor?: number; writeConcern?: number } {
@@ -84,15 +90,15 @@ async function ensureCollection(
   }
 }
 
-async function ensureGraph(db: Database, options: LayoutOptions): Promise<void> {
+async function ensureGraph(db: Database, names: ArangoNames, options: LayoutOptions): Promise<void> {
   const graph = db.graph(options.graphName);
   if (!(await graph.exists())) {
     await ignoring(ErrorNum.GRAPH_DUPLICATE, () =>
-      db.createGraph(options.graphName, edgeDefinitions(), collectionSettings(options)),
+      db.createGraph(options.graphName, names.edgeDefinitions(), collectionSettings(options)),
     );
   }
   const defined = new Set((await graph.get()).edgeDefinitions.map((definition) => definition.collection));
-  for (const definition of edgeDefinitions()) {
+  for (const definition of names.edgeDefinitions()) {
     if (defined.has(definition.collection)) continue;
     await ignoring(ErrorNum.GRAPH_COLLECTION_MULTI_USE, () => graph.addEdgeDefinition(definition));
   }

@@ -1,10 +1,10 @@
 import type { AqlQuery } from 'arangojs/aql';
-import { ASSET_KINDS, COLLECTION_OF_KIND, type AssetKind } from '../../domain/kinds.js';
+import type { AssetKind } from '../../domain/kinds.js';
 import type { LineageOptions } from '../../domain/lineage.js';
 import type { EdgeDirection, RelationName } from '../../domain/relations.js';
 import type { ListQuery } from '../store.js';
 import { Bindings } from './bindings.js';
-import { LINEAGE_COLLECTIONS, VERTEX_COLLECTIONS, identifier, lineageEdgeList } from './catalogue.js';
+import type { ArangoNames } from './catalogue.js';
 import { EPOCH, NAME_SOURCES } from './attributes.js';
 
 /**
@@ -30,7 +30,7 @@ export interface NeighborGroup {
  * neighbour documents per id, oldest relation first (by `seq`; arangopipe's
  * edges, which have none, come first, by key).
  */
-export function neighborsQuery(groups: readonly NeighborGroup[]): AqlQuery {
+export function neighborsQuery(names: ArangoNames, groups: readonly NeighborGroup[]): AqlQuery {
   const b = new Bindings();
   const lines = ['/* neighbors */'];
   groups.forEach((group, g) => {
@@ -39,7 +39,7 @@ export function neighborsQuery(groups: readonly NeighborGroup[]): AqlQuery {
       `LET g${g} = (`,
       `  FOR id IN ${b.bind(`g${g}_ids`, group.ids)}`,
       '    RETURN (',
-      `      FOR e IN ${identifier(group.relation)}`,
+      `      FOR e IN ${names.identifier(group.relation)}`,
       `        FILTER e.${near} == id`,
       '        SORT e.seq, e._key',
       `        LET asset = DOCUMENT(e.${far})`,
@@ -85,10 +85,11 @@ export interface LineageGroup extends LineageOptions {
  *
  * Traversals over collection lists need `WITH` in a cluster.
  */
-export function traverseQuery(groups: readonly LineageGroup[]): AqlQuery {
+export function traverseQuery(names: ArangoNames, groups: readonly LineageGroup[]): AqlQuery {
   const b = new Bindings();
-  const lines = ['/* traverse */', `WITH ${VERTEX_COLLECTIONS.map(identifier).join(', ')}`];
-  const lineageEdges = LINEAGE_COLLECTIONS.map(identifier).join(', ');
+  const identifiers = (collections: readonly string[]) => collections.map((name) => names.identifier(name)).join(', ');
+  const lines = ['/* traverse */', `WITH ${identifiers(names.vertexCollections)}`];
+  const lineageEdges = identifiers(names.lineageCollections);
   groups.forEach((group, g) => {
     const v = (name: string, value: unknown) => b.bind(`g${g}_${name}`, value);
     const starts = v('starts', group.starts);
@@ -98,14 +99,14 @@ export function traverseQuery(groups: readonly LineageGroup[]): AqlQuery {
     const depth = v('depth', group.depth);
     const limit = v('limit', group.limit);
     const selection = group.kinds
-      ? `explored[* FILTER PARSE_IDENTIFIER(CURRENT.id).collection IN ${v('collections', collectionsOf(group.kinds))}]`
+      ? `explored[* FILTER PARSE_IDENTIFIER(CURRENT.id).collection IN ${v('collections', collectionsOf(names, group.kinds))}]`
       : 'explored';
     lines.push(
       `LET g${g} = (`,
       `  FOR start IN ${starts}`,
       '    LET visited = (',
       `      FOR v, e, p IN 1..${explore} ANY start`,
-      `        ${lineageEdgeList(group.direction)}`,
+      `        ${names.lineageEdgeList(group.direction)}`,
       '        OPTIONS { order: "bfs", uniqueVertices: "global" }',
       '        FILTER v != null AND v._id != start',
       `        LIMIT ${visitCap}`,
@@ -149,11 +150,14 @@ export function traverseQuery(groups: readonly LineageGroup[]): AqlQuery {
  * order of its persistent index, up to the page size, and the branches merged.
  * The order and every comparison are on the stored `created_at`, so a
  * document without one (arangopipe's) sorts first, where its `createdAt` of
- * `EPOCH` puts it; an instant at or before `EPOCH` is bound as null, which
- * AQL orders before every string, to keep the comparisons consistent.
+ * `EPOCH` puts it; a filter instant at or before `EPOCH` is bound as null,
+ * which AQL orders before every string, to keep the comparisons consistent.
+ * A position holds the stored `created_at` text as it is (`EPOCH` for none,
+ * bound as null), so a cursor pages past documents whose stored time is not
+ * ISO 8601 too.
  */
-export function listAssetsQuery(query: ListQuery): AqlQuery | null {
-  const kinds = listedKinds(query);
+export function listAssetsQuery(names: ArangoNames, query: ListQuery): AqlQuery | null {
+  const kinds = listedKinds(names, query);
   if (kinds.length === 0 || (query.createdBefore !== null && query.createdBefore <= EPOCH)) return null;
   const b = new Bindings();
   const take = b.bind('take', query.first + 1);
@@ -170,7 +174,7 @@ export function listAssetsQuery(query: ListQuery): AqlQuery | null {
     filters.push(`FILTER d.created_at < ${b.bind('createdBefore', query.createdBefore)}`);
   }
   if (query.after !== null) {
-    const createdAt = b.bind('afterCreatedAt', query.after.createdAt > EPOCH ? query.after.createdAt : null);
+    const createdAt = b.bind('afterCreatedAt', query.after.createdAt === EPOCH ? null : query.after.createdAt);
     const id = b.bind('afterId', query.after.id);
     filters.push(`FILTER d.created_at > ${createdAt} OR (d.created_at == ${createdAt} AND d._id > ${id})`);
   }
@@ -179,14 +183,14 @@ export function listAssetsQuery(query: ListQuery): AqlQuery | null {
   if (query.project !== null) {
     const project = b.bind('project', query.project);
     lines.push(
-      `LET projectModels = (FOR e IN ${identifier('project_models')} FILTER e._from == ${project} RETURN e._to)`,
+      `LET projectModels = (FOR e IN ${names.identifier('project_models')} FILTER e._from == ${project} RETURN e._to)`,
     );
   }
   lines.push('FOR branch IN [');
   kinds.forEach((kind, i) => {
     lines.push(
       '  (',
-      `    FOR d IN ${identifier(COLLECTION_OF_KIND[kind])}`,
+      `    FOR d IN ${names.identifier(names.collection(kind))}`,
       ...(query.nameContains !== null ? [`      LET assetName = ${nameExpression(kind, 'd')}`] : []),
       ...filters.map((filter) => `      ${filter}`),
       '      SORT d.created_at, d._key',
@@ -206,8 +210,8 @@ export function listAssetsQuery(query: ListQuery): AqlQuery | null {
 }
 
 /** The kinds a listing can return: the one asked for, and only models when a project is given. */
-function listedKinds(query: ListQuery): AssetKind[] {
-  const kinds = query.kind ? [query.kind] : [...ASSET_KINDS];
+function listedKinds(names: ArangoNames, query: ListQuery): AssetKind[] {
+  const kinds = query.kind ? [query.kind] : names.catalogue.kinds.map((spec) => spec.kind);
   return query.project !== null ? kinds.filter((kind) => kind === 'MODEL') : kinds;
 }
 
@@ -220,6 +224,6 @@ export function nameExpression(kind: AssetKind, doc: string): string {
   return `NOT_NULL(FIRST([${sources}][* FILTER IS_STRING(CURRENT) AND CURRENT != ""]), ${doc}._key)`;
 }
 
-function collectionsOf(kinds: readonly AssetKind[]): string[] {
-  return kinds.map((kind) => COLLECTION_OF_KIND[kind]);
+function collectionsOf(names: ArangoNames, kinds: readonly AssetKind[]): string[] {
+  return kinds.map((kind) => names.collection(kind));
 }

@@ -1,3 +1,4 @@
+import { parseStoredInstant } from '../../domain/instants.js';
 import { isJsonObject } from '../../domain/json.js';
 import {
   RUN_STATUSES,
@@ -59,15 +60,27 @@ export class AttributeReader {
     return this.typed(name, (value) => (isJsonObject(value) ? (value as JsonObject) : undefined));
   }
 
-  /** An ISO 8601 instant written by metalayer, normalised to UTC with milliseconds. */
+  /** A stored instant (metalayer's ISO 8601, or arangopipe's Python form), normalised to UTC with milliseconds. */
   instant(name: string): string | null {
-    return this.typed(name, (value) => (typeof value === 'string' ? (parseInstant(value) ?? undefined) : undefined));
+    return this.typed(name, (value) =>
+      typeof value === 'string' ? (parseStoredInstant(value) ?? undefined) : undefined,
+    );
   }
 
   /** One of arangopipe's timestamps, read without consuming it: it stays a property. */
   looseInstant(name: string): string | null {
     const value = this.doc[name];
-    return typeof value === 'string' ? parseInstant(value) : null;
+    return typeof value === 'string' ? parseStoredInstant(value) : null;
+  }
+
+  /**
+   * A creation or update time: the stored text read as an instant, or the
+   * text itself when no reading makes sense of it (it is the data's fault,
+   * which the caller reports with the asset, never an internal error).
+   */
+  storedTime(name: string): string | null {
+    const text = this.text(name);
+    return text === null ? null : (parseStoredInstant(text) ?? text);
   }
 
   status(name: string): RunStatus | null {
@@ -139,23 +152,6 @@ export class AttributeReader {
 
 // ---------------------------------------------------------------------------
 // Values
-
-const LOOSE_INSTANT =
-  /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
-
-/**
- * Parses an instant as metalayer (ISO 8601) or arangopipe (Python's
- * `str(datetime)`, no zone: read as UTC) writes it; null when it is neither.
- */
-export function parseInstant(text: string): string | null {
-  const match = LOOSE_INSTANT.exec(text.trim());
-  if (!match) return null;
-  const [, date, hours = '00', minutes = '00', seconds = '00', fraction = '', zone = 'Z'] = match;
-  const millis = fraction.padEnd(3, '0').slice(0, 3);
-  const offset = zone.toUpperCase() === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
-  const ms = Date.parse(`${date}T${hours}:${minutes}:${seconds}.${millis}${offset}`);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
-}
 
 export function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);

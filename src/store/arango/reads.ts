@@ -1,12 +1,14 @@
 import type { Database } from 'arangojs';
 import type { AqlQuery } from 'arangojs/aql';
 import type { QueryOptions } from 'arangojs/queries';
+import type { Catalogue } from '../../domain/catalogue.js';
 import { tryParseId } from '../../domain/ids.js';
 import type { AssetRecord } from '../../domain/kinds.js';
 import { traverseKey, type Lineage, type LineageNode, type TraverseRequest } from '../../domain/lineage.js';
-import { isRelationName, type EdgeRecord } from '../../domain/relations.js';
-import type { AssetPage, ListQuery, NeighborRequest } from '../store.js';
-import type { StoredDocument } from './attributes.js';
+import type { EdgeRecord } from '../../domain/relations.js';
+import { requirePresent, type AssetPage, type ListPosition, type ListQuery, type NeighborRequest } from '../store.js';
+import { EPOCH, type StoredDocument } from './attributes.js';
+import type { ArangoNames } from './catalogue.js';
 import { toRecord } from './documents.js';
 import { translateError } from './errors.js';
 import {
@@ -21,52 +23,72 @@ import {
 /**
  * The engine's reads: each port call is at most one AQL query, whatever its
  * batch; the answers are put back in request order here. A malformed id (or
- * an unknown relation) never reaches a query: its answer is empty.
+ * an unknown relation) never reaches a query: its answer is empty. Only the
+ * present is read: a request for another instant is refused.
  */
 export class ArangoReads {
+  private readonly catalogue: Catalogue;
+
   constructor(
     private readonly db: Database,
     private readonly options: QueryOptions,
-  ) {}
+    private readonly names: ArangoNames,
+  ) {
+    this.catalogue = names.catalogue;
+  }
 
-  async getAssets(ids: readonly string[]): Promise<(AssetRecord | null)[]> {
-    const valid = ids.filter((id) => tryParseId(id) !== null);
+  async getAssets(ids: readonly string[], asOf: string | null = null): Promise<(AssetRecord | null)[]> {
+    requirePresent(asOf);
+    const valid = ids.filter((id) => tryParseId(id, this.catalogue) !== null);
     if (valid.length === 0) return ids.map(() => null);
     const docs = await this.all<StoredDocument | null>(getAssetsQuery(valid));
     const found = new Map<string, AssetRecord | null>();
     valid.forEach((id, i) => {
       const doc = docs[i];
-      found.set(id, doc ? toRecord(doc) : null);
+      found.set(id, doc ? toRecord(this.catalogue, doc) : null);
     });
     return ids.map((id) => found.get(id) ?? null);
   }
 
   async neighbors(requests: readonly NeighborRequest[]): Promise<AssetRecord[][]> {
-    const { groups, places } = groupNeighborRequests(requests);
+    for (const request of requests) requirePresent(request.asOf);
+    const { groups, places } = groupNeighborRequests(this.catalogue, requests);
     if (groups.length === 0) return requests.map(() => []);
-    const [answer] = await this.all<StoredDocument[][][]>(neighborsQuery(groups));
+    const [answer] = await this.all<StoredDocument[][][]>(neighborsQuery(this.names, groups));
     return places.map((place) => {
       const docs = place ? answer?.[place.group]?.[place.index] : undefined;
-      return (docs ?? []).flatMap((doc) => toRecord(doc) ?? []);
+      return (docs ?? []).flatMap((doc) => toRecord(this.catalogue, doc) ?? []);
     });
   }
 
   async traverse(requests: readonly TraverseRequest[]): Promise<Lineage[]> {
-    const { groups, places } = groupTraverseRequests(requests);
+    for (const request of requests) requirePresent(request.asOf);
+    const { groups, places } = groupTraverseRequests(this.catalogue, requests);
     if (groups.length === 0) return requests.map(emptyLineage);
-    const [answer] = await this.all<LineageRow[][]>(traverseQuery(groups));
+    const [answer] = await this.all<LineageRow[][]>(traverseQuery(this.names, groups));
     return places.map((place) => {
       const row = place ? answer?.[place.group]?.[place.index] : undefined;
-      return row ? toLineage(row) : emptyLineage();
+      return row ? toLineage(this.catalogue, row) : emptyLineage();
     });
   }
 
+  /** A page, with each asset's position as the query orders it: the stored `created_at` text, `EPOCH` for none. */
   async listAssets(query: ListQuery): Promise<AssetPage> {
-    const aql = listAssetsQuery(query);
-    if (!aql) return { assets: [], hasNextPage: false };
+    requirePresent(query.asOf);
+    const aql = listAssetsQuery(this.names, query);
+    if (!aql) return { assets: [], positions: [], hasNextPage: false };
     const docs = await this.all<StoredDocument>(aql);
-    const records = docs.flatMap((doc) => toRecord(doc) ?? []);
-    return { assets: records.slice(0, query.first), hasNextPage: docs.length > query.first };
+    const listed = docs
+      .flatMap((doc) => {
+        const asset = toRecord(this.catalogue, doc);
+        return asset ? [{ asset, position: listPosition(doc) }] : [];
+      })
+      .slice(0, query.first);
+    return {
+      assets: listed.map(({ asset }) => asset),
+      positions: listed.map(({ position }) => position),
+      hasNextPage: docs.length > query.first,
+    };
   }
 
   private async all<T>(query: AqlQuery): Promise<T[]> {
@@ -79,6 +101,11 @@ export class ArangoReads {
   }
 }
 
+/** A listed document's place in the listing order, which sorts on the stored attribute as it is. */
+function listPosition(doc: StoredDocument): ListPosition {
+  return { createdAt: typeof doc.created_at === 'string' ? doc.created_at : EPOCH, id: doc._id };
+}
+
 /** Where a request's answer is in a grouped query's result; null for requests never asked. */
 export interface Place {
   group: number;
@@ -89,14 +116,17 @@ export interface Place {
  * Groups neighbour requests by (relation, direction), the parts of a query
  * that are text rather than bind variables, in order of first appearance.
  */
-export function groupNeighborRequests(requests: readonly NeighborRequest[]): {
+export function groupNeighborRequests(
+  catalogue: Catalogue,
+  requests: readonly NeighborRequest[],
+): {
   groups: NeighborGroup[];
   places: (Place | null)[];
 } {
   const groups: (NeighborGroup & { ids: string[] })[] = [];
   const byKey = new Map<string, number>();
   const places = requests.map((request): Place | null => {
-    if (!tryParseId(request.id) || !isRelationName(request.relation)) return null;
+    if (!tryParseId(request.id, catalogue) || !catalogue.isRelationName(request.relation)) return null;
     if (request.direction !== 'OUT' && request.direction !== 'IN') return null;
     const key = `${request.relation} ${request.direction}`;
     let group = byKey.get(key);
@@ -116,14 +146,17 @@ export function groupNeighborRequests(requests: readonly NeighborRequest[]): {
  * direction is query text, its bounds are bind variables used in `LIMIT`,
  * which AQL evaluates once per query.
  */
-export function groupTraverseRequests(requests: readonly TraverseRequest[]): {
+export function groupTraverseRequests(
+  catalogue: Catalogue,
+  requests: readonly TraverseRequest[],
+): {
   groups: LineageGroup[];
   places: (Place | null)[];
 } {
   const groups: (LineageGroup & { starts: string[] })[] = [];
   const byKey = new Map<string, number>();
   const places = requests.map((request): Place | null => {
-    if (!tryParseId(request.start)) return null;
+    if (!tryParseId(request.start, catalogue)) return null;
     const key = traverseKey({ ...request, start: '' });
     let group = byKey.get(key);
     if (group === undefined) {
@@ -145,14 +178,14 @@ interface LineageRow {
 }
 
 /** A query row as a lineage, nodes by (degree, id) and edges by (from, relation, to) in code-unit order. */
-function toLineage(row: LineageRow): Lineage {
+function toLineage(catalogue: Catalogue, row: LineageRow): Lineage {
   const nodes = row.nodes.flatMap((node): LineageNode[] => {
-    const asset = node.asset ? toRecord(node.asset) : null;
+    const asset = node.asset ? toRecord(catalogue, node.asset) : null;
     return asset ? [{ asset, degree: node.degree }] : [];
   });
   nodes.sort((a, b) => a.degree - b.degree || compare(a.asset.id, b.asset.id));
   const edges = row.edges.flatMap((edge): EdgeRecord[] =>
-    isRelationName(edge.relation) ? [{ relation: edge.relation, from: edge.from, to: edge.to }] : [],
+    catalogue.isRelationName(edge.relation) ? [{ relation: edge.relation, from: edge.from, to: edge.to }] : [],
   );
   edges.sort((a, b) => compare(a.from, b.from) || compare(a.relation, b.relation) || compare(a.to, b.to));
   return { nodes, edges, truncated: row.truncated };

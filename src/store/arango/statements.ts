@@ -1,8 +1,7 @@
 import type { AqlQuery } from 'arangojs/aql';
-import type { VertexCollection } from '../../domain/kinds.js';
 import type { RelationName } from '../../domain/relations.js';
 import { Bindings } from './bindings.js';
-import { EDGE_COLLECTIONS, identifier } from './catalogue.js';
+import type { ArangoNames } from './catalogue.js';
 import { VERSION_KEY_ATTRIBUTE, type AssetDocument } from './attributes.js';
 import type { EdgeDocument } from './edges.js';
 
@@ -26,13 +25,14 @@ export interface NameClaim {
  * id of another asset holding the (name, version), the inserted document.
  */
 export function putAssetStatement(
-  collection: VertexCollection,
+  names: ArangoNames,
+  collection: string,
   id: string,
   doc: AssetDocument,
   claim: NameClaim | null,
 ): AqlQuery {
   const b = new Bindings();
-  const coll = identifier(collection);
+  const coll = names.identifier(collection);
   const taken = takenName(b, coll, doc._key, claim);
   return b.query([
     '/* putAsset */',
@@ -59,12 +59,13 @@ export function readAssetStatement(id: string): AqlQuery {
  * name is taken by another asset. Returns `{ taken, replaced }`.
  */
 export function replaceAssetStatement(
-  collection: VertexCollection,
+  names: ArangoNames,
+  collection: string,
   doc: AssetDocument & { _rev: string },
   claim: NameClaim | null,
 ): AqlQuery {
   const b = new Bindings();
-  const coll = identifier(collection);
+  const coll = names.identifier(collection);
   return b.query([
     '/* replaceAsset */',
     ...takenName(b, coll, doc._key, claim),
@@ -96,11 +97,18 @@ function takenName(b: Bindings, coll: string, key: string, claim: NameClaim | nu
  * `/* putEdge *\/`: inserts the edge unless an edge with the same ends exists
  * in the collection, and only when both ends exist. If another edge already
  * holds the key (arangopipe keys some relations differently), `spareKey` is
- * used. Returns `{ fromFound, toFound, existing, inserted }`.
+ * used. Returns `{ fromFound, toFound, existing, inserted }`: whether each
+ * end exists, from which the domain decides whether the relation may be put
+ * (`checkEdge`; a refusal aborts the unit of work, insert included).
  */
-export function putEdgeStatement(relation: RelationName, edge: EdgeDocument, spareKey: string): AqlQuery {
+export function putEdgeStatement(
+  names: ArangoNames,
+  relation: RelationName,
+  edge: EdgeDocument,
+  spareKey: string,
+): AqlQuery {
   const b = new Bindings();
-  const coll = identifier(relation);
+  const coll = names.identifier(relation);
   const from = b.bind('from', edge._from);
   const to = b.bind('to', edge._to);
   return b.query([
@@ -128,16 +136,16 @@ export function putEdgeStatement(relation: RelationName, edge: EdgeDocument, spa
  * every edge collection. Returns `{ asset, relations }`: the removed document
  * (null when there was none, and the caller aborts) and the edge count.
  */
-export function deleteAssetStatement(collection: VertexCollection, id: string, key: string): AqlQuery {
+export function deleteAssetStatement(names: ArangoNames, collection: string, id: string, key: string): AqlQuery {
   const b = new Bindings();
-  const coll = identifier(collection);
+  const coll = names.identifier(collection);
   const idRef = b.bind('id', id);
-  const edgeLines = EDGE_COLLECTIONS.map(identifier).map(
+  const edgeLines = names.edgeCollections.map((edges) => names.identifier(edges)).map(
     (edges) =>
       `LET ${edges}_removed = ` +
       `(FOR e IN ${edges} FILTER e._from == ${idRef} OR e._to == ${idRef} REMOVE e IN ${edges} RETURN 1)`,
   );
-  const counts = EDGE_COLLECTIONS.map((edges) => `LENGTH(${edges}_removed)`).join(', ');
+  const counts = names.edgeCollections.map((edges) => `LENGTH(${edges}_removed)`).join(', ');
   return b.query([
     '/* deleteAsset */',
     `LET removed = (FOR d IN ${coll} FILTER d._key == ${b.bind('key', key)} REMOVE d IN ${coll} RETURN OLD)`,
@@ -147,12 +155,16 @@ export function deleteAssetStatement(collection: VertexCollection, id: string, k
 }
 
 /** `/* importAssets *\/`: inserts every document; a taken key or (name, version) fails the query (1210). */
-export function importAssetsStatement(collection: VertexCollection, docs: readonly AssetDocument[]): AqlQuery {
+export function importAssetsStatement(
+  names: ArangoNames,
+  collection: string,
+  docs: readonly AssetDocument[],
+): AqlQuery {
   const b = new Bindings();
   return b.query([
     '/* importAssets */',
     `FOR doc IN ${b.bind('docs', docs)}`,
-    `  INSERT doc INTO ${identifier(collection)}`,
+    `  INSERT doc INTO ${names.identifier(collection)}`,
   ]);
 }
 
@@ -161,7 +173,11 @@ export function importAssetsStatement(collection: VertexCollection, docs: readon
  * the same import included); otherwise inserts none and returns the first
  * edge with a missing end. Returns `{ missing, inserted }`.
  */
-export function importEdgesStatement(relation: RelationName, edges: readonly EdgeDocument[]): AqlQuery {
+export function importEdgesStatement(
+  names: ArangoNames,
+  relation: RelationName,
+  edges: readonly EdgeDocument[],
+): AqlQuery {
   const b = new Bindings();
   const list = b.bind('edges', edges);
   return b.query([
@@ -174,7 +190,7 @@ export function importEdgesStatement(relation: RelationName, edges: readonly Edg
     ')',
     'LET inserted = (',
     `  FOR edge IN (missing == null ? ${list} : [])`,
-    `    INSERT edge INTO ${identifier(relation)}`,
+    `    INSERT edge INTO ${names.identifier(relation)}`,
     '    RETURN 1',
     ')',
     'RETURN { missing, inserted: LENGTH(inserted) }',
@@ -182,11 +198,11 @@ export function importEdgesStatement(relation: RelationName, edges: readonly Edg
 }
 
 /** `/* existingKeys *\/`: which of `keys` a collection holds (diagnoses a failed import). */
-export function existingKeysStatement(collection: VertexCollection | RelationName, keys: readonly string[]): AqlQuery {
+export function existingKeysStatement(names: ArangoNames, collection: string, keys: readonly string[]): AqlQuery {
   const b = new Bindings();
   return b.query([
     '/* existingKeys */',
-    `FOR d IN ${identifier(collection)}`,
+    `FOR d IN ${names.identifier(collection)}`,
     `  FILTER d._key IN ${b.bind('keys', keys)}`,
     '  RETURN d._key',
   ]);
@@ -196,9 +212,9 @@ export function existingKeysStatement(collection: VertexCollection | RelationNam
  * `/* takenNames *\/`: which claimed (name, version)s another asset holds,
  * and which asset (diagnoses a failed import).
  */
-export function takenNamesStatement(collection: VertexCollection, claims: readonly NameClaim[]): AqlQuery {
+export function takenNamesStatement(names: ArangoNames, collection: string, claims: readonly NameClaim[]): AqlQuery {
   const b = new Bindings();
-  const coll = identifier(collection);
+  const coll = names.identifier(collection);
   return b.query([
     '/* takenNames */',
     `FOR claim IN ${b.bind('claims', claims)}`,

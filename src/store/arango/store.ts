@@ -1,13 +1,16 @@
 import type { Database } from 'arangojs';
+import type { QueryOptions } from 'arangojs/queries';
 import type { AssetRecord } from '../../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
-import type { WriteOp, WriteResult } from '../../domain/writes.js';
+import type { CommitResult, UnitOfWork } from '../../domain/writes.js';
 import type { AssetPage, BulkBatch, BulkCount, ListQuery, NeighborRequest, Store } from '../store.js';
 import { ArangoBulkImport } from './bulk.js';
+import { ArangoNames } from './catalogue.js';
 import { DEFAULT_GRAPH_NAME, connect, queryOptions, type ArangoStoreOptions } from './connection.js';
 import { ErrorNum, errorNum, translateError } from './errors.js';
 import { SequenceClock } from './edges.js';
 import { ensureLayout } from './layout.js';
+import { sharedSecret } from './meta.js';
 import { ArangoReads } from './reads.js';
 import { ArangoWrites } from './writes.js';
 
@@ -18,11 +21,13 @@ import { ArangoWrites } from './writes.js';
  * operator; once open, the engine's failures follow the port's rules.
  */
 export async function createArangoStore(options: ArangoStoreOptions): Promise<Store> {
+  const names = new ArangoNames(options.catalogue);
   const db = connect(options);
   try {
     if (options.ensureLayout ?? true) {
       await ensureLayout(db, {
         graphName: options.graphName ?? DEFAULT_GRAPH_NAME,
+        catalogue: options.catalogue,
         replicationFactor: options.replicationFactor,
         writeConcern: options.writeConcern,
       });
@@ -36,7 +41,7 @@ export async function createArangoStore(options: ArangoStoreOptions): Promise<St
     }
     throw error;
   }
-  return new ArangoStore(db, options);
+  return new ArangoStore(db, names, options);
 }
 
 class ArangoStore implements Store {
@@ -44,22 +49,24 @@ class ArangoStore implements Store {
   private readonly reads: ArangoReads;
   private readonly writes: ArangoWrites;
   private readonly bulk: ArangoBulkImport;
+  private readonly perQuery: QueryOptions;
 
   constructor(
     private readonly db: Database,
+    names: ArangoNames,
     options: ArangoStoreOptions,
   ) {
-    const perQuery = queryOptions(options);
+    this.perQuery = queryOptions(options);
     const now = options.now ?? (() => new Date());
     // One clock for every relation this process writes, so `seq` orders them all.
     const sequence = new SequenceClock(now);
-    this.reads = new ArangoReads(db, perQuery);
-    this.writes = new ArangoWrites(db, perQuery, now, sequence);
-    this.bulk = new ArangoBulkImport(db, perQuery, now, sequence);
+    this.reads = new ArangoReads(db, this.perQuery, names);
+    this.writes = new ArangoWrites(db, this.perQuery, names, sequence);
+    this.bulk = new ArangoBulkImport(db, this.perQuery, names, now, sequence);
   }
 
-  getAssets(ids: readonly string[]): Promise<(AssetRecord | null)[]> {
-    return this.reads.getAssets(ids);
+  getAssets(ids: readonly string[], asOf: string | null = null): Promise<(AssetRecord | null)[]> {
+    return this.reads.getAssets(ids, asOf);
   }
 
   neighbors(requests: readonly NeighborRequest[]): Promise<AssetRecord[][]> {
@@ -74,12 +81,16 @@ class ArangoStore implements Store {
     return this.reads.listAssets(query);
   }
 
-  write(ops: readonly WriteOp[]): Promise<WriteResult> {
-    return this.writes.write(ops);
+  commit(unit: UnitOfWork): Promise<CommitResult> {
+    return this.writes.commit(unit);
   }
 
   importBulk(batch: BulkBatch): Promise<BulkCount> {
     return this.bulk.importBulk(batch);
+  }
+
+  sharedSecret(name: string): Promise<string> {
+    return sharedSecret(this.db, this.perQuery, name);
   }
 
   /** A cheap request on the configured database: its server version. */

@@ -2,23 +2,30 @@ import type { Database } from 'arangojs';
 import type { AqlQuery } from 'arangojs/aql';
 import type { QueryOptions } from 'arangojs/queries';
 import type { Transaction } from 'arangojs/transactions';
+import type { Catalogue } from '../../domain/catalogue.js';
 import { MetalayerError, conflict, notFound } from '../../domain/errors.js';
-import { tryParseId } from '../../domain/ids.js';
-import { canonicalJson } from '../../domain/json.js';
+import { tryParseId, type ParsedId } from '../../domain/ids.js';
 import { assertNever } from '../../domain/never.js';
+import type { AssetContent, AssetKind, AssetRecord } from '../../domain/kinds.js';
 import {
-  COLLECTION_OF_KIND,
-  NAMED_KINDS,
-  contentOf,
-  type AssetContent,
-  type AssetRecord,
-} from '../../domain/kinds.js';
-import { mergeProperties, type AssetPatch, type WriteOp, type WriteResult } from '../../domain/writes.js';
-import { EDGE_COLLECTIONS } from './catalogue.js';
+  answerRepeatedPut,
+  checkEdge,
+  emptyWriteResult,
+  isNamedKind,
+  nameTaken,
+  patched,
+  requireDistinctEnds,
+  type CommitResult,
+  type UnitOfWork,
+  type WriteOp,
+  type WriteResult,
+} from '../../domain/writes.js';
 import { versionKey, type StoredDocument } from './attributes.js';
-import { toDocument, toRecord } from './documents.js';
-import { SequenceClock, edgeDocument, edgeEnds, hashedEdgeKey } from './edges.js';
+import { META_COLLECTION, type ArangoNames } from './catalogue.js';
+import { replacementDocument, toDocument, toRecord } from './documents.js';
+import { SequenceClock, edgeDocument, hashedEdgeKey } from './edges.js';
 import { ErrorNum, errorNum, translateError } from './errors.js';
+import { nextRevisionStatement, revisionStatement } from './meta.js';
 import {
   deleteAssetStatement,
   putAssetStatement,
@@ -32,32 +39,33 @@ import {
 const MAX_ATTEMPTS = 3;
 
 /**
- * The unit of work (semantics in domain/writes.ts): every op of a write runs
- * as a step of one stream transaction that declares every collection the ops
- * touch; any failure aborts it, so a failed write leaves nothing behind.
+ * The unit of work: every op runs as a step of one stream transaction that
+ * declares every collection the ops touch; any failure aborts it, so a
+ * failed commit leaves nothing behind. The rules that decide each op's
+ * outcome are the domain's (domain/writes.ts); the steps read the facts
+ * they need and store. The last step counts the commit in the revision
+ * when an op wrote something, and reads it otherwise.
  *
- * A write that collides with a concurrent one, a write-write conflict (1200)
- * or a unique-index violation the in-transaction checks could not see yet
- * (1210), is retried whole, up to MAX_ATTEMPTS times: the retry's checks then
- * give the precise answer (a no-op, or a CONFLICT naming what is taken).
+ * A commit that collides with a concurrent one, a write-write conflict
+ * (1200) or a unique-index violation the in-transaction checks could not see
+ * yet (1210), is retried whole, up to MAX_ATTEMPTS times: the retry's checks
+ * then give the precise answer (a no-op, or a CONFLICT naming what is taken).
+ * Every writing commit updates the one revision document, so concurrent
+ * writing commits collide there at the latest.
  */
 export class ArangoWrites {
-  private readonly sequence: SequenceClock;
-
   constructor(
     private readonly db: Database,
     private readonly options: QueryOptions,
-    private readonly now: () => Date,
-    sequence?: SequenceClock,
-  ) {
-    this.sequence = sequence ?? new SequenceClock(now);
-  }
+    private readonly names: ArangoNames,
+    private readonly sequence: SequenceClock,
+  ) {}
 
-  async write(ops: readonly WriteOp[]): Promise<WriteResult> {
-    if (ops.length === 0) return { assets: new Map(), deleted: new Map() };
+  async commit(unit: UnitOfWork): Promise<CommitResult> {
+    if (unit.ops.length === 0) return { ...emptyWriteResult(), revision: await this.revision() };
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(ops);
+        return await this.attempt(unit);
       } catch (error) {
         if (attempt < MAX_ATTEMPTS && isCollision(error)) {
           await pause(attempt);
@@ -68,115 +76,180 @@ export class ArangoWrites {
     }
   }
 
-  private async attempt(ops: readonly WriteOp[]): Promise<WriteResult> {
-    const now = this.now().toISOString();
-    const trx = await this.db.beginTransaction(transactionCollections(ops));
+  private async attempt(unit: UnitOfWork): Promise<CommitResult> {
+    const trx = await this.db.beginTransaction(transactionCollections(this.names, unit.ops));
     try {
-      const result: WriteResult = { assets: new Map(), deleted: new Map() };
-      for (const op of ops) await this.apply(trx, op, now, result);
+      const work = new Unit(this.db, this.options, this.names, this.sequence, trx, unit);
+      const result = await work.apply();
+      const revision = await work.step<number>(null, work.changed ? nextRevisionStatement() : revisionStatement());
       await trx.commit();
-      return result;
+      return { ...result, revision: String(revision) };
     } catch (error) {
       await trx.abort().catch(() => undefined);
       throw error;
     }
   }
 
-  private async apply(trx: Transaction, op: WriteOp, now: string, result: WriteResult): Promise<void> {
-    switch (op.type) {
-      case 'putAsset':
-        result.assets.set(op.content.id, await this.putAsset(trx, op, now));
-        return;
-      case 'putEdge':
-        await this.putEdge(trx, op, now);
-        return;
-      case 'updateAsset':
-        result.assets.set(op.id, await this.updateAsset(trx, op, now));
-        return;
-      case 'deleteAsset': {
-        const deleted = await this.deleteAsset(trx, op);
-        result.assets.delete(op.id);
-        result.deleted.set(op.id, deleted);
-        return;
-      }
-      default:
-        assertNever(op, 'write operation');
+  /** The revision as it is, for a unit with nothing to do. */
+  private async revision(): Promise<string> {
+    try {
+      const cursor = await this.db.query<number>(revisionStatement(), this.options);
+      const [revision] = await cursor.all();
+      return String(revision);
+    } catch (error) {
+      throw translateError(error);
     }
   }
+}
 
-  private async putAsset(trx: Transaction, op: PutAssetOp, now: string): Promise<AssetRecord> {
+/**
+ * One attempt at a unit of work, inside its transaction: applies the ops in
+ * order, notes whether any wrote something, and keeps who made the unit,
+ * through which operation and when.
+ */
+class Unit {
+  changed = false;
+  private readonly catalogue: Catalogue;
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: QueryOptions,
+    private readonly names: ArangoNames,
+    private readonly sequence: SequenceClock,
+    private readonly trx: Transaction,
+    readonly unit: UnitOfWork,
+  ) {
+    this.catalogue = names.catalogue;
+  }
+
+  async apply(): Promise<WriteResult> {
+    const result = emptyWriteResult();
+    for (const op of this.unit.ops) {
+      switch (op.type) {
+        case 'putAsset':
+          result.assets.set(op.content.id, await this.putAsset(op));
+          break;
+        case 'putEdge':
+          await this.putEdge(op);
+          break;
+        case 'updateAsset':
+          result.assets.set(op.id, await this.updateAsset(op));
+          break;
+        case 'deleteAsset':
+          result.assets.delete(op.id);
+          result.deleted.set(op.id, await this.deleteAsset(op));
+          break;
+        default:
+          assertNever(op, 'write operation');
+      }
+    }
+    return result;
+  }
+
+  private async putAsset(op: PutAssetOp): Promise<AssetRecord> {
     const { content } = op;
     const statement = putAssetStatement(
-      COLLECTION_OF_KIND[content.kind],
+      this.names,
+      this.names.collection(content.kind),
       content.id,
-      toDocument(content, now, now),
-      nameClaim(content),
+      toDocument(this.catalogue, content, this.unit.at, this.unit.at),
+      nameClaim(this.catalogue, content),
     );
     type Row = { existing: StoredDocument | null; taken: string | null; inserted: StoredDocument | null };
-    const row = await this.step<Row>(trx, op, statement);
-    if (row.inserted) return storedRecord(row.inserted);
-    if (row.existing) {
-      const existing = storedRecord(row.existing);
-      if (canonicalJson(contentOf(existing)) === canonicalJson(content)) return existing;
-      throw conflict(`"${content.id}" already exists with different content`, `${op.field}.key`);
+    const row = await this.step<Row>(op, statement);
+    if (row.inserted) {
+      this.changed = true;
+      return this.stored(row.inserted);
     }
-    throw nameTaken(content, row.taken);
+    if (row.existing) return answerRepeatedPut(this.stored(row.existing), content, op.field);
+    throw this.nameTaken(content, row.taken);
   }
 
-  private async putEdge(trx: Transaction, op: PutEdgeOp, now: string): Promise<void> {
-    const { relation, from, to } = op.edge;
-    const edge = edgeDocument(op.edge, edgeEnds(op.edge, op.field), now, this.sequence.next());
-    const row = await this.step<{ fromFound: boolean; toFound: boolean }>(
-      trx,
-      op,
-      putEdgeStatement(relation, edge, hashedEdgeKey(from, to)),
-    );
-    if (!row.fromFound) throw notFound(from, op.field);
-    if (!row.toFound) throw notFound(to, op.field);
+  /**
+   * Puts a relation. The statement inserts it when both ends exist; the
+   * domain then decides on the kinds of the ends found (`checkEdge`), and a
+   * refusal aborts the unit, the insert with it. An id outside the catalogue
+   * names no asset; then only `from`, the end the domain reports first, is
+   * looked up.
+   */
+  private async putEdge(op: PutEdgeOp): Promise<void> {
+    const { edge, field } = op;
+    requireDistinctEnds(edge, field);
+    const from = tryParseId(edge.from, this.catalogue);
+    const to = tryParseId(edge.to, this.catalogue);
+    const [fromKind, toKind] =
+      from && to ? await this.insertEdge(op, from, to) : [await this.storedKind(op, from), null];
+    checkEdge(this.catalogue, edge, fromKind, toKind, field);
   }
 
-  private async updateAsset(trx: Transaction, op: UpdateAssetOp, now: string): Promise<AssetRecord> {
-    const parsed = tryParseId(op.id);
+  /** Inserts the relation if both ends exist and it does not; the kinds of the ends found. */
+  private async insertEdge(op: PutEdgeOp, from: ParsedId, to: ParsedId): Promise<[AssetKind | null, AssetKind | null]> {
+    const { edge } = op;
+    const doc = edgeDocument(this.names, edge, { from, to }, this.unit.at, this.sequence.next());
+    const statement = putEdgeStatement(this.names, edge.relation, doc, hashedEdgeKey(edge.from, edge.to));
+    const row = await this.step<{ fromFound: boolean; toFound: boolean; inserted: string | null }>(op, statement);
+    if (row.inserted) this.changed = true;
+    return [row.fromFound ? from.kind : null, row.toFound ? to.kind : null];
+  }
+
+  /** The kind of a stored asset; null when it does not exist. */
+  private async storedKind(op: WriteOp, id: ParsedId | null): Promise<AssetKind | null> {
+    if (!id) return null;
+    const doc = await this.step<StoredDocument | null>(op, readAssetStatement(`${id.collection}/${id.key}`));
+    return doc ? id.kind : null;
+  }
+
+  private async updateAsset(op: UpdateAssetOp): Promise<AssetRecord> {
+    const parsed = tryParseId(op.id, this.catalogue);
     if (!parsed) throw notFound(op.id, op.field);
-    const doc = await this.step<StoredDocument | null>(trx, op, readAssetStatement(op.id));
-    const current = doc ? toRecord(doc) : null;
+    const doc = await this.step<StoredDocument | null>(op, readAssetStatement(op.id));
+    const current = doc ? toRecord(this.catalogue, doc) : null;
     if (!doc || !current || typeof doc._rev !== 'string') throw notFound(op.id, op.field);
     const next = patched(current, op.patch);
+    const replacement = { ...replacementDocument(this.catalogue, next, doc, this.unit.at), _rev: doc._rev };
     const row = await this.step<{ taken: string | null; replaced: StoredDocument | null }>(
-      trx,
       op,
-      replaceAssetStatement(
-        COLLECTION_OF_KIND[parsed.kind],
-        { ...toDocument(next, current.createdAt, now), _rev: doc._rev },
-        nameClaim(next),
-      ),
+      replaceAssetStatement(this.names, parsed.collection, replacement, nameClaim(this.catalogue, next)),
     );
-    if (row.replaced) return storedRecord(row.replaced);
-    throw nameTaken(next, row.taken);
+    if (!row.replaced) throw this.nameTaken(next, row.taken);
+    this.changed = true;
+    return this.stored(row.replaced);
   }
 
-  private async deleteAsset(trx: Transaction, op: DeleteAssetOp): Promise<{ asset: AssetRecord; relations: number }> {
-    const parsed = tryParseId(op.id);
+  private async deleteAsset(op: DeleteAssetOp): Promise<{ asset: AssetRecord; relations: number }> {
+    const parsed = tryParseId(op.id, this.catalogue);
     if (!parsed) throw notFound(op.id, op.field);
     const row = await this.step<{ asset: StoredDocument | null; relations: number }>(
-      trx,
       op,
-      deleteAssetStatement(COLLECTION_OF_KIND[parsed.kind], op.id, parsed.key),
+      deleteAssetStatement(this.names, parsed.collection, op.id, parsed.key),
     );
-    const asset = row.asset ? toRecord(row.asset) : null;
+    const asset = row.asset ? toRecord(this.catalogue, row.asset) : null;
     if (!asset) throw notFound(op.id, op.field);
+    this.changed = true;
     return { asset, relations: row.relations };
   }
 
-  /** Runs one statement as a step of the transaction; its failure carries the op. */
-  private async step<T>(trx: Transaction, op: WriteOp, statement: AqlQuery): Promise<T> {
+  /** Runs one statement as a step of the transaction; its failure carries the op (null: the revision step). */
+  async step<T>(op: WriteOp | null, statement: AqlQuery): Promise<T> {
     try {
-      const cursor = await trx.step(() => this.db.query(statement, this.options));
+      const cursor = await this.trx.step(() => this.db.query(statement, this.options));
       const [row] = (await cursor.all()) as T[];
       return row as T;
     } catch (error) {
       throw new StepFailure(op, error);
     }
+  }
+
+  /** The CONFLICT of a name the statement found taken. */
+  private nameTaken(content: Pick<AssetContent, 'kind' | 'name' | 'version'>, takenBy: string | null): Error {
+    if (takenBy === null) return new Error('ArangoDB: a write neither applied nor found what prevented it');
+    return nameTaken(this.catalogue, content, takenBy);
+  }
+
+  private stored(doc: StoredDocument): AssetRecord {
+    const record = toRecord(this.catalogue, doc);
+    if (!record) throw new Error(`ArangoDB returned a document that is not an asset: ${String(doc._id)}`);
+    return record;
   }
 }
 
@@ -185,38 +258,45 @@ type PutEdgeOp = Extract<WriteOp, { type: 'putEdge' }>;
 type UpdateAssetOp = Extract<WriteOp, { type: 'updateAsset' }>;
 type DeleteAssetOp = Extract<WriteOp, { type: 'deleteAsset' }>;
 
-/** A database failure while executing `op`, kept until the unit of work gives up. */
+/** A database failure while executing `op` (null: the revision step), kept until the unit of work gives up. */
 class StepFailure extends Error {
   override readonly name = 'StepFailure';
   constructor(
-    readonly op: WriteOp,
+    readonly op: WriteOp | null,
     override readonly cause: unknown,
   ) {
-    super(`ArangoDB failed on a ${op.type} step`);
+    super(`ArangoDB failed on a ${op?.type ?? 'revision'} step`);
   }
 }
 
-/** Every collection a unit of work writes (and reads), declared when its transaction begins. */
-export function transactionCollections(ops: readonly WriteOp[]): { write: string[]; read: string[] } {
-  const write = new Set<string>();
+/**
+ * Every collection a unit of work writes (and reads), declared when its
+ * transaction begins: metalayer's own collection always, for the revision.
+ */
+export function transactionCollections(
+  names: ArangoNames,
+  ops: readonly WriteOp[],
+): { write: string[]; read: string[] } {
+  const write = new Set<string>([META_COLLECTION]);
   const read = new Set<string>();
+  const parse = (id: string) => tryParseId(id, names.catalogue);
   for (const op of ops) {
     switch (op.type) {
       case 'putAsset':
-        write.add(COLLECTION_OF_KIND[op.content.kind]);
+        write.add(names.collection(op.content.kind));
         break;
       case 'putEdge':
         write.add(op.edge.relation);
         for (const id of [op.edge.from, op.edge.to]) {
-          const parsed = tryParseId(id);
+          const parsed = parse(id);
           if (parsed) read.add(parsed.collection);
         }
         break;
       case 'updateAsset':
       case 'deleteAsset': {
-        const parsed = tryParseId(op.id);
+        const parsed = parse(op.id);
         if (parsed) write.add(parsed.collection);
-        if (op.type === 'deleteAsset') EDGE_COLLECTIONS.forEach((edges) => write.add(edges));
+        if (op.type === 'deleteAsset') names.edgeCollections.forEach((edges) => write.add(edges));
         break;
       }
       default:
@@ -226,39 +306,9 @@ export function transactionCollections(ops: readonly WriteOp[]): { write: string
   return { write: [...write].sort(), read: [...read].filter((name) => !write.has(name)).sort() };
 }
 
-export function nameClaim(content: AssetContent): NameClaim | null {
-  return NAMED_KINDS.has(content.kind) ? { name: content.name, versionKey: versionKey(content.version) } : null;
-}
-
-function patched(record: AssetRecord, patch: AssetPatch): AssetContent {
-  return {
-    ...contentOf(record),
-    name: patch.name ?? record.name,
-    version: patch.version === undefined ? record.version : patch.version,
-    tag: patch.tag === undefined ? record.tag : patch.tag,
-    properties: mergeProperties(record.properties, patch.properties),
-  };
-}
-
-function storedRecord(doc: StoredDocument): AssetRecord {
-  const record = toRecord(doc);
-  if (!record) throw new Error(`ArangoDB returned a document that is not an asset: ${String(doc._id)}`);
-  return record;
-}
-
-/** CONFLICT: a named kind's (name, version) is held by another asset (`holder`, when known). */
-export function nameTaken(
-  content: Pick<AssetContent, 'kind' | 'name' | 'version'>,
-  holder: string | null,
-  field = 'input.name',
-): MetalayerError {
-  const version = content.version === null ? 'with no version' : `version "${content.version}"`;
-  const held = holder ? ` ("${holder}")` : '';
-  const kind = COLLECTION_OF_KIND[content.kind];
-  return conflict(
-    `A ${kind} asset named "${content.name}" ${version} already exists${held}; give a distinct version`,
-    field,
-  );
+/** The (name, version) an asset of a named kind claims; null for kinds identified by key alone. */
+export function nameClaim(catalogue: Catalogue, content: AssetContent): NameClaim | null {
+  return isNamedKind(catalogue, content.kind) ? { name: content.name, versionKey: versionKey(content.version) } : null;
 }
 
 function isCollision(error: unknown): boolean {
@@ -269,7 +319,8 @@ function isCollision(error: unknown): boolean {
 /**
  * What a failed unit of work throws: the MetalayerError an op raised; for a
  * database failure, STORE_UNAVAILABLE, NOT_FOUND (the asset vanished under a
- * concurrent delete) or CONFLICT (a collision that outlived the retries);
+ * concurrent delete) or CONFLICT (a collision that outlived the retries,
+ * whose holder the last attempt could not see);
  * anything else as it is, an internal error.
  */
 function translateWriteError(error: unknown): unknown {
@@ -281,8 +332,6 @@ function translateWriteError(error: unknown): unknown {
       if (op && (op.type === 'updateAsset' || op.type === 'deleteAsset')) return notFound(op.id, op.field);
       break;
     case ErrorNum.UNIQUE_CONSTRAINT_VIOLATED:
-      if (op?.type === 'putAsset') return nameTaken(op.content, null);
-      return conflict('The write collided with a concurrent one; try again');
     case ErrorNum.CONFLICT:
       return conflict('The write collided with a concurrent one; try again');
     default:

@@ -1,13 +1,15 @@
 import { SqliteError, type Database } from 'better-sqlite3';
-import { badInput, conflict, notFound } from '../../domain/errors.js';
-import type { AssetContent } from '../../domain/kinds.js';
+import type { Catalogue } from '../../domain/catalogue.js';
+import { conflict, notFound, type FieldPath } from '../../domain/errors.js';
+import type { AssetContent, AssetKind } from '../../domain/kinds.js';
 import type { EdgeRecord } from '../../domain/relations.js';
+import { checkEdge, isNamedKind, nameTaken } from '../../domain/writes.js';
 import type { BulkBatch, BulkCount } from '../store.js';
 import { ASSET_COLUMNS, rowValues, toRow } from './rows.js';
-import { checkNameFree } from './writes.js';
+import { nameHolder } from './writes.js';
 
-/** The trigger holding every relation to the catalogue's kinds (migration 1). */
-const RELATION_TRIGGER = 'edges_fit_relation';
+/** The triggers holding assets and relations to the catalogue's kinds (migration 2). */
+const CATALOGUE_TRIGGERS = ['assets_kind_known', 'edges_fit_relation'] as const;
 
 /**
  * The bulk path (`Store.importBulk`): plain inserts in one transaction,
@@ -15,34 +17,50 @@ const RELATION_TRIGGER = 'edges_fit_relation';
  * A constraint failure is diagnosed only when it happens, and rolls the whole
  * batch back.
  *
- * The relation catalogue is checked once per batch, by one statement over
- * the batch's edges, instead of by the `edges_fit_relation` trigger on every
- * row: SQLite runs a trigger as a sub-program whose invocation costs about
- * 4 µs a row even when its WHEN clause is false, more than the insert itself
- * (1.5 million edges: 13.0 s with the trigger, 4.9 s plus 1.4 s for the
- * check without it). The trigger is dropped inside the batch's transaction
- * and recreated from its own stored text before the commit, so no other
- * connection ever sees it missing and a rollback restores it; the database
- * still refuses a misfit edge from any other writer.
+ * The catalogue is checked once per batch, by one statement over the
+ * batch's assets and one over its edges, instead of by the
+ * `assets_kind_known` and `edges_fit_relation` triggers on every row: SQLite
+ * runs a trigger as a sub-program whose invocation costs about 4 µs a row
+ * even when its WHEN clause is false, more than the insert itself (1.5
+ * million edges: 13.0 s with the trigger, 4.9 s plus 1.4 s for the check
+ * without it). The triggers are dropped inside the batch's transaction and
+ * recreated from their own stored text before the commit, so no other
+ * connection ever sees them missing and a rollback restores them; the
+ * database still refuses an unknown kind or a misfit edge from any other
+ * writer.
  */
 export class SqliteBulkImport {
   private readonly statements: ReturnType<typeof prepareStatements>;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    private readonly catalogue: Catalogue,
+  ) {
     this.statements = prepareStatements(db);
   }
 
   importBulk(batch: BulkBatch, now: string): BulkCount {
     return this.db.transaction(() => {
+      const triggers = CATALOGUE_TRIGGERS.flatMap((name) => {
+        const sql = this.statements.triggerSql.get(name) as string | undefined;
+        if (sql) this.db.exec(`DROP TRIGGER ${name}`);
+        return sql ? [sql] : [];
+      });
+      const lastAsset = this.statements.lastAsset.get() as number;
       this.insertAssets(batch.assets, now);
-      const trigger = this.statements.triggerSql.get(RELATION_TRIGGER) as string | undefined;
-      if (trigger) this.db.exec(`DROP TRIGGER ${RELATION_TRIGGER}`);
+      this.checkKinds(lastAsset);
       const lastEdge = this.statements.lastEdge.get() as number;
       this.insertEdges(batch.edges, now);
       this.checkCatalogue(batch.edges, lastEdge);
-      if (trigger) this.db.exec(trigger);
+      for (const sql of triggers) this.db.exec(sql);
       return { assets: batch.assets.length, edges: batch.edges.length };
     })();
+  }
+
+  /** Refuses the batch when one of its assets (rowids after `lastAsset`) is of a kind the catalogue lacks. */
+  private checkKinds(lastAsset: number): void {
+    const unknown = this.statements.unknownKind.get(lastAsset) as { id: string; kind: string } | undefined;
+    if (unknown) throw new Error(`The bulk batch holds "${unknown.id}" of the undeclared kind ${unknown.kind}`);
   }
 
   private insertAssets(assets: readonly AssetContent[], now: string): void {
@@ -51,7 +69,7 @@ export class SqliteBulkImport {
       try {
         insertAsset.run(rowValues(toRow(content, now, now)));
       } catch (error) {
-        throw this.diagnoseAsset(error, content, `assets.${i}`);
+        throw this.diagnoseAsset(error, content, ['assets', i]);
       }
     });
   }
@@ -62,29 +80,29 @@ export class SqliteBulkImport {
       try {
         insertEdge.run(edge.from, edge.relation, edge.to, now);
       } catch (error) {
-        throw this.diagnoseEdge(error, edge, `edges.${i}`);
+        throw this.diagnoseEdge(error, edge, ['edges', i]);
       }
     });
   }
 
   /** Refuses the batch when one of its edges (rowids after `lastEdge`) relates kinds its relation does not. */
   private checkCatalogue(edges: readonly EdgeRecord[], lastEdge: number): void {
-    const misfit = this.statements.misfitEdge.get(lastEdge) as EdgeRecord | undefined;
+    const misfit = this.statements.misfitEdge.get(lastEdge) as (EdgeRecord & { fromKind: AssetKind; toKind: AssetKind }) | undefined;
     if (!misfit) return;
     const i = edges.findIndex((e) => e.from === misfit.from && e.relation === misfit.relation && e.to === misfit.to);
-    throw badInput(`edges.${i}`, `${misfit.relation} cannot relate ${misfit.from} to ${misfit.to}`);
+    checkEdge(this.catalogue, misfit, misfit.fromKind, misfit.toKind, ['edges', i]);
   }
 
-  private diagnoseAsset(error: unknown, content: AssetContent, field: string): unknown {
+  private diagnoseAsset(error: unknown, content: AssetContent, field: FieldPath): unknown {
     if (!(error instanceof SqliteError)) return error;
     if (this.statements.exists.get(content.id)) return conflict(`"${content.id}" already exists`, field);
-    // Throws the CONFLICT naming the asset that holds the name, when that is the failure.
-    checkNameFree(this.statements, content, field);
-    return error;
+    const taken = isNamedKind(this.catalogue, content.kind) ? this.statements.nameHolder(content) : undefined;
+    return taken ? nameTaken(this.catalogue, content, taken, field) : error;
   }
 
-  private diagnoseEdge(error: unknown, edge: EdgeRecord, field: string): unknown {
+  private diagnoseEdge(error: unknown, edge: EdgeRecord, field: FieldPath): unknown {
     if (!(error instanceof SqliteError)) return error;
+    if (edge.from === edge.to) checkEdge(this.catalogue, edge, null, null, field);
     for (const id of [edge.from, edge.to]) {
       if (!this.statements.exists.get(id)) return notFound(id, field);
     }
@@ -102,14 +120,14 @@ function prepareStatements(db: Database) {
     insertEdge: db.prepare(`/* importEdge */ INSERT INTO edges (from_id, relation, to_id, created_at)
       VALUES (?, ?, ?, ?)`),
     exists: db.prepare(`/* assetExists */ SELECT 1 FROM assets WHERE id = ?`).pluck(),
-    sameName: db
-      .prepare(`/* assetByName */ SELECT id FROM assets
-        WHERE kind = ? AND name = ? AND ifnull(version, '') = ifnull(?, '') AND id <> ?`)
-      .pluck(),
+    nameHolder: nameHolder(db),
     triggerSql: db.prepare(`/* triggerSql */ SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?`).pluck(),
     lastEdge: db.prepare(`/* lastEdge */ SELECT ifnull(max(rowid), 0) FROM edges`).pluck(),
+    lastAsset: db.prepare(`/* lastAsset */ SELECT ifnull(max(rowid), 0) FROM assets`).pluck(),
+    unknownKind: db.prepare(`/* importUnknownKind */
+      SELECT a.id, a.kind FROM assets a WHERE a.rowid > ? AND a.kind NOT IN (SELECT kind FROM kinds) LIMIT 1`),
     misfitEdge: db.prepare(`/* importMisfitEdge */
-      SELECT e.relation, e.from_id AS "from", e.to_id AS "to"
+      SELECT e.relation, e.from_id AS "from", e.to_id AS "to", f.kind AS fromKind, t.kind AS toKind
       FROM edges e
       JOIN assets f ON f.id = e.from_id
       JOIN assets t ON t.id = e.to_id

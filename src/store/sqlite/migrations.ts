@@ -1,11 +1,14 @@
 import type { Database } from 'better-sqlite3';
-import { ASSET_KINDS, NAMED_KINDS } from '../../domain/kinds.js';
-import { RELATION_NAMES, RELATIONS } from '../../domain/relations.js';
+import type { Catalogue } from '../../domain/catalogue.js';
 
 /**
  * Versioned schema migrations, applied in order inside one transaction each;
  * `PRAGMA user_version` records the last one applied. A migration, once
- * released, never changes: later changes are new migrations.
+ * released, never changes: it is frozen SQL text, and later changes are new
+ * migrations. What depends on the catalogue (which kinds exist, which kinds
+ * each relation joins) is not migrated but kept in tables that
+ * `syncCatalogue` rewrites at every start, so a database made by an older
+ * version accepts kinds added later.
  */
 export interface Migration {
   version: number;
@@ -13,22 +16,13 @@ export interface Migration {
   sql: string;
 }
 
-const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
-const list = (values: Iterable<string>) => [...values].map(quote).join(', ');
+const BUILTIN_KINDS_LIST = `'PROJECT', 'DATASET', 'FEATURESET', 'MODEL', 'RUN', 'MODEL_PARAMS', 'DEV_PERF', 'DEPLOYMENT', 'SERVING_PERF'`;
 
-/** The relation catalogue as rows, so the database itself refuses an edge between the wrong kinds. */
-const relationKindRows = RELATION_NAMES.flatMap((name) =>
-  RELATIONS[name].from.flatMap((from) => RELATIONS[name].to.map((to) => `(${list([name, from, to])})`)),
-).join(',\n    ');
-
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'assets, edges and the relation catalogue',
-    sql: `
+/** Migration 1 as released: the kinds and relations of that version were written into it. */
+const MIGRATION_1 = `
   CREATE TABLE assets (
     id          TEXT PRIMARY KEY,
-    kind        TEXT NOT NULL CHECK (kind IN (${list(ASSET_KINDS)})),
+    kind        TEXT NOT NULL CHECK (kind IN (${BUILTIN_KINDS_LIST})),
     key         TEXT NOT NULL,
     name        TEXT NOT NULL CHECK (length(name) > 0),
     version     TEXT,
@@ -41,7 +35,7 @@ export const MIGRATIONS: readonly Migration[] = [
 
   -- A named kind's (name, version) is unique; a missing version counts as one value.
   CREATE UNIQUE INDEX assets_name_version ON assets (kind, name, ifnull(version, ''))
-    WHERE kind IN (${list(NAMED_KINDS)});
+    WHERE kind IN ('PROJECT', 'DATASET', 'FEATURESET', 'MODEL', 'DEPLOYMENT');
   CREATE INDEX assets_created ON assets (created_at, id);
   CREATE INDEX assets_kind_created ON assets (kind, created_at, id);
   CREATE INDEX assets_tag_created ON assets (tag, created_at, id) WHERE tag IS NOT NULL;
@@ -53,7 +47,21 @@ export const MIGRATIONS: readonly Migration[] = [
     PRIMARY KEY (relation, from_kind, to_kind)
   ) STRICT, WITHOUT ROWID;
   INSERT INTO relation_kinds (relation, from_kind, to_kind) VALUES
-    ${relationKindRows};
+    ('project_models', 'PROJECT', 'MODEL'),
+    ('run_models', 'MODEL', 'RUN'),
+    ('run_modelparams', 'RUN', 'MODEL_PARAMS'),
+    ('run_datasets', 'RUN', 'DATASET'),
+    ('run_featuresets', 'RUN', 'FEATURESET'),
+    ('run_devperf', 'RUN', 'DEV_PERF'),
+    ('featureset_dataset', 'FEATURESET', 'DATASET'),
+    ('deployment_model', 'DEPLOYMENT', 'MODEL'),
+    ('deployment_modelparams', 'DEPLOYMENT', 'MODEL_PARAMS'),
+    ('deployment_featureset', 'DEPLOYMENT', 'FEATURESET'),
+    ('deployment_servingperf', 'DEPLOYMENT', 'SERVING_PERF');
+  WITH k(kind) AS (VALUES ('PROJECT'), ('DATASET'), ('FEATURESET'), ('MODEL'), ('RUN'), ('MODEL_PARAMS'),
+                          ('DEV_PERF'), ('DEPLOYMENT'), ('SERVING_PERF'))
+  INSERT INTO relation_kinds (relation, from_kind, to_kind)
+    SELECT 'derived_from', f.kind, t.kind FROM k f, k t;
 
   -- The rowid orders a vertex's relations oldest first; both directions are indexed.
   CREATE TABLE edges (
@@ -76,25 +84,127 @@ export const MIGRATIONS: readonly Migration[] = [
   BEGIN
     SELECT RAISE(ABORT, 'edge does not fit its relation');
   END;
-`,
-  },
+`;
+
+/**
+ * Migration 2: the kinds leave the table definition. The CHECK on
+ * `assets.kind` listed migration 1's kinds, and SQLite cannot alter a
+ * CHECK, so the table is rebuilt (SQLite's documented procedure, with
+ * foreign keys off: see `migrate`) and a trigger reading the `kinds` table
+ * takes the CHECK's place. Two small tables join: `counters` (the commit
+ * revision) and `secrets` (values made once and shared by every server on
+ * this database, such as the cursor key).
+ */
+const MIGRATION_2 = `
+  CREATE TABLE kinds (
+    kind       TEXT PRIMARY KEY,
+    collection TEXT NOT NULL UNIQUE,
+    named      INTEGER NOT NULL CHECK (named IN (0, 1))
+  ) STRICT, WITHOUT ROWID;
+
+  DROP TRIGGER edges_fit_relation;
+  CREATE TABLE assets_rebuilt (
+    id          TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    name        TEXT NOT NULL CHECK (length(name) > 0),
+    version     TEXT,
+    tag         TEXT,
+    fields      TEXT NOT NULL CHECK (json_valid(fields) AND json_type(fields) = 'object'),
+    properties  TEXT NOT NULL CHECK (json_valid(properties) AND json_type(properties) = 'object'),
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+  ) STRICT;
+  INSERT INTO assets_rebuilt (id, kind, key, name, version, tag, fields, properties, created_at, updated_at)
+    SELECT id, kind, key, name, version, tag, fields, properties, created_at, updated_at FROM assets;
+  DROP TABLE assets;
+  ALTER TABLE assets_rebuilt RENAME TO assets;
+
+  CREATE UNIQUE INDEX assets_name_version ON assets (kind, name, ifnull(version, ''))
+    WHERE kind IN ('PROJECT', 'DATASET', 'FEATURESET', 'MODEL', 'DEPLOYMENT');
+  CREATE INDEX assets_created ON assets (created_at, id);
+  CREATE INDEX assets_kind_created ON assets (kind, created_at, id);
+  CREATE INDEX assets_tag_created ON assets (tag, created_at, id) WHERE tag IS NOT NULL;
+
+  CREATE TRIGGER assets_kind_known BEFORE INSERT ON assets
+  WHEN NOT EXISTS (SELECT 1 FROM kinds WHERE kind = NEW.kind)
+  BEGIN
+    SELECT RAISE(ABORT, 'asset of a kind the catalogue does not declare');
+  END;
+
+  CREATE TRIGGER edges_fit_relation BEFORE INSERT ON edges
+  WHEN NOT EXISTS (
+    SELECT 1 FROM relation_kinds rk
+    JOIN assets f ON f.id = NEW.from_id
+    JOIN assets t ON t.id = NEW.to_id
+    WHERE rk.relation = NEW.relation AND rk.from_kind = f.kind AND rk.to_kind = t.kind
+  )
+  BEGIN
+    SELECT RAISE(ABORT, 'edge does not fit its relation');
+  END;
+
+  CREATE TABLE counters (
+    name  TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  INSERT INTO counters (name, value) VALUES ('revision', 0);
+
+  CREATE TABLE secrets (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) STRICT, WITHOUT ROWID;
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'assets, edges and the relation catalogue', sql: MIGRATION_1 },
+  { version: 2, name: 'kinds kept in a table, counters and secrets', sql: MIGRATION_2 },
 ];
 
-/** Brings the database up to the newest migration; returns the versions applied. */
-export function migrate(db: Database): number[] {
+/**
+ * Brings the database up to the newest migration (or to `target`, for
+ * tests of upgrades); returns the versions applied. Foreign keys are off
+ * while migrations run, as SQLite's table-rebuild procedure requires (the
+ * pragma is a no-op inside a transaction), and the database must hold no
+ * dangling reference when they end.
+ */
+export function migrate(db: Database, target = MIGRATIONS.at(-1)?.version ?? 0): number[] {
   const current = db.pragma('user_version', { simple: true }) as number;
   const newest = MIGRATIONS.at(-1)?.version ?? 0;
   if (current > newest) {
     throw new Error(`The database is at schema version ${current}, newer than this metalayer (${newest})`);
   }
-  const applied: number[] = [];
-  for (const migration of MIGRATIONS) {
-    if (migration.version <= current) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
-    applied.push(migration.version);
+  const pending = MIGRATIONS.filter((migration) => migration.version > current && migration.version <= target);
+  if (pending.length === 0) return [];
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (const migration of pending) {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        const dangling = db.pragma('foreign_key_check') as unknown[];
+        if (dangling.length > 0) throw new Error(`Migration ${migration.version} leaves ${dangling.length} dangling references`);
+        db.pragma(`user_version = ${migration.version}`);
+      })();
+    }
+  } finally {
+    db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
   }
-  return applied;
+  return pending.map((migration) => migration.version);
+}
+
+/**
+ * Writes the catalogue's kinds and relation ends into the tables the
+ * integrity triggers read, in one transaction. Run at every start, after
+ * `migrate`: the catalogue is the server's, not the schema's.
+ */
+export function syncCatalogue(db: Database, catalogue: Catalogue): void {
+  const insertKind = db.prepare('/* syncKind */ INSERT INTO kinds (kind, collection, named) VALUES (?, ?, ?)');
+  const insertEnds = db.prepare('/* syncRelationKinds */ INSERT INTO relation_kinds (relation, from_kind, to_kind) VALUES (?, ?, ?)');
+  db.transaction(() => {
+    db.exec('/* clearCatalogue */ DELETE FROM kinds; DELETE FROM relation_kinds;');
+    for (const spec of catalogue.kinds) insertKind.run(spec.kind, spec.collection, spec.named ? 1 : 0);
+    for (const rel of catalogue.relations) {
+      for (const from of rel.from) for (const to of rel.to) insertEnds.run(rel.name, from, to);
+    }
+  })();
 }

@@ -1,27 +1,29 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { Catalogue } from '../../domain/catalogue.js';
 import type { AssetRecord } from '../../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
-import {
-  LINEAGE_RELATIONS,
-  lineageSteps,
-  type EdgeDirection,
-  type EdgeRecord,
-  type LineageDirection,
-  type RelationName,
-} from '../../domain/relations.js';
-import type { AssetPage, ListQuery, NeighborRequest } from '../store.js';
+import type { EdgeDirection, EdgeRecord, LineageDirection, RelationName } from '../../domain/relations.js';
+import { requirePresent, type AssetPage, type ListQuery, type NeighborRequest } from '../store.js';
 import { ASSET_COLUMNS, toRecord, type AssetRow } from './rows.js';
 import { breadthFirst } from './traverse.js';
 
 /**
- * The SQLite engine's reads. Batches travel as one JSON array bound to
- * `json_each`, so a batch of any size is one statement; every statement opens
- * with a comment naming it.
+ * The SQLite engine's reads. Ids travel as one JSON array bound to
+ * `json_each`, so the statements a read makes do not grow with its batch:
+ * `getAssets` is one statement, `neighbors` one per distinct (relation,
+ * direction) in the batch, and `traverse` a few per level of each lineage.
+ * Every statement opens with a comment naming it.
  */
 export class SqliteReads {
   private readonly statements = new Map<string, Statement>();
+  private readonly lineageRelationList: string;
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly catalogue: Catalogue,
+  ) {
+    this.lineageRelationList = JSON.stringify(catalogue.lineageRelations.map((r): RelationName => r.name));
+  }
 
   /** Prepares each distinct SQL text once. */
   private prepare(sql: string): Statement {
@@ -33,7 +35,8 @@ export class SqliteReads {
     return statement;
   }
 
-  getAssets(ids: readonly string[]): (AssetRecord | null)[] {
+  getAssets(ids: readonly string[], asOf: string | null = null): (AssetRecord | null)[] {
+    requirePresent(asOf);
     const rows = this.prepare(
       `/* getAssets */ SELECT ${ASSET_COLUMNS} FROM assets WHERE id IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(ids)) as AssetRow[];
@@ -48,6 +51,7 @@ export class SqliteReads {
    * column it reads.
    */
   neighbors(requests: readonly NeighborRequest[]): AssetRecord[][] {
+    for (const request of requests) requirePresent(request.asOf);
     const answers: AssetRecord[][] = requests.map(() => []);
     const groups = new Map<string, { relation: RelationName; direction: EdgeDirection; requests: number[] }>();
     requests.forEach((request, i) => {
@@ -74,12 +78,13 @@ export class SqliteReads {
   }
 
   traverse(requests: readonly TraverseRequest[]): Lineage[] {
+    for (const request of requests) requirePresent(request.asOf);
     return requests.map((request) => this.lineage(request));
   }
 
   private lineage(request: TraverseRequest): Lineage {
-    const step = this.prepare(lineageStepSql(request.direction)).pluck();
-    const reached = breadthFirst(request.start, request, (frontier) => {
+    const step = this.prepare(lineageStepSql(this.catalogue, request.direction)).pluck();
+    const reached = breadthFirst(request.start, request, this.catalogue, (frontier) => {
       const ids = JSON.stringify(frontier);
       return step.all(ids, ids) as string[];
     });
@@ -109,10 +114,11 @@ export class SqliteReads {
       WHERE e.from_id IN (SELECT value FROM json_each(?))
         AND +e.relation IN (SELECT value FROM json_each(?))
         AND +e.to_id IN (SELECT value FROM json_each(?))
-      ORDER BY e.from_id, e.relation, e.to_id`).all(set, LINEAGE_RELATION_LIST, set) as EdgeRecord[];
+      ORDER BY e.from_id, e.relation, e.to_id`).all(set, this.lineageRelationList, set) as EdgeRecord[];
   }
 
   listAssets(query: ListQuery): AssetPage {
+    requirePresent(query.asOf);
     const where: string[] = [];
     const params: unknown[] = [];
     const clause = (sql: string, ...values: unknown[]) => {
@@ -132,11 +138,14 @@ export class SqliteReads {
       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY a.created_at, a.id LIMIT ?`;
     const rows = this.prepare(sql).all(...params, query.first + 1) as AssetRow[];
-    return { assets: rows.slice(0, query.first).map(toRecord), hasNextPage: rows.length > query.first };
+    const assets = rows.slice(0, query.first).map(toRecord);
+    return {
+      assets,
+      positions: assets.map(({ createdAt, id }) => ({ createdAt, id })),
+      hasNextPage: rows.length > query.first,
+    };
   }
 }
-
-const LINEAGE_RELATION_LIST = JSON.stringify(LINEAGE_RELATIONS.map((r): RelationName => r.name));
 
 /**
  * One level of a traversal: the ids one lineage step away from a frontier
@@ -146,8 +155,8 @@ const LINEAGE_RELATION_LIST = JSON.stringify(LINEAGE_RELATIONS.map((r): Relation
  * where it holds few, one seek per relation skips the many edges of other
  * relations (a dataset's thousands of runs, when going upstream).
  */
-function lineageStepSql(direction: LineageDirection): string {
-  const steps = lineageSteps(direction);
+function lineageStepSql(catalogue: Catalogue, direction: LineageDirection): string {
+  const steps = catalogue.lineageSteps(direction);
   const half = (stored: EdgeDirection) => {
     const relations = steps.filter((s) => s.direction === stored).map((s) => `'${s.relation}'`);
     const [near, far] = stored === 'OUT' ? ['from_id', 'to_id'] : ['to_id', 'from_id'];

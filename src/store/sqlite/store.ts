@@ -1,11 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
+import type { Catalogue } from '../../domain/catalogue.js';
 import type { AssetRecord } from '../../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
-import type { WriteOp, WriteResult } from '../../domain/writes.js';
+import type { CommitResult, UnitOfWork } from '../../domain/writes.js';
 import type { AssetPage, BulkBatch, BulkCount, ListQuery, NeighborRequest, Store } from '../store.js';
-import { migrate } from './migrations.js';
+import { migrate, syncCatalogue } from './migrations.js';
 import { SqliteBulkImport } from './bulk.js';
 import { SqliteReads } from './reads.js';
 import { SqliteWrites } from './writes.js';
@@ -13,7 +15,9 @@ import { SqliteWrites } from './writes.js';
 export interface SqliteStoreOptions {
   /** A database file, created with its folder when missing, or `:memory:`. */
   path: string;
-  /** The clock stamping createdAt/updatedAt; injectable for tests. */
+  /** The kinds and relations the database must accept. */
+  catalogue: Catalogue;
+  /** The clock stamping what `importBulk` loads (a commit carries its own instant); injectable for tests. */
   now?: () => Date;
 }
 
@@ -31,11 +35,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   try {
     configure(db, options.path);
     migrate(db);
+    syncCatalogue(db, options.catalogue);
   } catch (error) {
     db.close();
     throw error;
   }
-  return new SqliteStore(db, options.now ?? (() => new Date()));
+  return new SqliteStore(db, options.catalogue, options.now ?? (() => new Date()));
 }
 
 function configure(db: Database, path: string): void {
@@ -57,15 +62,16 @@ class SqliteStore implements Store {
 
   constructor(
     private readonly db: Database,
+    catalogue: Catalogue,
     private readonly now: () => Date,
   ) {
-    this.reads = new SqliteReads(db);
-    this.writes = new SqliteWrites(db);
-    this.bulk = new SqliteBulkImport(db);
+    this.reads = new SqliteReads(db, catalogue);
+    this.writes = new SqliteWrites(db, catalogue);
+    this.bulk = new SqliteBulkImport(db, catalogue);
   }
 
-  async getAssets(ids: readonly string[]): Promise<(AssetRecord | null)[]> {
-    return this.reads.getAssets(ids);
+  async getAssets(ids: readonly string[], asOf: string | null = null): Promise<(AssetRecord | null)[]> {
+    return this.reads.getAssets(ids, asOf);
   }
 
   async neighbors(requests: readonly NeighborRequest[]): Promise<AssetRecord[][]> {
@@ -80,12 +86,19 @@ class SqliteStore implements Store {
     return this.reads.listAssets(query);
   }
 
-  async write(ops: readonly WriteOp[]): Promise<WriteResult> {
-    return this.writes.write(ops, this.now().toISOString());
+  async commit(unit: UnitOfWork): Promise<CommitResult> {
+    return this.writes.commit(unit);
   }
 
   async importBulk(batch: BulkBatch): Promise<BulkCount> {
     return this.bulk.importBulk(batch, this.now().toISOString());
+  }
+
+  async sharedSecret(name: string): Promise<string> {
+    this.db
+      .prepare('/* keepSecret */ INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING')
+      .run(name, randomBytes(32).toString('base64url'));
+    return this.db.prepare('/* readSecret */ SELECT value FROM secrets WHERE name = ?').pluck().get(name) as string;
   }
 
   async ping(): Promise<void> {

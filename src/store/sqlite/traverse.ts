@@ -1,3 +1,4 @@
+import type { Catalogue } from '../../domain/catalogue.js';
 import { tryParseId } from '../../domain/ids.js';
 import type { LineageOptions } from '../../domain/lineage.js';
 
@@ -17,13 +18,14 @@ export interface Reached {
 export function breadthFirst(
   start: string,
   options: LineageOptions,
+  catalogue: Catalogue,
   expand: (frontier: readonly string[]) => Iterable<string>,
 ): Reached {
   const visited = new Map<string, number>([[start, 0]]);
   const kinds = options.kinds ? new Set(options.kinds) : null;
   const isSelected = (id: string) => {
     if (!kinds) return true;
-    const kind = tryParseId(id)?.kind;
+    const kind = tryParseId(id, catalogue)?.kind;
     return kind !== undefined && kinds.has(kind);
   };
   let frontier: string[] = [start];

@@ -38,12 +38,13 @@ export function startDeadline(ms: number, now: () => number = () => performance.
 export function storeWithDeadline(store: Store, deadline: Deadline): Store {
   return {
     engine: store.engine,
-    getAssets: async (ids) => (deadline.check(), store.getAssets(ids)),
+    getAssets: async (ids, asOf) => (deadline.check(), store.getAssets(ids, asOf)),
     neighbors: async (requests) => (deadline.check(), store.neighbors(requests)),
     traverse: async (requests) => (deadline.check(), store.traverse(requests)),
     listAssets: async (query) => (deadline.check(), store.listAssets(query)),
-    write: async (ops) => (deadline.check(), store.write(ops)),
+    commit: async (unit) => (deadline.check(), store.commit(unit)),
     importBulk: async (batch) => (deadline.check(), store.importBulk(batch)),
+    sharedSecret: (name) => store.sharedSecret(name),
     ping: () => store.ping(),
     close: () => store.close(),
   };

@@ -1,24 +1,23 @@
 import { describe, expect, test } from 'vitest';
-import { startDeadline, storeWithDeadline } from '../../src/graphql/deadline.js';
-import { openSqliteStore } from '../../src/store/sqlite/index.js';
-import { rejection } from '../helpers/assets.js';
+import { startDeadline, storeWithDeadline } from '../../src/app/deadline.js';
+import { rejection, commitOps, memoryStore } from '../helpers/assets.js';
 import { countingStore } from '../helpers/counting-store.js';
 
 describe('the execution deadline', () => {
   test('store calls pass until the deadline, then fail with EXECUTION_TIMEOUT before reaching the engine', async () => {
     let now = 0;
     const deadline = startDeadline(100, () => now);
-    const inner = countingStore(openSqliteStore({ path: ':memory:' }));
+    const inner = countingStore(memoryStore());
     const store = storeWithDeadline(inner, deadline);
     try {
       now = 100;
       await store.getAssets(['models/m']);
       expect(deadline.tripped).toBe(false);
       now = 101;
-      expect(await rejection(() => store.neighbors([{ id: 'models/m', relation: 'run_models', direction: 'OUT' }]))).toMatchObject({
+      expect(await rejection(() => store.neighbors([{ id: 'models/m', relation: 'run_models', direction: 'OUT', asOf: null }]))).toMatchObject({
         code: 'EXECUTION_TIMEOUT',
       });
-      expect(await rejection(() => store.write([]))).toMatchObject({ code: 'EXECUTION_TIMEOUT' });
+      expect(await rejection(() => commitOps(store, []))).toMatchObject({ code: 'EXECUTION_TIMEOUT' });
       expect(deadline.tripped).toBe(true);
       expect(inner.calls.map((call) => call.operation)).toEqual(['getAssets']);
       await store.ping(); // health checks are not the request's work

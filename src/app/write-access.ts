@@ -1,8 +1,9 @@
-import { canSee, canWrite, OWNER_STEP, requireRole, type Viewer } from '../domain/access.js';
+import { canSee, canWrite, requireRole, type Viewer } from '../domain/access.js';
+import type { Catalogue } from '../domain/catalogue.js';
 import type { Plan } from '../domain/commands.js';
-import { ErrorCode, forbidden, MetalayerError } from '../domain/errors.js';
+import { ErrorCode, forbidden, MetalayerError, sameField, type FieldPath } from '../domain/errors.js';
 import { tryParseId } from '../domain/ids.js';
-import type { AssetContent, AssetKind, AssetRecord } from '../domain/kinds.js';
+import type { AssetContent, AssetRecord } from '../domain/kinds.js';
 import { assertNever } from '../domain/never.js';
 import type { EdgeRecord } from '../domain/relations.js';
 import type { WriteOp } from '../domain/writes.js';
@@ -35,13 +36,21 @@ import type { Loaders } from './loaders.js';
  * `neighbors` calls), plus one `neighbors` call when the plan puts an asset
  * that exists and that it may not write.
  */
-export async function authorizeWrite(viewer: Viewer, loaders: Loaders, plan: Plan): Promise<void> {
+export interface WriteAuthority {
+  viewer: Viewer;
+  loaders: Loaders;
+  catalogue: Catalogue;
+}
+
+export async function authorizeWrite({ viewer, loaders, catalogue }: WriteAuthority, plan: Plan): Promise<void> {
   requireRole(viewer, 'writer', 'A mutation');
   for (const op of plan.ops) {
     if (op.type === 'putAsset' && op.content.kind === 'PROJECT') requireRole(viewer, 'admin', 'Registering a project');
-    if (op.type === 'deleteAsset' && tryParseId(op.id)?.kind === 'PROJECT') requireRole(viewer, 'admin', 'Deleting a project');
+    if (op.type === 'deleteAsset' && tryParseId(op.id, catalogue)?.kind === 'PROJECT') {
+      requireRole(viewer, 'admin', 'Deleting a project');
+    }
   }
-  if (viewer.projects !== null) await checkScope(viewer, loaders, plan.ops);
+  if (viewer.projects !== null) await checkScope(viewer, loaders, catalogue, plan.ops);
 }
 
 /**
@@ -51,12 +60,8 @@ export async function authorizeWrite(viewer: Viewer, loaders: Loaders, plan: Pla
  */
 export function redactForViewer(viewer: Viewer, error: unknown): unknown {
   if (viewer.projects === null || !(error instanceof MetalayerError)) return error;
-  if (error.code !== ErrorCode.CONFLICT || error.field !== 'input.name') return error;
-  return new MetalayerError(
-    ErrorCode.CONFLICT,
-    'input.name: an asset of this kind with this name and version exists already; give a distinct version',
-    error.field,
-  );
+  if (error.code !== ErrorCode.CONFLICT || !sameField(error.field, ['name'])) return error;
+  return error.withDetail('an asset of this kind with this name and version exists already; give a distinct version');
 }
 
 interface Facts {
@@ -65,9 +70,9 @@ interface Facts {
   writable(id: string): boolean;
 }
 
-async function checkScope(viewer: Viewer, loaders: Loaders, ops: readonly WriteOp[]): Promise<void> {
-  const put = new Map<string, AssetContent>();
-  for (const op of ops) if (op.type === 'putAsset') put.set(op.content.id, op.content);
+async function checkScope(viewer: Viewer, loaders: Loaders, catalogue: Catalogue, ops: readonly WriteOp[]): Promise<void> {
+  const puts = ops.flatMap((op) => (op.type === 'putAsset' ? [op] : []));
+  const put = new Map<string, AssetContent>(puts.map((op) => [op.content.id, op.content]));
   const facts = await loadFacts(viewer, loaders, referencedIds(ops));
   const edges = ops.flatMap((op) => (op.type === 'putEdge' ? [op] : []));
 
@@ -75,7 +80,9 @@ async function checkScope(viewer: Viewer, loaders: Loaders, ops: readonly WriteO
     switch (op.type) {
       case 'putAsset':
         // One that exists and that the viewer may not write is a retry, checked below.
-        if (!facts.exists(op.content.id) || facts.writable(op.content.id)) checkOwnership(op.content, edges, put, facts);
+        if (!facts.exists(op.content.id) || facts.writable(op.content.id)) {
+          checkOwnership(catalogue, op.content, edges, put, facts);
+        }
         break;
       case 'putEdge':
         checkEdgeEnds(op.edge, op.field, put, facts);
@@ -88,11 +95,11 @@ async function checkScope(viewer: Viewer, loaders: Loaders, ops: readonly WriteO
         assertNever(op, 'write operation');
     }
   }
-  const retries = [...put.values()].filter((content) => facts.exists(content.id) && !facts.writable(content.id));
+  const retries = puts.filter(({ content }) => facts.exists(content.id) && !facts.writable(content.id));
   // A retry answers with the stored asset, and a wrong guess with CONFLICT:
   // both would reveal an asset the viewer may not see.
-  for (const content of retries) if (!facts.visible(content.id)) throw outsideScope(content.id, 'input.key');
-  await Promise.all(retries.map((content) => requireUnchanged(content, edges, loaders)));
+  for (const { content, field } of retries) if (!facts.visible(content.id)) throw outsideScope(content.id, field);
+  await Promise.all(retries.map((retry) => requireUnchanged(retry, edges, loaders)));
 }
 
 /** Every asset id the ops name, once. */
@@ -133,14 +140,20 @@ async function loadFacts(viewer: Viewer, loaders: Loaders, ids: string[]): Promi
  * plan (a run's parameters hang from the run) is checked as that asset; a
  * missing one is left to the store, which answers NOT_FOUND.
  */
-function checkOwnership(content: AssetContent, edges: readonly PutEdge[], put: ReadonlyMap<string, AssetContent>, facts: Facts) {
-  const step = OWNER_STEP[content.kind];
+function checkOwnership(
+  catalogue: Catalogue,
+  content: AssetContent,
+  edges: readonly PutEdge[],
+  put: ReadonlyMap<string, AssetContent>,
+  facts: Facts,
+) {
+  const step = catalogue.kind(content.kind).owner;
   if (step === 'self' || step === 'shared') return;
   const ownership = edges.find(
     ({ edge }) => edge.relation === step.relation && (step.direction === 'IN' ? edge.to : edge.from) === content.id,
   );
   if (!ownership) {
-    throw forbidden('a token scoped to projects registers this asset only in one of its projects; name one', 'input.project');
+    throw forbidden('a token scoped to projects registers this asset only in one of its projects; name one', ['project']);
   }
   const anchor = step.direction === 'IN' ? ownership.edge.from : ownership.edge.to;
   if (!put.has(anchor) && facts.exists(anchor)) requireWritable(anchor, ownership.field, facts);
@@ -153,30 +166,29 @@ type PutEdge = Extract<WriteOp, { type: 'putEdge' }>;
  * newer end of `derived_from` (only linkDerivedFrom names an existing one,
  * as `input.asset`) must be writable, as linking it changes its lineage.
  */
-function checkEdgeEnds(edge: EdgeRecord, field: string, put: ReadonlyMap<string, AssetContent>, facts: Facts) {
+function checkEdgeEnds(edge: EdgeRecord, field: FieldPath, put: ReadonlyMap<string, AssetContent>, facts: Facts) {
   if (edge.relation === 'derived_from' && !put.has(edge.from) && facts.exists(edge.from)) {
-    requireWritable(edge.from, 'input.asset', facts);
+    requireWritable(edge.from, ['asset'], facts);
   }
   for (const id of [edge.from, edge.to]) {
     if (!put.has(id) && facts.exists(id) && !facts.visible(id)) throw outsideScope(id, field);
   }
 }
 
-function requireWritable(id: string, field: string, facts: Facts): void {
+function requireWritable(id: string, field: FieldPath, facts: Facts): void {
   if (facts.writable(id)) return;
   if (!facts.visible(id)) throw outsideScope(id, field);
   throw forbidden(`"${id}" is shared by every project: only a token that is not scoped to projects may change it`, field);
 }
 
-function outsideScope(id: string, field: string): MetalayerError {
+function outsideScope(id: string, field: FieldPath): MetalayerError {
   return forbidden(`"${id}" belongs to a project outside the token's scope`, field);
 }
 
-/** Kinds keyed by the run id name it `input.runId`; the others `input.key`. */
-const RUN_KEYED: ReadonlySet<AssetKind> = new Set(['RUN', 'MODEL_PARAMS', 'DEV_PERF']);
+type PutAsset = Extract<WriteOp, { type: 'putAsset' }>;
 
 /** A retry of an asset the viewer may not write: every relation the plan puts on it must exist already. */
-async function requireUnchanged(content: AssetContent, edges: readonly PutEdge[], loaders: Loaders): Promise<void> {
+async function requireUnchanged({ content, field }: PutAsset, edges: readonly PutEdge[], loaders: Loaders): Promise<void> {
   const own = edges.filter(({ edge }) => edge.from === content.id || edge.to === content.id);
   const present = await Promise.all(
     own.map(async ({ edge }) => {
@@ -187,7 +199,6 @@ async function requireUnchanged(content: AssetContent, edges: readonly PutEdge[]
     }),
   );
   if (present.every(Boolean)) return;
-  const field = RUN_KEYED.has(content.kind) ? 'input.runId' : 'input.key';
   throw forbidden(
     `"${content.id}" exists already and the token may not change it: registering it again must repeat the first call exactly`,
     field,

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { OWNER_STEP } from '../domain/access.js';
+import type { Catalogue } from '../domain/catalogue.js';
 import { tryParseId } from '../domain/ids.js';
 import type { AssetRecord } from '../domain/kinds.js';
 import { traverseKey, type Lineage, type TraverseRequest } from '../domain/lineage.js';
@@ -7,11 +7,12 @@ import type { WriteResult } from '../domain/writes.js';
 import type { NeighborRequest, Store } from '../store/store.js';
 
 /**
- * The per-request DataLoaders: every store read the resolvers make goes
+ * The per-request DataLoaders: every store read the use cases make goes
  * through one of them, so all requests for one kind of read made at one level
- * of a query become one store call. Created by `createContext` for each
- * request and never shared across requests: their caches are that request's
- * view of the store.
+ * of a query become one store call. Created with each request's session and
+ * never shared across requests: their caches are that request's view of the
+ * store, at one instant (`asOf`, which every store call they make carries, so
+ * reads at different instants never share a cache entry).
  *
  * The store's batch functions answer in key order with `null` (or an empty
  * list) for what is missing, which is exactly DataLoader's batch contract;
@@ -33,11 +34,11 @@ export interface Loaders {
    * One-hop neighbours. Requests for different ids, relations and directions
    * share one batch, so every relation field at one level costs one call.
    */
-  neighbors: DataLoader<NeighborRequest, AssetRecord[], string>;
+  neighbors: DataLoader<NeighborStep, AssetRecord[], string>;
   /** Multi-hop lineage, keyed by `traverseKey`. */
-  lineage: DataLoader<TraverseRequest, Lineage, string>;
+  lineage: DataLoader<Omit<TraverseRequest, 'asOf'>, Lineage, string>;
   /**
-   * The projects owning each asset, by id (domain/access.ts OWNER_STEP):
+   * The projects owning each asset, by id (the catalogue's `owner` of each kind):
    * empty for a shared asset. Read only for project-scoped viewers. Each
    * step up the ownership chains goes through the neighbours loader, so the
    * steps of every asset asked for at once share one `neighbors` call: any
@@ -47,10 +48,13 @@ export interface Loaders {
   owners: OwnersLookup;
 }
 
-export function createLoaders(store: Store): Loaders {
+/** A one-hop neighbour request; the loaders add their instant. */
+export type NeighborStep = Omit<NeighborRequest, 'asOf'>;
+
+export function createLoaders(store: Store, catalogue: Catalogue, asOf: string | null = null): Loaders {
   const known = new Map<string, AssetRecord>();
   const assets = new DataLoader<string, AssetRecord | null>(async (ids) => {
-    const records = await store.getAssets(ids);
+    const records = await store.getAssets(ids, asOf);
     for (const record of records) if (record && !known.has(record.id)) known.set(record.id, record);
     return records;
   });
@@ -64,28 +68,28 @@ export function createLoaders(store: Store): Loaders {
     }
   };
 
-  const neighbors = new DataLoader<NeighborRequest, AssetRecord[], string>(
+  const neighbors = new DataLoader<NeighborStep, AssetRecord[], string>(
     async (requests) => {
-      const answers = await store.neighbors(requests);
+      const answers = await store.neighbors(requests.map((request) => ({ ...request, asOf })));
       answers.forEach(prime);
       return answers;
     },
     { cacheKeyFn: neighborKey },
   );
 
-  const lineage = new DataLoader<TraverseRequest, Lineage, string>(
+  const lineage = new DataLoader<Omit<TraverseRequest, 'asOf'>, Lineage, string>(
     async (requests) => {
-      const answers = await store.traverse(requests);
+      const answers = await store.traverse(requests.map((request) => ({ ...request, asOf })));
       for (const answer of answers) prime(answer.nodes.map((node) => node.asset));
       return answers;
     },
-    { cacheKeyFn: traverseKey },
+    { cacheKeyFn: (request) => traverseKey({ ...request, asOf }) },
   );
 
-  return { assets, known, prime, neighbors, lineage, owners: createOwnersLookup(neighbors) };
+  return { assets, known, prime, neighbors, lineage, owners: createOwnersLookup(neighbors, catalogue) };
 }
 
-function neighborKey({ id, relation, direction }: NeighborRequest): string {
+function neighborKey({ id, relation, direction }: NeighborStep): string {
   return JSON.stringify([id, relation, direction]);
 }
 
@@ -105,7 +109,7 @@ const NO_OWNERS: ReadonlySet<string> = new Set();
  * database edited by other tools) are ignored, so every step goes up and
  * every chain ends. A malformed id has no owners.
  */
-function createOwnersLookup(neighbors: Loaders['neighbors']): OwnersLookup {
+function createOwnersLookup(neighbors: Loaders['neighbors'], catalogue: Catalogue): OwnersLookup {
   const memo = new Map<string, Promise<ReadonlySet<string>>>();
   const load = (id: string): Promise<ReadonlySet<string>> => {
     let owners = memo.get(id);
@@ -116,9 +120,9 @@ function createOwnersLookup(neighbors: Loaders['neighbors']): OwnersLookup {
     return owners;
   };
   const ownersOf = async (id: string): Promise<ReadonlySet<string>> => {
-    const kind = tryParseId(id)?.kind;
+    const kind = tryParseId(id, catalogue)?.kind;
     if (kind === undefined) return NO_OWNERS;
-    const step = OWNER_STEP[kind];
+    const step = catalogue.kind(kind).owner;
     if (step === 'self') return new Set([id]);
     if (step === 'shared') return NO_OWNERS;
     const up = await neighbors.load({ id, relation: step.relation, direction: step.direction });

@@ -1,24 +1,25 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { DEFAULT_LINEAGE_CAPS, lineageOptions } from '../../src/domain/lineage.js';
-import { createContext } from '../../src/graphql/context.js';
-import { refreshAfterWrite } from '../../src/graphql/loaders.js';
-import { openSqliteStore } from '../../src/store/sqlite/index.js';
-import { content, putAsset } from '../helpers/assets.js';
+import { refreshAfterWrite } from '../../src/app/loaders.js';
+import { createCore } from '../../src/app/session.js';
+import { CATALOGUE, content, putAsset, commitOps, memoryStore } from '../helpers/assets.js';
 import { countingStore, type CountingStore } from '../helpers/counting-store.js';
 import { seedFleet } from '../helpers/fleet.js';
 
 let store: CountingStore;
 beforeEach(async () => {
-  store = countingStore(openSqliteStore({ path: ':memory:' }));
+  store = countingStore(memoryStore());
   await seedFleet(store, 3);
   store.reset();
 });
 afterEach(() => store.close());
 
+const openSession = () => createCore({ store, catalogue: CATALOGUE, cursorKey: 'test' }).openSession();
+
 describe('per-request loaders', () => {
-  test('each context has its own loaders', async () => {
-    const a = createContext({ store });
-    const b = createContext({ store });
+  test('each session has its own loaders', async () => {
+    const a = openSession();
+    const b = openSession();
     expect(a.loaders).not.toBe(b.loaders);
     await a.loaders.assets.load('models/m-000');
     await b.loaders.assets.load('models/m-000');
@@ -26,7 +27,7 @@ describe('per-request loaders', () => {
   });
 
   test('neighbour requests of different relations and directions share one batch, and repeats are cached', async () => {
-    const { loaders } = createContext({ store });
+    const { loaders } = openSession();
     const [runs, project, deployments] = await Promise.all([
       loaders.neighbors.load({ id: 'models/m-001', relation: 'run_models', direction: 'OUT' }),
       loaders.neighbors.load({ id: 'models/m-001', relation: 'project_models', direction: 'IN' }),
@@ -43,7 +44,7 @@ describe('per-request loaders', () => {
   });
 
   test('neighbours and lineages prime the by-id loader', async () => {
-    const { loaders } = createContext({ store });
+    const { loaders } = openSession();
     await loaders.neighbors.load({ id: 'project/fleet', relation: 'project_models', direction: 'OUT' });
     await loaders.lineage.load({ start: 'models/m-002', ...lineageOptions('UPSTREAM', {}, DEFAULT_LINEAGE_CAPS) });
     const assets = await loaders.assets.loadMany(['models/m-000', 'models/m-001', 'run/r-002', 'datasets/base']);
@@ -57,13 +58,13 @@ describe('per-request loaders', () => {
   });
 
   test('a write replaces the written assets, forgets deleted ones and clears relations and lineages', async () => {
-    const { loaders } = createContext({ store });
+    const { loaders } = openSession();
     const before = await loaders.assets.load('models/m-000');
     await loaders.neighbors.load({ id: 'project/fleet', relation: 'project_models', direction: 'OUT' });
-    const result = await store.write([
+    const result = await commitOps(store, [
       putAsset(content('MODEL', 'm-new')),
-      { type: 'updateAsset', id: 'models/m-000', patch: { tag: 'gold' }, field: 'input.id' },
-      { type: 'deleteAsset', id: 'models/m-001', field: 'input.id' },
+      { type: 'updateAsset', id: 'models/m-000', patch: { tag: 'gold' }, field: ['id'] },
+      { type: 'deleteAsset', id: 'models/m-001', field: ['id'] },
     ]);
     refreshAfterWrite(loaders, result);
     store.reset();

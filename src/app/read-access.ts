@@ -5,8 +5,8 @@ import type { Lineage, ViewedLineage } from '../domain/lineage.js';
 import type { Loaders } from './loaders.js';
 
 /**
- * What the viewer of one request may read, applied to what resolvers load
- * (the rules are in domain/access.ts). Created with the request's context.
+ * What the viewer of one request may read, applied to what the use cases
+ * load (the rules are in domain/access.ts). Created with the request's session.
  *
  * For a viewer that is not scoped to projects every check answers at once,
  * without a store call or an extra promise, so such requests keep their
@@ -46,7 +46,7 @@ export function createReadAccess(viewer: Viewer, loaders: Loaders): ReadAccess {
     requireListing: (project) => {
       requireRole(viewer, 'reader', 'Reading');
       if (project !== null && viewer.projects !== null && !viewer.projects.has(project)) {
-        throw forbidden(`"${project}" is not one of the token's projects`, 'filter.project');
+        throw forbidden(`"${project}" is not one of the token's projects`, ['filter', 'project']);
       }
     },
     canSeeAll,

@@ -1,0 +1,52 @@
+import type { Plan } from '../domain/commands.js';
+import { isKind, type AssetKind, type AssetRecord, type RecordOf } from '../domain/kinds.js';
+import type { WriteResult } from '../domain/writes.js';
+import { refreshAfterWrite } from './loaders.js';
+import type { Session } from './session.js';
+import { authorizeWrite, redactForViewer } from './write-access.js';
+
+/**
+ * The write use case, the same for every adapter: the viewer's right to
+ * write the plan is checked (write-access.ts; a refusal writes nothing), the
+ * store commits the plan as one unit of work stamped with the viewer's name,
+ * the operation that asked (`source`: a mutation's name, an ingested event)
+ * and the session's clock, and the session's caches are refreshed with what
+ * the commit returned.
+ */
+export async function commitPlan(session: Session, source: string, plan: Plan): Promise<WriteResult> {
+  await authorizeWrite(session, plan);
+  let result: WriteResult;
+  try {
+    result = await session.store.commit({ ops: plan.ops, actor: session.viewer.name, source, at: session.now() });
+  } catch (error) {
+    throw redactForViewer(session.viewer, error);
+  }
+  refreshAfterWrite(session.loaders, result);
+  return result;
+}
+
+/** Commits a plan and returns the asset it is about, which the engine must report as written. */
+export async function commitAsset<K extends AssetKind>(
+  session: Session,
+  source: string,
+  plan: Plan,
+  kind: K,
+): Promise<RecordOf<K>> {
+  const asset = (await commitPlan(session, source, plan)).assets.get(plan.id);
+  if (!asset || !isKind(kind)(asset)) throw new Error(`The store's commit result lacks the ${kind} asset "${plan.id}" it wrote`);
+  return asset;
+}
+
+/** Commits a plan that deletes one asset; returns how many relations went with it. */
+export async function commitDelete(session: Session, source: string, plan: Plan): Promise<number> {
+  const deleted = (await commitPlan(session, source, plan)).deleted.get(plan.id);
+  if (!deleted) throw new Error(`The store's commit result lacks the deleted asset "${plan.id}"`);
+  return deleted.relations;
+}
+
+/** An asset a commit just required to exist (a relation's end), through the session's loader. */
+export async function existingAsset(session: Session, id: string): Promise<AssetRecord> {
+  const asset = await session.loaders.assets.load(id);
+  if (!asset) throw new Error(`"${id}" is missing right after a write that required it`);
+  return asset;
+}

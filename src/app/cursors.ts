@@ -1,0 +1,78 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import type { Catalogue } from '../domain/catalogue.js';
+import { tryParseId } from '../domain/ids.js';
+import type { ListPosition } from '../store/store.js';
+
+/**
+ * Listing cursors: a position `[createdAt, id]` in the listing order, as the
+ * engine sorts it. Cursors are opaque to clients, and checked when decoded,
+ * so a forged or truncated one is the client's BAD_USER_INPUT, never the
+ * engine's problem.
+ *
+ * A plain cursor is base64url of the position's JSON: it names an asset the
+ * client was given anyway. A page for a viewer scoped to projects may end on
+ * an asset that viewer may not see; its end cursor is then sealed
+ * (AES-256-GCM), so that it names no asset: `s.` and base64url of nonce,
+ * ciphertext and tag. The key is the store's shared secret (Store.sharedSecret),
+ * made once and kept in the database, so a sealed cursor is good on every
+ * server of the store and after restarts.
+ */
+export interface CursorCodec {
+  encode(position: ListPosition): string;
+  seal(position: ListPosition): string;
+  /** The position a cursor stands for, or null when it is not a cursor of this store. */
+  decode(cursor: string): ListPosition | null;
+}
+
+const SEALED_PREFIX = 's.';
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+/** Longer position fields than any engine writes are not positions. */
+const MAX_CREATED_AT_LENGTH = 64;
+
+/** A codec sealing with a 256-bit key derived from `secret`, for ids of the catalogue's kinds. */
+export function createCursorCodec(secret: string, catalogue: Catalogue): CursorCodec {
+  const key = createHash('sha256').update(`metalayer cursor key\0${secret}`).digest();
+  return {
+    encode: ({ createdAt, id }) => Buffer.from(JSON.stringify([createdAt, id]), 'utf8').toString('base64url'),
+    seal: ({ createdAt, id }) => {
+      const nonce = randomBytes(NONCE_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', key, nonce);
+      const text = Buffer.concat([cipher.update(JSON.stringify([createdAt, id]), 'utf8'), cipher.final()]);
+      return SEALED_PREFIX + Buffer.concat([nonce, text, cipher.getAuthTag()]).toString('base64url');
+    },
+    decode: (cursor) => {
+      const sealed = cursor.startsWith(SEALED_PREFIX);
+      const body = sealed ? cursor.slice(SEALED_PREFIX.length) : cursor;
+      if (!/^[A-Za-z0-9_-]+$/.test(body)) return null;
+      const text = sealed ? unseal(key, Buffer.from(body, 'base64url')) : Buffer.from(body, 'base64url').toString('utf8');
+      return text === null ? null : parsePosition(text, catalogue);
+    },
+  };
+}
+
+function unseal(key: Buffer, bytes: Buffer): string | null {
+  if (bytes.length <= NONCE_BYTES + TAG_BYTES) return null;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, NONCE_BYTES));
+    decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+    const text = Buffer.concat([decipher.update(bytes.subarray(NONCE_BYTES, bytes.length - TAG_BYTES)), decipher.final()]);
+    return text.toString('utf8');
+  } catch {
+    return null;
+  }
+}
+
+function parsePosition(text: string, catalogue: Catalogue): ListPosition | null {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 2) return null;
+  const [createdAt, id]: unknown[] = decoded;
+  if (typeof createdAt !== 'string' || typeof id !== 'string') return null;
+  if (createdAt.length > MAX_CREATED_AT_LENGTH || !tryParseId(id, catalogue)) return null;
+  return { createdAt, id };
+}

@@ -1,0 +1,93 @@
+import { tryParseId } from '../domain/ids.js';
+import type { AssetRecord } from '../domain/kinds.js';
+import { lineageOptions, type LineageArgs, type ViewedLineage } from '../domain/lineage.js';
+import type { EdgeDirection, LineageDirection, RelationName } from '../domain/relations.js';
+import type { ListQuery } from '../store/store.js';
+import type { Session } from './session.js';
+
+/**
+ * The read use cases, each as the viewer of the session may see it. Every
+ * store read goes through the session's loaders, so reads started together
+ * (every field at one level of a GraphQL query) share one store call.
+ */
+
+/**
+ * An asset by id, or null. A malformed id names no asset, so it answers
+ * null like an unknown one, without asking the store.
+ */
+export function loadAsset(session: Session, id: string): Promise<AssetRecord | null> | null {
+  session.access.requireReader();
+  return tryParseId(id, session.catalogue) ? session.loaders.assets.load(id) : null;
+}
+
+/** `loadAsset`, with a FORBIDDEN error for an asset the viewer may not see. */
+export function loadVisibleAsset(session: Session, id: string): Promise<AssetRecord | null> | null {
+  const asset = loadAsset(session, id);
+  return asset && asset.then((record) => session.access.visibleOrForbidden(record, id));
+}
+
+/**
+ * The one-hop neighbours of `parent` along one relation in one direction
+ * that the viewer may see, oldest relation first, counted against the
+ * request's result budget. The deadline is checked here too, not only at
+ * the store: nested relation lists are answered from the request's cache
+ * once their first levels are loaded, and would otherwise run on past it.
+ */
+export async function relatedAssets(
+  session: Session,
+  parent: AssetRecord,
+  relation: RelationName,
+  direction: EdgeDirection,
+): Promise<AssetRecord[]> {
+  session.deadline.check();
+  const neighbours = await session.loaders.neighbors.load({ id: parent.id, relation, direction });
+  session.budget.spend(neighbours.length);
+  return session.access.visibleOnly(neighbours);
+}
+
+/**
+ * The lineage of `asset` towards `direction`, as the viewer may see it.
+ * The lineages of every asset asked for at once are one `traverse` call
+ * (the lineage loader batches them), and the loader primes the by-id
+ * loader with every asset returned; the start is primed too, as an edge
+ * may end at it.
+ */
+export async function readLineage(
+  session: Session,
+  asset: AssetRecord,
+  direction: LineageDirection,
+  args: LineageArgs,
+): Promise<ViewedLineage> {
+  const options = lineageOptions(direction, args, session.lineageCaps);
+  session.deadline.check();
+  session.loaders.prime([asset]);
+  const lineage = await session.loaders.lineage.load({ start: asset.id, ...options });
+  session.budget.spend(lineage.nodes.length);
+  return session.access.restrictLineage(lineage, asset.id);
+}
+
+export interface AssetListing {
+  edges: { cursor: string; node: AssetRecord }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/**
+ * A page of assets, with the assets the viewer may not see left out. The
+ * end cursor is the position of the last asset listed, seen or not, so
+ * paging goes on past a stretch of unseen assets; when that asset is
+ * unseen, the cursor is sealed so it does not name it (cursors.ts).
+ */
+export async function listAssets(session: Session, query: Omit<ListQuery, 'asOf'>): Promise<AssetListing> {
+  session.access.requireListing(query.project);
+  const page = await session.store.listAssets({ ...query, asOf: session.asOf });
+  session.loaders.prime(page.assets);
+  const visible = await session.access.canSeeAll(page.assets);
+  const edges = page.assets.flatMap((node, i) => {
+    const position = page.positions[i];
+    return visible[i] && position ? [{ cursor: session.cursors.encode(position), node }] : [];
+  });
+  const last = page.positions.at(-1);
+  const endCursor =
+    last === undefined ? null : visible[page.positions.length - 1] ? session.cursors.encode(last) : session.cursors.seal(last);
+  return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor } };
+}

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { UNRESTRICTED_VIEWER, type Viewer } from '../domain/access.js';
+import type { Catalogue } from '../domain/catalogue.js';
+import type { NewKey } from '../domain/commands.js';
+import { DEFAULT_LINEAGE_CAPS, type LineageCaps } from '../domain/lineage.js';
+import type { Store } from '../store/store.js';
+import { startResultBudget, type ResultBudget } from './budget.js';
+import { createCursorCodec, type CursorCodec } from './cursors.js';
+import { startDeadline, storeWithDeadline, type Deadline } from './deadline.js';
+import { createLoaders, type Loaders } from './loaders.js';
+import { createReadAccess, type ReadAccess } from './read-access.js';
+
+/**
+ * The application core's two lifetimes. A `Core` is made once per server
+ * from the store, the catalogue and the settings; a `Session` once per
+ * request, for one viewer: it holds that request's loaders (its view of the
+ * store), what the viewer may read, the request's deadline and result
+ * budget, and the instant it reads at. Every adapter (GraphQL, HTTP
+ * endpoints) opens a session per request and hands it to the use cases.
+ */
+export interface Session {
+  readonly viewer: Viewer;
+  /** The instant the request reads at; null reads the store as it is now. */
+  readonly asOf: string | null;
+  readonly catalogue: Catalogue;
+  /** The store port, behind the request's deadline. */
+  readonly store: Store;
+  readonly loaders: Loaders;
+  readonly access: ReadAccess;
+  readonly deadline: Deadline;
+  /** What relation lists and lineages may still return (see budget.ts). */
+  readonly budget: ResultBudget;
+  readonly lineageCaps: LineageCaps;
+  /** Names the assets a client registers without a key. */
+  readonly newKey: NewKey;
+  /** The instant a commit records. */
+  now(): string;
+  readonly cursors: CursorCodec;
+}
+
+export interface CoreSettings {
+  store: Store;
+  catalogue: Catalogue;
+  /** The key that seals listing cursors: the store's shared secret, so every server on the store accepts them. */
+  cursorKey: string;
+  /** Milliseconds after which a request's store calls stop (see deadline.ts); none when not given. */
+  executionTimeoutMs?: number;
+  /** The most assets relation lists and lineages may return in one request (see budget.ts); no bound when not given. */
+  maxResultAssets?: number;
+  /** Server-side bounds on lineage; `DEFAULT_LINEAGE_CAPS` when not given. */
+  lineageCaps?: LineageCaps;
+  /** Defaults to random UUIDs, which are valid ArangoDB keys. */
+  newKey?: NewKey;
+  /** The clock commits are stamped with; the system clock when not given. */
+  clock?: () => Date;
+}
+
+export interface Core {
+  readonly store: Store;
+  readonly catalogue: Catalogue;
+  /** Opens the session of one request; `viewer` is an unscoped admin (authentication off) when not given. */
+  openSession(viewer?: Viewer): Session;
+}
+
+/** Makes the core of a server; reads the cursor key from the store once. */
+export async function startCore(settings: Omit<CoreSettings, 'cursorKey'> & { cursorKey?: string }): Promise<Core> {
+  return createCore({ ...settings, cursorKey: settings.cursorKey ?? (await settings.store.sharedSecret('cursor-key')) });
+}
+
+export function createCore(settings: CoreSettings): Core {
+  const cursors = createCursorCodec(settings.cursorKey, settings.catalogue);
+  const clock = settings.clock ?? (() => new Date());
+  return {
+    store: settings.store,
+    catalogue: settings.catalogue,
+    openSession: (viewer = UNRESTRICTED_VIEWER) => {
+      const deadline = startDeadline(settings.executionTimeoutMs ?? Infinity);
+      const store =
+        settings.executionTimeoutMs === undefined ? settings.store : storeWithDeadline(settings.store, deadline);
+      const loaders = createLoaders(store, settings.catalogue);
+      return {
+        viewer,
+        asOf: null,
+        catalogue: settings.catalogue,
+        store,
+        loaders,
+        access: createReadAccess(viewer, loaders),
+        deadline,
+        budget: startResultBudget(settings.maxResultAssets ?? Infinity),
+        lineageCaps: settings.lineageCaps ?? DEFAULT_LINEAGE_CAPS,
+        newKey: settings.newKey ?? randomUUID,
+        now: () => clock().toISOString(),
+        cursors,
+      };
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import type { AssetKind } from './kinds.js';
+import { ASSET_KINDS, COLLECTION_OF_KIND } from './kinds.js';
+import type { EdgeDirection, LineageDirection, Relation, RelationName } from './relations.js';
+import { RELATION_NAMES, RELATIONS } from './relations.js';
+
+/**
+ * The catalogue: every asset kind and relation a server knows, as one value
+ * built at start and handed to everything that needs it (engines, schema,
+ * access, query cost, validation). Nothing else enumerates kinds or
+ * relations, so a kind added to the catalogue reaches every layer at once.
+ *
+ * The built-in part is arangopipe's graph plus `derived_from`; those kinds
+ * keep the typed fields of domain/kinds.ts.
+ */
+
+/** One step of an ownership chain: the relation and direction leading to the owner, and the owner's kind. */
+export interface OwnerStep {
+  relation: RelationName;
+  direction: EdgeDirection;
+  kind: AssetKind;
+}
+
+export interface KindSpec {
+  kind: AssetKind;
+  /** The ArangoDB collection, which is also the first part of every id of the kind. */
+  collection: string;
+  /** Whether a name identifies assets of the kind: a second one with a taken name needs a distinct version. */
+  named: boolean;
+  /**
+   * How an asset of the kind finds the projects that own it: it is one
+   * (`self`), belongs to none (`shared`), or takes the owners of the
+   * assets one step up its chain.
+   */
+  owner: OwnerStep | 'self' | 'shared';
+}
+
+export interface LineageStep {
+  relation: RelationName;
+  direction: EdgeDirection;
+}
+
+export interface Catalogue {
+  readonly kinds: readonly KindSpec[];
+  readonly relations: readonly Relation[];
+  /** The relations that are lineage (everything but containment). */
+  readonly lineageRelations: readonly Relation[];
+  kind(kind: AssetKind): KindSpec;
+  /** The kind stored in `collection`, if any. */
+  kindOfCollection(collection: string): AssetKind | undefined;
+  relation(name: RelationName): Relation;
+  isRelationName(name: string): name is RelationName;
+  /** Every lineage relation with the edge direction that steps towards `direction`. */
+  lineageSteps(direction: LineageDirection): readonly LineageStep[];
+}
+
+/**
+ * The edge direction that steps from an asset towards `direction` along a
+ * lineage relation: upstream along a relation whose upstream end is `to` is
+ * OUT (from → to); every other combination follows from that.
+ */
+export function stepDirection(rel: Relation, direction: LineageDirection): EdgeDirection {
+  if (rel.upstream === null) throw new Error(`${rel.name} is not a lineage relation`);
+  const towardsTo = (rel.upstream === 'to') === (direction === 'UPSTREAM');
+  return towardsTo ? 'OUT' : 'IN';
+}
+
+/** Builds a catalogue, refusing duplicate kinds, collections or relations and relations to unknown kinds. */
+export function createCatalogue(kinds: readonly KindSpec[], relations: readonly Relation[]): Catalogue {
+  const byKind = indexBy(kinds, (spec) => spec.kind, 'kind');
+  const byCollection = indexBy(kinds, (spec) => spec.collection, 'collection');
+  const byRelation = indexBy(relations, (rel) => rel.name, 'relation');
+  for (const rel of relations) {
+    for (const kind of [...rel.from, ...rel.to]) {
+      if (!byKind.has(kind)) throw new Error(`Relation ${rel.name} names the unknown kind ${kind}`);
+    }
+  }
+  const lineageRelations = relations.filter((rel) => rel.upstream !== null);
+  const steps = {
+    UPSTREAM: lineageRelations.map((rel) => ({ relation: rel.name, direction: stepDirection(rel, 'UPSTREAM') })),
+    DOWNSTREAM: lineageRelations.map((rel) => ({ relation: rel.name, direction: stepDirection(rel, 'DOWNSTREAM') })),
+  };
+  return {
+    kinds,
+    relations,
+    lineageRelations,
+    kind: (kind) => required(byKind.get(kind), 'kind', kind),
+    kindOfCollection: (collection) => byCollection.get(collection)?.kind,
+    relation: (name) => required(byRelation.get(name), 'relation', name),
+    isRelationName: (name): name is RelationName => byRelation.has(name),
+    lineageSteps: (direction) => steps[direction],
+  };
+}
+
+function indexBy<T>(items: readonly T[], key: (item: T) => string, what: string): Map<string, T> {
+  const index = new Map<string, T>();
+  for (const item of items) {
+    if (index.has(key(item))) throw new Error(`The catalogue declares the ${what} ${key(item)} twice`);
+    index.set(key(item), item);
+  }
+  return index;
+}
+
+function required<T>(value: T | undefined, what: string, name: string): T {
+  if (value === undefined) throw new Error(`The catalogue has no ${what} ${name}`);
+  return value;
+}
+
+const NAMED: ReadonlySet<AssetKind> = new Set(['PROJECT', 'DATASET', 'FEATURESET', 'MODEL', 'DEPLOYMENT']);
+
+/**
+ * How each built-in kind finds its owners. Datasets and featuresets are
+ * shared; every other kind takes the owners of the assets one step up its
+ * chain (a run those of its model, a deployment those of the model it
+ * serves), up to projects. `derived_from` never transfers ownership. Each
+ * step leads to a kind nearer the project, so every chain ends within three
+ * steps.
+ */
+const BUILTIN_OWNERS: Readonly<Record<AssetKind, KindSpec['owner']>> = {
+  PROJECT: 'self',
+  DATASET: 'shared',
+  FEATURESET: 'shared',
+  MODEL: { relation: 'project_models', direction: 'IN', kind: 'PROJECT' },
+  RUN: { relation: 'run_models', direction: 'IN', kind: 'MODEL' },
+  MODEL_PARAMS: { relation: 'run_modelparams', direction: 'IN', kind: 'RUN' },
+  DEV_PERF: { relation: 'run_devperf', direction: 'IN', kind: 'RUN' },
+  DEPLOYMENT: { relation: 'deployment_model', direction: 'OUT', kind: 'MODEL' },
+  SERVING_PERF: { relation: 'deployment_servingperf', direction: 'IN', kind: 'DEPLOYMENT' },
+};
+
+export const BUILTIN_KINDS: readonly KindSpec[] = ASSET_KINDS.map((kind) => ({
+  kind,
+  collection: COLLECTION_OF_KIND[kind],
+  named: NAMED.has(kind),
+  owner: BUILTIN_OWNERS[kind],
+}));
+
+export const BUILTIN_RELATIONS: readonly Relation[] = RELATION_NAMES.map((name) => RELATIONS[name]);
+
+/** The catalogue of a server without extensions: arangopipe's graph and `derived_from`. */
+export function builtinCatalogue(): Catalogue {
+  return createCatalogue(BUILTIN_KINDS, BUILTIN_RELATIONS);
+}
