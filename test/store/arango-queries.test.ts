@@ -165,6 +165,7 @@ describe('arango queries: traverse', () => {
           LET visited = (
             FOR v, e, p IN 1..@g0_explore ANY start
               ${UPSTREAM_EDGES}
+              PRUNE v == null
               OPTIONS { order: "bfs", uniqueVertices: "global" }
               FILTER v != null AND v._id != start
               LIMIT @g0_visitCap
@@ -204,6 +205,20 @@ describe('arango queries: traverse', () => {
       g0_limit: 5,
       g0_collections: ['datasets', 'models'],
     });
+  });
+
+  it('stops at the missing end of a dangling edge instead of expanding from it, and leaves it out', () => {
+    const { groups } = groupTraverseRequests([request('models/m1'), request('datasets/d1', { direction: 'DOWNSTREAM' })]);
+    const query = traverseQuery(groups);
+    for (const [g, edges] of [[0, UPSTREAM_EDGES], [1, DOWNSTREAM_EDGES]] as const) {
+      // PRUNE belongs between the edge collections and OPTIONS; the FILTER drops what PRUNE still emits.
+      expect(query.query).toContain(
+        `FOR v, e, p IN 1..@g${g}_explore ANY start\n        ${edges}\n        PRUNE v == null\n` +
+          '        OPTIONS { order: "bfs", uniqueVertices: "global" }\n' +
+          '        FILTER v != null AND v._id != start\n',
+      );
+    }
+    expect(query.query.match(/PRUNE/g)).toHaveLength(2);
   });
 
   it('traverses downstream with the reversed directions and no kind filter', () => {
