@@ -501,7 +501,8 @@ describe('arango statements', () => {
       FOR claim IN @claims
         LET holder = FIRST(
           FOR d IN models
-            FILTER d.name == claim.name AND d.version_key == claim.versionKey
+            FILTER d.name != null AND d.version_key != null
+              AND d.name == claim.name AND d.version_key == claim.versionKey
             LIMIT 1
             RETURN d._id
         )
@@ -509,6 +510,16 @@ describe('arango statements', () => {
         RETURN { name: claim.name, versionKey: claim.versionKey, holder }
     `);
     expect(names.bindVars).toEqual({ claims: [{ name: 'price', versionKey: '' }] });
+  });
+
+  it('takenNames excludes null from both name-index attributes before comparing them with loop values', () => {
+    const lines = takenNamesStatement('datasets', [{ name: 'd', versionKey: '1' }]).query.split('\n');
+    const nonNull = lines.findIndex((l) => l.trim() === 'FILTER d.name != null AND d.version_key != null');
+    const equal = lines.findIndex((l) => l.trim() === 'AND d.name == claim.name AND d.version_key == claim.versionKey');
+    expect(nonNull).toBeGreaterThan(0);
+    expect(equal).toBe(nonNull + 1);
+    // Bound values are constants the optimizer sees are not null: the single-asset checks need no such filter.
+    expect(putAssetStatement('models', 'models/m', { _key: 'm' }, { name: 'n', versionKey: '' }).query).not.toContain('!= null');
   });
 
   it('declares every collection a unit of work touches when its transaction begins', () => {

@@ -194,7 +194,10 @@ export function existingKeysStatement(collection: VertexCollection | RelationNam
 
 /**
  * `/* takenNames *\/`: which claimed (name, version)s another asset holds,
- * and which asset (diagnoses a failed import).
+ * and which asset (diagnoses a failed import). The optimizer uses the sparse
+ * (name, version_key) index for values it cannot prove non-null, such as a
+ * loop variable's, only after conditions that exclude null on both
+ * attributes, read first; without them each claim scans the collection.
  */
 export function takenNamesStatement(collection: VertexCollection, claims: readonly NameClaim[]): AqlQuery {
   const b = new Bindings();
@@ -204,7 +207,8 @@ export function takenNamesStatement(collection: VertexCollection, claims: readon
     `FOR claim IN ${b.bind('claims', claims)}`,
     '  LET holder = FIRST(',
     `    FOR d IN ${coll}`,
-    `      FILTER d.name == claim.name AND d.${VERSION_KEY_ATTRIBUTE} == claim.versionKey`,
+    `      FILTER d.name != null AND d.${VERSION_KEY_ATTRIBUTE} != null`,
+    `        AND d.name == claim.name AND d.${VERSION_KEY_ATTRIBUTE} == claim.versionKey`,
     '      LIMIT 1',
     '      RETURN d._id',
     '  )',
