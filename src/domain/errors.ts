@@ -12,6 +12,7 @@ export const ErrorCode = {
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   EXECUTION_TIMEOUT: 'EXECUTION_TIMEOUT',
   RESULT_TOO_LARGE: 'RESULT_TOO_LARGE',
+  QUERY_TOO_EXPENSIVE: 'QUERY_TOO_EXPENSIVE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -70,4 +71,15 @@ export function resultTooLarge(max: number): MetalayerError {
     ErrorCode.RESULT_TOO_LARGE,
     `The response would hold more than ${max} assets from relation lists and lineages; ask for less (fewer nested lists, a smaller limit or page)`,
   );
+}
+
+/**
+ * The database stopped the operation at the memory or run time it allows
+ * one query or transaction: unlike QUERY_TOO_COSTLY, which refuses a
+ * request before it runs, this is found while running it.
+ */
+export function queryTooExpensive(
+  message = 'The operation needed more memory or time than the database allows one query; ask for less (a smaller depth, limit or page) and try again',
+): MetalayerError {
+  return new MetalayerError(ErrorCode.QUERY_TOO_EXPENSIVE, message);
 }

@@ -143,6 +143,25 @@ describe('arango engine: reads', () => {
     expect((error as Error).cause).toBeInstanceOf(FetchFailedError);
   });
 
+  it.each([
+    ['its memory limit (32)', 32, 500],
+    ['its run-time limit (1500)', 1500, 410],
+  ])('answers a query stopped at %s with QUERY_TOO_EXPENSIVE, keeping the cause for the log', async (_, num, status) => {
+    const failure = arangoError(num, status);
+    const fake = new ScriptedDatabase(() => failure);
+    const error = await rejection(() =>
+      new ArangoReads(fake.db, {}).traverse([
+        { start: 'models/m', direction: 'UPSTREAM', depth: 5, limit: 10, kinds: null, visitLimit: 100 },
+      ]),
+    );
+    expect(error).toMatchObject({
+      code: 'QUERY_TOO_EXPENSIVE',
+      message:
+        'The operation needed more memory or time than the database allows one query; ask for less (a smaller depth, limit or page) and try again',
+    });
+    expect((error as Error).cause).toBe(failure);
+  });
+
   it('passes the configured query limits with every query', async () => {
     const seen: unknown[] = [];
     const fake = new ScriptedDatabase(() => [null]);
@@ -252,6 +271,45 @@ describe('arango engine: the unit of work', () => {
     expect(taken.message).toContain('named "price" version "2"');
   });
 
+  it('retries a unit of work whose transaction the server aborted (1654), whole', async () => {
+    let calls = 0;
+    const fake = new ScriptedDatabase((name, query) => (++calls === 1 ? arangoError(1654, 400) : inserted(name, query)));
+    const result = await new ArangoWrites(fake.db, {}, clock).write([putAsset(content('MODEL', 'm'))]);
+    expect(result.assets.has('models/m')).toBe(true);
+    expect(fake.log).toEqual([
+      'begin write=models read=',
+      'putAsset',
+      'abort',
+      'begin write=models read=',
+      'putAsset',
+      'commit',
+    ]);
+  });
+
+  it('answers a transaction lost for good (1654 three times, or 1655 once) with a retryable STORE_UNAVAILABLE', async () => {
+    const lost = 'The database dropped the write before it was committed, so nothing was written; try again';
+    const aborted = new ScriptedDatabase(() => arangoError(1654, 400));
+    const abortedError = await rejection(() => new ArangoWrites(aborted.db, {}, clock).write([putAsset(content('MODEL', 'm'))]));
+    expect(abortedError).toMatchObject({ code: 'STORE_UNAVAILABLE', message: lost });
+    expect(aborted.log.filter((l) => l.startsWith('begin'))).toHaveLength(3);
+
+    // An expired transaction (its idle timeout passed) is gone: the unit of work is not tried again here.
+    const expired = arangoError(1655, 404);
+    const gone = new ScriptedDatabase(() => expired);
+    const goneError = await rejection(() => new ArangoWrites(gone.db, {}, clock).write([putAsset(content('MODEL', 'm'))]));
+    expect(goneError).toMatchObject({ code: 'STORE_UNAVAILABLE', message: lost });
+    expect((goneError as Error).cause).toBe(expired);
+    expect(gone.log).toEqual(['begin write=models read=', 'putAsset', 'abort']);
+  });
+
+  it('answers a write statement stopped at a query limit with QUERY_TOO_EXPENSIVE, without retrying', async () => {
+    const fake = new ScriptedDatabase(() => arangoError(1500, 410));
+    const error = await rejection(() => new ArangoWrites(fake.db, {}, clock).write([putAsset(content('MODEL', 'm'))]));
+    expect(error.code).toBe('QUERY_TOO_EXPENSIVE');
+    expect(error.message).not.toContain('raw server text');
+    expect(fake.log).toEqual(['begin write=models read=', 'putAsset', 'abort']);
+  });
+
   it('updates through the revision it read, merging properties and keeping createdAt', async () => {
     const current = {
       ...storedOf(content('MODEL', 'm', { properties: { a: 1, b: 2 }, tag: 'x' })),
@@ -329,6 +387,11 @@ describe('arango engine: failures', () => {
     expect(isUnavailable(gateway)).toBe(true);
     const original = arangoError(1228, 404);
     expect(translateError(original)).toBe(original);
+    const codes = [32, 1500, 1654, 1655, 1200].map((num) => {
+      const translated = translateError(arangoError(num));
+      return translated instanceof MetalayerError ? translated.code : null;
+    });
+    expect(codes).toEqual(['QUERY_TOO_EXPENSIVE', 'QUERY_TOO_EXPENSIVE', 'STORE_UNAVAILABLE', 'STORE_UNAVAILABLE', null]);
   });
 
   it('fails to open on a server that does not answer, closing its connection', async () => {

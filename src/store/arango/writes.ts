@@ -39,7 +39,8 @@ const MAX_ATTEMPTS = 3;
  * A write that collides with a concurrent one, a write-write conflict (1200)
  * or a unique-index violation the in-transaction checks could not see yet
  * (1210), is retried whole, up to MAX_ATTEMPTS times: the retry's checks then
- * give the precise answer (a no-op, or a CONFLICT naming what is taken).
+ * give the precise answer (a no-op, or a CONFLICT naming what is taken). So
+ * is one whose transaction the server aborted (1654), which wrote nothing.
  */
 export class ArangoWrites {
   private readonly sequence: SequenceClock;
@@ -261,16 +262,20 @@ export function nameTaken(
   );
 }
 
+/** A failure that trying the whole unit of work again may not meet. */
 function isCollision(error: unknown): boolean {
   const num = errorNum(error instanceof StepFailure ? error.cause : error);
-  return num === ErrorNum.CONFLICT || num === ErrorNum.UNIQUE_CONSTRAINT_VIOLATED;
+  return (
+    num === ErrorNum.CONFLICT || num === ErrorNum.UNIQUE_CONSTRAINT_VIOLATED || num === ErrorNum.TRANSACTION_ABORTED
+  );
 }
 
 /**
  * What a failed unit of work throws: the MetalayerError an op raised; for a
- * database failure, STORE_UNAVAILABLE, NOT_FOUND (the asset vanished under a
- * concurrent delete) or CONFLICT (a collision that outlived the retries);
- * anything else as it is, an internal error.
+ * database failure, NOT_FOUND (the asset vanished under a concurrent delete),
+ * CONFLICT (a collision that outlived the retries) or what `translateError`
+ * makes of it (STORE_UNAVAILABLE, QUERY_TOO_EXPENSIVE); anything else as it
+ * is, an internal error.
  */
 function translateWriteError(error: unknown): unknown {
   if (error instanceof MetalayerError) return error;
