@@ -4,7 +4,7 @@ import { ArangoError, FetchFailedError, HttpError } from 'arangojs/errors';
 import { describe, expect, it } from 'vitest';
 import { MetalayerError } from '../../src/domain/errors.js';
 import type { WriteOp } from '../../src/domain/writes.js';
-import { ArangoBulkImport } from '../../src/store/arango/bulk.js';
+import { ArangoBulkImport, IMPORT_BYTE_BUDGET } from '../../src/store/arango/bulk.js';
 import { SequenceClock } from '../../src/store/arango/edges.js';
 import { createArangoStore } from '../../src/store/arango/index.js';
 import type { StoredDocument } from '../../src/store/arango/attributes.js';
@@ -480,6 +480,64 @@ describe('arango engine: bulk import', () => {
     );
     expect(error).toMatchObject({ code: 'CONFLICT', field: 'assets.1' });
     expect(error.message).toMatch(/named "d0".*datasets\/d0/);
+  });
+
+  it('refuses a batch whose documents exceed the byte budget before sending anything', async () => {
+    const fake = new ScriptedDatabase(() => []);
+    const assets = [content('DATASET', 'd1', { properties: { blob: 'x'.repeat(600) } }), content('DATASET', 'd2')];
+    const docBytes = assets.map((a) => Buffer.byteLength(JSON.stringify(toDocument(a, NOW.toISOString(), NOW.toISOString()))));
+    const total = docBytes.reduce((sum, n) => sum + n, 0);
+    const budgeted = (budget: number) => new ArangoBulkImport(fake.db, {}, clock, new SequenceClock(clock), budget);
+
+    const error = await rejection(() => budgeted(total - 1).importBulk({ assets, edges: [] }));
+    expect(error).toMatchObject({
+      code: 'QUERY_TOO_EXPENSIVE',
+      message: 'The batch holds 0.0 MiB of documents; one import writes at most 0.0 MiB: split it into smaller batches',
+    });
+    expect(fake.log).toEqual([]);
+
+    expect(await budgeted(total).importBulk({ assets, edges: [] })).toEqual({ assets: 2, edges: 0 });
+    expect(fake.log).toEqual(['begin write=datasets read=', 'importAssets', 'commit']);
+    expect(IMPORT_BYTE_BUDGET).toBe(32 * 2 ** 20);
+  });
+
+  it('names the sizes when a batch is over the default budget', async () => {
+    const fake = new ScriptedDatabase(() => []);
+    // 40 documents of about 1 MiB each: 40 MiB of JSON, over 32 MiB.
+    const assets = Array.from({ length: 40 }, (_, i) => content('DATASET', `d${i}`, { properties: { blob: 'x'.repeat(2 ** 20) } }));
+    const error = await rejection(() => bulk(fake).importBulk({ assets, edges: [] }));
+    expect(error).toMatchObject({ code: 'QUERY_TOO_EXPENSIVE' });
+    expect(error.message).toMatch(/^The batch holds 40\.\d MiB of documents; one import writes at most 32\.0 MiB: split it into smaller batches$/);
+    expect(fake.log).toEqual([]);
+  });
+
+  it('answers a transaction the server found too large (32) with QUERY_TOO_EXPENSIVE, writing nothing', async () => {
+    const failure = arangoError(32, 500);
+    const fake = new ScriptedDatabase((name) => (name === 'importEdges' ? failure : []));
+    const error = await rejection(() =>
+      bulk(fake).importBulk({
+        assets: [content('RUN', 'r1')],
+        edges: [{ relation: 'run_models', from: 'models/m', to: 'run/r1' }],
+      }),
+    );
+    expect(error).toMatchObject({
+      code: 'QUERY_TOO_EXPENSIVE',
+      message: 'The batch is larger than the database lets one import write: split it into smaller batches',
+    });
+    expect((error as Error).cause).toBe(failure);
+    expect(fake.log).toEqual(['begin write=run,run_models read=models', 'importAssets', 'importEdges', 'abort']);
+  });
+
+  it('answers an import whose transaction expired (1655) or was aborted (1654) with a retryable STORE_UNAVAILABLE', async () => {
+    for (const num of [1654, 1655]) {
+      const fake = new ScriptedDatabase(() => arangoError(num, 404));
+      const error = await rejection(() => bulk(fake).importBulk({ assets: [content('MODEL', 'm')], edges: [] }));
+      expect(error).toMatchObject({
+        code: 'STORE_UNAVAILABLE',
+        message: 'The database dropped the write before it was committed, so nothing was written; try again',
+      });
+      expect(fake.log).toEqual(['begin write=models read=', 'importAssets', 'abort']);
+    }
   });
 
   it('refuses what the database cannot see before sending anything: repeats and misfit relations', async () => {
