@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Database } from 'arangojs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tryParseId } from '../../src/domain/ids.js';
 import type { Store } from '../../src/store/store.js';
 import { createArangoStore, ensureLayout, type ArangoStoreOptions } from '../../src/store/arango/index.js';
 import { EDGE_COLLECTIONS, VERTEX_COLLECTIONS } from '../../src/store/arango/catalogue.js';
@@ -50,7 +51,15 @@ if (!url) {
       system.close();
     });
 
-    storeContract('arango', open);
+    storeContract('arango', {
+      open,
+      // The document API, not the graph API: the vertex goes, its edges stay (as arangopipe's tools leave them).
+      removeAssetDirectly: async (_store, id) => {
+        const parsed = tryParseId(id);
+        if (!parsed) throw new Error(`not an asset id: ${id}`);
+        await testDb().collection(parsed.collection).remove(parsed.key);
+      },
+    });
 
     describe('arango engine', () => {
       it('serves documents and edges arangopipe wrote, with their lineage', async () => {
