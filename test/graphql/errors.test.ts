@@ -135,8 +135,13 @@ describe('errors in responses', () => {
     expect(api.logged.map(String)).toEqual(['Error: connect ECONNREFUSED 127.0.0.1:8529']);
   });
 
-  test('a query the database stopped at its limits is QUERY_TOO_EXPENSIVE, with its message, and is not logged', async () => {
-    api = createTestApi({ store: corruptStore(() => queryTooExpensive()) });
+  test('a query the database stopped at its limits is QUERY_TOO_EXPENSIVE for the client, and its reason is logged', async () => {
+    const stopped = () => {
+      const error = queryTooExpensive();
+      error.cause = new Error('AQL: query would use more memory than allowed (while executing)');
+      return error;
+    };
+    api = createTestApi({ store: corruptStore(stopped) });
     const result = await api.execute(`{ node(id: "models/m") { id } }`);
     expect(onlyError(result)).toEqual({
       message:
@@ -145,7 +150,8 @@ describe('errors in responses', () => {
       path: ['node'],
       extensions: { code: 'QUERY_TOO_EXPENSIVE' },
     });
-    expect(api.logged).toEqual([]);
+    expect(JSON.stringify(result)).not.toContain('AQL');
+    expect(api.logged.map(String)).toEqual(['Error: AQL: query would use more memory than allowed (while executing)']);
   });
 
   test('a parse error keeps its message and code', async () => {

@@ -113,7 +113,7 @@ function knownFailure(error: unknown): MetalayerError | null {
 }
 
 /** The database dropped the write's transaction before it committed: nothing was written. */
-export function transactionLost(): MetalayerError {
+function transactionLost(): MetalayerError {
   return new MetalayerError(
     ErrorCode.STORE_UNAVAILABLE,
     'The database dropped the write before it was committed, so nothing was written; try again',
