@@ -14,6 +14,7 @@ export const ErrorCode = {
   RESULT_TOO_LARGE: 'RESULT_TOO_LARGE',
   /** A stored value that no reading makes sense of (a creation time in no known format). */
   UNREADABLE_STORED_VALUE: 'UNREADABLE_STORED_VALUE',
+  QUERY_TOO_EXPENSIVE: 'QUERY_TOO_EXPENSIVE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -113,4 +114,15 @@ export function unreadableStoredValue(id: string, what: string, value: string): 
     ErrorCode.UNREADABLE_STORED_VALUE,
     `The stored ${what} of "${id}" cannot be read: ${JSON.stringify(value.slice(0, 64))} is not a date-time`,
   );
+}
+
+/**
+ * The database stopped the operation at the memory or run time it allows
+ * one query or transaction: unlike QUERY_TOO_COSTLY, which refuses a
+ * request before it runs, this is found while running it.
+ */
+export function queryTooExpensive(
+  message = 'The operation needed more memory or time than the database allows one query; ask for less (a smaller depth, limit or page) and try again',
+): MetalayerError {
+  return new MetalayerError(ErrorCode.QUERY_TOO_EXPENSIVE, message);
 }

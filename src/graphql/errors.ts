@@ -84,8 +84,10 @@ function formatKnown(
   const chain = causeChain(error);
   const known = chain.find((cause) => cause instanceof MetalayerError);
   if (known) {
-    // The client learns only that the store is unavailable; the operator needs the reason.
-    if (known.code === ErrorCode.STORE_UNAVAILABLE) safely(log, known.cause ?? known);
+    // The client learns only that the store is unavailable or stopped its query; the operator needs the reason.
+    if (known.code === ErrorCode.STORE_UNAVAILABLE || known.code === ErrorCode.QUERY_TOO_EXPENSIVE) {
+      safely(log, known.cause ?? known);
+    }
     const extensions = known.field === undefined ? { code: known.code } : { code: known.code, field: dottedPath(known.field) };
     return { ...position(formatted), message: known.message, extensions };
   }

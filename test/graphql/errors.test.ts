@@ -1,7 +1,7 @@
 import { memoryStore } from '../helpers/assets.js';
 import { GraphQLError } from 'graphql';
 import { afterEach, describe, expect, test } from 'vitest';
-import { badInput, MetalayerError, notFound, storeUnavailable } from '../../src/domain/errors.js';
+import { badInput, MetalayerError, notFound, queryTooExpensive, storeUnavailable } from '../../src/domain/errors.js';
 import { createErrorFormatter } from '../../src/graphql/errors.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestApi, onlyError, type TestApi } from '../helpers/graphql.js';
@@ -134,6 +134,25 @@ describe('errors in responses', () => {
     expect(error).toMatchObject({ message: 'The store is unavailable; try again later', extensions: { code: 'STORE_UNAVAILABLE' } });
     expect(JSON.stringify(error)).not.toContain('ECONNREFUSED');
     expect(api.logged.map(String)).toEqual(['Error: connect ECONNREFUSED 127.0.0.1:8529']);
+  });
+
+  test('a query the database stopped at its limits is QUERY_TOO_EXPENSIVE for the client, and its reason is logged', async () => {
+    const stopped = () => {
+      const error = queryTooExpensive();
+      error.cause = new Error('AQL: query would use more memory than allowed (while executing)');
+      return error;
+    };
+    api = createTestApi({ store: corruptStore(stopped) });
+    const result = await api.execute(`{ node(id: "models/m") { id } }`);
+    expect(onlyError(result)).toEqual({
+      message:
+        'The operation needed more memory or time than the database allows one query; ask for less (a smaller depth, limit or page) and try again',
+      locations: [{ line: 1, column: 3 }],
+      path: ['node'],
+      extensions: { code: 'QUERY_TOO_EXPENSIVE' },
+    });
+    expect(JSON.stringify(result)).not.toContain('AQL');
+    expect(api.logged.map(String)).toEqual(['Error: AQL: query would use more memory than allowed (while executing)']);
   });
 
   test('a parse error keeps its message and code', async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinCatalogue } from '../../src/domain/catalogue.js';
 import type { WriteOp } from '../../src/domain/writes.js';
 import { makeListQuery, type ListPosition, type Store } from '../../src/store/store.js';
+import { tryParseId } from '../../src/domain/ids.js';
 import { createArangoStore, ensureLayout, type ArangoStoreOptions } from '../../src/store/arango/index.js';
 import { ArangoNames, META_COLLECTION } from '../../src/store/arango/catalogue.js';
 import { content } from '../helpers/assets.js';
@@ -57,7 +58,15 @@ if (!url) {
       system.close();
     });
 
-    storeContract('arango', open);
+    storeContract('arango', {
+      open,
+      // The document API, not the graph API: the vertex goes, its edges stay (as arangopipe's tools leave them).
+      removeAssetDirectly: async (_store, id) => {
+        const parsed = tryParseId(id, builtinCatalogue());
+        if (!parsed) throw new Error(`not an asset id: ${id}`);
+        await testDb().collection(parsed.collection).remove(parsed.key);
+      },
+    });
 
     describe('arango engine', () => {
       it('serves documents and edges arangopipe wrote, with their lineage', async () => {

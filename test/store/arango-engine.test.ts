@@ -8,7 +8,7 @@ import { MetalayerError, type FieldPath } from '../../src/domain/errors.js';
 import type { AssetContent } from '../../src/domain/kinds.js';
 import type { RelationName } from '../../src/domain/relations.js';
 import { checkEdge, type WriteOp } from '../../src/domain/writes.js';
-import { ArangoBulkImport } from '../../src/store/arango/bulk.js';
+import { ArangoBulkImport, IMPORT_BYTE_BUDGET } from '../../src/store/arango/bulk.js';
 import { ArangoNames } from '../../src/store/arango/catalogue.js';
 import { SequenceClock } from '../../src/store/arango/edges.js';
 import { createArangoStore } from '../../src/store/arango/index.js';
@@ -240,6 +240,25 @@ describe('arango engine: reads', () => {
     expect((error as Error).cause).toBeInstanceOf(FetchFailedError);
   });
 
+  it.each([
+    ['its memory limit (32)', 32, 500],
+    ['its run-time limit (1500)', 1500, 410],
+  ])('answers a query stopped at %s with QUERY_TOO_EXPENSIVE, keeping the cause for the log', async (_, num, status) => {
+    const failure = arangoError(num, status);
+    const fake = new ScriptedDatabase(() => failure);
+    const error = await rejection(() =>
+      new ArangoReads(fake.db, {}, names).traverse([
+        { start: 'models/m', direction: 'UPSTREAM', depth: 5, limit: 10, kinds: null, visitLimit: 100, asOf: null },
+      ]),
+    );
+    expect(error).toMatchObject({
+      code: 'QUERY_TOO_EXPENSIVE',
+      message:
+        'The operation needed more memory or time than the database allows one query; ask for less (a smaller depth, limit or page) and try again',
+    });
+    expect((error as Error).cause).toBe(failure);
+  });
+
   it('passes the configured query limits with every query', async () => {
     const seen: unknown[] = [];
     const fake = new ScriptedDatabase(() => [null]);
@@ -466,6 +485,48 @@ describe('arango engine: the unit of work', () => {
     }
   });
 
+  it('retries a unit of work whose transaction the server aborted (1654), whole', async () => {
+    let calls = 0;
+    const fake = new ScriptedDatabase(
+      (name, query) => (++calls === 1 ? arangoError(1654, 400) : (revisionAnswer(name) ?? inserted(query))),
+    );
+    const result = await writes(fake).commit(unit(putAsset(content('MODEL', 'm'))));
+    expect(result.assets.has('models/m')).toBe(true);
+    expect(fake.log).toEqual([
+      'begin write=metalayer_meta,models read=',
+      'putAsset',
+      'abort',
+      'begin write=metalayer_meta,models read=',
+      'putAsset',
+      'nextRevision',
+      'commit',
+    ]);
+  });
+
+  it('answers a transaction lost for good (1654 three times, or 1655 once) with a retryable STORE_UNAVAILABLE', async () => {
+    const lost = 'The database dropped the write before it was committed, so nothing was written; try again';
+    const aborted = new ScriptedDatabase(() => arangoError(1654, 400));
+    const abortedError = await rejection(() => writes(aborted).commit(unit(putAsset(content('MODEL', 'm')))));
+    expect(abortedError).toMatchObject({ code: 'STORE_UNAVAILABLE', message: lost });
+    expect(aborted.log.filter((l) => l.startsWith('begin'))).toHaveLength(3);
+
+    // An expired transaction (its idle timeout passed) is gone: the unit of work is not tried again here.
+    const expired = arangoError(1655, 404);
+    const gone = new ScriptedDatabase(() => expired);
+    const goneError = await rejection(() => writes(gone).commit(unit(putAsset(content('MODEL', 'm')))));
+    expect(goneError).toMatchObject({ code: 'STORE_UNAVAILABLE', message: lost });
+    expect((goneError as Error).cause).toBe(expired);
+    expect(gone.log).toEqual(['begin write=metalayer_meta,models read=', 'putAsset', 'abort']);
+  });
+
+  it('answers a write statement stopped at a query limit with QUERY_TOO_EXPENSIVE, without retrying', async () => {
+    const fake = new ScriptedDatabase(() => arangoError(1500, 410));
+    const error = await rejection(() => writes(fake).commit(unit(putAsset(content('MODEL', 'm')))));
+    expect(error.code).toBe('QUERY_TOO_EXPENSIVE');
+    expect(error.message).not.toContain('raw server text');
+    expect(fake.log).toEqual(['begin write=metalayer_meta,models read=', 'putAsset', 'abort']);
+  });
+
   it('updates through the revision it read, merging properties and keeping createdAt', async () => {
     const current = {
       ...storedOf(content('MODEL', 'm', { properties: { a: 1, b: 2 }, tag: 'x' })),
@@ -642,6 +703,11 @@ describe('arango engine: failures', () => {
     expect(isUnavailable(gateway)).toBe(true);
     const original = arangoError(1228, 404);
     expect(translateError(original)).toBe(original);
+    const codes = [32, 1500, 1654, 1655, 1200].map((num) => {
+      const translated = translateError(arangoError(num));
+      return translated instanceof MetalayerError ? translated.code : null;
+    });
+    expect(codes).toEqual(['QUERY_TOO_EXPENSIVE', 'QUERY_TOO_EXPENSIVE', 'STORE_UNAVAILABLE', 'STORE_UNAVAILABLE', null]);
   });
 
   it('fails to open on a server that does not answer, closing its connection', async () => {
@@ -743,6 +809,64 @@ describe('arango engine: bulk import', () => {
       field: ['assets', 1],
       detail: 'a datasets asset named "d0" with no version already exists ("datasets/d0"); give a distinct version',
     });
+  });
+
+  it('refuses a batch whose documents exceed the byte budget before sending anything', async () => {
+    const fake = new ScriptedDatabase(() => []);
+    const assets = [content('DATASET', 'd1', { properties: { blob: 'x'.repeat(600) } }), content('DATASET', 'd2')];
+    const docBytes = assets.map((a) => Buffer.byteLength(JSON.stringify(toDocument(catalogue, a, NOW.toISOString(), NOW.toISOString()))));
+    const total = docBytes.reduce((sum, n) => sum + n, 0);
+    const budgeted = (budget: number) => new ArangoBulkImport(fake.db, {}, names, clock, new SequenceClock(clock), budget);
+
+    const error = await rejection(() => budgeted(total - 1).importBulk({ assets, edges: [] }));
+    expect(error).toMatchObject({
+      code: 'QUERY_TOO_EXPENSIVE',
+      message: 'The batch holds 0.0 MiB of documents; one import writes at most 0.0 MiB: split it into smaller batches',
+    });
+    expect(fake.log).toEqual([]);
+
+    expect(await budgeted(total).importBulk({ assets, edges: [] })).toEqual({ assets: 2, edges: 0 });
+    expect(fake.log).toEqual(['begin write=datasets read=', 'importAssets', 'commit']);
+    expect(IMPORT_BYTE_BUDGET).toBe(32 * 2 ** 20);
+  });
+
+  it('names the sizes when a batch is over the default budget', async () => {
+    const fake = new ScriptedDatabase(() => []);
+    // 40 documents of about 1 MiB each: 40 MiB of JSON, over 32 MiB.
+    const assets = Array.from({ length: 40 }, (_, i) => content('DATASET', `d${i}`, { properties: { blob: 'x'.repeat(2 ** 20) } }));
+    const error = await rejection(() => bulk(fake).importBulk({ assets, edges: [] }));
+    expect(error).toMatchObject({ code: 'QUERY_TOO_EXPENSIVE' });
+    expect(error.message).toMatch(/^The batch holds 40\.\d MiB of documents; one import writes at most 32\.0 MiB: split it into smaller batches$/);
+    expect(fake.log).toEqual([]);
+  });
+
+  it('answers a transaction the server found too large (32) with QUERY_TOO_EXPENSIVE, writing nothing', async () => {
+    const failure = arangoError(32, 500);
+    const fake = new ScriptedDatabase((name) => (name === 'importEdges' ? failure : []));
+    const error = await rejection(() =>
+      bulk(fake).importBulk({
+        assets: [content('RUN', 'r1')],
+        edges: [{ relation: 'run_models', from: 'models/m', to: 'run/r1' }],
+      }),
+    );
+    expect(error).toMatchObject({
+      code: 'QUERY_TOO_EXPENSIVE',
+      message: 'The batch is larger than the database lets one import write: split it into smaller batches',
+    });
+    expect((error as Error).cause).toBe(failure);
+    expect(fake.log).toEqual(['begin write=run,run_models read=models', 'importAssets', 'importEdges', 'abort']);
+  });
+
+  it('answers an import whose transaction expired (1655) or was aborted (1654) with a retryable STORE_UNAVAILABLE', async () => {
+    for (const num of [1654, 1655]) {
+      const fake = new ScriptedDatabase(() => arangoError(num, 404));
+      const error = await rejection(() => bulk(fake).importBulk({ assets: [content('MODEL', 'm')], edges: [] }));
+      expect(error).toMatchObject({
+        code: 'STORE_UNAVAILABLE',
+        message: 'The database dropped the write before it was committed, so nothing was written; try again',
+      });
+      expect(fake.log).toEqual(['begin write=models read=', 'importAssets', 'abort']);
+    }
   });
 
   it('refuses what the database cannot see before sending anything: repeats and misfit relations', async () => {

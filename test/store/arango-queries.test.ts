@@ -174,6 +174,7 @@ describe('arango queries: traverse', () => {
           LET visited = (
             FOR v, e, p IN 1..@g0_explore ANY start
               ${UPSTREAM_EDGES}
+              PRUNE v == null
               OPTIONS { order: "bfs", uniqueVertices: "global" }
               FILTER v != null AND v._id != start
               LIMIT @g0_visitCap
@@ -213,6 +214,20 @@ describe('arango queries: traverse', () => {
       g0_limit: 5,
       g0_collections: ['datasets', 'models'],
     });
+  });
+
+  it('stops at the missing end of a dangling edge instead of expanding from it, and leaves it out', () => {
+    const { groups } = groupTraverseRequests(catalogue, [request('models/m1'), request('datasets/d1', { direction: 'DOWNSTREAM' })]);
+    const query = traverseQuery(names, groups);
+    for (const [g, edges] of [[0, UPSTREAM_EDGES], [1, DOWNSTREAM_EDGES]] as const) {
+      // PRUNE belongs between the edge collections and OPTIONS; the FILTER drops what PRUNE still emits.
+      expect(query.query).toContain(
+        `FOR v, e, p IN 1..@g${g}_explore ANY start\n        ${edges}\n        PRUNE v == null\n` +
+          '        OPTIONS { order: "bfs", uniqueVertices: "global" }\n' +
+          '        FILTER v != null AND v._id != start\n',
+      );
+    }
+    expect(query.query.match(/PRUNE/g)).toHaveLength(2);
   });
 
   it('traverses downstream with the reversed directions and no kind filter', () => {
@@ -504,7 +519,8 @@ describe('arango statements', () => {
       FOR claim IN @claims
         LET holder = FIRST(
           FOR d IN models
-            FILTER d.name == claim.name AND d.version_key == claim.versionKey
+            FILTER d.name != null AND d.version_key != null
+              AND d.name == claim.name AND d.version_key == claim.versionKey
             LIMIT 1
             RETURN d._id
         )
@@ -512,6 +528,16 @@ describe('arango statements', () => {
         RETURN { name: claim.name, versionKey: claim.versionKey, holder }
     `);
     expect(taken.bindVars).toEqual({ claims: [{ name: 'price', versionKey: '' }] });
+  });
+
+  it('takenNames excludes null from both name-index attributes before comparing them with loop values', () => {
+    const lines = takenNamesStatement(names, 'datasets', [{ name: 'd', versionKey: '1' }]).query.split('\n');
+    const nonNull = lines.findIndex((l) => l.trim() === 'FILTER d.name != null AND d.version_key != null');
+    const equal = lines.findIndex((l) => l.trim() === 'AND d.name == claim.name AND d.version_key == claim.versionKey');
+    expect(nonNull).toBeGreaterThan(0);
+    expect(equal).toBe(nonNull + 1);
+    // Bound values are constants the optimizer sees are not null: the single-asset checks need no such filter.
+    expect(putAssetStatement(names, 'models', 'models/m', { _key: 'm' }, { name: 'n', versionKey: '' }).query).not.toContain('!= null');
   });
 
   it('declares every collection a unit of work touches when its transaction begins, and the revision’s', () => {

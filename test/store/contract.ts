@@ -1,19 +1,30 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/store/store.js';
+import { danglingContract } from './contract-dangling.js';
 import { lineageContract } from './contract-lineage.js';
 import { readsContract } from './contract-reads.js';
 import { writesContract } from './contract-writes.js';
 
+/** What the contract needs of an engine beyond the port. */
+export interface ContractHarness {
+  /** A fresh, empty store. */
+  open: () => Promise<Store>;
+  /** Disposes of a store `open` returned (default: `store.close()`). */
+  close?: (store: Store) => Promise<void>;
+  /**
+   * Deletes the asset `id` underneath `store`, as another tool or a hand
+   * edit does, leaving the relations that name it in place.
+   */
+  removeAssetDirectly: (store: Store, id: string) => Promise<void>;
+}
+
 /**
  * The store contract, written once and run against every engine: each test
  * gets a fresh, empty store from `open` and seeds its own data through the
- * port. `close` disposes of it (default: `store.close()`).
+ * port (and, for dangling relations, the harness).
  */
-export function storeContract(
-  engine: string,
-  open: () => Promise<Store>,
-  close: (store: Store) => Promise<void> = (store) => store.close(),
-): void {
+export function storeContract(engine: string, harness: ContractHarness): void {
+  const close = harness.close ?? ((store: Store) => store.close());
   describe(`store contract: ${engine}`, () => {
     const current: { store: Store | null } = { store: null };
     const store = (): Store => {
@@ -21,7 +32,7 @@ export function storeContract(
       return current.store;
     };
     beforeEach(async () => {
-      current.store = await open();
+      current.store = await harness.open();
     });
     afterEach(async () => {
       if (current.store) await close(current.store);
@@ -31,5 +42,6 @@ export function storeContract(
     readsContract(store);
     writesContract(store);
     lineageContract(store);
+    danglingContract(store, (id) => harness.removeAssetDirectly(store(), id));
   });
 }

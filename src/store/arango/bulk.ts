@@ -3,12 +3,12 @@ import type { AqlQuery } from 'arangojs/aql';
 import type { QueryOptions } from 'arangojs/queries';
 import type { Transaction } from 'arangojs/transactions';
 import type { Catalogue } from '../../domain/catalogue.js';
-import { MetalayerError, conflict, notFound } from '../../domain/errors.js';
+import { MetalayerError, conflict, notFound, queryTooExpensive } from '../../domain/errors.js';
 import type { AssetContent } from '../../domain/kinds.js';
 import type { EdgeRecord, RelationName } from '../../domain/relations.js';
 import { nameTaken } from '../../domain/writes.js';
 import type { BulkBatch, BulkCount } from '../store.js';
-import { versionKey } from './attributes.js';
+import { versionKey, type AssetDocument } from './attributes.js';
 import type { ArangoNames } from './catalogue.js';
 import { toDocument } from './documents.js';
 import { SequenceClock, edgeDocument, edgeEnds, type EdgeDocument } from './edges.js';
@@ -24,6 +24,15 @@ import { nameClaim } from './writes.js';
 /** Documents per import statement: large batches become several steps of the one transaction. */
 export const IMPORT_CHUNK = 5_000;
 
+/**
+ * The most document bytes (as JSON) one import sends. A stream transaction
+ * holds at most 128 MB per DB-Server, single servers included, and that
+ * counts index entries and bookkeeping beside the documents: a quarter of it
+ * leaves room for small documents, whose overhead is largest. Bigger batches
+ * are refused before anything is sent, since an import is atomic.
+ */
+export const IMPORT_BYTE_BUDGET = 32 * 2 ** 20;
+
 /** An item of the batch with its position, which names it in errors (`['assets', 3]`). */
 interface Entry<T> {
   item: T;
@@ -32,8 +41,10 @@ interface Entry<T> {
 
 type EdgeEntry = Entry<EdgeRecord> & { doc: EdgeDocument };
 
+type AssetEntry = Entry<AssetContent> & { doc: AssetDocument };
+
 type Step =
-  | { type: 'assets'; collection: string; entries: Entry<AssetContent>[] }
+  | { type: 'assets'; collection: string; entries: AssetEntry[] }
   | { type: 'edges'; relation: RelationName; entries: EdgeEntry[] };
 
 /**
@@ -52,6 +63,10 @@ type Step =
  * since ArangoDB does not check edge ends. arangopipe's own edges
  * are keyed differently, so a relation arangopipe already stored is not
  * recognised here (the unit-of-work path checks ends, not keys).
+ *
+ * One stream transaction holds only so much (IMPORT_BYTE_BUDGET): a batch
+ * beyond it is refused with QUERY_TOO_EXPENSIVE before anything is sent,
+ * and so is one the server finds too large after all (error 32).
  */
 export class ArangoBulkImport {
   constructor(
@@ -60,19 +75,21 @@ export class ArangoBulkImport {
     private readonly names: ArangoNames,
     private readonly now: () => Date,
     private readonly sequence: SequenceClock,
+    private readonly byteBudget = IMPORT_BYTE_BUDGET,
   ) {}
 
   async importBulk(batch: BulkBatch): Promise<BulkCount> {
-    const now = this.now().toISOString();
-    const steps = this.plan(batch, now);
+    const steps = this.plan(batch, this.now().toISOString());
     if (steps.length === 0) return { assets: 0, edges: 0 };
+    const bytes = documentBytes(steps);
+    if (bytes > this.byteBudget) throw batchTooLarge(bytes, this.byteBudget);
     let current: Step | null = null;
     try {
       const trx = await this.db.beginTransaction(importCollections(steps));
       try {
         for (const step of steps) {
           current = step;
-          await this.run(trx, step, now);
+          await this.run(trx, step);
         }
         await trx.commit();
       } catch (error) {
@@ -93,7 +110,9 @@ export class ArangoBulkImport {
       return { item, index, doc: edgeDocument(this.names, item, ends, now, this.sequence.next()) };
     });
     const steps: Step[] = [];
-    const assetEntries = batch.assets.map((item, index): Entry<AssetContent> => ({ item, index }));
+    const assetEntries = batch.assets.map(
+      (item, index): AssetEntry => ({ item, index, doc: toDocument(this.names.catalogue, item, now, now) }),
+    );
     for (const [collection, entries] of groupBy(assetEntries, (e) => this.names.collection(e.item.kind))) {
       for (const chunk of chunks(entries)) steps.push({ type: 'assets', collection, entries: chunk });
     }
@@ -103,10 +122,9 @@ export class ArangoBulkImport {
     return steps;
   }
 
-  private async run(trx: Transaction, step: Step, now: string): Promise<void> {
+  private async run(trx: Transaction, step: Step): Promise<void> {
     if (step.type === 'assets') {
-      const docs = step.entries.map(({ item }) => toDocument(this.names.catalogue, item, now, now));
-      await this.query(importAssetsStatement(this.names, step.collection, docs), trx);
+      await this.query(importAssetsStatement(this.names, step.collection, step.entries.map((e) => e.doc)), trx);
       return;
     }
     const [row] = await this.query<{ missing: { from: string; to: string; fromFound: boolean } | null }>(
@@ -122,14 +140,16 @@ export class ArangoBulkImport {
   /**
    * The error a failed import throws: its own MetalayerError; for a unique
    * violation, CONFLICT naming the first item of the failed step that the
-   * database holds (its id, its name, its relation); STORE_UNAVAILABLE when
-   * the database is out of reach; anything else as it is.
+   * database holds (its id, its name, its relation); QUERY_TOO_EXPENSIVE when
+   * the transaction outgrew what the server holds; otherwise what
+   * `translateError` makes of it.
    */
   private async diagnose(error: unknown, step: Step | null): Promise<unknown> {
     if (error instanceof MetalayerError) return error;
     if (errorNum(error) === ErrorNum.CONFLICT) {
       return conflict('The import collided with a concurrent write; try again');
     }
+    if (errorNum(error) === ErrorNum.RESOURCE_LIMIT) return transactionTooLarge(error);
     if (errorNum(error) !== ErrorNum.UNIQUE_CONSTRAINT_VIOLATED || !step) return translateError(error);
     try {
       return (await this.heldItem(step)) ?? conflict('Part of the import already exists');
@@ -189,6 +209,35 @@ function refuseRepeats(catalogue: Catalogue, batch: BulkBatch): void {
     if (relations.has(key)) throw relationExists({ item: edge, index });
     relations.add(key);
   });
+}
+
+/** The UTF-8 size of the JSON of every document the import sends. */
+function documentBytes(steps: readonly Step[]): number {
+  let bytes = 0;
+  for (const step of steps) {
+    for (const entry of step.entries) bytes += Buffer.byteLength(JSON.stringify(entry.doc));
+  }
+  return bytes;
+}
+
+/** QUERY_TOO_EXPENSIVE: the batch's documents weigh `bytes`, more than `budget`. */
+function batchTooLarge(bytes: number, budget: number): MetalayerError {
+  return queryTooExpensive(
+    `The batch holds ${mebibytes(bytes)} MiB of documents; one import writes at most ${mebibytes(budget)} MiB: split it into smaller batches`,
+  );
+}
+
+/** QUERY_TOO_EXPENSIVE: the server found the import's transaction too large (32). */
+function transactionTooLarge(cause: unknown): MetalayerError {
+  const failure = queryTooExpensive(
+    'The batch is larger than the database lets one import write: split it into smaller batches',
+  );
+  failure.cause = cause;
+  return failure;
+}
+
+function mebibytes(bytes: number): string {
+  return (bytes / 2 ** 20).toFixed(1);
 }
 
 function relationExists({ item, index }: Entry<EdgeRecord>): MetalayerError {

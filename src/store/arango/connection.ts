@@ -3,7 +3,7 @@ import type { QueryOptions } from 'arangojs/queries';
 import type { Catalogue } from '../../domain/catalogue.js';
 
 export const DEFAULT_GRAPH_NAME = 'enterprise_ml_graph';
-export const DEFAULT_POOL_SIZE = 16;
+export const DEFAULT_POOL_SIZE = 32;
 
 export interface ArangoStoreOptions {
   /** One or more coordinator (or single server) URLs, e.g. `http://localhost:8529`. */
@@ -20,7 +20,8 @@ export interface ArangoStoreOptions {
   /**
    * How many requests arangojs runs in parallel (its `poolSize`; arangojs 10
    * is fetch-based, so this is its socket budget). arangojs's default of 3
-   * queues a busy server's requests; default here 16.
+   * queues a busy server's requests; default here DEFAULT_POOL_SIZE, the
+   * same as the server's ARANGO_POOL_SIZE.
    */
   poolSize?: number;
   /** AQL memory limit per query, in bytes (`memoryLimit`); none when absent. */
@@ -37,10 +38,15 @@ export interface ArangoStoreOptions {
 }
 
 /**
- * A connection to the database. With several URLs each process picks one
- * coordinator and fails over to the next on network errors (`ONE_RANDOM`):
- * a stream transaction and a cursor live on the coordinator that started
- * them, so their requests must not be spread round-robin.
+ * A connection to the database. With several URLs, arangojs 10 sends every
+ * request to one coordinator, picked at random per process (`ONE_RANDOM`),
+ * and moves to the next URL after any request to it fails, an error response
+ * as much as a lost connection. It sends a failed request again, to the next
+ * URL, only when that is safe: the connection was refused or timed out
+ * before the request left, or the server is in maintenance mode. Anything
+ * else reaches the engine, whose unit of work then retries or fails whole.
+ * A coordinator forwards a stream transaction's requests to the coordinator
+ * that began it, so a transaction outlives a switch while that one is up.
  */
 export function connect(options: ArangoStoreOptions): Database {
   if (options.urls.length === 0) throw new Error('ArangoDB: at least one URL is required');

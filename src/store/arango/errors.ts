@@ -1,5 +1,5 @@
 import { HttpError, isArangoError, isNetworkError, isSystemError } from 'arangojs/errors';
-import { storeUnavailable, type MetalayerError } from '../../domain/errors.js';
+import { ErrorCode, MetalayerError, queryTooExpensive, storeUnavailable } from '../../domain/errors.js';
 
 /**
  * ArangoDB's failures as metalayer sees them. Only `MetalayerError`s reach
@@ -11,6 +11,8 @@ import { storeUnavailable, type MetalayerError } from '../../domain/errors.js';
 export const ErrorNum = {
   LOCK_TIMEOUT: 18,
   SHUTTING_DOWN: 30,
+  /** A query's `memoryLimit`, or a stream transaction's size limit, was reached. */
+  RESOURCE_LIMIT: 32,
   READ_ONLY: 1004,
   CONFLICT: 1200,
   DOCUMENT_NOT_FOUND: 1202,
@@ -24,6 +26,12 @@ export const ErrorNum = {
   CLUSTER_SHARD_LEADER_RESIGNED: 1491,
   CLUSTER_LEADERSHIP_CHALLENGE_ONGOING: 1495,
   CLUSTER_NOT_LEADER: 1496,
+  /** A query was killed: its `maxRuntime` passed (or an operator killed it). */
+  QUERY_KILLED: 1500,
+  /** The server aborted the stream transaction (a concurrent abort, a failover). */
+  TRANSACTION_ABORTED: 1654,
+  /** The stream transaction is gone: its idle timeout expired, or it was never there. */
+  TRANSACTION_NOT_FOUND: 1655,
   GRAPH_COLLECTION_MULTI_USE: 1920,
   GRAPH_DUPLICATE: 1925,
 } as const;
@@ -72,13 +80,42 @@ export function isUnavailable(error: unknown): boolean {
 }
 
 /**
- * The error to throw for a failed read or ping: STORE_UNAVAILABLE when the
- * database is out of reach (with the original as `cause`, for the server
- * log), the original otherwise (an internal error).
+ * The error to throw for a failed database request:
+ *
+ * - STORE_UNAVAILABLE when the database is out of reach;
+ * - QUERY_TOO_EXPENSIVE when a query reached its memory limit (32) or its
+ *   run-time limit (1500);
+ * - STORE_UNAVAILABLE saying that nothing was written when the stream
+ *   transaction was lost (1654, 1655): trying again is safe;
+ * - the original otherwise (an internal error).
+ *
+ * A translated error keeps the original as `cause`, for the server log.
  */
 export function translateError(error: unknown): unknown {
-  if (!isUnavailable(error)) return error;
-  const failure: MetalayerError = storeUnavailable();
-  failure.cause = error;
-  return failure;
+  const translated = knownFailure(error);
+  if (!translated) return error;
+  translated.cause = error;
+  return translated;
+}
+
+function knownFailure(error: unknown): MetalayerError | null {
+  if (isUnavailable(error)) return storeUnavailable();
+  switch (errorNum(error)) {
+    case ErrorNum.RESOURCE_LIMIT:
+    case ErrorNum.QUERY_KILLED:
+      return queryTooExpensive();
+    case ErrorNum.TRANSACTION_ABORTED:
+    case ErrorNum.TRANSACTION_NOT_FOUND:
+      return transactionLost();
+    default:
+      return null;
+  }
+}
+
+/** The database dropped the write's transaction before it committed: nothing was written. */
+function transactionLost(): MetalayerError {
+  return new MetalayerError(
+    ErrorCode.STORE_UNAVAILABLE,
+    'The database dropped the write before it was committed, so nothing was written; try again',
+  );
 }

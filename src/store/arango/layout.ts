@@ -108,7 +108,7 @@ async function ensureGraph(db: Database, names: ArangoNames, options: LayoutOpti
  * A sharded collection (not OneShard) cannot have a unique index on
  * attributes other than its shard key; the name check inside each write's
  * transaction then stands alone, and concurrent writers of the same name can
- * both succeed. See the README's scaling notes.
+ * both succeed. See docs/arangodb.md, Scaling out.
  */
 async function ensureNameIndex(db: Database, name: string): Promise<void> {
   await ignoring(ErrorNum.CLUSTER_UNSUPPORTED, () => db.collection(name).ensureIndex(NAME_INDEX));

@@ -67,8 +67,11 @@ export interface LineageGroup extends LineageOptions {
  *   over the lineage collections, each with the direction that steps towards
  *   the group's direction, visits every asset once at its shortest degree,
  *   `LENGTH(p.edges)`, and terminates on cycles. The start is never emitted
- *   (a cycle back to it is filtered out explicitly), nor the missing end of
- *   a dangling edge.
+ *   (a cycle back to it is filtered out explicitly).
+ * - A dangling edge (its vertex removed from the collection directly, which
+ *   leaves the edges in place) ends the path: `PRUNE v == null` stops the
+ *   traversal there, and the FILTER drops the missing vertex, which PRUNE
+ *   still emits. A FILTER alone would go on expanding from it.
  * - It explores depth + 1 levels and stops after visitLimit + 1 assets (a
  *   `LIMIT` the traversal honours lazily). BFS emits levels in order, so the
  *   last asset visited has the greatest degree: one beyond `depth` means an
@@ -107,6 +110,7 @@ export function traverseQuery(names: ArangoNames, groups: readonly LineageGroup[
       '    LET visited = (',
       `      FOR v, e, p IN 1..${explore} ANY start`,
       `        ${names.lineageEdgeList(group.direction)}`,
+      '        PRUNE v == null',
       '        OPTIONS { order: "bfs", uniqueVertices: "global" }',
       '        FILTER v != null AND v._id != start',
       `        LIMIT ${visitCap}`,

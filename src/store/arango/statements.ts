@@ -210,7 +210,10 @@ export function existingKeysStatement(names: ArangoNames, collection: string, ke
 
 /**
  * `/* takenNames *\/`: which claimed (name, version)s another asset holds,
- * and which asset (diagnoses a failed import).
+ * and which asset (diagnoses a failed import). The optimizer uses the sparse
+ * (name, version_key) index for values it cannot prove non-null, such as a
+ * loop variable's, only after conditions that exclude null on both
+ * attributes, read first; without them each claim scans the collection.
  */
 export function takenNamesStatement(names: ArangoNames, collection: string, claims: readonly NameClaim[]): AqlQuery {
   const b = new Bindings();
@@ -220,7 +223,8 @@ export function takenNamesStatement(names: ArangoNames, collection: string, clai
     `FOR claim IN ${b.bind('claims', claims)}`,
     '  LET holder = FIRST(',
     `    FOR d IN ${coll}`,
-    `      FILTER d.name == claim.name AND d.${VERSION_KEY_ATTRIBUTE} == claim.versionKey`,
+    `      FILTER d.name != null AND d.${VERSION_KEY_ATTRIBUTE} != null`,
+    `        AND d.name == claim.name AND d.${VERSION_KEY_ATTRIBUTE} == claim.versionKey`,
     '      LIMIT 1',
     '      RETURN d._id',
     '  )',

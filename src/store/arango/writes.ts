@@ -50,6 +50,7 @@ const MAX_ATTEMPTS = 3;
  * (1200) or a unique-index violation the in-transaction checks could not see
  * yet (1210), is retried whole, up to MAX_ATTEMPTS times: the retry's checks
  * then give the precise answer (a no-op, or a CONFLICT naming what is taken).
+ * So is one whose transaction the server aborted (1654), which wrote nothing.
  * Every writing commit updates the one revision document, so concurrent
  * writing commits collide there at the latest.
  */
@@ -311,17 +312,21 @@ export function nameClaim(catalogue: Catalogue, content: AssetContent): NameClai
   return isNamedKind(catalogue, content.kind) ? { name: content.name, versionKey: versionKey(content.version) } : null;
 }
 
+/** A failure that trying the whole unit of work again may not meet. */
 function isCollision(error: unknown): boolean {
   const num = errorNum(error instanceof StepFailure ? error.cause : error);
-  return num === ErrorNum.CONFLICT || num === ErrorNum.UNIQUE_CONSTRAINT_VIOLATED;
+  return (
+    num === ErrorNum.CONFLICT || num === ErrorNum.UNIQUE_CONSTRAINT_VIOLATED || num === ErrorNum.TRANSACTION_ABORTED
+  );
 }
 
 /**
  * What a failed unit of work throws: the MetalayerError an op raised; for a
- * database failure, STORE_UNAVAILABLE, NOT_FOUND (the asset vanished under a
- * concurrent delete) or CONFLICT (a collision that outlived the retries,
- * whose holder the last attempt could not see);
- * anything else as it is, an internal error.
+ * database failure, NOT_FOUND (the asset vanished under a concurrent delete),
+ * CONFLICT (a collision that outlived the retries, whose holder the last
+ * attempt could not see) or what `translateError` makes of it
+ * (STORE_UNAVAILABLE, QUERY_TOO_EXPENSIVE); anything else as it is, an
+ * internal error.
  */
 function translateWriteError(error: unknown): unknown {
   if (error instanceof MetalayerError) return error;

@@ -84,10 +84,19 @@ export class SqliteReads {
 
   private lineage(request: TraverseRequest): Lineage {
     const step = this.prepare(lineageStepSql(this.catalogue, request.direction)).pluck();
-    const reached = breadthFirst(request.start, request, this.catalogue, (frontier) => {
-      const ids = JSON.stringify(frontier);
-      return step.all(ids, ids) as string[];
-    });
+    const present = this.prepare(
+      '/* presentAssets */ SELECT id FROM assets WHERE id IN (SELECT value FROM json_each(?))',
+    ).pluck();
+    const reached = breadthFirst(
+      request.start,
+      request,
+      this.catalogue,
+      (frontier) => {
+        const ids = JSON.stringify(frontier);
+        return step.all(ids, ids) as string[];
+      },
+      (ids) => present.all(JSON.stringify(ids)) as string[],
+    );
 
     const ids = [...reached.degrees.keys()];
     const assets = this.getAssets(ids);

@@ -5,7 +5,10 @@ import type { LineageOptions } from '../../domain/lineage.js';
 /**
  * Level-by-level breadth-first search with a visited set, the traversal that
  * stays linear on DAGs where a recursive CTE enumerating paths explodes.
- * `expand` answers one level: the ids one lineage step away from `frontier`.
+ * `expand` answers one level: the ids one lineage step away from `frontier`;
+ * `present` keeps those of assets that exist. An id without an asset (the
+ * far end of a relation left dangling by a delete made underneath the store)
+ * is neither visited nor expanded, and no bound counts it.
  *
  * Returns the selected assets' ids with their degrees, in (degree, id) order
  * and cut to the limit, and whether a bound cut the result (lineage.ts).
@@ -20,6 +23,7 @@ export function breadthFirst(
   options: LineageOptions,
   catalogue: Catalogue,
   expand: (frontier: readonly string[]) => Iterable<string>,
+  present: (ids: readonly string[]) => readonly string[],
 ): Reached {
   const visited = new Map<string, number>([[start, 0]]);
   const kinds = options.kinds ? new Set(options.kinds) : null;
@@ -28,23 +32,21 @@ export function breadthFirst(
     const kind = tryParseId(id, catalogue)?.kind;
     return kind !== undefined && kinds.has(kind);
   };
-  let frontier: string[] = [start];
+  let frontier: readonly string[] = [start];
   let selected = 0;
   let truncated = false;
 
   for (let level = 1; frontier.length > 0; level++) {
-    const next: string[] = [];
-    for (const id of expand(frontier)) {
-      if (visited.has(id)) continue;
-      if (level > options.depth) {
-        truncated = true;
-        break;
-      }
+    const fresh = unvisited(expand(frontier), visited);
+    const next = fresh.length > 0 ? present(fresh) : [];
+    if (next.length > 0 && level > options.depth) {
+      truncated = true;
+      break;
+    }
+    for (const id of next) {
       visited.set(id, level);
-      next.push(id);
       if (isSelected(id)) selected++;
     }
-    if (truncated) break;
     // The visit limit bounds the work whatever the kind filter selects; the
     // level that crossed it is dropped whole (lineage.ts).
     if (visited.size - 1 > options.visitLimit) {
@@ -65,4 +67,11 @@ export function breadthFirst(
     .sort(([a, da], [b, db]) => da - db || (a < b ? -1 : a > b ? 1 : 0))
     .slice(0, options.limit);
   return { degrees: new Map(chosen), truncated };
+}
+
+/** The ids of `reached` not visited yet, each once, in order. */
+function unvisited(reached: Iterable<string>, visited: ReadonlyMap<string, number>): string[] {
+  const fresh = new Set<string>();
+  for (const id of reached) if (!visited.has(id)) fresh.add(id);
+  return [...fresh];
 }
