@@ -78,7 +78,7 @@ describe('input limits on every mutation', () => {
   it('names the field of an id of the wrong kind, or a malformed one', () => {
     expect(refusal(() => planLogRun({ model: 'datasets/d' }, newKey))).toEqual({
       field: 'input.model',
-      message: 'input.model: expected the id of a models asset, received "datasets/d" (a datasets asset)',
+      message: 'input.model: expected the id of a models asset such as "models/churn-xgb", received "datasets/d" (a datasets asset)',
     });
     expect(refusal(() => planLogRun({ model: 'models/m', datasets: ['datasets/a', 'nope'] }, newKey)).field).toBe(
       'input.datasets.1',

@@ -1,24 +1,41 @@
 import { badInput } from '../../domain/errors.js';
-import { tryParseId } from '../../domain/ids.js';
+import { parseId, tryParseId } from '../../domain/ids.js';
 import type { AssetRecord } from '../../domain/kinds.js';
 import type { Context } from '../context.js';
 import type { QueryResolvers } from '../generated/resolvers.js';
 import { connection, listQuery } from './paging.js';
 
 /**
- * A malformed id names no asset, so `node` answers null for it like for an
- * unknown one (and `nodes` null in its place), without asking the store.
- * Federation's entity references resolve the same way.
+ * The asset with this id, or null when none exists. A malformed id names no
+ * asset and is null too, without asking the store: federation's entity
+ * references resolve this way, while `node` and `nodes` refuse such an id
+ * first (`loadVisibleNode`).
  */
 export function loadNode(id: string, ctx: Context): Promise<AssetRecord | null> | null {
   ctx.access.requireReader();
   return tryParseId(id) ? ctx.loaders.assets.load(id) : null;
 }
 
-/** `loadNode`, with a FORBIDDEN error for an asset the viewer may not see. */
-function loadVisibleNode(id: string, ctx: Context): Promise<AssetRecord | null> | null {
+/**
+ * `loadNode` for an id a client gave as an argument: a malformed id is
+ * BAD_USER_INPUT naming `field` (and the collection it likely meant), an
+ * asset the viewer may not see is FORBIDDEN; a well-formed id of no asset
+ * is null.
+ */
+function loadVisibleNode(id: string, field: string, ctx: Context): Promise<AssetRecord | null> | null {
+  ctx.access.requireReader();
+  parseId(id, field);
   const asset = loadNode(id, ctx);
   return asset && asset.then((record) => ctx.access.visibleOrForbidden(record, id));
+}
+
+/** One position of `nodes`: its refusal becomes that position's error, not the whole list's. */
+function nodeAt(id: string, i: number, ctx: Context): Promise<AssetRecord | null> | null {
+  try {
+    return loadVisibleNode(id, `ids.${i}`, ctx);
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 /**
@@ -34,15 +51,15 @@ function nullableItem(item: Promise<AssetRecord | null> | null): Promise<AssetRe
 export const MAX_NODE_IDS = 1000;
 
 export const queryResolvers: QueryResolvers = {
-  node: (_root, { id }, ctx) => loadVisibleNode(id, ctx),
+  node: (_root, { id }, ctx) => loadVisibleNode(id, 'id', ctx),
 
-  // Each position resolves on its own, so an id the viewer may not see is
-  // null in its place with a FORBIDDEN error on that path (`nodes.2`).
+  // Each position resolves on its own, so a malformed id, or one the viewer
+  // may not see, is null in its place with an error on that path (`nodes.2`).
   nodes: (_root, { ids }, ctx) => {
     if (ids.length > MAX_NODE_IDS) {
       throw badInput('ids', `expected at most ${MAX_NODE_IDS} ids, received ${ids.length}`);
     }
-    return ids.map((id) => nullableItem(loadVisibleNode(id, ctx)));
+    return ids.map((id, i) => nullableItem(nodeAt(id, i, ctx)));
   },
 
   assets: async (_root, args, ctx) => {
