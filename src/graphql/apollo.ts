@@ -5,7 +5,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { Context } from './context.js';
 import { createErrorFormatter } from './errors.js';
-import { buildSchema } from './schema.js';
+import { buildSchema, DEFAULT_SCHEMA_OPTIONS, type SchemaOptions } from './schema.js';
 
 /**
  * The Apollo Server options every host of the schema shares, so the HTTP
@@ -24,11 +24,12 @@ import { buildSchema } from './schema.js';
  */
 export function apolloBaseOptions(
   log: (error: unknown) => void,
+  schemaOptions: SchemaOptions = DEFAULT_SCHEMA_OPTIONS,
 ): Pick<ApolloServerOptionsWithSchema<Context>, 'schema' | 'formatError' | 'includeStacktraceInErrorResponses'> & {
   plugins: ApolloServerPlugin<Context>[];
 } {
   return {
-    schema: buildSchema(),
+    schema: buildSchema(schemaOptions),
     formatError: createErrorFormatter(log),
     includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],

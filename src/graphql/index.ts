@@ -4,7 +4,7 @@
  * hides the subgraph SDL and the operation measure behind the query limits.
  * Everything else in src/graphql is internal.
  */
-export { buildSchema, readTypeDefs } from './schema.js';
+export { buildSchema, readTypeDefs, subgraphTypeDefs, type SchemaOptions } from './schema.js';
 export { createContext, type Context, type ContextDeps } from './context.js';
 export {
   createErrorFormatter,
