@@ -1,53 +1,77 @@
 #!/usr/bin/env node
+import { describeListen, describeStore, servingLine, StartFailure, startStep } from './cli/start.js';
+import { COMMAND_USAGE, GLOBAL_USAGE, isCommandName } from './cli/usage.js';
+import { packageVersion } from './cli/version.js';
 import { startCore } from './app/session.js';
 import { seedHousingDemo } from './demo/housing.js';
 import { builtinCatalogue, type Catalogue } from './domain/catalogue.js';
-import { coreSettings, createMetalayerServer } from './server/app.js';
+import { coreSettings, createMetalayerServer, type MetalayerServer } from './server/app.js';
 import { ConfigError, loadConfig, parseFlags, type Config } from './server/config.js';
 import { createLogger, type Logger } from './server/logger.js';
 import { createTokenEntry } from './server/tokens.js';
 import { openStore } from './store/open.js';
 import { makeListQuery, type Store } from './store/store.js';
 
-const USAGE = `metalayer: a GraphQL lineage API for machine-learning metadata
+/** What the command line is given besides its arguments, so that a test can set it. */
+interface Surroundings {
+  env: Readonly<Record<string, string | undefined>>;
+  /** stdout is a terminal: a person reads it, so the start adds one line for people beside the JSON logs. */
+  interactive: boolean;
+}
 
-Usage:
-  metalayer serve [--demo] [--port N] [--host H] [--store sqlite|arango] [--db PATH]
-      Serves GraphQL at /graphql and health at /healthz. With --demo, loads the
-      demo pipeline first when the store is empty.
-  metalayer seed --demo [--store sqlite|arango] [--db PATH]
-      Loads the demo pipeline (loading it twice changes nothing).
-  metalayer token create --name NAME --role reader|writer|admin [--project ID ...]
-      Makes an API token: prints the secret once, and the entry (its hash,
-      never the token) to add to the tokens file.
-
-Every flag has an environment variable (PORT, HOST, METALAYER_STORE,
-METALAYER_DB, LOG_LEVEL); see the README for the rest.`;
-
-async function main(argv: readonly string[]): Promise<number> {
-  if (argv[0] === 'token') return tokenCommand(argv.slice(1));
-  const { config, switches, positionals } = loadConfig(argv, process.env);
-  const [command] = positionals;
-  if (switches.help || command === undefined || command === 'help') {
-    console.log(USAGE);
-    return command === undefined && !switches.help ? 1 : 0;
+/**
+ * `metalayer <command> [flags]`. Exit codes: 0 done, 1 an unexpected
+ * failure, 2 a problem the caller can fix (usage, configuration, a busy
+ * port, an unreadable database), stated in one line on stderr.
+ */
+async function main(argv: readonly string[], surroundings: Surroundings): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '--version') {
+    console.log(packageVersion());
+    return 0;
   }
+  if (command === '--help' || command === '-h') {
+    console.log(GLOBAL_USAGE);
+    return 0;
+  }
+  if (command === 'help') return help(rest[0]);
+  if (command === undefined) {
+    console.error(GLOBAL_USAGE);
+    return 2;
+  }
+  if (!isCommandName(command)) {
+    const problem = command.startsWith('-') ? `Expected a command before "${command}"` : `Unknown command "${command}"`;
+    throw new ConfigError(`${problem}; expected serve, seed or token (metalayer --help says more)`);
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(COMMAND_USAGE[command]);
+    return 0;
+  }
+  if (command === 'token') return tokenCommand(rest);
+  const { config, switches, positionals } = loadConfig(rest, surroundings.env);
+  if (positionals.length > 0) throw new ConfigError(`Unexpected argument "${positionals.join(' ')}" to ${command}\n\n${COMMAND_USAGE[command]}`);
   const logger = createLogger(config);
-  const catalogue = builtinCatalogue();
-  switch (command) {
-    case 'serve':
-      await serve(config, catalogue, logger, switches.demo);
-      return 0;
-    case 'seed':
-      if (!switches.demo) throw new ConfigError('seed needs --demo: the demo pipeline is the only seed there is');
-      await withStore(config, catalogue, async (store) => {
-        const count = await seedHousingDemo(store, catalogue);
-        logger.info({ assets: count, store: store.engine }, 'demo pipeline loaded');
-      });
-      return 0;
-    default:
-      throw new ConfigError(`Unknown command "${command}"; expected serve, seed or token\n\n${USAGE}`);
+  if (command === 'serve') {
+    await serve(config, logger, { demo: switches.demo, interactive: surroundings.interactive });
+    return 0;
   }
+  if (!switches.demo) throw new ConfigError('seed needs --demo: the demo pipeline is the only seed there is');
+  const catalogue = builtinCatalogue();
+  await withStore(config, catalogue, async (store) => {
+    const count = await seedHousingDemo(store, catalogue);
+    logger.info({ assets: count, store: store.engine }, 'demo pipeline loaded');
+  });
+  return 0;
+}
+
+function help(topic: string | undefined): number {
+  if (topic === undefined) {
+    console.log(GLOBAL_USAGE);
+    return 0;
+  }
+  if (!isCommandName(topic)) throw new ConfigError(`No help for "${topic}"; expected serve, seed or token`);
+  console.log(COMMAND_USAGE[topic]);
+  return 0;
 }
 
 /** `token create`: needs no configuration and no store; the secret goes to stdout, once. */
@@ -58,13 +82,13 @@ function tokenCommand(argv: readonly string[]): number {
     project: { type: 'string', multiple: true },
   });
   if (parsed.positionals.length !== 1 || parsed.positionals[0] !== 'create') {
-    throw new ConfigError(`Expected "metalayer token create --name NAME --role ROLE [--project ID ...]"\n\n${USAGE}`);
+    throw new ConfigError(`Expected "metalayer token create --name NAME --role ROLE [--project ID ...]"\n\n${COMMAND_USAGE.token}`);
   }
   const created = createTokenEntry({ name: parsed.values.name, role: parsed.values.role, projects: parsed.values.project ?? [] });
   if ('problems' in created) throw new ConfigError(`Cannot create the token:\n  ${created.problems.join('\n  ')}`);
   const { token, entry } = created;
   const scope = entry.projects ? `scoped to ${entry.projects.join(', ')}` : 'unscoped';
-  console.log(`A ${entry.role} token for "${entry.name}", ${scope}. It is shown only now: hand it over and keep it secret.`);
+  console.log(`${withArticle(entry.role)} token for "${entry.name}", ${scope}. It is shown only now: hand it over and keep it secret.`);
   console.log('');
   console.log(token);
   console.log('');
@@ -74,8 +98,13 @@ function tokenCommand(argv: readonly string[]): number {
   return 0;
 }
 
+/** "A reader", "An admin". */
+function withArticle(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? 'An' : 'A'} ${word}`;
+}
+
 async function withStore(config: Config, catalogue: Catalogue, use: (store: Store) => Promise<void>): Promise<void> {
-  const store = await openStore(config.store, catalogue);
+  const store = await startStep(() => openStore(config.store, catalogue), describeStore(config.store));
   try {
     await use(store);
   } finally {
@@ -83,13 +112,17 @@ async function withStore(config: Config, catalogue: Catalogue, use: (store: Stor
   }
 }
 
-async function serve(config: Config, catalogue: Catalogue, logger: Logger, demo: boolean): Promise<void> {
-  const store = await openStore(config.store, catalogue);
-  if (demo) await seedIfEmpty(store, catalogue, logger);
+async function serve(config: Config, logger: Logger, options: { demo: boolean; interactive: boolean }): Promise<void> {
+  const catalogue = builtinCatalogue();
+  const store = await startStep(() => openStore(config.store, catalogue), describeStore(config.store));
+  if (options.demo) await seedIfEmpty(store, catalogue, logger);
   const core = await startCore({ store, catalogue, ...coreSettings(config) });
   const server = await createMetalayerServer(config, core, logger);
-  const port = await server.listen();
+  const port = await listenOrStop(server, config);
   logger.info({ url: `http://${config.host}:${port}/graphql`, store: store.engine }, 'metalayer is serving');
+  if (options.interactive) {
+    console.log(servingLine({ version: packageVersion(), host: config.host, port, explorer: config.explorer }));
+  }
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -108,6 +141,16 @@ async function serve(config: Config, catalogue: Catalogue, logger: Logger, demo:
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
+/** Listens, or closes the store and fails the start saying why. */
+async function listenOrStop(server: MetalayerServer, config: Config): Promise<number> {
+  try {
+    return await startStep(() => server.listen(), describeListen(config.host, config.port));
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
+
 async function seedIfEmpty(store: Store, catalogue: Catalogue, logger: Logger): Promise<void> {
   const page = await store.listAssets(makeListQuery({ first: 1 }));
   if (page.assets.length > 0) {
@@ -118,13 +161,18 @@ async function seedIfEmpty(store: Store, catalogue: Catalogue, logger: Logger): 
   logger.info({ assets: count }, 'demo pipeline loaded into the empty store');
 }
 
-main(process.argv.slice(2)).then(
+main(process.argv.slice(2), { env: process.env, interactive: process.stdout.isTTY === true }).then(
   (code) => {
     if (code !== 0) process.exitCode = code;
   },
   (error: unknown) => {
     if (error instanceof ConfigError) {
       console.error(error.message);
+      process.exitCode = 2;
+      return;
+    }
+    if (error instanceof StartFailure) {
+      console.error(`metalayer: ${error.message}`);
       process.exitCode = 2;
       return;
     }

@@ -1,4 +1,5 @@
-import { tryParseId } from '../domain/ids.js';
+import type { FieldPath } from '../domain/errors.js';
+import { parseId, tryParseId } from '../domain/ids.js';
 import type { AssetRecord } from '../domain/kinds.js';
 import { lineageOptions, type LineageArgs, type ViewedLineage } from '../domain/lineage.js';
 import type { EdgeDirection, LineageDirection, RelationName } from '../domain/relations.js';
@@ -13,15 +14,23 @@ import type { Session } from './session.js';
 
 /**
  * An asset by id, or null. A malformed id names no asset, so it answers
- * null like an unknown one, without asking the store.
+ * null like an unknown one, without asking the store: federation's entity
+ * references resolve this way.
  */
 export function loadAsset(session: Session, id: string): Promise<AssetRecord | null> | null {
   session.access.requireReader();
   return tryParseId(id, session.catalogue) ? session.loaders.assets.load(id) : null;
 }
 
-/** `loadAsset`, with a FORBIDDEN error for an asset the viewer may not see. */
-export function loadVisibleAsset(session: Session, id: string): Promise<AssetRecord | null> | null {
+/**
+ * An asset by an id a client gave as the argument `field`: a malformed id is
+ * BAD_USER_INPUT naming the field (and the collection it likely meant), an
+ * asset the viewer may not see is FORBIDDEN; a well-formed id of no asset is
+ * null.
+ */
+export function loadVisibleAsset(session: Session, id: string, field: FieldPath): Promise<AssetRecord | null> | null {
+  session.access.requireReader();
+  parseId(id, field, session.catalogue);
   const asset = loadAsset(session, id);
   return asset && asset.then((record) => session.access.visibleOrForbidden(record, id));
 }

@@ -6,7 +6,7 @@ import {
 import type { Catalogue } from '../domain/catalogue.js';
 import type { Context } from './context.js';
 import { createErrorFormatter } from './errors.js';
-import { buildSchema } from './schema.js';
+import { buildSchema, DEFAULT_SCHEMA_OPTIONS, type SchemaOptions } from './schema.js';
 
 /**
  * The Apollo Server options every host of the schema shares, so the HTTP
@@ -26,11 +26,12 @@ import { buildSchema } from './schema.js';
 export function apolloBaseOptions(
   catalogue: Catalogue,
   log: (error: unknown) => void,
+  schemaOptions: SchemaOptions = DEFAULT_SCHEMA_OPTIONS,
 ): Pick<ApolloServerOptionsWithSchema<Context>, 'schema' | 'formatError' | 'includeStacktraceInErrorResponses'> & {
   plugins: ApolloServerPlugin<Context>[];
 } {
   return {
-    schema: buildSchema(catalogue),
+    schema: buildSchema(catalogue, schemaOptions),
     formatError: createErrorFormatter(log),
     includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled()],

@@ -7,7 +7,7 @@
  * file). A request's context is the application core's session
  * (src/app/session.ts).
  */
-export { buildSchema, readTypeDefs } from './schema.js';
+export { buildSchema, readTypeDefs, subgraphTypeDefs, type SchemaOptions } from './schema.js';
 export type { Context } from './context.js';
 export {
   createErrorFormatter,

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { checkForResolveTypeResolver } from '@graphql-tools/schema';
-import { parse, type GraphQLSchema } from 'graphql';
+import { parse, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Catalogue } from '../domain/catalogue.js';
+import type { Resolvers } from './generated/resolvers.js';
 import { assertResolversMatchSchema } from './resolver-check.js';
 import { createResolvers } from './resolvers/index.js';
 
@@ -17,6 +18,40 @@ export function readTypeDefs(): string {
   return readFileSync(SCHEMA_URL, 'utf8');
 }
 
+export interface SchemaOptions {
+  /**
+   * Whether the subgraph defines Relay's root fields `Query.node` and
+   * `Query.nodes`. A supergraph can compose only one subgraph's `node`
+   * (not even `@shareable` lets two subgraphs with different sets of node
+   * types share it), so metalayer leaves them out when another subgraph owns
+   * them; that subgraph declares metalayer's asset types as entities and the
+   * gateway fetches them here through `_entities`.
+   */
+  relayNode: boolean;
+}
+
+export const DEFAULT_SCHEMA_OPTIONS: SchemaOptions = { relayNode: true };
+
+const RELAY_ROOT_FIELDS: ReadonlySet<string> = new Set(['node', 'nodes']);
+
+/** schema.graphql as this server serves it: without `node` and `nodes` unless `relayNode`. */
+export function subgraphTypeDefs(options: SchemaOptions = DEFAULT_SCHEMA_OPTIONS): DocumentNode {
+  const document = parse(readTypeDefs());
+  if (options.relayNode) return document;
+  return visit(document, {
+    ObjectTypeDefinition: (node) =>
+      node.name.value === 'Query'
+        ? { ...node, fields: node.fields?.filter((field) => !RELAY_ROOT_FIELDS.has(field.name.value)) }
+        : undefined,
+  });
+}
+
+function subgraphResolvers(resolvers: Resolvers, options: SchemaOptions): Resolvers {
+  if (options.relayNode) return resolvers;
+  const { node: _node, nodes: _nodes, ...query } = resolvers.Query ?? {};
+  return { ...resolvers, Query: query };
+}
+
 /**
  * The executable schema: schema.graphql, a Federation 2 subgraph, with
  * metalayer's resolvers for the server's catalogue. @apollo/subgraph adds what a gateway needs
@@ -27,10 +62,12 @@ export function readTypeDefs(): string {
  * lacks, or an interface or union has no `__resolveType`: buildSubgraphSchema
  * checks neither, so both checks are made here.
  */
-export function buildSchema(catalogue: Catalogue): GraphQLSchema {
-  const resolvers = createResolvers(catalogue);
-  const schema = buildSubgraphSchema([{ typeDefs: parse(readTypeDefs()), resolvers }]);
-  assertResolversMatchSchema(schema, resolvers);
+export function buildSchema(catalogue: Catalogue, options: SchemaOptions = DEFAULT_SCHEMA_OPTIONS): GraphQLSchema {
+  const typeDefs = subgraphTypeDefs(options);
+  const schemaResolvers = subgraphResolvers(createResolvers(catalogue), options);
+  const schema = buildSubgraphSchema([{ typeDefs, resolvers: schemaResolvers }]);
+  assertResolversMatchSchema(schema, schemaResolvers);
   checkForResolveTypeResolver(schema, 'error');
   return schema;
 }
+

@@ -94,12 +94,16 @@ export async function createMetalayerServer(config: Config, core: Core, logger: 
  * - What every host of the schema shares (apolloBaseOptions): the error
  *   formatter, no stack traces, no inline traces, no cache-control hints.
  * - With introspection off, the subgraph SDL (`_service`) is refused too.
+ * - Without `relayNode`, `Query.node` and `nodes` are left out, for a
+ *   supergraph in which another subgraph owns them.
  * - An anonymous request on a server that does not allow anonymous reads
  *   may only introspect (authenticate.ts); the query limits refuse what is
  *   too big before it runs (query-limits.ts).
  */
 function createApollo(config: Config, core: Core, httpServer: Server, logger: Logger): ApolloServer<Context> {
-  const base = apolloBaseOptions(core.catalogue, (error) => logger.error({ err: error }, 'internal error in a GraphQL operation'));
+  const base = apolloBaseOptions(core.catalogue, (error) => logger.error({ err: error }, 'internal error in a GraphQL operation'), {
+    relayNode: config.relayNode,
+  });
   return new ApolloServer<Context>({
     ...base,
     introspection: config.introspection,

@@ -28,6 +28,11 @@ export interface Config {
    * loaders), in no order.
    */
   httpBatching: boolean;
+  /**
+   * Whether the schema has Relay's `Query.node` and `nodes`; off when another
+   * subgraph of a supergraph owns them (graphql/schema.ts).
+   */
+  relayNode: boolean;
   lineageCaps: LineageCaps;
   /**
    * API tokens (their hashes) and whether requests without one may read.
@@ -53,6 +58,7 @@ const schema = z
     METALAYER_INTROSPECTION: flag.optional(),
     METALAYER_EXPLORER: flag.optional(),
     METALAYER_HTTP_BATCHING: flag.default(false),
+    METALAYER_RELAY_NODE: flag.default(true),
     METALAYER_MAX_DEPTH: positiveInt.max(10_000).default(DEFAULT_LINEAGE_CAPS.maxDepth),
     METALAYER_MAX_NODES: positiveInt.max(1_000_000).default(DEFAULT_LINEAGE_CAPS.maxLimit),
     METALAYER_VISIT_LIMIT: positiveInt.max(10_000_000).default(DEFAULT_LINEAGE_CAPS.visitLimit),
@@ -90,6 +96,7 @@ const schema = z
       introspection,
       explorer: env.METALAYER_EXPLORER ?? introspection,
       httpBatching: env.METALAYER_HTTP_BATCHING,
+      relayNode: env.METALAYER_RELAY_NODE,
       lineageCaps: {
         defaultDepth: Math.min(DEFAULT_LINEAGE_CAPS.defaultDepth, env.METALAYER_MAX_DEPTH),
         maxDepth: env.METALAYER_MAX_DEPTH,
@@ -161,12 +168,14 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     ...Object.fromEntries(Object.keys(FLAGS).map((name) => [name, { type: 'string' as const }])),
     demo: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
+    'no-relay-node': { type: 'boolean', default: false },
   });
   const merged: Record<string, string | undefined> = { ...env };
   for (const [name, variable] of Object.entries(FLAGS)) {
     const value = (parsed.values as Record<string, unknown>)[name];
     if (typeof value === 'string') merged[variable] = value;
   }
+  if (parsed.values['no-relay-node'] === true) merged['METALAYER_RELAY_NODE'] = 'false';
   // Empty variables count as unset, as shells and compose files often leave them.
   const present = Object.fromEntries(Object.entries(merged).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(present);

@@ -1,7 +1,7 @@
 /**
- * The README's example operations, against the demo data. The explorer opens
- * with them, and the HTTP tests run them, so the README cannot drift from
- * what the server answers.
+ * The example operations of the demo data (docs/querying.md, "The demo
+ * pipeline"). The explorer opens with them, and the HTTP tests run them, so
+ * the docs cannot drift from what the server answers.
  */
 export const EXAMPLE_OPERATIONS = `# Everything upstream of the model the production deployment serves
 query DeployedModelProvenance {

@@ -79,7 +79,7 @@ describe('input limits on every mutation', () => {
   it('names the field of an id of the wrong kind, or a malformed one', () => {
     expect(refusal(() => planLogRun({ model: 'datasets/d' }, newKey))).toEqual({
       field: 'model',
-      message: 'model: expected the id of a models asset, received "datasets/d" (a datasets asset)',
+      message: 'model: expected the id of a models asset such as "models/churn-xgb", received "datasets/d" (a datasets asset)',
     });
     expect(refusal(() => planLogRun({ model: 'models/m', datasets: ['datasets/a', 'nope'] }, newKey)).field).toBe(
       'datasets.1',

@@ -66,15 +66,39 @@ describe('node and nodes', () => {
   });
 
   test('nodes answers in order, null where no asset exists, in one store call', async () => {
-    const data = await api.data(`{ nodes(ids: ["${PIPELINE.model}", "models/missing", "not-an-id", "${PIPELINE.project}", "${PIPELINE.model}"]) { id } }`);
-    expect(data).toEqual({ nodes: [{ id: PIPELINE.model }, null, null, { id: PIPELINE.project }, { id: PIPELINE.model }] });
+    const data = await api.data(`{ nodes(ids: ["${PIPELINE.model}", "models/missing", "${PIPELINE.project}", "${PIPELINE.model}"]) { id } }`);
+    expect(data).toEqual({ nodes: [{ id: PIPELINE.model }, null, { id: PIPELINE.project }, { id: PIPELINE.model }] });
     expect(api.store.calls).toEqual([{ operation: 'getAssets', batch: 3 }]);
   });
 
-  test('a malformed id is null without asking the store', async () => {
-    const data = await api.data(`{ a: node(id: "churn-xgb") { id } b: node(id: "nocollection/x") { id } c: node(id: "models/") { id } }`);
-    expect(data).toEqual({ a: null, b: null, c: null });
+  test('a malformed id is BAD_USER_INPUT naming the collection it likely meant, without asking the store', async () => {
+    const result = await api.execute(`{ a: node(id: "model/churn-xgb") { id } b: node(id: "churn-xgb") { id } c: node(id: "models/") { id } }`);
+    expect(result.data).toEqual({ a: null, b: null, c: null });
+    expect(result.errors?.map((error) => [error.path, error.message, error.extensions])).toEqual([
+      [
+        ['a'],
+        'id: no collection "model" in "model/churn-xgb"; did you mean "models"? The collections are project, datasets, featuresets, models, run, modelparams, devperf, deployment, servingperf',
+        { code: 'BAD_USER_INPUT', field: 'id' },
+      ],
+      [['b'], 'id: expected an id "collection/key" such as "models/churn-xgb", received "churn-xgb"', { code: 'BAD_USER_INPUT', field: 'id' }],
+      [
+        ['c'],
+        `id: expected a key of 1 to 254 letters, digits or _-:.@()+,=;$!*'% after "models/", received "models/"`,
+        { code: 'BAD_USER_INPUT', field: 'id' },
+      ],
+    ]);
     expect(api.store.calls).toEqual([]);
+  });
+
+  test('nodes answers a malformed id with null and an error at its position, and the others as usual', async () => {
+    const result = await api.execute(`{ nodes(ids: ["${PIPELINE.model}", "deployments/prod", "models/missing"]) { id } }`);
+    expect(result.data).toEqual({ nodes: [{ id: PIPELINE.model }, null, null] });
+    expect(onlyError(result)).toMatchObject({
+      path: ['nodes', 1],
+      message: expect.stringMatching(/^ids\.1: no collection "deployments" in "deployments\/prod"; did you mean "deployment"\?/),
+      extensions: { code: 'BAD_USER_INPUT', field: 'ids.1' },
+    });
+    expect(api.store.calls).toEqual([{ operation: 'getAssets', batch: 2 }]);
   });
 
   test('nodes refuses more than 1,000 ids without asking the store', async () => {
@@ -154,7 +178,7 @@ describe('assets', () => {
     ['after: "not a cursor!"', 'after: expected a cursor from pageInfo.endCursor, received "not a cursor!"', 'after'],
     [
       `filter: { project: "${PIPELINE.model}" }`,
-      'filter.project: expected the id of a project asset, received "models/churn-xgb" (a models asset)',
+      'filter.project: expected the id of a project asset such as "project/churn", received "models/churn-xgb" (a models asset)',
       'filter.project',
     ],
   ])('%s is BAD_USER_INPUT', async (args, message, field) => {

@@ -105,3 +105,56 @@ async function serve(typeDefs: DocumentNode, schema: GraphQLSchema): Promise<Run
   const { url } = await startStandaloneServer(server, { listen: { host: '127.0.0.1', port: 0 } });
   return { url, typeDefs, stop: () => server.stop() };
 }
+
+/** metalayer's asset types, as a subgraph that knows them only by id declares them. */
+const ASSET_TYPES = ['Project', 'Dataset', 'Featureset', 'Model', 'Run', 'ModelParams', 'DevPerf', 'Deployment', 'ServingPerf'];
+
+/**
+ * A third subgraph, the one a supergraph designates to own Relay's
+ * `Query.node`: it implements `Node` for its own type (`Team`) and for
+ * every metalayer asset type, as entities known by id, so the gateway
+ * answers `node(id: "models/…")` from it and fetches the rest of the model
+ * from metalayer through `_entities`. It composes with metalayer only when
+ * metalayer leaves `node` out (METALAYER_RELAY_NODE=false).
+ */
+export const NODES_TYPE_DEFS = parse(/* GraphQL */ `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+
+  interface Node {
+    id: ID!
+  }
+
+  type Team implements Node @key(fields: "id") {
+    id: ID!
+    name: String!
+  }
+
+  ${ASSET_TYPES.map((type) => `type ${type} implements Node @key(fields: "id") { id: ID! }`).join('\n  ')}
+
+  type Query {
+    "Any node of the supergraph by id: a team, or one of metalayer's assets."
+    node(id: ID!): Node
+  }
+`);
+
+/**
+ * A subgraph with a Relay `node` of its own types only, marked `@shareable`:
+ * what a team adds when it wants `node` beside metalayer's, and which no
+ * supergraph can compose (see composition.test.ts).
+ */
+export const TEAMS_TYPE_DEFS = parse(/* GraphQL */ `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@shareable"])
+
+  interface Node {
+    id: ID!
+  }
+
+  type Team implements Node @key(fields: "id") {
+    id: ID!
+    name: String!
+  }
+
+  type Query {
+    node(id: ID!): Node @shareable
+  }
+`);

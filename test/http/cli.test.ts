@@ -1,9 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { servingLine } from '../../src/cli/start.js';
+import { COMMAND_USAGE, GLOBAL_USAGE } from '../../src/cli/usage.js';
+import { runCli, runCliInTerminal, type CliProcess } from '../helpers/cli.js';
 import { startServer } from '../helpers/server.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Every line a process printed on stdout, as one text. */
+const stdout = (cli: CliProcess) => cli.lines.join('\n');
 
 describe('metalayer command line', () => {
   const dirs: string[] = [];
@@ -22,6 +30,8 @@ describe('metalayer command line', () => {
     const loaded = JSON.parse(await cli.waitForLine(/demo pipeline loaded/));
     expect(loaded.assets).toBe(23);
     const serving = JSON.parse(await cli.waitForLine(/metalayer is serving/));
+    // Piped, stdout holds JSON lines only: the line for people is for terminals.
+    expect(cli.lines.filter((line) => !line.startsWith('{'))).toEqual([]);
     const response = await fetch(serving.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -57,6 +67,7 @@ describe('metalayer command line', () => {
     const token = cli.lines.find((line) => line.startsWith('ml_'));
     const entry = JSON.parse(cli.lines.find((line) => line.startsWith('{')) ?? '{}');
     expect(token).toMatch(/^ml_[A-Za-z0-9_-]{43}$/);
+    expect(cli.lines[0]).toBe('A writer token for "ci-bot", scoped to project/housing. It is shown only now: hand it over and keep it secret.');
     expect(entry).toEqual({ name: 'ci-bot', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), role: 'writer', projects: ['project/housing'] });
     expect(cli.lines.filter((line) => line.includes(token ?? '-'))).toHaveLength(1);
 
@@ -89,6 +100,122 @@ describe('metalayer command line', () => {
     expect(badEngine.stderr()).toMatch(/METALAYER_STORE/);
     const unknown = runCli(['frobnicate']);
     expect(await unknown.exited).toBe(2);
-    expect(unknown.stderr()).toMatch(/Unknown command "frobnicate"/);
+    expect(unknown.stderr()).toBe('Unknown command "frobnicate"; expected serve, seed or token (metalayer --help says more)\n');
+    const flagFirst = runCli(['--demo', 'serve']);
+    expect(await flagFirst.exited).toBe(2);
+    expect(flagFirst.stderr()).toBe('Expected a command before "--demo"; expected serve, seed or token (metalayer --help says more)\n');
+  });
+
+  it('token create names an admin token with "An"', async () => {
+    const cli = runCli(['token', 'create', '--name', 'root', '--role', 'admin']);
+    expect(await cli.exited).toBe(0);
+    expect(cli.lines[0]).toBe('An admin token for "root", unscoped. It is shown only now: hand it over and keep it secret.');
+  });
+});
+
+// Each test starts its own processes and shares nothing, so they run side by side.
+describe.concurrent('metalayer --help and --version', () => {
+  it('--version prints the version package.json states', async () => {
+    const cli = runCli(['--version']);
+    expect(await cli.exited).toBe(0);
+    expect(cli.lines).toEqual([VERSION]);
+    expect(VERSION).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it.each([['--help'], ['-h'], ['help']])('%s prints the usage of every command on stdout', async (flag) => {
+    const cli = runCli([flag]);
+    expect(await cli.exited).toBe(0);
+    expect(stdout(cli)).toBe(GLOBAL_USAGE);
+    expect(cli.stderr()).toBe('');
+  });
+
+  it.each([
+    [['serve', '--help'], 'serve'],
+    [['serve', '--port', '1', '-h'], 'serve'],
+    [['help', 'serve'], 'serve'],
+    [['seed', '--help'], 'seed'],
+    [['help', 'seed'], 'seed'],
+    [['token', '--help'], 'token'],
+    [['token', 'create', '--help'], 'token'],
+    [['help', 'token'], 'token'],
+  ] as const)('%j prints the flags of %s and starts nothing', async (args, command) => {
+    // An invalid setting does not stop help: help reads no configuration.
+    const cli = runCli([...args], { PORT: 'eighty' });
+    expect(await cli.exited).toBe(0);
+    expect(stdout(cli)).toBe(COMMAND_USAGE[command]);
+    expect(COMMAND_USAGE[command]).toMatch(new RegExp(`^Usage: metalayer ${command} `));
+    expect(cli.stderr()).toBe('');
+  });
+
+  it('without a command prints the usage on stderr and exits with 2', async () => {
+    const cli = runCli([]);
+    expect(await cli.exited).toBe(2);
+    expect(cli.stderr()).toBe(`${GLOBAL_USAGE}\n`);
+    expect(cli.lines).toEqual([]);
+  });
+});
+
+describe.concurrent('metalayer start failures', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'metalayer-cli-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a busy port is one line on stderr and exit code 2, with the store closed', async () => {
+    const holder = createServer();
+    const port = await new Promise<number>((resolve) =>
+      holder.listen(0, '127.0.0.1', () => resolve((holder.address() as { port: number }).port)),
+    );
+    const cli = runCli(['serve', '--port', String(port), '--db', ':memory:']);
+    const code = await cli.exited;
+    holder.close();
+    expect(code).toBe(2);
+    expect(cli.stderr()).toBe(
+      `metalayer: cannot listen on 127.0.0.1:${port}: the port is in use; stop what holds it, or choose another with --port or PORT (EADDRINUSE)\n`,
+    );
+    expect(cli.lines.some((line) => line.includes('metalayer is serving'))).toBe(false);
+  });
+
+  it('a file that is not a SQLite database is one line on stderr and exit code 2, for serve and seed', async () => {
+    const db = join(dir, 'metalayer.db');
+    writeFileSync(db, 'not a database, but long enough to have a header SQLite reads and refuses: '.repeat(4));
+    for (const command of [['serve', '--port', '0'], ['seed', '--demo']]) {
+      const cli = runCli([...command, '--db', db]);
+      expect(await cli.exited).toBe(2);
+      expect(cli.stderr()).toBe(`metalayer: cannot open the SQLite database ${db}: the file is not a SQLite database (SQLITE_NOTADB)\n`);
+    }
+  });
+
+  it('a database path through a file is one line on stderr and exit code 2', async () => {
+    const file = join(dir, 'plain-file');
+    writeFileSync(file, '');
+    const cli = runCli(['serve', '--port', '0', '--db', join(file, 'metalayer.db')]);
+    expect(await cli.exited).toBe(2);
+    expect(cli.stderr()).toMatch(/^metalayer: cannot open the SQLite database .*: a part of its path is a file, not a folder \((EEXIST|ENOTDIR)\)\n$/);
+  });
+});
+
+describe('metalayer serve in a terminal', () => {
+  it('prints one line for people, after the JSON logs that say the same for machines', async () => {
+    const cli = runCliInTerminal(['serve', '--port', '0', '--db', ':memory:']);
+    const line = await cli.waitForLine(/^metalayer \S+ serving /);
+    expect(line).toMatch(new RegExp(`^metalayer ${VERSION.replaceAll('.', '\\.')} serving http://127\\.0\\.0\\.1:\\d+ — GraphQL and its explorer at /graphql, health at /healthz$`));
+    const serving = JSON.parse(await cli.waitForLine(/metalayer is serving/)) as { url: string };
+    expect(line.split(' ')[3]).toBe(serving.url.replace(/\/graphql$/, ''));
+    const response = await fetch(`${line.split(' ')[3]}/healthz`);
+    expect(response.status).toBe(200);
+    cli.child.kill('SIGTERM');
+    await cli.exited;
+  });
+
+  it('says where GraphQL is, and only that, when the explorer is off', () => {
+    expect(servingLine({ version: '1.2.3', host: '127.0.0.1', port: 4000, explorer: false })).toBe(
+      'metalayer 1.2.3 serving http://127.0.0.1:4000 — GraphQL at /graphql, health at /healthz',
+    );
+    expect(servingLine({ version: '1.2.3', host: '0.0.0.0', port: 80, explorer: true })).toBe(
+      'metalayer 1.2.3 serving http://localhost:80 — GraphQL and its explorer at /graphql, health at /healthz',
+    );
+    expect(servingLine({ version: '1.2.3', host: '::1', port: 4000, explorer: false })).toMatch(/^metalayer 1\.2\.3 serving http:\/\/\[::1\]:4000 /);
   });
 });

@@ -127,3 +127,30 @@ describe('HTTP server', () => {
     }
   });
 });
+
+describe('HTTP server with METALAYER_RELAY_NODE=false', () => {
+  let running: RunningServer;
+  beforeAll(async () => {
+    running = await startServer({ METALAYER_RELAY_NODE: 'false' });
+    await seedHousingDemo(running.store, CATALOGUE);
+  });
+  afterAll(async () => {
+    await running.server.stop();
+  });
+
+  it('leaves node and nodes out of the schema and the subgraph SDL, and still resolves its assets as entities', async () => {
+    const refused = await running.post({ query: '{ node(id: "models/housing-gbm") { id } }' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.map((error: { message: string }) => error.message)).toEqual(['Cannot query field "node" on type "Query".']);
+
+    const { body } = await running.post({ query: '{ _service { sdl } }' });
+    expect(body.data._service.sdl).not.toMatch(/^\s*nodes?\(/m);
+    expect(body.data._service.sdl).toMatch(/^\s*assets\(/m);
+
+    const entities = await running.post({
+      query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Model { id name } } }',
+      variables: { r: [{ __typename: 'Model', id: 'models/housing-gbm' }] },
+    });
+    expect(entities.body).toEqual({ data: { _entities: [{ id: 'models/housing-gbm', name: 'Housing gradient boosting' }] } });
+  });
+});

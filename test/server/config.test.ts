@@ -57,6 +57,13 @@ describe('configuration', () => {
     ).toMatchObject({ introspection: true, explorer: false });
   });
 
+  it('serves Relay node and nodes unless METALAYER_RELAY_NODE=false or --no-relay-node leaves them to another subgraph', () => {
+    expect(loadConfig(['--port', '1'], {}).config.relayNode).toBe(true);
+    expect(loadConfig([], { METALAYER_RELAY_NODE: 'false' }).config.relayNode).toBe(false);
+    expect(loadConfig(['--no-relay-node'], { METALAYER_RELAY_NODE: 'true' }).config.relayNode).toBe(false);
+    expect(problem({ METALAYER_RELAY_NODE: 'no' })).toMatch(/^Invalid configuration:\n {2}METALAYER_RELAY_NODE: /);
+  });
+
   it('keeps default lineage bounds within lowered caps', () => {
     const { lineageCaps } = loadConfig([], { METALAYER_MAX_DEPTH: '10', METALAYER_MAX_NODES: '50' }).config;
     expect(lineageCaps).toMatchObject({ defaultDepth: 10, maxDepth: 10, defaultLimit: 50, maxLimit: 50 });

@@ -706,15 +706,16 @@ export type Query = {
    */
   assets: AssetConnection;
   /**
-   * The asset with this id, or null when none exists (a malformed id names
-   * none). An asset of a project outside the viewer's scope is a FORBIDDEN
-   * error.
+   * The asset with this id, or null when none exists. A malformed id, or one
+   * of no known collection (`model/…` for `models/…`), is a BAD_USER_INPUT
+   * error naming the collections. An asset of a project outside the viewer's
+   * scope is a FORBIDDEN error.
    */
   node?: Maybe<Node>;
   /**
    * The assets with these ids (at most 1,000), in order, null where none
-   * exists or the id is malformed, and null with a FORBIDDEN error where the
-   * viewer may not see the asset.
+   * exists; null with a BAD_USER_INPUT error where the id is malformed, and
+   * with a FORBIDDEN error where the viewer may not see the asset.
    */
   nodes: Array<Maybe<Node>>;
 };

@@ -1,8 +1,18 @@
 import { loadVisibleAsset, listAssets } from '../../app/reads.js';
 import { badInput } from '../../domain/errors.js';
 import type { AssetRecord } from '../../domain/kinds.js';
+import type { Context } from '../context.js';
 import type { QueryResolvers } from '../generated/resolvers.js';
 import { listQuery } from './paging.js';
+
+/** One position of `nodes`: its refusal becomes that position's error, not the whole list's. */
+function nodeAt(id: string, i: number, ctx: Context): Promise<AssetRecord | null> | null {
+  try {
+    return loadVisibleAsset(ctx, id, ['ids', i]);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
 
 /**
  * graphql-js completes a promise of null in a nullable list position as
@@ -17,15 +27,15 @@ function nullableItem(item: Promise<AssetRecord | null> | null): Promise<AssetRe
 export const MAX_NODE_IDS = 1000;
 
 export const queryResolvers: QueryResolvers = {
-  node: (_root, { id }, ctx) => loadVisibleAsset(ctx, id),
+  node: (_root, { id }, ctx) => loadVisibleAsset(ctx, id, ['id']),
 
-  // Each position resolves on its own, so an id the viewer may not see is
-  // null in its place with a FORBIDDEN error on that path (`nodes.2`).
+  // Each position resolves on its own, so a malformed id, or one the viewer
+  // may not see, is null in its place with an error on that path (`nodes.2`).
   nodes: (_root, { ids }, ctx) => {
     if (ids.length > MAX_NODE_IDS) {
       throw badInput(['ids'], `expected at most ${MAX_NODE_IDS} ids, received ${ids.length}`);
     }
-    return ids.map((id) => nullableItem(loadVisibleAsset(ctx, id)));
+    return ids.map((id, i) => nullableItem(nodeAt(id, i, ctx)));
   },
 
   assets: (_root, args, ctx) => listAssets(ctx, listQuery(args, ctx)),
