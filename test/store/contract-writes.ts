@@ -283,6 +283,13 @@ export function writesContract(store: () => Store): void {
       expect(await series('loss')).toEqual([[]]);
     });
 
+    it('deleting the performance deletes its series', async () => {
+      await commitOps(store(), [record([{ name: 'loss', value: 1 }])], AT);
+      await commitOps(store(), [{ type: 'deleteAsset', id: 'devperf/r', field: ['id'] }]);
+      await commitOps(store(), [record([{ name: 'loss', value: 2 }])], AT);
+      expect(await series('loss')).toEqual([[{ at: AT, value: 2, step: null }]]);
+    });
+
     it('answers many series in one call, in request order, empty for none', async () => {
       await commitOps(store(), [record([{ name: 'a', value: 1 }, { name: 'b', value: 2 }])], AT);
       expect(

@@ -30,6 +30,7 @@ import { nextRevisionStatement, revisionStatement } from './meta.js';
 import { insertMetricPointsStatement, metricFactsStatement, type MetricFacts } from './metrics.js';
 import {
   deleteAssetStatement,
+  hasMetricPoints,
   putAssetStatement,
   putEdgeStatement,
   readAssetStatement,
@@ -352,6 +353,7 @@ export function transactionCollections(
         const parsed = parse(op.id);
         if (parsed) write.add(parsed.collection);
         if (op.type === 'deleteAsset') names.edgeCollections.forEach((edges) => write.add(edges));
+        if (op.type === 'deleteAsset' && parsed && hasMetricPoints(names, parsed.collection)) write.add(METRIC_POINTS_COLLECTION);
         break;
       }
       default:
