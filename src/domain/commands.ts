@@ -310,7 +310,16 @@ export function planUpdateRun(input: UpdateRunInput, ctx: PlanContext): Plan {
   if (input.params !== null && input.params !== undefined) {
     const id = assetId('MODEL_PARAMS', run.key);
     const params = requireJsonObject(input.params, ['params']);
-    const content = { kind: 'MODEL_PARAMS' as const, id, key: run.key, name: boundedName(`${run.key} params`), version: null, tag: null, properties: {}, params };
+    const content = {
+      kind: 'MODEL_PARAMS' as const,
+      id,
+      key: run.key,
+      name: boundedName(`${run.key} params`),
+      version: null,
+      tag: null,
+      properties: {},
+      params,
+    };
     ops.push(putAsset(content, ['params'], { same: 'params' }), putEdge('run_modelparams', runId, id, ['params']));
   }
   if (input.metrics !== null && input.metrics !== undefined) {
@@ -362,11 +371,14 @@ export function planLogMetrics(input: LogMetricsInput, ctx: PlanContext): Plan {
   const key = optionalKey(input.key, ['key']);
   if (input.metrics.length === 0) throw badInput(['metrics'], 'expected at least one point, received none');
   if (input.metrics.length > MAX_POINTS_PER_CALL) {
-    throw badInput(['metrics'], `expected at most ${MAX_POINTS_PER_CALL} points a call, received ${input.metrics.length}; send them in several calls`);
+    const received = input.metrics.length;
+    throw badInput(['metrics'], `expected at most ${MAX_POINTS_PER_CALL} points a call, received ${received}; send them in several calls`);
   }
   const points = input.metrics.map((point, i): MetricPointInput => {
     const name = requireName(point.name, ['metrics', i, 'name']);
-    if (!Number.isFinite(point.value)) throw badInput(['metrics', i, 'value'], `expected a finite number, received ${point.value}`);
+    if (!Number.isFinite(point.value)) {
+      throw badInput(['metrics', i, 'value'], `expected a finite number, received ${point.value}`);
+    }
     return { name, value: point.value, step: point.step ?? null, at: optionalInstant(point.at, ['metrics', i, 'at']) };
   });
   return { id: input.run, ops: recordMetrics(input.run, run.key, points, key, ['run']) };

@@ -47,7 +47,8 @@ export function updatedRun(current: AssetRecord, change: RunChange, at: string, 
   const movesToFinal = FINAL.has(status) && status !== current.status;
   const endedAt = change.endedAt ?? (movesToFinal && current.endedAt === null ? at : current.endedAt);
   if (endedAt !== null && current.startedAt !== null && endedAt < current.startedAt) {
-    throw badInput(['endedAt'], `expected an instant at or after the run's startedAt (${current.startedAt}), received ${endedAt}`);
+    const start = current.startedAt;
+    throw badInput(['endedAt'], `expected an instant at or after the run's startedAt (${start}), received ${endedAt}`);
   }
   return {
     ...current,
@@ -151,6 +152,9 @@ export function metricsAfter(
   }
   const metrics = { ...current.metrics };
   for (const [name, point] of winners) metrics[name] = point.value;
-  const recordedAt = points.reduce<string | null>((max, point) => (max === null || point.at > max ? point.at : max), current.recordedAt);
+  const recordedAt = points.reduce<string | null>(
+    (max, point) => (max === null || point.at > max ? point.at : max),
+    current.recordedAt,
+  );
   return { metrics, recordedAt };
 }

@@ -108,9 +108,11 @@ export function answerRepeatedPut(
   repeat: RepeatRule = { same: 'content' },
 ): AssetRecord {
   if (repeat.same === 'params') {
-    if (existing.kind === 'MODEL_PARAMS' && content.kind === 'MODEL_PARAMS' && canonicalJson(existing.params) === canonicalJson(content.params)) {
-      return existing;
-    }
+    const sameParams =
+      existing.kind === 'MODEL_PARAMS' &&
+      content.kind === 'MODEL_PARAMS' &&
+      canonicalJson(existing.params) === canonicalJson(content.params);
+    if (sameParams) return existing;
     throw conflict(`the run has parameters already ("${content.id}"), and they differ: a run's parameters are set once`, field);
   }
   if (canonicalJson(contentOf(existing)) === canonicalJson(content)) return existing;

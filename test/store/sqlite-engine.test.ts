@@ -185,3 +185,23 @@ describe('sqlite engine: metric series', () => {
     await store.close();
   });
 });
+
+describe('sqlite engine: updated rows', () => {
+  it('stores only the kind’s typed fields in `fields`, never the timestamps', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'metalayer-fields-')), 'db.sqlite');
+    const store = openSqliteStore({ path, catalogue: CATALOGUE });
+    await commitOps(store, [putAsset(content('RUN', 'r', { status: 'RUNNING', endedAt: null }))]);
+    await commitOps(store, [{ type: 'updateRun', id: 'run/r', change: { status: 'FAILED' }, field: ['run'] }], '2026-03-01T00:00:00.000Z');
+    await store.close();
+    const raw = new BetterSqlite3(path);
+    expect(JSON.parse(raw.prepare(`SELECT fields FROM assets WHERE id = 'run/r'`).pluck().get() as string)).toEqual({
+      runId: 'r',
+      status: 'FAILED',
+      startedAt: null,
+      endedAt: '2026-03-01T00:00:00.000Z',
+      deploymentTag: null,
+    });
+    raw.close();
+    rmSync(path);
+  });
+});

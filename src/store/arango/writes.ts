@@ -257,9 +257,14 @@ class Unit {
     const stored = points.map((point) => ({ ...point, at: pointInstant(point, this.unit.at) }));
     const latest = new Map(facts.latest.map((point) => [point.name, point]));
     const collection = this.names.collection('DEV_PERF');
-    const written = current && facts.devPerf
-      ? await this.replace(op, collection, facts.devPerf, { ...current, ...metricsAfter(current, latest, stored) })
-      : await this.putAsset({ type: 'putAsset', content: { ...content, ...metricsAfter(content, latest, stored) }, field: op.field });
+    const written =
+      current && facts.devPerf
+        ? await this.replace(op, collection, facts.devPerf, { ...current, ...metricsAfter(current, latest, stored) })
+        : await this.putAsset({
+            type: 'putAsset',
+            content: { ...content, ...metricsAfter(content, latest, stored) },
+            field: op.field,
+          });
     const docs = stored.map((point) => ({ devperf: content.id, ...point, seq: this.sequence.next(), key }));
     await this.step(op, insertMetricPointsStatement(docs));
     this.changed = true;

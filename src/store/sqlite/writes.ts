@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Catalogue } from '../../domain/catalogue.js';
 import { notFound, type FieldPath } from '../../domain/errors.js';
-import type { AssetContent, AssetKind, AssetRecord } from '../../domain/kinds.js';
+import { contentOf, type AssetContent, type AssetKind, type AssetRecord } from '../../domain/kinds.js';
 import {
   answerRepeatedPoints,
   metricsAfter,
@@ -131,7 +131,7 @@ class Unit {
 
   /** Stores an asset's new name, version, tag, typed fields and properties. */
   private replace(updated: AssetRecord): AssetRecord {
-    const row = toRow(updated, updated.createdAt, this.at);
+    const row = toRow(contentOf(updated), updated.createdAt, this.at);
     this.statements.update.run({
       id: row.id,
       name: row.name,
