@@ -302,6 +302,24 @@ describe('authorisation', () => {
         await scoped.execute(`mutation { logMetrics(input: { run: "${TWO.betaRun}", metrics: [{ name: "x", value: 1 }] }) { points } }`, {}, alpha),
       );
       expect(otherPoints.extensions).toEqual({ code: 'FORBIDDEN', field: 'input.run' });
+      // A run without performance yet: it is created, hung from a run the writer may write.
+      const fresh = await scoped.execute(
+        `mutation {
+          logRun(input: { runId: "alpha-2", model: "${TWO.alphaModel}", status: RUNNING }) { run { id } }
+          logMetrics(input: { run: "run/alpha-2", metrics: [{ name: "x", value: 2 }] }) { run { devPerf { id metric(name: "x") } } }
+        }`,
+        {},
+        alpha,
+      );
+      expect(fresh).toEqual({
+        data: { logRun: { run: { id: 'run/alpha-2' } }, logMetrics: { run: { devPerf: { id: 'devperf/alpha-2', metric: 2 } } } },
+        errors: undefined,
+      });
+      const shared = onlyError(
+        await scoped.execute(`mutation { logMetrics(input: { run: "${TWO.orphanRun}", metrics: [{ name: "x", value: 1 }] }) { points } }`, {}, alpha),
+      );
+      expect(shared.extensions).toEqual({ code: 'FORBIDDEN', field: 'input.run' });
+      expect(await scoped.store.getAssets(['devperf/orphan-r'])).toEqual([null]);
       const reader = onlyError(await scoped.execute(`mutation { updateRun(input: { run: "${TWO.alphaRun}" }) { run { status } } }`, {}, viewer('reader')));
       expect(reader.extensions?.['code']).toBe('FORBIDDEN');
     } finally {
