@@ -42,6 +42,7 @@ export function remoteStore(inner: Store, link: Link): Store {
     listAssets: (query) => call(() => inner.listAssets(query)),
     commit: (unit) => call(() => inner.commit(unit)),
     importBulk: (batch) => call(() => inner.importBulk(batch)),
+    metricSeries: (requests) => call(() => inner.metricSeries(requests)),
     sharedSecret: (name) => call(() => inner.sharedSecret(name)),
     ping: () => call(() => inner.ping()),
     close: () => inner.close(),

@@ -42,6 +42,7 @@ export function storeWithDeadline(store: Store, deadline: Deadline): Store {
     neighbors: async (requests) => (deadline.check(), store.neighbors(requests)),
     traverse: async (requests) => (deadline.check(), store.traverse(requests)),
     listAssets: async (query) => (deadline.check(), store.listAssets(query)),
+    metricSeries: async (requests) => (deadline.check(), store.metricSeries(requests)),
     commit: async (unit) => (deadline.check(), store.commit(unit)),
     importBulk: async (batch) => (deadline.check(), store.importBulk(batch)),
     sharedSecret: (name) => store.sharedSecret(name),

@@ -3,6 +3,7 @@ import type { Catalogue } from '../domain/catalogue.js';
 import { tryParseId } from '../domain/ids.js';
 import type { AssetRecord } from '../domain/kinds.js';
 import { traverseKey, type Lineage, type TraverseRequest } from '../domain/lineage.js';
+import type { MetricPoint } from '../domain/runs.js';
 import type { WriteResult } from '../domain/writes.js';
 import type { NeighborRequest, Store } from '../store/store.js';
 
@@ -46,6 +47,14 @@ export interface Loaders {
    * (a relation field may have loaded them already).
    */
   owners: OwnersLookup;
+  /** Metric series: every series asked for at one level of a query is one `metricSeries` call. */
+  series: DataLoader<SeriesKey, MetricPoint[], string>;
+}
+
+/** A series: one metric of a development performance. */
+export interface SeriesKey {
+  devPerf: string;
+  name: string;
 }
 
 /** A one-hop neighbour request; the loaders add their instant. */
@@ -86,7 +95,12 @@ export function createLoaders(store: Store, catalogue: Catalogue, asOf: string |
     { cacheKeyFn: (request) => traverseKey({ ...request, asOf }) },
   );
 
-  return { assets, known, prime, neighbors, lineage, owners: createOwnersLookup(neighbors, catalogue) };
+  const series = new DataLoader<SeriesKey, MetricPoint[], string>(
+    (requests) => store.metricSeries(requests.map((request) => ({ ...request, asOf }))),
+    { cacheKeyFn: ({ devPerf, name }) => JSON.stringify([devPerf, name]) },
+  );
+
+  return { assets, known, prime, neighbors, lineage, owners: createOwnersLookup(neighbors, catalogue), series };
 }
 
 function neighborKey({ id, relation, direction }: NeighborStep): string {
@@ -151,5 +165,6 @@ export function refreshAfterWrite(loaders: Loaders, result: WriteResult): void {
   }
   loaders.neighbors.clearAll();
   loaders.lineage.clearAll();
+  loaders.series.clearAll();
   loaders.owners.clearAll();
 }

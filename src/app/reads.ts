@@ -3,6 +3,7 @@ import { parseId, tryParseId } from '../domain/ids.js';
 import type { AssetRecord } from '../domain/kinds.js';
 import { lineageOptions, type LineageArgs, type ViewedLineage } from '../domain/lineage.js';
 import type { EdgeDirection, LineageDirection, RelationName } from '../domain/relations.js';
+import type { MetricPoint } from '../domain/runs.js';
 import type { ListQuery } from '../store/store.js';
 import type { Session } from './session.js';
 
@@ -99,4 +100,14 @@ export async function listAssets(session: Session, query: Omit<ListQuery, 'asOf'
   const endCursor =
     last === undefined ? null : visible[page.positions.length - 1] ? session.cursors.encode(last) : session.cursors.seal(last);
   return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor } };
+}
+
+/**
+ * One metric's series on a development performance the viewer has been
+ * shown, oldest first. The series of every performance asked for at once
+ * are one `metricSeries` call (the series loader batches them).
+ */
+export function metricSeries(session: Session, devPerf: AssetRecord, name: string): Promise<MetricPoint[]> {
+  session.deadline.check();
+  return session.loaders.series.load({ devPerf: devPerf.id, name });
 }

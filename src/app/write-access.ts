@@ -24,7 +24,8 @@ import type { Loaders } from './loaders.js';
  *     datasets and featuresets are shared and may be put freely;
  *   - every other asset a relation names must be one the viewer may see,
  *     and the newer end of `derived_from` one it may write;
- *   - an asset updated or deleted must be one it may write;
+ *   - an asset updated or deleted, or a run updated, must be one it may
+ *     write, and so must the run whose performance records metric points;
  *   - putting an asset that exists already is a retry: allowed when the
  *     viewer may write the asset, or when the plan changes nothing about it
  *     (the store checks the content; every relation the plan puts on it
@@ -73,6 +74,7 @@ interface Facts {
 async function checkScope(viewer: Viewer, loaders: Loaders, catalogue: Catalogue, ops: readonly WriteOp[]): Promise<void> {
   const puts = ops.flatMap((op) => (op.type === 'putAsset' ? [op] : []));
   const put = new Map<string, AssetContent>(puts.map((op) => [op.content.id, op.content]));
+  for (const op of ops) if (op.type === 'recordMetrics') put.set(op.devPerf.id, op.devPerf);
   const facts = await loadFacts(viewer, loaders, referencedIds(ops));
   const edges = ops.flatMap((op) => (op.type === 'putEdge' ? [op] : []));
 
@@ -89,7 +91,13 @@ async function checkScope(viewer: Viewer, loaders: Loaders, catalogue: Catalogue
         break;
       case 'updateAsset':
       case 'deleteAsset':
+      case 'updateRun':
         if (facts.exists(op.id)) requireWritable(op.id, op.field, facts);
+        break;
+      case 'recordMetrics':
+        // Points hang from the run: a performance is put with its relation to a run the viewer may write.
+        if (facts.exists(op.devPerf.id)) requireWritable(op.devPerf.id, ['run'], facts);
+        else checkOwnership(catalogue, op.devPerf, edges, put, facts);
         break;
       default:
         assertNever(op, 'write operation');
@@ -108,6 +116,7 @@ function referencedIds(ops: readonly WriteOp[]): string[] {
   for (const op of ops) {
     if (op.type === 'putAsset') ids.add(op.content.id);
     else if (op.type === 'putEdge') ids.add(op.edge.from).add(op.edge.to);
+    else if (op.type === 'recordMetrics') ids.add(op.devPerf.id);
     else ids.add(op.id);
   }
   return [...ids];

@@ -15,7 +15,8 @@ import {
   requireListLength,
   requireName,
 } from './validation.js';
-import { requireDistinctEnds, type WriteOp } from './writes.js';
+import { MAX_POINTS_PER_CALL, type MetricPointInput, type RunChange } from './runs.js';
+import { requireDistinctEnds, type RepeatRule, type WriteOp } from './writes.js';
 
 /**
  * Each mutation as a plan: validated input in, the unit of work that carries
@@ -62,7 +63,15 @@ function common<K extends AssetKind>(kind: K, input: CommonInput, { newKey }: Pl
 }
 
 /** A put whose key the client gave as `keyField`: a retry with other content is a CONFLICT there. */
-const putAsset = (content: AssetContent, keyField: FieldPath = ['key']): WriteOp => ({ type: 'putAsset', content, field: keyField });
+const putAsset = (content: AssetContent, keyField: FieldPath = ['key'], repeat?: RepeatRule): WriteOp => ({
+  type: 'putAsset',
+  content,
+  field: keyField,
+  ...(repeat ? { repeat } : {}),
+});
+
+/** A run logged again with other content is not a retry: what changes a run is `updateRun`. */
+const RUN_REPEAT: RepeatRule = { same: 'content', hint: 'a logged run changes only through updateRun' };
 
 function putEdge(relation: RelationName, from: string, to: string, field: FieldPath): WriteOp {
   const edge = { relation, from, to };
@@ -224,7 +233,7 @@ export function planLogRun(input: LogRunInput, ctx: PlanContext): Plan {
       startedAt,
       endedAt,
       deploymentTag: optionalText(input.deploymentTag, ['deploymentTag']),
-    }, ['runId']),
+    }, ['runId'], RUN_REPEAT),
     putEdge('run_models', model, runIdOf, ['model']),
   ];
   if (input.params !== null && input.params !== undefined) {
@@ -239,7 +248,7 @@ export function planLogRun(input: LogRunInput, ctx: PlanContext): Plan {
         tag,
         properties: {},
         params: requireJsonObject(input.params, ['params']),
-      }, ['runId']),
+      }, ['runId'], RUN_REPEAT),
       putEdge('run_modelparams', runIdOf, id, ['params']),
     );
   }
@@ -256,13 +265,123 @@ export function planLogRun(input: LogRunInput, ctx: PlanContext): Plan {
         properties: {},
         metrics: requireMetrics(input.metrics, ['metrics']),
         recordedAt: endedAt ?? startedAt,
-      }, ['runId']),
+      }, ['runId'], RUN_REPEAT),
       putEdge('run_devperf', runIdOf, id, ['metrics']),
     );
   }
   datasets.forEach((ds, i) => ops.push(putEdge('run_datasets', runIdOf, ds, ['datasets', i])));
   featuresets.forEach((fs, i) => ops.push(putEdge('run_featuresets', runIdOf, fs, ['featuresets', i])));
   return { id: runIdOf, ops };
+}
+
+export interface UpdateRunInput {
+  run: string;
+  status?: Opt<RunStatus>;
+  endedAt?: Opt<string>;
+  deploymentTag?: Opt<string>;
+  properties?: unknown;
+  params?: unknown;
+  metrics?: Opt<readonly { name: string; value: number }[]>;
+  datasets?: Opt<readonly string[]>;
+  featuresets?: Opt<readonly string[]>;
+}
+
+/**
+ * Changes a logged run in one unit of work: its status, end, deployment tag
+ * and properties (by the lifecycle's rules, domain/runs.ts); its parameters,
+ * set once while it has none; its metrics, points received now, merged into
+ * its development performance (put when missing); and relations to more
+ * datasets and featuresets.
+ */
+export function planUpdateRun(input: UpdateRunInput, ctx: PlanContext): Plan {
+  const run = parseId(input.run, ['run'], ctx.catalogue, ['RUN']);
+  const runId = input.run;
+  const change: RunChange = {};
+  if (input.status !== null && input.status !== undefined) change.status = input.status;
+  const endedAt = optionalInstant(input.endedAt, ['endedAt']);
+  if (endedAt) change.endedAt = endedAt;
+  if (input.deploymentTag !== undefined) change.deploymentTag = optionalText(input.deploymentTag, ['deploymentTag']);
+  if (input.properties !== undefined && input.properties !== null) {
+    change.properties = requireJsonObject(input.properties, ['properties']);
+  }
+  const datasets = idList(input.datasets, ['datasets'], 'DATASET', ctx.catalogue);
+  const featuresets = idList(input.featuresets, ['featuresets'], 'FEATURESET', ctx.catalogue);
+  const ops: WriteOp[] = [{ type: 'updateRun', id: runId, change, field: ['run'] }];
+  if (input.params !== null && input.params !== undefined) {
+    const id = assetId('MODEL_PARAMS', run.key);
+    const params = requireJsonObject(input.params, ['params']);
+    const content = {
+      kind: 'MODEL_PARAMS' as const,
+      id,
+      key: run.key,
+      name: boundedName(`${run.key} params`),
+      version: null,
+      tag: null,
+      properties: {},
+      params,
+    };
+    ops.push(putAsset(content, ['params'], { same: 'params' }), putEdge('run_modelparams', runId, id, ['params']));
+  }
+  if (input.metrics !== null && input.metrics !== undefined) {
+    const metrics = requireMetrics(input.metrics, ['metrics']);
+    const points = Object.entries(metrics).map(([name, value]) => ({ name, value, step: null, at: null }));
+    ops.push(...recordMetrics(runId, run.key, points, null, ['metrics']));
+  }
+  datasets.forEach((ds, i) => ops.push(putEdge('run_datasets', runId, ds, ['datasets', i])));
+  featuresets.forEach((fs, i) => ops.push(putEdge('run_featuresets', runId, fs, ['featuresets', i])));
+  return { id: runId, ops };
+}
+
+/** Records points on a run's development performance (keyed by the run's key), put with its relation when missing. */
+function recordMetrics(
+  runId: string,
+  runKey: string,
+  points: readonly MetricPointInput[],
+  key: string | null,
+  field: FieldPath,
+): WriteOp[] {
+  const id = assetId('DEV_PERF', runKey);
+  const devPerf = {
+    kind: 'DEV_PERF' as const,
+    id,
+    key: runKey,
+    name: boundedName(`${runKey} dev performance`),
+    version: null,
+    tag: null,
+    properties: {},
+    metrics: {},
+    recordedAt: null,
+  };
+  return [{ type: 'recordMetrics', devPerf, points, key, field: ['key'] }, putEdge('run_devperf', runId, id, field)];
+}
+
+export interface LogMetricsInput {
+  key?: Opt<string>;
+  run: string;
+  metrics: readonly { name: string; value: number; step?: Opt<number>; at?: Opt<string> }[];
+}
+
+/**
+ * Appends points to a run's metric series: at most MAX_POINTS_PER_CALL, each
+ * at its `at` or, without one, at the instant the server receives it. A
+ * `key` makes a retry safe: the same points again write nothing.
+ */
+export function planLogMetrics(input: LogMetricsInput, ctx: PlanContext): Plan {
+  const run = parseId(input.run, ['run'], ctx.catalogue, ['RUN']);
+  const key = optionalKey(input.key, ['key']);
+  if (input.metrics.length === 0) throw badInput(['metrics'], 'expected at least one point, received none');
+  if (input.metrics.length > MAX_POINTS_PER_CALL) {
+    const received = input.metrics.length;
+    throw badInput(['metrics'], `expected at most ${MAX_POINTS_PER_CALL} points a call, received ${received}; send them in several calls`);
+  }
+  const points = input.metrics.map((point, i): MetricPointInput => {
+    const name = requireName(point.name, ['metrics', i, 'name']);
+    if (!Number.isFinite(point.value)) {
+      throw badInput(['metrics', i, 'value'], `expected a finite number, received ${point.value}`);
+    }
+    return { name, value: point.value, step: point.step ?? null, at: optionalInstant(point.at, ['metrics', i, 'at']) };
+  });
+  return { id: input.run, ops: recordMetrics(input.run, run.key, points, key, ['run']) };
 }
 
 export interface RegisterDeploymentInput extends CommonInput {

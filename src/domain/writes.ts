@@ -3,6 +3,7 @@ import { badInput, conflict, notFound, type FieldPath } from './errors.js';
 import { canonicalJson } from './json.js';
 import { contentOf, type AssetContent, type AssetKind, type AssetRecord, type JsonValue } from './kinds.js';
 import type { EdgeRecord } from './relations.js';
+import type { MetricPointInput, RunChange } from './runs.js';
 
 /**
  * The write operations every engine executes atomically, and the rules that
@@ -22,12 +23,39 @@ import type { EdgeRecord } from './relations.js';
  * - updateAsset changes name, version or tag and merges properties (a null
  *   value removes the property); NOT_FOUND when the asset is missing.
  * - deleteAsset removes an asset and every edge it takes part in.
+ * - updateRun changes a run's status, end, deployment tag and properties by
+ *   the lifecycle's rules (`updatedRun` in domain/runs.ts); NOT_FOUND naming
+ *   `field` when the run is missing. A change that changes nothing stores
+ *   nothing.
+ * - recordMetrics adds points to the series of a development performance,
+ *   putting `devPerf` (with no metrics) first when its id is missing, and
+ *   sets its metrics to the latest of each name (`metricsAfter`). With a
+ *   `key`, points the key holds already are a retry or a CONFLICT naming
+ *   `field` (`answerRepeatedPoints`).
  */
 export type WriteOp =
-  | { type: 'putAsset'; content: AssetContent; field: FieldPath }
+  | { type: 'putAsset'; content: AssetContent; field: FieldPath; repeat?: RepeatRule }
   | { type: 'putEdge'; edge: EdgeRecord; field: FieldPath }
   | { type: 'updateAsset'; id: string; patch: AssetPatch; field: FieldPath }
-  | { type: 'deleteAsset'; id: string; field: FieldPath };
+  | { type: 'deleteAsset'; id: string; field: FieldPath }
+  | { type: 'updateRun'; id: string; change: RunChange; field: FieldPath }
+  | {
+      type: 'recordMetrics';
+      devPerf: AssetContent<'DEV_PERF'>;
+      points: readonly MetricPointInput[];
+      key: string | null;
+      field: FieldPath;
+    };
+
+/**
+ * How a put answers when its id is stored already: a retry when `same` is
+ * equal (the whole content, or only a run's parameters, which are set once),
+ * a CONFLICT otherwise, which says `hint` (what to do instead).
+ */
+export interface RepeatRule {
+  same: 'content' | 'params';
+  hint?: string;
+}
 
 export interface AssetPatch {
   name?: string;
@@ -70,12 +98,26 @@ export function emptyWriteResult(): WriteResult {
 
 /**
  * The answer to a put whose id is stored already: the stored asset when
- * the content is the same (a retry), CONFLICT naming the key's field when
- * it is not.
+ * what `repeat` compares is the same (a retry), CONFLICT naming the key's
+ * field when it is not.
  */
-export function answerRepeatedPut(existing: AssetRecord, content: AssetContent, field: FieldPath): AssetRecord {
+export function answerRepeatedPut(
+  existing: AssetRecord,
+  content: AssetContent,
+  field: FieldPath,
+  repeat: RepeatRule = { same: 'content' },
+): AssetRecord {
+  if (repeat.same === 'params') {
+    const sameParams =
+      existing.kind === 'MODEL_PARAMS' &&
+      content.kind === 'MODEL_PARAMS' &&
+      canonicalJson(existing.params) === canonicalJson(content.params);
+    if (sameParams) return existing;
+    throw conflict(`the run has parameters already ("${content.id}"), and they differ: a run's parameters are set once`, field);
+  }
   if (canonicalJson(contentOf(existing)) === canonicalJson(content)) return existing;
-  throw conflict(`"${content.id}" already exists with different content`, field);
+  const hint = repeat.hint ? `; ${repeat.hint}` : '';
+  throw conflict(`"${content.id}" already exists with different content${hint}`, field);
 }
 
 /** Whether a name identifies assets of `kind`, so that a taken (name, version) is a conflict. */

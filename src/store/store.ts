@@ -2,6 +2,7 @@ import { badInput } from '../domain/errors.js';
 import type { AssetContent, AssetKind, AssetRecord } from '../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../domain/lineage.js';
 import type { EdgeDirection, EdgeRecord, RelationName } from '../domain/relations.js';
+import type { MetricPoint } from '../domain/runs.js';
 import type { CommitResult, UnitOfWork } from '../domain/writes.js';
 
 /**
@@ -33,6 +34,14 @@ export interface Store {
 
   /** A page of assets, oldest first, after a keyset cursor. */
   listAssets(query: ListQuery): Promise<AssetPage>;
+
+  /**
+   * Metric series: for each request, the points of one name recorded on a
+   * development performance, oldest first (by `at`, then `step`, a point
+   * without one first, then when received). Reads only that performance's
+   * points of that name.
+   */
+  metricSeries(requests: readonly SeriesRequest[]): Promise<MetricPoint[][]>;
 
   /**
    * Executes a unit of work atomically (semantics and rules in
@@ -67,6 +76,14 @@ export interface NeighborRequest {
   id: string;
   relation: RelationName;
   direction: EdgeDirection;
+  /** The instant read at; null for now. */
+  asOf: string | null;
+}
+
+export interface SeriesRequest {
+  /** The development performance's id. */
+  devPerf: string;
+  name: string;
   /** The instant read at; null for now. */
   asOf: string | null;
 }
@@ -137,6 +154,7 @@ export type StoreOperation =
   | 'neighbors'
   | 'traverse'
   | 'listAssets'
+  | 'metricSeries'
   | 'commit'
   | 'importBulk'
   | 'sharedSecret'

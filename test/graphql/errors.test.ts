@@ -101,6 +101,7 @@ describe('errors in responses', () => {
       traverse: (requests) => inner.traverse(requests),
       listAssets: (query) => inner.listAssets(query),
       commit: (unit) => inner.commit(unit),
+      metricSeries: (requests) => inner.metricSeries(requests),
       sharedSecret: (name) => inner.sharedSecret(name),
       importBulk: (batch) => inner.importBulk(batch),
       ping: () => inner.ping(),

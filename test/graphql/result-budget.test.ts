@@ -70,6 +70,7 @@ describe('the deadline on cached relation lists', () => {
       traverse: (requests) => inner.traverse(requests),
       listAssets: (query) => inner.listAssets(query),
       commit: (unit) => inner.commit(unit),
+      metricSeries: (requests) => inner.metricSeries(requests),
       sharedSecret: (name) => inner.sharedSecret(name),
       importBulk: (batch) => inner.importBulk(batch),
       ping: () => inner.ping(),

@@ -244,3 +244,54 @@ describe('for a viewer scoped to projects', () => {
     ]);
   });
 });
+
+describe('metric series', () => {
+  test('the loss series of 20 runs: one getAssets, one neighbors for their performances, one metricSeries for all series', async () => {
+    const runs = Array.from({ length: 20 }, (_, i) => `r${i}`);
+    await api.data(`mutation {
+      registerModel(input: { key: "m", name: "m" }) { model { id } }
+      ${runs.map((r) => `${r}: logRun(input: { runId: "${r}", model: "models/m" }) { run { id } }`).join('\n')}
+      ${runs
+        .map((r, i) => `p${r}: logMetrics(input: { run: "run/${r}", metrics: [{ name: "loss", value: ${i}, step: 1, at: "2026-01-01" }, { name: "loss", value: ${i / 2}, step: 2, at: "2026-01-02" }] }) { points }`)
+        .join('\n')}
+    }`);
+    api.store.reset();
+
+    const data = await api.data<{ nodes: { devPerf: { series: unknown[]; acc: unknown[] } }[] }>(
+      `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Run { devPerf { series(name: "loss") { at value step } acc: series(name: "acc") { value } } } } }`,
+      { ids: runs.map((r) => `run/${r}`) },
+    );
+
+    expect(api.store.calls).toEqual([
+      { operation: 'getAssets', batch: 20 },
+      { operation: 'neighbors', batch: 20 },
+      { operation: 'metricSeries', batch: 40 },
+    ]);
+    expect(data.nodes[3]?.devPerf).toEqual({
+      series: [
+        { at: '2026-01-01T00:00:00.000Z', value: 3, step: 1 },
+        { at: '2026-01-02T00:00:00.000Z', value: 1.5, step: 2 },
+      ],
+      acc: [],
+    });
+  });
+});
+
+describe('recording a run', () => {
+  test('updateRun is one commit; logMetrics one commit and one getAssets for the run it answers', async () => {
+    await api.data(`mutation {
+      registerModel(input: { key: "m", name: "m" }) { model { id } }
+      logRun(input: { runId: "r", model: "models/m" }) { run { id } }
+    }`);
+    api.store.reset();
+    await api.data(`mutation { updateRun(input: { run: "run/r", status: COMPLETED, metrics: [{ name: "loss", value: 1 }] }) { run { id status } } }`);
+    expect(api.store.calls).toEqual([{ operation: 'commit', batch: 3 }]);
+
+    api.store.reset();
+    await api.data(`mutation { logMetrics(input: { run: "run/r", metrics: [{ name: "loss", value: 1 }] }) { run { id status } points } }`);
+    expect(api.store.calls).toEqual([
+      { operation: 'commit', batch: 2 },
+      { operation: 'getAssets', batch: 1 },
+    ]);
+  });
+});

@@ -27,6 +27,7 @@ export function countingStore(inner: Store): CountingStore {
     neighbors: (requests) => (record('neighbors', requests.length), inner.neighbors(requests)),
     traverse: (requests) => (record('traverse', requests.length), inner.traverse(requests)),
     listAssets: (query) => (record('listAssets', 1), inner.listAssets(query)),
+    metricSeries: (requests) => (record('metricSeries', requests.length), inner.metricSeries(requests)),
     commit: (unit) => (record('commit', unit.ops.length), inner.commit(unit)),
     importBulk: (batch) => (record('importBulk', batch.assets.length + batch.edges.length), inner.importBulk(batch)),
     sharedSecret: (name) => (record('sharedSecret', 1), inner.sharedSecret(name)),

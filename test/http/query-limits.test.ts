@@ -160,6 +160,7 @@ describe('execution timeout', () => {
       traverse: (requests) => late(inner.traverse(requests)),
       listAssets: (query) => late(inner.listAssets(query)),
       commit: (unit) => inner.commit(unit),
+      metricSeries: (requests) => inner.metricSeries(requests),
       sharedSecret: (name) => inner.sharedSecret(name),
       importBulk: (batch) => inner.importBulk(batch),
       ping: () => inner.ping(),

@@ -905,3 +905,126 @@ describe('arango engine: bulk import', () => {
     expect(fake.log).toEqual([]);
   });
 });
+
+describe('arango engine: run lifecycle and metric series', () => {
+  const running = content('RUN', 'r', { status: 'RUNNING', startedAt: '2026-03-01T09:00:00.000Z' });
+  const replaced = (query: AqlQuery) => {
+    const doc = query.bindVars.doc as { _key: string };
+    return [{ taken: null, replaced: { ...doc, _id: query.query.includes('IN run ') ? `run/${doc._key}` : `devperf/${doc._key}` } }];
+  };
+
+  it('updateRun reads the run, lets the domain decide, and replaces it with its _rev', async () => {
+    const fake = new ScriptedDatabase(
+      (name, query) => revisionAnswer(name) ?? (name === 'readAsset' ? [storedOf(running)] : replaced(query)),
+    );
+    const result = await writes(fake).commit(
+      unit({ type: 'updateRun', id: 'run/r', change: { status: 'COMPLETED' }, field: ['run'] }),
+    );
+    expect(fake.log).toEqual(['begin write=metalayer_meta,run read=', 'readAsset', 'replaceAsset', 'nextRevision', 'commit']);
+    expect(fake.bound('replaceAsset')?.['doc']).toMatchObject({ _key: 'r', _rev: '_r1', status: 'COMPLETED', ended_at: AT, updated_at: AT });
+    expect(result.assets.get('run/r')).toMatchObject({ status: 'COMPLETED', endedAt: AT });
+  });
+
+  it('updateRun that would move a status back aborts with CONFLICT before writing', async () => {
+    const failed = { ...running, status: 'FAILED' as const, endedAt: AT };
+    const fake = new ScriptedDatabase((name) => revisionAnswer(name) ?? [storedOf(failed)]);
+    const error = await rejection(() =>
+      writes(fake).commit(unit({ type: 'updateRun', id: 'run/r', change: { status: 'COMPLETED' }, field: ['run'] })),
+    );
+    expect(error).toMatchObject({ code: 'CONFLICT', field: ['status'] });
+    expect(fake.log).toEqual(['begin write=metalayer_meta,run read=', 'readAsset', 'abort']);
+  });
+
+  const devPerf = content('DEV_PERF', 'r', { metrics: {}, recordedAt: null });
+  const record = (key: string | null): WriteOp => ({
+    type: 'recordMetrics',
+    devPerf,
+    points: [
+      { name: 'loss', value: 0.5, step: 2, at: null },
+      { name: 'loss', value: 0.9, step: 1, at: null },
+    ],
+    key,
+    field: ['key'],
+  });
+
+  it('recordMetrics puts a missing performance with the latest values, then inserts the points with their seq', async () => {
+    const fake = new ScriptedDatabase((name, query) => {
+      if (name === 'metricFacts') return [{ devPerf: null, prior: [], latest: [] }];
+      if (name === 'putAsset') return [{ existing: null, taken: null, inserted: { ...(query.bindVars.doc as object), _id: 'devperf/r' } }];
+      return revisionAnswer(name) ?? [];
+    });
+    const result = await writes(fake).commit(unit(record('k')));
+    expect(fake.log).toEqual([
+      'begin write=devperf,metalayer_meta,metalayer_metric_points read=',
+      'metricFacts',
+      'putAsset',
+      'insertMetricPoints',
+      'nextRevision',
+      'commit',
+    ]);
+    expect(fake.bound('metricFacts')).toEqual({ devPerf: 'devperf/r', key: 'k', names: ['loss'] });
+    expect(fake.bound('putAsset')?.['doc']).toMatchObject({ _key: 'r', metrics: { loss: 0.5 }, recorded_at: AT });
+    const points = fake.bound('insertMetricPoints')?.['points'] as { seq: number }[];
+    expect(points.map(({ seq: _seq, ...point }) => point)).toEqual([
+      { devperf: 'devperf/r', name: 'loss', value: 0.5, step: 2, at: AT, key: 'k' },
+      { devperf: 'devperf/r', name: 'loss', value: 0.9, step: 1, at: AT, key: 'k' },
+    ]);
+    expect(points[1]!.seq).toBeGreaterThan(points[0]!.seq);
+    expect(result.assets.get('devperf/r')).toMatchObject({ metrics: { loss: 0.5 } });
+  });
+
+  it('recordMetrics keeps a later stored point as the latest and replaces the performance with its _rev', async () => {
+    const stored = storedOf({ ...devPerf, metrics: { loss: 0.1 } });
+    const later = { name: 'loss', value: 0.1, step: 9, at: '2027-01-01T00:00:00.000Z', seq: 1 };
+    const fake = new ScriptedDatabase((name, query) => {
+      if (name === 'metricFacts') return [{ devPerf: stored, prior: [], latest: [later] }];
+      if (name === 'replaceAsset') return replaced(query);
+      return revisionAnswer(name) ?? [];
+    });
+    await writes(fake).commit(unit(record(null)));
+    expect(fake.log).toEqual([
+      'begin write=devperf,metalayer_meta,metalayer_metric_points read=',
+      'metricFacts',
+      'replaceAsset',
+      'insertMetricPoints',
+      'nextRevision',
+      'commit',
+    ]);
+    expect(fake.bound('replaceAsset')?.['doc']).toMatchObject({ _rev: '_r1', metrics: { loss: 0.1 }, recorded_at: AT });
+  });
+
+  it('a keyed retry of the same points writes nothing; other points are a CONFLICT naming the field', async () => {
+    const stored = storedOf({ ...devPerf, metrics: { loss: 0.5 } });
+    const prior = [
+      { name: 'loss', value: 0.5, step: 2, at: AT, seq: 1 },
+      { name: 'loss', value: 0.9, step: 1, at: AT, seq: 2 },
+    ];
+    const fake = new ScriptedDatabase((name) => (name === 'metricFacts' ? [{ devPerf: stored, prior, latest: [] }] : revisionAnswer(name) ?? []));
+    await writes(fake).commit(unit(record('k')));
+    expect(fake.log).toEqual(['begin write=devperf,metalayer_meta,metalayer_metric_points read=', 'metricFacts', 'revision', 'commit']);
+
+    const other = new ScriptedDatabase((name) =>
+      name === 'metricFacts' ? [{ devPerf: stored, prior: prior.slice(0, 1), latest: [] }] : revisionAnswer(name) ?? [],
+    );
+    expect(await rejection(() => writes(other).commit(unit(record('k'))))).toMatchObject({ code: 'CONFLICT', field: ['key'] });
+    expect(other.log.at(-1)).toBe('abort');
+  });
+
+  it('metricSeries is one query for every request, answered in order, empty for malformed ids without asking', async () => {
+    const point = { at: AT, value: 1, step: null };
+    const fake = new ScriptedDatabase(() => [[point], []]);
+    const answers = await new ArangoReads(fake.db, {}, names).metricSeries([
+      { devPerf: 'devperf/a', name: 'loss', asOf: null },
+      { devPerf: 'bogus', name: 'loss', asOf: null },
+      { devPerf: 'devperf/b', name: 'loss', asOf: null },
+    ]);
+    expect(answers).toEqual([[point], [], []]);
+    expect(fake.log).toEqual(['metricSeries']);
+    expect(fake.bound('metricSeries')).toEqual({
+      requests: [
+        { devPerf: 'devperf/a', name: 'loss' },
+        { devPerf: 'devperf/b', name: 'loss' },
+      ],
+    });
+  });
+});

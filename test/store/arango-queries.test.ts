@@ -26,6 +26,7 @@ import {
   readAssetStatement,
   replaceAssetStatement,
 } from '../../src/store/arango/statements.js';
+import { insertMetricPointsStatement, metricFactsStatement, metricSeriesQuery } from '../../src/store/arango/metrics.js';
 import { transactionCollections } from '../../src/store/arango/writes.js';
 import { makeListQuery } from '../../src/store/store.js';
 import { content } from '../helpers/assets.js';
@@ -674,5 +675,100 @@ describe('arango queries: user input stays in bind variables', () => {
     expect(() => names.identifier('models RETURN 1')).toThrow();
     expect(() => names.identifier('_graphs')).toThrow();
     expect(() => names.identifier('metalayer_meta')).toThrow();
+  });
+});
+
+describe('metric series statements', () => {
+  it('metricFacts reads the performance, the points of a keyed call and each name’s latest point, on the series index', () => {
+    const query = metricFactsStatement('devperf/r', 'k', ['loss', 'acc']);
+    expectWellFormed(query, 'metricFacts');
+    expect(query.query).toBe(aql`
+      /* metricFacts */
+      LET prior = (
+        FOR p IN metalayer_metric_points
+          FILTER p.devperf == @devPerf AND p.key == @key AND p.key != null
+          SORT p.seq
+          RETURN KEEP(p, "name", "value", "step", "at", "seq")
+      )
+      LET latest = (
+        FOR name IN @names
+          LET point = FIRST(
+            FOR p IN metalayer_metric_points
+              FILTER p.devperf == @devPerf AND p.name == name
+              SORT p.at DESC, p.step DESC, p.seq DESC
+              LIMIT 1
+              RETURN KEEP(p, "name", "value", "step", "at", "seq")
+          )
+          FILTER point != null
+          RETURN point
+      )
+      RETURN { devPerf: DOCUMENT(@devPerf), prior, latest }
+    `);
+    expect(query.bindVars).toEqual({ devPerf: 'devperf/r', key: 'k', names: ['loss', 'acc'] });
+    expect(metricFactsStatement('devperf/r', null, []).bindVars).toEqual({ devPerf: 'devperf/r', key: null, names: [] });
+  });
+
+  it('insertMetricPoints inserts a call’s points in one statement', () => {
+    const point = { devperf: 'devperf/r', name: 'loss', at: '2026-01-01T00:00:00.000Z', step: 1, value: 0.5, seq: 7, key: null };
+    const query = insertMetricPointsStatement([point]);
+    expectWellFormed(query, 'insertMetricPoints');
+    expect(query.query).toBe('/* insertMetricPoints */\nFOR point IN @points\n  INSERT point INTO metalayer_metric_points');
+    expect(query.bindVars).toEqual({ points: [point] });
+  });
+
+  it('metricSeries answers every requested series in one query, oldest first', () => {
+    const query = metricSeriesQuery([
+      { devPerf: 'devperf/a', name: 'loss' },
+      { devPerf: 'devperf/b', name: 'loss' },
+    ]);
+    expectWellFormed(query, 'metricSeries');
+    expect(query.query).toBe(aql`
+      /* metricSeries */
+      FOR r IN @requests
+        RETURN (
+          FOR p IN metalayer_metric_points
+            FILTER p.devperf == r.devPerf AND p.name == r.name
+            SORT p.at, p.step, p.seq
+            RETURN { at: p.at, value: p.value, step: p.step }
+        )
+    `);
+    expect(query.bindVars).toEqual({
+      requests: [
+        { devPerf: 'devperf/a', name: 'loss' },
+        { devPerf: 'devperf/b', name: 'loss' },
+      ],
+    });
+  });
+
+  it('deleting a development performance removes its points; other kinds leave the points collection alone', () => {
+    const query = deleteAssetStatement(names, 'devperf', 'devperf/r', 'r');
+    expectWellFormed(query, 'deleteAsset');
+    const lines = query.query.split('\n');
+    expect(lines.at(-2)).toBe(
+      'LET points_removed = (FOR p IN metalayer_metric_points FILTER p.devperf == @id REMOVE p IN metalayer_metric_points RETURN 1)',
+    );
+    expect(deleteAssetStatement(names, 'run', 'run/r', 'r').query).not.toContain('metalayer_metric_points');
+    expect(transactionCollections(names, [{ type: 'deleteAsset', id: 'devperf/r', field: ['id'] }]).write).toContain(
+      'metalayer_metric_points',
+    );
+    expect(transactionCollections(names, [{ type: 'deleteAsset', id: 'run/r', field: ['id'] }]).write).not.toContain(
+      'metalayer_metric_points',
+    );
+  });
+
+  it('declares the collections of updateRun and recordMetrics', () => {
+    expect(
+      transactionCollections(names, [
+        { type: 'updateRun', id: 'run/r', change: { status: 'COMPLETED' }, field: ['run'] },
+        {
+          type: 'recordMetrics',
+          devPerf: content('DEV_PERF', 'r'),
+          points: [{ name: 'loss', value: 1, step: null, at: null }],
+          key: null,
+          field: ['key'],
+        },
+        { type: 'putEdge', edge: { relation: 'run_devperf', from: 'run/r', to: 'devperf/r' }, field: ['run'] },
+      ]),
+    ).toEqual({ write: ['devperf', 'metalayer_meta', 'metalayer_metric_points', 'run', 'run_devperf'], read: [] });
   });
 });

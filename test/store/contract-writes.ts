@@ -186,6 +186,122 @@ export function writesContract(store: () => Store): void {
     });
   });
 
+  describe('write: updateRun', () => {
+    const running = () => content('RUN', 'r', { status: 'RUNNING', startedAt: '2026-03-01T09:00:00.000Z' });
+
+    it('moves a run to a final status, ending it at the unit’s instant, and stores its typed fields', async () => {
+      await commitOps(store(), [putAsset(running())], '2026-03-01T09:00:00.000Z');
+      const result = await commitOps(
+        store(),
+        [{ type: 'updateRun', id: 'run/r', change: { status: 'COMPLETED', properties: { gpu: 1 } }, field: ['run'] }],
+        AT,
+      );
+      const expected = { status: 'COMPLETED', endedAt: AT, properties: { gpu: 1 }, updatedAt: AT, createdAt: '2026-03-01T09:00:00.000Z' };
+      expect(result.assets.get('run/r')).toMatchObject(expected);
+      expect(await store().getAssets(['run/r'])).toMatchObject([expected]);
+    });
+
+    it('refuses a status moving back with CONFLICT naming status, and writes nothing of the unit', async () => {
+      await commitOps(store(), [putAsset({ ...running(), status: 'FAILED', endedAt: AT })]);
+      const error = await rejection(() =>
+        commitOps(store(), [
+          putAsset(content('MODEL', 'm')),
+          { type: 'updateRun', id: 'run/r', change: { status: 'RUNNING' }, field: ['run'] },
+        ]),
+      );
+      expect(error).toMatchObject({ code: 'CONFLICT', field: ['status'] });
+      expect(await store().getAssets(['models/m'])).toEqual([null]);
+    });
+
+    it('changes nothing, not even updatedAt, when the change changes nothing; NOT_FOUND naming the field for a missing run', async () => {
+      await commitOps(store(), [putAsset(running())], '2026-03-01T09:00:00.000Z');
+      const same = await commitOps(store(), [{ type: 'updateRun', id: 'run/r', change: { status: 'RUNNING' }, field: ['run'] }], AT);
+      expect(same.assets.get('run/r')?.updatedAt).toBe('2026-03-01T09:00:00.000Z');
+      const error = await rejection(() =>
+        commitOps(store(), [{ type: 'updateRun', id: 'run/nope', change: {}, field: ['run'] }]),
+      );
+      expect(error).toMatchObject({ code: 'NOT_FOUND', field: ['run'] });
+    });
+  });
+
+  describe('write: putAsset of parameters set once', () => {
+    const params = (values: Record<string, number>) => content('MODEL_PARAMS', 'r', { name: 'other name', params: values });
+    const once = (values: Record<string, number>) => ({ ...putAsset(params(values), ['params']), repeat: { same: 'params' as const } });
+
+    it('is a retry when only the parameters are the same, a CONFLICT naming the field otherwise', async () => {
+      await commitOps(store(), [putAsset(content('MODEL_PARAMS', 'r', { params: { lr: 1 } }))]);
+      const retry = await commitOps(store(), [once({ lr: 1 })]);
+      expect(retry.assets.get('modelparams/r')).toMatchObject({ name: 'r', params: { lr: 1 } });
+      const error = await rejection(() => commitOps(store(), [once({ lr: 2 })]));
+      expect(error).toMatchObject({ code: 'CONFLICT', field: ['params'] });
+    });
+  });
+
+  describe('write: recordMetrics', () => {
+    const devPerf = content('DEV_PERF', 'r', { metrics: {}, recordedAt: null });
+    const record = (points: { name: string; value: number; step?: number; at?: string }[], key: string | null = null) => ({
+      type: 'recordMetrics' as const,
+      devPerf,
+      points: points.map((p) => ({ name: p.name, value: p.value, step: p.step ?? null, at: p.at ?? null })),
+      key,
+      field: ['key'],
+    });
+    const series = (name: string) => store().metricSeries([{ devPerf: 'devperf/r', name, asOf: null }]);
+
+    it('puts the performance when missing, stores points in order, and keeps the latest value of each name', async () => {
+      const result = await commitOps(
+        store(),
+        [record([{ name: 'loss', value: 2, step: 2, at: '2026-01-01T00:00:00.000Z' }, { name: 'loss', value: 1, step: 1 }, { name: 'acc', value: 0.5 }])],
+        AT,
+      );
+      expect(result.assets.get('devperf/r')).toMatchObject({ metrics: { loss: 1, acc: 0.5 }, recordedAt: AT, createdAt: AT });
+      expect(await series('loss')).toEqual([
+        [
+          { at: '2026-01-01T00:00:00.000Z', value: 2, step: 2 },
+          { at: AT, value: 1, step: 1 },
+        ],
+      ]);
+      await commitOps(store(), [record([{ name: 'loss', value: 3, step: 0, at: '2025-12-31T00:00:00.000Z' }])], AT);
+      expect(await store().getAssets(['devperf/r'])).toMatchObject([{ metrics: { loss: 1, acc: 0.5 } }]);
+    });
+
+    it('answers a keyed retry without writing; other points under the key are a CONFLICT naming the field', async () => {
+      await commitOps(store(), [record([{ name: 'loss', value: 1, step: 1 }], 'k')], AT);
+      await commitOps(store(), [record([{ name: 'loss', value: 1, step: 1 }], 'k')], '2026-03-02T00:00:00.000Z');
+      expect(await series('loss')).toEqual([[{ at: AT, value: 1, step: 1 }]]);
+      const error = await rejection(() => commitOps(store(), [record([{ name: 'loss', value: 2, step: 1 }], 'k')]));
+      expect(error).toMatchObject({ code: 'CONFLICT', field: ['key'] });
+      expect(await series('loss')).toEqual([[{ at: AT, value: 1, step: 1 }]]);
+    });
+
+    it('writes nothing, points included, when a later op of the unit fails', async () => {
+      const error = await rejection(() =>
+        commitOps(store(), [record([{ name: 'loss', value: 1 }]), putEdge('run_devperf', 'run/missing', 'devperf/r', ['run'])]),
+      );
+      expect(error).toMatchObject({ code: 'NOT_FOUND', field: ['run'] });
+      expect(await store().getAssets(['devperf/r'])).toEqual([null]);
+      expect(await series('loss')).toEqual([[]]);
+    });
+
+    it('deleting the performance deletes its series', async () => {
+      await commitOps(store(), [record([{ name: 'loss', value: 1 }])], AT);
+      await commitOps(store(), [{ type: 'deleteAsset', id: 'devperf/r', field: ['id'] }]);
+      await commitOps(store(), [record([{ name: 'loss', value: 2 }])], AT);
+      expect(await series('loss')).toEqual([[{ at: AT, value: 2, step: null }]]);
+    });
+
+    it('answers many series in one call, in request order, empty for none', async () => {
+      await commitOps(store(), [record([{ name: 'a', value: 1 }, { name: 'b', value: 2 }])], AT);
+      expect(
+        await store().metricSeries([
+          { devPerf: 'devperf/r', name: 'b', asOf: null },
+          { devPerf: 'devperf/other', name: 'a', asOf: null },
+          { devPerf: 'devperf/r', name: 'a', asOf: null },
+        ]),
+      ).toEqual([[{ at: AT, value: 2, step: null }], [], [{ at: AT, value: 1, step: null }]]);
+    });
+  });
+
   describe('write: deleteAsset', () => {
     it('removes the asset and its relations in both directions, keeping the other ends', async () => {
       const [m, r, d, dep] = await putAll(store(), 'MODEL:m', 'RUN:r', 'DATASET:d', 'DEPLOYMENT:dep');

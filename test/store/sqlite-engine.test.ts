@@ -146,3 +146,62 @@ describe('sqlite engine', () => {
     raw.close();
   });
 });
+
+describe('sqlite engine: metric series', () => {
+  it('migration 3 adds metric_points, and a series or a name’s latest point is an index range of one performance', () => {
+    const raw = new BetterSqlite3(':memory:');
+    expect(migrate(raw)).toEqual([1, 2, 3]);
+    const plan = (sql: string) =>
+      (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('devperf/r', 'loss') as { detail: string }[]).map((row) => row.detail);
+    expect(plan('SELECT at, value, step FROM metric_points WHERE devperf_id = ? AND name = ? ORDER BY at, step, seq')).toEqual([
+      'SEARCH metric_points USING INDEX metric_points_series (devperf_id=? AND name=?)',
+    ]);
+    expect(
+      plan('SELECT name, value, step, at, seq FROM metric_points WHERE devperf_id = ? AND name = ? ORDER BY at DESC, step DESC, seq DESC LIMIT 1'),
+    ).toEqual(['SEARCH metric_points USING INDEX metric_points_series (devperf_id=? AND name=?)']);
+    expect(
+      plan(`SELECT name, value, step, at, seq FROM metric_points WHERE devperf_id = ? AND batch_key = ? ORDER BY seq`),
+    ).toEqual(['SEARCH metric_points USING INDEX metric_points_batch (devperf_id=? AND batch_key=?)']);
+    raw.close();
+  });
+
+  it('reads a series of 100,000 points, oldest first, without touching another run’s', async () => {
+    const store = openSqliteStore({ path: ':memory:', catalogue: CATALOGUE });
+    const devPerf = (key: string) => content('DEV_PERF', key, { metrics: {}, recordedAt: null });
+    const points = Array.from({ length: 10_000 }, (_, i) => ({ name: 'loss', value: i, step: i, at: null }));
+    for (let batch = 0; batch < 10; batch++) {
+      const shifted = points.map((p) => ({ ...p, step: p.step + batch * 10_000 }));
+      await commitOps(store, [{ type: 'recordMetrics', devPerf: devPerf('a'), points: shifted, key: null, field: ['key'] }], '2026-01-01T00:00:00.000Z');
+    }
+    await commitOps(store, [{ type: 'recordMetrics', devPerf: devPerf('b'), points: points.slice(0, 3), key: null, field: ['key'] }]);
+    const [a, b] = await store.metricSeries([
+      { devPerf: 'devperf/a', name: 'loss', asOf: null },
+      { devPerf: 'devperf/b', name: 'loss', asOf: null },
+    ]);
+    expect(a).toHaveLength(100_000);
+    expect(a?.[99_999]).toEqual({ at: '2026-01-01T00:00:00.000Z', value: 9_999, step: 99_999 });
+    expect(b?.map((p) => p.step)).toEqual([0, 1, 2]);
+    expect(await store.getAssets(['devperf/a'])).toMatchObject([{ metrics: { loss: 9_999 } }]);
+    await store.close();
+  });
+});
+
+describe('sqlite engine: updated rows', () => {
+  it('stores only the kind’s typed fields in `fields`, never the timestamps', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'metalayer-fields-')), 'db.sqlite');
+    const store = openSqliteStore({ path, catalogue: CATALOGUE });
+    await commitOps(store, [putAsset(content('RUN', 'r', { status: 'RUNNING', endedAt: null }))]);
+    await commitOps(store, [{ type: 'updateRun', id: 'run/r', change: { status: 'FAILED' }, field: ['run'] }], '2026-03-01T00:00:00.000Z');
+    await store.close();
+    const raw = new BetterSqlite3(path);
+    expect(JSON.parse(raw.prepare(`SELECT fields FROM assets WHERE id = 'run/r'`).pluck().get() as string)).toEqual({
+      runId: 'r',
+      status: 'FAILED',
+      startedAt: null,
+      endedAt: '2026-03-01T00:00:00.000Z',
+      deploymentTag: null,
+    });
+    raw.close();
+    rmSync(path);
+  });
+});

@@ -66,6 +66,15 @@ export type LinkDerivedFromInput = {
   from: Scalars['ID']['input'];
 };
 
+export type LogMetricsInput = {
+  /** Chosen by the client, it makes a retry safe; scoped to the run. */
+  key?: InputMaybe<Scalars['String']['input']>;
+  /** The points, at least one and at most 10,000. */
+  metrics: Array<MetricPointInput>;
+  /** The run's id (`run/<runId>`). */
+  run: Scalars['ID']['input'];
+};
+
 export type LogRunInput = {
   datasets?: InputMaybe<Array<Scalars['ID']['input']>>;
   deploymentTag?: InputMaybe<Scalars['String']['input']>;
@@ -98,6 +107,15 @@ export type LogServingPerfInput = {
 
 export type MetricInput = {
   name: Scalars['String']['input'];
+  value: Scalars['Float']['input'];
+};
+
+export type MetricPointInput = {
+  /** When it was measured; defaults to when the server receives it. */
+  at?: InputMaybe<Scalars['DateTime']['input']>;
+  name: Scalars['String']['input'];
+  /** The training step or epoch. */
+  step?: InputMaybe<Scalars['Int']['input']>;
   value: Scalars['Float']['input'];
 };
 
@@ -175,6 +193,26 @@ export type UpdateAssetInput = {
   properties?: InputMaybe<Scalars['JSON']['input']>;
   tag?: InputMaybe<Scalars['String']['input']>;
   version?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpdateRunInput = {
+  /** More datasets the run trained on. */
+  datasets?: InputMaybe<Array<Scalars['ID']['input']>>;
+  deploymentTag?: InputMaybe<Scalars['String']['input']>;
+  /** When the run ended; at or after its start. Defaults to now on a move to a final status. */
+  endedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** More featuresets the run used. */
+  featuresets?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Merged into the run's development performance: new names added, the others replaced. */
+  metrics?: InputMaybe<Array<MetricInput>>;
+  /** Hyperparameters, a JSON object; set once, while the run has none. */
+  params?: InputMaybe<Scalars['JSON']['input']>;
+  /** Merged into the run's properties; a null value removes that property. */
+  properties?: InputMaybe<Scalars['JSON']['input']>;
+  /** The run's id (`run/<runId>`). */
+  run: Scalars['ID']['input'];
+  /** RUNNING, or a final status: COMPLETED or FAILED. */
+  status?: InputMaybe<RunStatus>;
 };
 
 type AssetSummary_Dataset_Fragment = { __typename: 'Dataset', id: string, kind: AssetKind, name: string, version?: string | null, tag?: string | null };

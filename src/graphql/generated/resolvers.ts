@@ -229,14 +229,21 @@ export type DevPerf = Asset & Node & {
   downstream: Lineage;
   id: Scalars['ID']['output'];
   kind: AssetKind;
-  /** The value of one metric, or null when it was not measured. */
+  /** The latest value of one metric (as in `metrics`), or null when it was not measured. */
   metric?: Maybe<Scalars['Float']['output']>;
+  /**
+   * The latest value of each metric: the point with the greatest `at`, then
+   * the greatest `step`, then the one received last. A value logged whole by
+   * `logRun` counts as older than every point.
+   */
   metrics: Array<Metric>;
   name: Scalars['String']['output'];
   properties: Scalars['JSON']['output'];
   recordedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The run that measured it (`run_devperf`). */
   run?: Maybe<Run>;
+  /** The points of one metric, oldest first (by `at`, then `step`, then when received); empty when none was recorded. */
+  series: Array<MetricPoint>;
   tag?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   upstream: Lineage;
@@ -254,6 +261,12 @@ export type DevPerfDownstreamArgs = {
 
 /** Development-time performance of a run. */
 export type DevPerfMetricArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+/** Development-time performance of a run. */
+export type DevPerfSeriesArgs = {
   name: Scalars['String']['input'];
 };
 
@@ -367,6 +380,22 @@ export type LinkDerivedFromPayload = {
   from: Asset;
 };
 
+export type LogMetricsInput = {
+  /** Chosen by the client, it makes a retry safe; scoped to the run. */
+  key?: InputMaybe<Scalars['String']['input']>;
+  /** The points, at least one and at most 10,000. */
+  metrics: Array<MetricPointInput>;
+  /** The run's id (`run/<runId>`). */
+  run: Scalars['ID']['input'];
+};
+
+export type LogMetricsPayload = {
+  __typename?: 'LogMetricsPayload';
+  /** How many points the call carried. */
+  points: Scalars['Int']['output'];
+  run: Run;
+};
+
 export type LogRunInput = {
   datasets?: InputMaybe<Array<Scalars['ID']['input']>>;
   deploymentTag?: InputMaybe<Scalars['String']['input']>;
@@ -416,6 +445,25 @@ export type Metric = {
 
 export type MetricInput = {
   name: Scalars['String']['input'];
+  value: Scalars['Float']['input'];
+};
+
+/** One point of a metric's series. */
+export type MetricPoint = {
+  __typename?: 'MetricPoint';
+  /** When it was measured: as sent, or when the server received it. */
+  at: Scalars['DateTime']['output'];
+  /** The training step or epoch, when given. */
+  step?: Maybe<Scalars['Int']['output']>;
+  value: Scalars['Float']['output'];
+};
+
+export type MetricPointInput = {
+  /** When it was measured; defaults to when the server receives it. */
+  at?: InputMaybe<Scalars['DateTime']['input']>;
+  name: Scalars['String']['input'];
+  /** The training step or epoch. */
+  step?: InputMaybe<Scalars['Int']['input']>;
   value: Scalars['Float']['input'];
 };
 
@@ -520,6 +568,14 @@ export type Mutation = {
   /** Records that `asset` was derived from `from` (a new version, a fine-tune). */
   linkDerivedFrom: LinkDerivedFromPayload;
   /**
+   * Appends points to a run's metric series (at most 10,000 a call), kept on
+   * its development performance, which is created when missing. A point
+   * without `at` is at the instant the server receives it. A `key` makes a
+   * retry safe: the same points under the same key write nothing more, other
+   * points under it are a CONFLICT naming `input.key`.
+   */
+  logMetrics: LogMetricsPayload;
+  /**
    * Logs a run: the run, its hyperparameters and development performance, and
    * its relations to the model, datasets and featuresets, all or nothing.
    */
@@ -536,6 +592,16 @@ export type Mutation = {
   registerProject: RegisterProjectPayload;
   /** Changes an asset's name, version or tag and merges `properties` into its properties (a null value removes a property). */
   updateAsset: UpdateAssetPayload;
+  /**
+   * Changes a logged run, all or nothing: its status moves from RUNNING to
+   * COMPLETED or FAILED, never back (a CONFLICT naming `input.status`), and a
+   * move to a final status ends it now unless `endedAt` says when; its
+   * parameters are set once, while it has none (other parameters later are a
+   * CONFLICT naming `input.params`); its metrics are points received now,
+   * merged into its development performance (new names added, the others
+   * replaced); `datasets` and `featuresets` add relations.
+   */
+  updateRun: UpdateRunPayload;
 };
 
 
@@ -558,6 +624,17 @@ export type MutationDeleteAssetArgs = {
  */
 export type MutationLinkDerivedFromArgs = {
   input: LinkDerivedFromInput;
+};
+
+
+/**
+ * Every mutation is one atomic write: it succeeds whole or writes nothing.
+ * A `key` (or a run's `runId`) chosen by the client makes a retry safe: the same
+ * call again returns the same asset, while the same key with different content
+ * is a CONFLICT.
+ */
+export type MutationLogMetricsArgs = {
+  input: LogMetricsInput;
 };
 
 
@@ -646,6 +723,17 @@ export type MutationRegisterProjectArgs = {
  */
 export type MutationUpdateAssetArgs = {
   input: UpdateAssetInput;
+};
+
+
+/**
+ * Every mutation is one atomic write: it succeeds whole or writes nothing.
+ * A `key` (or a run's `runId`) chosen by the client makes a retry safe: the same
+ * call again returns the same asset, while the same key with different content
+ * is a CONFLICT.
+ */
+export type MutationUpdateRunArgs = {
+  input: UpdateRunInput;
 };
 
 /** Anything with a global id. */
@@ -939,6 +1027,31 @@ export type UpdateAssetPayload = {
   asset: Asset;
 };
 
+export type UpdateRunInput = {
+  /** More datasets the run trained on. */
+  datasets?: InputMaybe<Array<Scalars['ID']['input']>>;
+  deploymentTag?: InputMaybe<Scalars['String']['input']>;
+  /** When the run ended; at or after its start. Defaults to now on a move to a final status. */
+  endedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /** More featuresets the run used. */
+  featuresets?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Merged into the run's development performance: new names added, the others replaced. */
+  metrics?: InputMaybe<Array<MetricInput>>;
+  /** Hyperparameters, a JSON object; set once, while the run has none. */
+  params?: InputMaybe<Scalars['JSON']['input']>;
+  /** Merged into the run's properties; a null value removes that property. */
+  properties?: InputMaybe<Scalars['JSON']['input']>;
+  /** The run's id (`run/<runId>`). */
+  run: Scalars['ID']['input'];
+  /** RUNNING, or a final status: COMPLETED or FAILED. */
+  status?: InputMaybe<RunStatus>;
+};
+
+export type UpdateRunPayload = {
+  __typename?: 'UpdateRunPayload';
+  run: Run;
+};
+
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -1095,12 +1208,16 @@ export type ResolversTypes = ResolversObject<{
   LineageNode: ResolverTypeWrapper<LineageNodeRecord>;
   LinkDerivedFromInput: LinkDerivedFromInput;
   LinkDerivedFromPayload: ResolverTypeWrapper<Omit<LinkDerivedFromPayload, 'asset' | 'from'> & { asset: ResolversTypes['Asset'], from: ResolversTypes['Asset'] }>;
+  LogMetricsInput: LogMetricsInput;
+  LogMetricsPayload: ResolverTypeWrapper<Omit<LogMetricsPayload, 'run'> & { run: ResolversTypes['Run'] }>;
   LogRunInput: LogRunInput;
   LogRunPayload: ResolverTypeWrapper<Omit<LogRunPayload, 'run'> & { run: ResolversTypes['Run'] }>;
   LogServingPerfInput: LogServingPerfInput;
   LogServingPerfPayload: ResolverTypeWrapper<Omit<LogServingPerfPayload, 'servingPerf'> & { servingPerf: ResolversTypes['ServingPerf'] }>;
   Metric: ResolverTypeWrapper<Metric>;
   MetricInput: MetricInput;
+  MetricPoint: ResolverTypeWrapper<MetricPoint>;
+  MetricPointInput: MetricPointInput;
   Model: ResolverTypeWrapper<ModelRecord>;
   ModelParams: ResolverTypeWrapper<ModelParamsRecord>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1123,6 +1240,8 @@ export type ResolversTypes = ResolversObject<{
   ServingPerf: ResolverTypeWrapper<ServingPerfRecord>;
   UpdateAssetInput: UpdateAssetInput;
   UpdateAssetPayload: ResolverTypeWrapper<Omit<UpdateAssetPayload, 'asset'> & { asset: ResolversTypes['Asset'] }>;
+  UpdateRunInput: UpdateRunInput;
+  UpdateRunPayload: ResolverTypeWrapper<Omit<UpdateRunPayload, 'run'> & { run: ResolversTypes['Run'] }>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1151,12 +1270,16 @@ export type ResolversParentTypes = ResolversObject<{
   LineageNode: LineageNodeRecord;
   LinkDerivedFromInput: LinkDerivedFromInput;
   LinkDerivedFromPayload: Omit<LinkDerivedFromPayload, 'asset' | 'from'> & { asset: ResolversParentTypes['Asset'], from: ResolversParentTypes['Asset'] };
+  LogMetricsInput: LogMetricsInput;
+  LogMetricsPayload: Omit<LogMetricsPayload, 'run'> & { run: ResolversParentTypes['Run'] };
   LogRunInput: LogRunInput;
   LogRunPayload: Omit<LogRunPayload, 'run'> & { run: ResolversParentTypes['Run'] };
   LogServingPerfInput: LogServingPerfInput;
   LogServingPerfPayload: Omit<LogServingPerfPayload, 'servingPerf'> & { servingPerf: ResolversParentTypes['ServingPerf'] };
   Metric: Metric;
   MetricInput: MetricInput;
+  MetricPoint: MetricPoint;
+  MetricPointInput: MetricPointInput;
   Model: ModelRecord;
   ModelParams: ModelParamsRecord;
   Mutation: Record<PropertyKey, never>;
@@ -1178,6 +1301,8 @@ export type ResolversParentTypes = ResolversObject<{
   ServingPerf: ServingPerfRecord;
   UpdateAssetInput: UpdateAssetInput;
   UpdateAssetPayload: Omit<UpdateAssetPayload, 'asset'> & { asset: ResolversParentTypes['Asset'] };
+  UpdateRunInput: UpdateRunInput;
+  UpdateRunPayload: Omit<UpdateRunPayload, 'run'> & { run: ResolversParentTypes['Run'] };
 }>;
 
 export type AssetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Asset'] = ResolversParentTypes['Asset'], FederationReferenceType extends FederationReferenceTypes['Asset'] = FederationReferenceTypes['Asset']> = ResolversObject<{
@@ -1262,6 +1387,7 @@ export type DevPerfResolvers<ContextType = Context, ParentType extends Resolvers
   properties?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   recordedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   run?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType>;
+  series?: Resolver<Array<ResolversTypes['MetricPoint']>, ParentType, ContextType, RequireFields<DevPerfSeriesArgs, 'name'>>;
   tag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<DevPerfUpstreamArgs>>;
@@ -1323,6 +1449,11 @@ export type LinkDerivedFromPayloadResolvers<ContextType = Context, ParentType ex
   from?: Resolver<ResolversTypes['Asset'], ParentType, ContextType>;
 }>;
 
+export type LogMetricsPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LogMetricsPayload'] = ResolversParentTypes['LogMetricsPayload']> = ResolversObject<{
+  points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  run?: Resolver<ResolversTypes['Run'], ParentType, ContextType>;
+}>;
+
 export type LogRunPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LogRunPayload'] = ResolversParentTypes['LogRunPayload']> = ResolversObject<{
   run?: Resolver<ResolversTypes['Run'], ParentType, ContextType>;
 }>;
@@ -1333,6 +1464,12 @@ export type LogServingPerfPayloadResolvers<ContextType = Context, ParentType ext
 
 export type MetricResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Metric'] = ResolversParentTypes['Metric']> = ResolversObject<{
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type MetricPointResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MetricPoint'] = ResolversParentTypes['MetricPoint']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  step?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
@@ -1383,6 +1520,7 @@ export type ModelParamsResolvers<ContextType = Context, ParentType extends Resol
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   deleteAsset?: Resolver<ResolversTypes['DeleteAssetPayload'], ParentType, ContextType, RequireFields<MutationDeleteAssetArgs, 'input'>>;
   linkDerivedFrom?: Resolver<ResolversTypes['LinkDerivedFromPayload'], ParentType, ContextType, RequireFields<MutationLinkDerivedFromArgs, 'input'>>;
+  logMetrics?: Resolver<ResolversTypes['LogMetricsPayload'], ParentType, ContextType, RequireFields<MutationLogMetricsArgs, 'input'>>;
   logRun?: Resolver<ResolversTypes['LogRunPayload'], ParentType, ContextType, RequireFields<MutationLogRunArgs, 'input'>>;
   logServingPerf?: Resolver<ResolversTypes['LogServingPerfPayload'], ParentType, ContextType, RequireFields<MutationLogServingPerfArgs, 'input'>>;
   registerDataset?: Resolver<ResolversTypes['RegisterDatasetPayload'], ParentType, ContextType, RequireFields<MutationRegisterDatasetArgs, 'input'>>;
@@ -1391,6 +1529,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   registerModel?: Resolver<ResolversTypes['RegisterModelPayload'], ParentType, ContextType, RequireFields<MutationRegisterModelArgs, 'input'>>;
   registerProject?: Resolver<ResolversTypes['RegisterProjectPayload'], ParentType, ContextType, RequireFields<MutationRegisterProjectArgs, 'input'>>;
   updateAsset?: Resolver<ResolversTypes['UpdateAssetPayload'], ParentType, ContextType, RequireFields<MutationUpdateAssetArgs, 'input'>>;
+  updateRun?: Resolver<ResolversTypes['UpdateRunPayload'], ParentType, ContextType, RequireFields<MutationUpdateRunArgs, 'input'>>;
 }>;
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
@@ -1500,6 +1639,10 @@ export type UpdateAssetPayloadResolvers<ContextType = Context, ParentType extend
   asset?: Resolver<ResolversTypes['Asset'], ParentType, ContextType>;
 }>;
 
+export type UpdateRunPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateRunPayload'] = ResolversParentTypes['UpdateRunPayload']> = ResolversObject<{
+  run?: Resolver<ResolversTypes['Run'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Asset?: AssetResolvers<ContextType>;
   AssetConnection?: AssetConnectionResolvers<ContextType>;
@@ -1516,9 +1659,11 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   LineageEdge?: LineageEdgeResolvers<ContextType>;
   LineageNode?: LineageNodeResolvers<ContextType>;
   LinkDerivedFromPayload?: LinkDerivedFromPayloadResolvers<ContextType>;
+  LogMetricsPayload?: LogMetricsPayloadResolvers<ContextType>;
   LogRunPayload?: LogRunPayloadResolvers<ContextType>;
   LogServingPerfPayload?: LogServingPerfPayloadResolvers<ContextType>;
   Metric?: MetricResolvers<ContextType>;
+  MetricPoint?: MetricPointResolvers<ContextType>;
   Model?: ModelResolvers<ContextType>;
   ModelParams?: ModelParamsResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -1534,5 +1679,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Run?: RunResolvers<ContextType>;
   ServingPerf?: ServingPerfResolvers<ContextType>;
   UpdateAssetPayload?: UpdateAssetPayloadResolvers<ContextType>;
+  UpdateRunPayload?: UpdateRunPayloadResolvers<ContextType>;
 }>;
 

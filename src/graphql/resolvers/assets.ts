@@ -4,6 +4,7 @@ import { isCanonicalInstant, parseStoredInstant } from '../../domain/instants.js
 import type { AssetRecord, Metrics } from '../../domain/kinds.js';
 import { assertNever } from '../../domain/never.js';
 import type { Metric, Resolvers } from '../generated/resolvers.js';
+import { metricSeries } from '../../app/reads.js';
 import { anyEntity, entityOfKind } from './entities.js';
 import { lineageField } from './lineage.js';
 import { relationFields } from './relations.js';
@@ -143,6 +144,7 @@ export function assetResolvers(catalogue: Catalogue): Resolvers {
       __resolveReference: entityOfKind('DEV_PERF'),
       ...assetFields,
       ...performanceFields,
+      series: (perf, { name }, ctx) => metricSeries(ctx, perf, name),
       run: one('run_devperf', 'IN', 'RUN'),
     },
     Deployment: {

@@ -2,6 +2,7 @@ import { commitAsset, commitDelete, commitPlan, existingAsset } from '../../app/
 import {
   planDeleteAsset,
   planLinkDerivedFrom,
+  planLogMetrics,
   planLogRun,
   planLogServingPerf,
   planRegisterDataset,
@@ -10,8 +11,10 @@ import {
   planRegisterModel,
   planRegisterProject,
   planUpdateAsset,
+  planUpdateRun,
 } from '../../domain/commands.js';
 import { MetalayerError } from '../../domain/errors.js';
+import { isKind, type RunRecord } from '../../domain/kinds.js';
 import type { MutationResolvers } from '../generated/resolvers.js';
 
 /**
@@ -48,6 +51,17 @@ export const mutationResolvers: MutationResolvers = {
   logRun: (_root, { input }, ctx, info) =>
     underInput(async () => ({ run: await commitAsset(ctx, info.fieldName, planLogRun(input, ctx), 'RUN') })),
 
+  updateRun: (_root, { input }, ctx, info) =>
+    underInput(async () => ({ run: await commitAsset(ctx, info.fieldName, planUpdateRun(input, ctx), 'RUN') })),
+
+  // The run is read after the commit, which wrote only its performance and points.
+  logMetrics: (_root, { input }, ctx, info) =>
+    underInput(async () => {
+      const plan = planLogMetrics(input, ctx);
+      await commitPlan(ctx, info.fieldName, plan);
+      return { run: await existingRun(ctx, plan.id), points: input.metrics.length };
+    }),
+
   registerDeployment: (_root, { input }, ctx, info) =>
     underInput(async () => ({
       deployment: await commitAsset(ctx, info.fieldName, planRegisterDeployment(input, ctx), 'DEPLOYMENT'),
@@ -80,3 +94,9 @@ export const mutationResolvers: MutationResolvers = {
       return { deletedId: plan.id, deletedRelations: await commitDelete(ctx, info.fieldName, plan) };
     }),
 };
+
+async function existingRun(ctx: Parameters<typeof existingAsset>[0], id: string): Promise<RunRecord> {
+  const asset = await existingAsset(ctx, id);
+  if (!isKind('RUN')(asset)) throw new Error(`"${id}" is not a run`);
+  return asset;
+}

@@ -13,6 +13,9 @@ import type { LineageDirection, RelationName } from '../../domain/relations.js';
 /** metalayer's own collection beside arangopipe's: the commit revision and shared secrets. */
 export const META_COLLECTION = 'metalayer_meta';
 
+/** metalayer's own collection of metric points, one document per point of a development performance's series. */
+export const METRIC_POINTS_COLLECTION = 'metalayer_metric_points';
+
 /** Collection names that can stand in AQL text as they are (no quoting, no system `_` prefix). */
 const PLAIN_NAME = /^[a-z][a-z0-9_]*$/;
 
@@ -39,7 +42,7 @@ export class ArangoNames {
     this.namedCollections = catalogue.kinds.filter((spec) => spec.named).map((spec) => spec.collection);
     this.known = new Set<string>([...this.vertexCollections, ...this.edgeCollections]);
     for (const name of this.known) {
-      if (!PLAIN_NAME.test(name) || name === META_COLLECTION) {
+      if (!PLAIN_NAME.test(name) || name === META_COLLECTION || name === METRIC_POINTS_COLLECTION) {
         throw new Error(`ArangoDB: the catalogue's collection name "${name}" cannot be used`);
       }
     }

@@ -2,7 +2,8 @@ import type { Database } from 'arangojs';
 import { CollectionType } from 'arangojs/collections';
 import type { EnsurePersistentIndexOptions } from 'arangojs/indexes';
 import type { Catalogue } from '../../domain/catalogue.js';
-import { ArangoNames, META_COLLECTION } from './catalogue.js';
+import { ArangoNames, META_COLLECTION, METRIC_POINTS_COLLECTION } from './catalogue.js';
+import { METRIC_POINT_INDEXES } from './metrics.js';
 import { VERSION_KEY_ATTRIBUTE } from './attributes.js';
 import { ErrorNum, errorNum } from './errors.js';
 
@@ -41,8 +42,8 @@ export const NAME_INDEX: EnsurePersistentIndexOptions = {
  * Creates what is missing of the catalogue's layout: a vertex collection per
  * kind and an edge collection per relation (arangopipe's nine and twelve for
  * the built-in catalogue), the named graph with one edge definition per
- * relation, metalayer's indexes, and metalayer's own collection
- * (`metalayer_meta`). Idempotent, safe to run from several processes at
+ * relation, metalayer's indexes, and metalayer's own collections
+ * (`metalayer_meta`, and `metalayer_metric_points` with its indexes). Idempotent, safe to run from several processes at
  * once, and it never drops or changes what exists (an existing graph only
  * gains the edge definitions it lacks, such as `derived_from`).
  */
@@ -50,7 +51,7 @@ export async function ensureLayout(db: Database, options: LayoutOptions): Promis
   const names = new ArangoNames(options.catalogue);
   const existing = new Map((await db.listCollections()).map((c) => [c.name, c.type]));
   const settings = collectionSettings(options);
-  for (const name of [...names.vertexCollections, META_COLLECTION]) {
+  for (const name of [...names.vertexCollections, META_COLLECTION, METRIC_POINTS_COLLECTION]) {
     await ensureCollection(existing.get(name), name, CollectionType.DOCUMENT_COLLECTION, () =>
       db.createCollection(name, settings),
     );
@@ -65,6 +66,7 @@ export async function ensureLayout(db: Database, options: LayoutOptions): Promis
     for (const index of VERTEX_INDEXES) await db.collection(name).ensureIndex(index);
   }
   for (const name of names.namedCollections) await ensureNameIndex(db, name);
+  for (const index of METRIC_POINT_INDEXES) await db.collection(METRIC_POINTS_COLLECTION).ensureIndex(index);
 }
 
 function collectionSettings(options: LayoutOptions): { replicationFactor?: number; writeConcern?: number } {

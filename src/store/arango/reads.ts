@@ -6,11 +6,20 @@ import { tryParseId } from '../../domain/ids.js';
 import type { AssetRecord } from '../../domain/kinds.js';
 import { traverseKey, type Lineage, type LineageNode, type TraverseRequest } from '../../domain/lineage.js';
 import type { EdgeRecord } from '../../domain/relations.js';
-import { requirePresent, type AssetPage, type ListPosition, type ListQuery, type NeighborRequest } from '../store.js';
+import type { MetricPoint } from '../../domain/runs.js';
+import {
+  requirePresent,
+  type AssetPage,
+  type ListPosition,
+  type ListQuery,
+  type NeighborRequest,
+  type SeriesRequest,
+} from '../store.js';
 import { EPOCH, type StoredDocument } from './attributes.js';
 import type { ArangoNames } from './catalogue.js';
 import { toRecord } from './documents.js';
 import { translateError } from './errors.js';
+import { metricSeriesQuery } from './metrics.js';
 import {
   getAssetsQuery,
   listAssetsQuery,
@@ -89,6 +98,16 @@ export class ArangoReads {
       positions: listed.map(({ position }) => position),
       hasNextPage: docs.length > query.first,
     };
+  }
+
+  /** One query for every request; a request for an id outside the catalogue is answered empty without asking. */
+  async metricSeries(requests: readonly SeriesRequest[]): Promise<MetricPoint[][]> {
+    for (const request of requests) requirePresent(request.asOf);
+    const asked = requests.filter((request) => tryParseId(request.devPerf, this.catalogue) !== null);
+    if (asked.length === 0) return requests.map(() => []);
+    const answers = await this.all<MetricPoint[]>(metricSeriesQuery(asked.map(({ devPerf, name }) => ({ devPerf, name }))));
+    const byRequest = new Map(asked.map((request, i) => [request, answers[i] ?? []]));
+    return requests.map((request) => byRequest.get(request) ?? []);
   }
 
   private async all<T>(query: AqlQuery): Promise<T[]> {

@@ -1,7 +1,7 @@
 import type { AqlQuery } from 'arangojs/aql';
 import type { RelationName } from '../../domain/relations.js';
 import { Bindings } from './bindings.js';
-import type { ArangoNames } from './catalogue.js';
+import { METRIC_POINTS_COLLECTION, type ArangoNames } from './catalogue.js';
 import { VERSION_KEY_ATTRIBUTE, type AssetDocument } from './attributes.js';
 import type { EdgeDocument } from './edges.js';
 
@@ -133,8 +133,9 @@ export function putEdgeStatement(
 
 /**
  * `/* deleteAsset *\/`: removes the asset and every edge it takes part in, in
- * every edge collection. Returns `{ asset, relations }`: the removed document
- * (null when there was none, and the caller aborts) and the edge count.
+ * every edge collection, and a development performance's metric points with
+ * it. Returns `{ asset, relations }`: the removed document (null when there
+ * was none, and the caller aborts) and the edge count.
  */
 export function deleteAssetStatement(names: ArangoNames, collection: string, id: string, key: string): AqlQuery {
   const b = new Bindings();
@@ -146,10 +147,15 @@ export function deleteAssetStatement(names: ArangoNames, collection: string, id:
       `(FOR e IN ${edges} FILTER e._from == ${idRef} OR e._to == ${idRef} REMOVE e IN ${edges} RETURN 1)`,
   );
   const counts = names.edgeCollections.map((edges) => `LENGTH(${edges}_removed)`).join(', ');
+  const points = METRIC_POINTS_COLLECTION;
+  const pointLines = hasMetricPoints(names, collection)
+    ? [`LET points_removed = (FOR p IN ${points} FILTER p.devperf == ${idRef} REMOVE p IN ${points} RETURN 1)`]
+    : [];
   return b.query([
     '/* deleteAsset */',
     `LET removed = (FOR d IN ${coll} FILTER d._key == ${b.bind('key', key)} REMOVE d IN ${coll} RETURN OLD)`,
     ...edgeLines,
+    ...pointLines,
     `RETURN { asset: FIRST(removed), relations: SUM([${counts}]) }`,
   ]);
 }
@@ -231,4 +237,9 @@ export function takenNamesStatement(names: ArangoNames, collection: string, clai
     '  FILTER holder != null',
     '  RETURN { name: claim.name, versionKey: claim.versionKey, holder }',
   ]);
+}
+
+/** Whether assets of `collection` have metric series (development performance). */
+export function hasMetricPoints(names: ArangoNames, collection: string): boolean {
+  return names.catalogue.kinds.some((spec) => spec.kind === 'DEV_PERF' && spec.collection === collection);
 }

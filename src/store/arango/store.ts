@@ -3,7 +3,8 @@ import type { QueryOptions } from 'arangojs/queries';
 import type { AssetRecord } from '../../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
 import type { CommitResult, UnitOfWork } from '../../domain/writes.js';
-import type { AssetPage, BulkBatch, BulkCount, ListQuery, NeighborRequest, Store } from '../store.js';
+import type { MetricPoint } from '../../domain/runs.js';
+import type { AssetPage, BulkBatch, BulkCount, ListQuery, NeighborRequest, SeriesRequest, Store } from '../store.js';
 import { ArangoBulkImport } from './bulk.js';
 import { ArangoNames } from './catalogue.js';
 import { DEFAULT_GRAPH_NAME, connect, queryOptions, type ArangoStoreOptions } from './connection.js';
@@ -79,6 +80,10 @@ class ArangoStore implements Store {
 
   listAssets(query: ListQuery): Promise<AssetPage> {
     return this.reads.listAssets(query);
+  }
+
+  metricSeries(requests: readonly SeriesRequest[]): Promise<MetricPoint[][]> {
+    return this.reads.metricSeries(requests);
   }
 
   commit(unit: UnitOfWork): Promise<CommitResult> {

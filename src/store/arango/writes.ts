@@ -7,6 +7,7 @@ import { MetalayerError, conflict, notFound } from '../../domain/errors.js';
 import { tryParseId, type ParsedId } from '../../domain/ids.js';
 import { assertNever } from '../../domain/never.js';
 import type { AssetContent, AssetKind, AssetRecord } from '../../domain/kinds.js';
+import { answerRepeatedPoints, metricsAfter, pointInstant, unchanged, updatedRun } from '../../domain/runs.js';
 import {
   answerRepeatedPut,
   checkEdge,
@@ -21,13 +22,15 @@ import {
   type WriteResult,
 } from '../../domain/writes.js';
 import { versionKey, type StoredDocument } from './attributes.js';
-import { META_COLLECTION, type ArangoNames } from './catalogue.js';
+import { META_COLLECTION, METRIC_POINTS_COLLECTION, type ArangoNames } from './catalogue.js';
 import { replacementDocument, toDocument, toRecord } from './documents.js';
 import { SequenceClock, edgeDocument, hashedEdgeKey } from './edges.js';
 import { ErrorNum, errorNum, translateError } from './errors.js';
 import { nextRevisionStatement, revisionStatement } from './meta.js';
+import { insertMetricPointsStatement, metricFactsStatement, type MetricFacts } from './metrics.js';
 import {
   deleteAssetStatement,
+  hasMetricPoints,
   putAssetStatement,
   putEdgeStatement,
   readAssetStatement,
@@ -140,6 +143,12 @@ class Unit {
           result.assets.delete(op.id);
           result.deleted.set(op.id, await this.deleteAsset(op));
           break;
+        case 'updateRun':
+          result.assets.set(op.id, await this.updateRun(op));
+          break;
+        case 'recordMetrics':
+          result.assets.set(op.devPerf.id, await this.recordMetrics(op));
+          break;
         default:
           assertNever(op, 'write operation');
       }
@@ -162,7 +171,7 @@ class Unit {
       this.changed = true;
       return this.stored(row.inserted);
     }
-    if (row.existing) return answerRepeatedPut(this.stored(row.existing), content, op.field);
+    if (row.existing) return answerRepeatedPut(this.stored(row.existing), content, op.field, op.repeat);
     throw this.nameTaken(content, row.taken);
   }
 
@@ -206,15 +215,60 @@ class Unit {
     const doc = await this.step<StoredDocument | null>(op, readAssetStatement(op.id));
     const current = doc ? toRecord(this.catalogue, doc) : null;
     if (!doc || !current || typeof doc._rev !== 'string') throw notFound(op.id, op.field);
-    const next = patched(current, op.patch);
+    return this.replace(op, parsed.collection, doc, patched(current, op.patch));
+  }
+
+  /** Replaces a stored document (as read, with its `_rev`) by an asset's next state, unless its name is taken. */
+  private async replace(op: WriteOp, collection: string, doc: StoredDocument, next: AssetRecord): Promise<AssetRecord> {
+    if (typeof doc._rev !== 'string') throw new Error(`ArangoDB returned a document without _rev: ${String(doc._id)}`);
     const replacement = { ...replacementDocument(this.catalogue, next, doc, this.unit.at), _rev: doc._rev };
     const row = await this.step<{ taken: string | null; replaced: StoredDocument | null }>(
       op,
-      replaceAssetStatement(this.names, parsed.collection, replacement, nameClaim(this.catalogue, next)),
+      replaceAssetStatement(this.names, collection, replacement, nameClaim(this.catalogue, next)),
     );
     if (!row.replaced) throw this.nameTaken(next, row.taken);
     this.changed = true;
     return this.stored(row.replaced);
+  }
+
+  private async updateRun(op: UpdateRunOp): Promise<AssetRecord> {
+    const parsed = tryParseId(op.id, this.catalogue);
+    if (!parsed) throw notFound(op.id, op.field);
+    const doc = await this.step<StoredDocument | null>(op, readAssetStatement(op.id));
+    const current = doc ? toRecord(this.catalogue, doc) : null;
+    if (!doc || !current) throw notFound(op.id, op.field);
+    const next = updatedRun(current, op.change, this.unit.at, op.field);
+    return unchanged(current, next) ? current : this.replace(op, parsed.collection, doc, next);
+  }
+
+  /**
+   * Reads what the domain decides on (the performance, what the key holds,
+   * each name's latest point), then answers a keyed retry, or stores the
+   * points and the performance with the latest value of each name: put
+   * whole when it is missing, replaced otherwise.
+   */
+  private async recordMetrics(op: RecordMetricsOp): Promise<AssetRecord> {
+    const { devPerf: content, points, key } = op;
+    const names = [...new Set(points.map((point) => point.name))];
+    const facts = await this.step<MetricFacts>(op, metricFactsStatement(content.id, key, names));
+    const current = facts.devPerf ? toRecord(this.catalogue, facts.devPerf) : null;
+    if (current && current.kind !== 'DEV_PERF') throw new Error(`"${content.id}" is not a development performance`);
+    if (current && key !== null && answerRepeatedPoints(facts.prior, points, op.field) === 'repeat') return current;
+    const stored = points.map((point) => ({ ...point, at: pointInstant(point, this.unit.at) }));
+    const latest = new Map(facts.latest.map((point) => [point.name, point]));
+    const collection = this.names.collection('DEV_PERF');
+    const written =
+      current && facts.devPerf
+        ? await this.replace(op, collection, facts.devPerf, { ...current, ...metricsAfter(current, latest, stored) })
+        : await this.putAsset({
+            type: 'putAsset',
+            content: { ...content, ...metricsAfter(content, latest, stored) },
+            field: op.field,
+          });
+    const docs = stored.map((point) => ({ devperf: content.id, ...point, seq: this.sequence.next(), key }));
+    await this.step(op, insertMetricPointsStatement(docs));
+    this.changed = true;
+    return written;
   }
 
   private async deleteAsset(op: DeleteAssetOp): Promise<{ asset: AssetRecord; relations: number }> {
@@ -258,6 +312,8 @@ type PutAssetOp = Extract<WriteOp, { type: 'putAsset' }>;
 type PutEdgeOp = Extract<WriteOp, { type: 'putEdge' }>;
 type UpdateAssetOp = Extract<WriteOp, { type: 'updateAsset' }>;
 type DeleteAssetOp = Extract<WriteOp, { type: 'deleteAsset' }>;
+type UpdateRunOp = Extract<WriteOp, { type: 'updateRun' }>;
+type RecordMetricsOp = Extract<WriteOp, { type: 'recordMetrics' }>;
 
 /** A database failure while executing `op` (null: the revision step), kept until the unit of work gives up. */
 class StepFailure extends Error {
@@ -293,11 +349,16 @@ export function transactionCollections(
           if (parsed) read.add(parsed.collection);
         }
         break;
+      case 'recordMetrics':
+        write.add(names.collection('DEV_PERF')).add(METRIC_POINTS_COLLECTION);
+        break;
       case 'updateAsset':
+      case 'updateRun':
       case 'deleteAsset': {
         const parsed = parse(op.id);
         if (parsed) write.add(parsed.collection);
         if (op.type === 'deleteAsset') names.edgeCollections.forEach((edges) => write.add(edges));
+        if (op.type === 'deleteAsset' && parsed && hasMetricPoints(names, parsed.collection)) write.add(METRIC_POINTS_COLLECTION);
         break;
       }
       default:
@@ -334,7 +395,9 @@ function translateWriteError(error: unknown): unknown {
   const cause = error instanceof StepFailure ? error.cause : error;
   switch (errorNum(cause)) {
     case ErrorNum.DOCUMENT_NOT_FOUND:
-      if (op && (op.type === 'updateAsset' || op.type === 'deleteAsset')) return notFound(op.id, op.field);
+      if (op && (op.type === 'updateAsset' || op.type === 'updateRun' || op.type === 'deleteAsset')) {
+        return notFound(op.id, op.field);
+      }
       break;
     case ErrorNum.UNIQUE_CONSTRAINT_VIOLATED:
     case ErrorNum.CONFLICT:

@@ -155,9 +155,31 @@ const MIGRATION_2 = `
   ) STRICT, WITHOUT ROWID;
 `;
 
+/**
+ * Migration 3: metric series. Each point belongs to a development
+ * performance (deleted with it); `seq` orders points by when they were
+ * received. The index answers a series, and a name's latest point, reading
+ * only that performance's points of that name; `batch_key` the retry of a
+ * keyed call.
+ */
+const MIGRATION_3 = `
+  CREATE TABLE metric_points (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    devperf_id TEXT NOT NULL REFERENCES assets (id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    at         TEXT NOT NULL,
+    step       INTEGER,
+    value      REAL NOT NULL,
+    batch_key  TEXT
+  ) STRICT;
+  CREATE INDEX metric_points_series ON metric_points (devperf_id, name, at, step, seq);
+  CREATE INDEX metric_points_batch ON metric_points (devperf_id, batch_key, seq) WHERE batch_key IS NOT NULL;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'assets, edges and the relation catalogue', sql: MIGRATION_1 },
   { version: 2, name: 'kinds kept in a table, counters and secrets', sql: MIGRATION_2 },
+  { version: 3, name: 'metric series', sql: MIGRATION_3 },
 ];
 
 /**

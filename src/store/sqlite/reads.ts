@@ -3,7 +3,8 @@ import type { Catalogue } from '../../domain/catalogue.js';
 import type { AssetRecord } from '../../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
 import type { EdgeDirection, EdgeRecord, LineageDirection, RelationName } from '../../domain/relations.js';
-import { requirePresent, type AssetPage, type ListQuery, type NeighborRequest } from '../store.js';
+import type { MetricPoint } from '../../domain/runs.js';
+import { requirePresent, type AssetPage, type ListQuery, type NeighborRequest, type SeriesRequest } from '../store.js';
 import { ASSET_COLUMNS, toRecord, type AssetRow } from './rows.js';
 import { breadthFirst } from './traverse.js';
 
@@ -33,6 +34,14 @@ export class SqliteReads {
       this.statements.set(sql, statement);
     }
     return statement;
+  }
+
+  /** One indexed range read per request, on (devperf_id, name, at, step, seq). */
+  metricSeries(requests: readonly SeriesRequest[]): MetricPoint[][] {
+    for (const request of requests) requirePresent(request.asOf);
+    const statement = this.prepare(`/* metricSeries */ SELECT at, value, step FROM metric_points
+      WHERE devperf_id = ? AND name = ? ORDER BY at, step, seq`);
+    return requests.map((request) => statement.all(request.devPerf, request.name) as MetricPoint[]);
   }
 
   getAssets(ids: readonly string[], asOf: string | null = null): (AssetRecord | null)[] {

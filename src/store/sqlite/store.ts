@@ -6,7 +6,8 @@ import type { Catalogue } from '../../domain/catalogue.js';
 import type { AssetRecord } from '../../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
 import type { CommitResult, UnitOfWork } from '../../domain/writes.js';
-import type { AssetPage, BulkBatch, BulkCount, ListQuery, NeighborRequest, Store } from '../store.js';
+import type { MetricPoint } from '../../domain/runs.js';
+import type { AssetPage, BulkBatch, BulkCount, ListQuery, NeighborRequest, SeriesRequest, Store } from '../store.js';
 import { migrate, syncCatalogue } from './migrations.js';
 import { SqliteBulkImport } from './bulk.js';
 import { SqliteReads } from './reads.js';
@@ -84,6 +85,10 @@ class SqliteStore implements Store {
 
   async listAssets(query: ListQuery): Promise<AssetPage> {
     return this.reads.listAssets(query);
+  }
+
+  async metricSeries(requests: readonly SeriesRequest[]): Promise<MetricPoint[][]> {
+    return this.reads.metricSeries(requests);
   }
 
   async commit(unit: UnitOfWork): Promise<CommitResult> {

@@ -1,7 +1,15 @@
 import type { Database } from 'better-sqlite3';
 import type { Catalogue } from '../../domain/catalogue.js';
 import { notFound, type FieldPath } from '../../domain/errors.js';
-import type { AssetContent, AssetKind, AssetRecord } from '../../domain/kinds.js';
+import { contentOf, type AssetContent, type AssetKind, type AssetRecord } from '../../domain/kinds.js';
+import {
+  answerRepeatedPoints,
+  metricsAfter,
+  pointInstant,
+  unchanged,
+  updatedRun,
+  type StoredMetricPoint,
+} from '../../domain/runs.js';
 import { assertNever } from '../../domain/never.js';
 import type { EdgeRecord } from '../../domain/relations.js';
 import {
@@ -60,7 +68,7 @@ class Unit {
     for (const op of ops) {
       switch (op.type) {
         case 'putAsset':
-          result.assets.set(op.content.id, this.putAsset(op.content, op.field));
+          result.assets.set(op.content.id, this.putAsset(op));
           break;
         case 'putEdge':
           this.putEdge(op.edge, op.field);
@@ -73,6 +81,12 @@ class Unit {
           result.deleted.set(op.id, this.deleteAsset(op.id, op.field));
           break;
         }
+        case 'updateRun':
+          result.assets.set(op.id, this.updateRun(op));
+          break;
+        case 'recordMetrics':
+          result.assets.set(op.devPerf.id, this.recordMetrics(op));
+          break;
         default:
           assertNever(op, 'write operation');
       }
@@ -85,9 +99,9 @@ class Unit {
     return row ? toRecord(row) : null;
   }
 
-  private putAsset(content: AssetContent, field: FieldPath): AssetRecord {
+  private putAsset({ content, field, repeat }: Extract<WriteOp, { type: 'putAsset' }>): AssetRecord {
     const existing = this.get(content.id);
-    if (existing) return answerRepeatedPut(existing, content, field);
+    if (existing) return answerRepeatedPut(existing, content, field, repeat);
     this.requireNameFree(content);
     this.statements.insert.run(toRow(content, this.at, this.at));
     this.changed = true;
@@ -112,16 +126,63 @@ class Unit {
     if (!existing) throw notFound(op.id, op.field);
     const updated = patched(existing, op.patch);
     this.requireNameFree(updated);
+    return this.replace(updated);
+  }
+
+  /** Stores an asset's new name, version, tag, typed fields and properties. */
+  private replace(updated: AssetRecord): AssetRecord {
+    const row = toRow(contentOf(updated), updated.createdAt, this.at);
     this.statements.update.run({
-      id: op.id,
-      name: updated.name,
-      version: updated.version,
-      tag: updated.tag,
-      properties: JSON.stringify(updated.properties),
+      id: row.id,
+      name: row.name,
+      version: row.version,
+      tag: row.tag,
+      fields: row.fields,
+      properties: row.properties,
       updated_at: this.at,
     });
     this.changed = true;
-    return this.stored(op.id);
+    return this.stored(updated.id);
+  }
+
+  private updateRun(op: Extract<WriteOp, { type: 'updateRun' }>): AssetRecord {
+    const existing = this.get(op.id);
+    if (!existing) throw notFound(op.id, op.field);
+    const updated = updatedRun(existing, op.change, this.at, op.field);
+    return unchanged(existing, updated) ? existing : this.replace(updated);
+  }
+
+  /**
+   * Puts the development performance when missing, answers a keyed retry
+   * from the points the key holds, and otherwise stores the points and the
+   * latest value of each name, decided from each name's latest stored point.
+   */
+  private recordMetrics(op: Extract<WriteOp, { type: 'recordMetrics' }>): AssetRecord {
+    const { devPerf: content, points, key } = op;
+    const current = this.get(content.id) ?? this.insert(content);
+    if (current.kind !== 'DEV_PERF') throw new Error(`"${content.id}" is not a development performance`);
+    if (key !== null) {
+      const prior = this.statements.batchPoints.all(content.id, key) as StoredMetricPoint[];
+      if (answerRepeatedPoints(prior, points, op.field) === 'repeat') return current;
+    }
+    const names = [...new Set(points.map((point) => point.name))];
+    const latest = new Map<string, StoredMetricPoint>();
+    for (const name of names) {
+      const point = this.statements.latestPoint.get(content.id, name) as StoredMetricPoint | undefined;
+      if (point) latest.set(name, point);
+    }
+    const stored = points.map((point) => ({ ...point, at: pointInstant(point, this.at) }));
+    for (const point of stored) {
+      this.statements.insertPoint.run(content.id, point.name, point.at, point.step, point.value, key);
+    }
+    this.changed = true;
+    return this.replace({ ...current, ...metricsAfter(current, latest, stored) });
+  }
+
+  private insert(content: AssetContent): AssetRecord {
+    this.statements.insert.run(toRow(content, this.at, this.at));
+    this.changed = true;
+    return this.stored(content.id);
   }
 
   private deleteAsset(id: string, field: FieldPath): { asset: AssetRecord; relations: number } {
@@ -150,8 +211,15 @@ function prepareStatements(db: Database) {
     insert: db.prepare(`/* insertAsset */ INSERT INTO assets (${ASSET_COLUMNS})
       VALUES (@id, @kind, @key, @name, @version, @tag, @fields, @properties, @created_at, @updated_at)`),
     update: db.prepare(`/* updateAsset */ UPDATE assets
-      SET name = @name, version = @version, tag = @tag, properties = @properties, updated_at = @updated_at
+      SET name = @name, version = @version, tag = @tag, fields = @fields, properties = @properties,
+        updated_at = @updated_at
       WHERE id = @id`),
+    batchPoints: db.prepare(`/* batchPoints */ SELECT name, value, step, at, seq FROM metric_points
+      WHERE devperf_id = ? AND batch_key = ? ORDER BY seq`),
+    latestPoint: db.prepare(`/* latestPoint */ SELECT name, value, step, at, seq FROM metric_points
+      WHERE devperf_id = ? AND name = ? ORDER BY at DESC, step DESC, seq DESC LIMIT 1`),
+    insertPoint: db.prepare(`/* insertPoint */ INSERT INTO metric_points (devperf_id, name, at, step, value, batch_key)
+      VALUES (?, ?, ?, ?, ?, ?)`),
     nameHolder: nameHolder(db),
     insertEdge: db.prepare(`/* insertEdge */ INSERT INTO edges (from_id, relation, to_id, created_at)
       VALUES (?, ?, ?, ?) ON CONFLICT (from_id, relation, to_id) DO NOTHING`),
