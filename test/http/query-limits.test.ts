@@ -149,10 +149,14 @@ describe('operations', () => {
 });
 
 describe('execution timeout', () => {
-  /** The SQLite store, answering every read 150 ms late; writes are on time. */
+  /**
+   * The SQLite store, answering every read 1.5 s late; writes are on time.
+   * The deadline is 1 s: far enough apart that a loaded machine's scheduling
+   * delays cannot move a call to the other side of it.
+   */
   function slowStore(): Store {
     const inner = memoryStore();
-    const late = <T>(value: Promise<T>) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 150));
+    const late = <T>(value: Promise<T>) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 1500));
     return {
       engine: inner.engine,
       getAssets: (ids) => late(inner.getAssets(ids)),
@@ -171,7 +175,7 @@ describe('execution timeout', () => {
   async function slowServer(): Promise<{ server: RunningServer; store: Store }> {
     const store = slowStore();
     await seedHousingDemo(store, CATALOGUE);
-    return { server: await serve({ METALAYER_EXECUTION_TIMEOUT_MS: '100' }, store), store };
+    return { server: await serve({ METALAYER_EXECUTION_TIMEOUT_MS: '1000' }, store), store };
   }
 
   test('a query still making store calls after the deadline is answered 503 EXECUTION_TIMEOUT alone', async () => {
