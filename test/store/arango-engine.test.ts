@@ -153,7 +153,7 @@ describe('arango engine: reads', () => {
       truncated: true,
     };
     const fake = new ScriptedDatabase(() => [[[row]]]);
-    const request = { direction: 'UPSTREAM', depth: 2, limit: 3, kinds: null, visitLimit: 100, asOf: null } as const;
+    const request = { direction: 'UPSTREAM', depth: 2, limit: 3, kinds: null, visitLimit: 100, asOf: null, scope: null } as const;
     const [lineage, missing] = await reads(fake).traverse([
       { ...request, start: 'models/m2' },
       { ...request, start: 'not/an/id' },
@@ -218,7 +218,7 @@ describe('arango engine: reads', () => {
       ),
       await rejection(() =>
         reads(fake).traverse([
-          { start: 'models/m', direction: 'UPSTREAM', depth: 1, limit: 1, kinds: null, visitLimit: 10, asOf },
+          { start: 'models/m', direction: 'UPSTREAM', depth: 1, limit: 1, kinds: null, visitLimit: 10, asOf, scope: null },
         ]),
       ),
       await rejection(() => reads(fake).listAssets(makeListQuery({ asOf }))),
@@ -248,7 +248,7 @@ describe('arango engine: reads', () => {
     const fake = new ScriptedDatabase(() => failure);
     const error = await rejection(() =>
       new ArangoReads(fake.db, {}, names).traverse([
-        { start: 'models/m', direction: 'UPSTREAM', depth: 5, limit: 10, kinds: null, visitLimit: 100, asOf: null },
+        { start: 'models/m', direction: 'UPSTREAM', depth: 5, limit: 10, kinds: null, visitLimit: 100, asOf: null, scope: null },
       ]),
     );
     expect(error).toMatchObject({

@@ -150,6 +150,7 @@ describe('arango queries: traverse', () => {
     kinds: null,
     visitLimit: 1000,
     asOf: null,
+    scope: null,
     ...options,
   });
 
@@ -632,7 +633,7 @@ describe('arango queries: user input stays in bind variables', () => {
       getAssetsQuery([evil]),
       neighborsQuery(names, [{ relation: 'run_models', direction: 'OUT', ids: [evil] }]),
       traverseQuery(names, [
-        { direction: 'UPSTREAM', depth: 2, limit: 3, kinds: ['MODEL'], visitLimit: 10, starts: [`models/${evil}`] },
+        { direction: 'UPSTREAM', depth: 2, limit: 3, kinds: ['MODEL'], visitLimit: 10, starts: [`models/${evil}`], scope: [evil] },
       ]),
       listAssetsQuery(names, {
         kind: null,
@@ -644,6 +645,7 @@ describe('arango queries: user input stays in bind variables', () => {
         first: 5,
         after: { createdAt: `2026${evil}`, id: evil },
         asOf: null,
+        scope: [evil],
       }) as AqlQuery,
       putAssetStatement(
         names,
