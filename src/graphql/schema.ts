@@ -4,6 +4,7 @@ import { checkForResolveTypeResolver } from '@graphql-tools/schema';
 import { parse, type GraphQLSchema } from 'graphql';
 import type { Catalogue } from '../domain/catalogue.js';
 import { assertResolversMatchSchema } from './resolver-check.js';
+import { validateEntityRepresentations } from './resolvers/entities.js';
 import { createResolvers } from './resolvers/index.js';
 
 /**
@@ -31,6 +32,7 @@ export function buildSchema(catalogue: Catalogue): GraphQLSchema {
   const resolvers = createResolvers(catalogue);
   const schema = buildSubgraphSchema([{ typeDefs: parse(readTypeDefs()), resolvers }]);
   assertResolversMatchSchema(schema, resolvers);
+  validateEntityRepresentations(schema);
   checkForResolveTypeResolver(schema, 'error');
   return schema;
 }
