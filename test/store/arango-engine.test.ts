@@ -169,6 +169,14 @@ describe('arango engine: reads', () => {
     expect(fake.log).toEqual(['traverse']);
   });
 
+  it('answers owners of a batch with one query, in order, without asking for malformed ids', async () => {
+    const fake = new ScriptedDatabase(() => [['project/a'], ['project/a', 'project/b']]);
+    const owners = await reads(fake).owners(['models/m1', 'not-an-id', 'run/r1']);
+    expect(owners).toEqual([['project/a'], [], ['project/a', 'project/b']]);
+    expect(fake.log).toEqual(['owners']);
+    expect(fake.queries[0]?.bindVars['ids']).toEqual(['models/m1', 'run/r1']);
+  });
+
   it('tells whether another page follows from the one extra asset asked for', async () => {
     const docs = ['a', 'b', 'c'].map((key) => storedOf(content('DATASET', key)));
     const fake = new ScriptedDatabase(() => docs);
