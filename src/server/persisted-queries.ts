@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ApolloServerOptions } from '@apollo/server';
 import type { RequestHandler } from 'express';
 import type { Viewer } from '../domain/access.js';
-import type { Context } from '../graphql/context.js';
+import type { Context } from '../graphql/index.js';
 
 /**
  * Automatic persisted queries, one cache per viewer. Apollo Server keeps

@@ -215,8 +215,8 @@ const filter = fc.record(
     tag: fc.constantFrom('x', 'y'),
     createdAfter: instant,
     createdBefore: instant,
-    // EXISTENCE_BY_ID: a hidden project in filter.project is FORBIDDEN, a missing one not; only alpha's is sent.
-    project: fc.constant('project/alpha'),
+    // Any project outside the scope is FORBIDDEN, hidden or missing alike.
+    project: fc.constantFrom('project/alpha', 'project/beta', 'project/missing'),
   },
   { requiredKeys: [] },
 );
