@@ -38,6 +38,7 @@ export function remoteStore(inner: Store, link: Link): Store {
     engine: inner.engine,
     getAssets: (ids, asOf) => call(() => inner.getAssets(ids, asOf)),
     neighbors: (requests) => call(() => inner.neighbors(requests)),
+    owners: (ids, asOf) => call(() => inner.owners(ids, asOf)),
     traverse: (requests) => call(() => inner.traverse(requests)),
     listAssets: (query) => call(() => inner.listAssets(query)),
     commit: (unit) => call(() => inner.commit(unit)),

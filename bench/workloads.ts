@@ -99,7 +99,7 @@ export const POINT_LOOKUP = W4_QUERY;
 /** A lineage as the resolvers request it: `args` with the server's default caps. */
 async function rawLineage(store: Store, start: string, direction: LineageDirection, args: LineageArgs) {
   const [asset] = await store.getAssets([start]);
-  const [lineage] = await store.traverse([{ start, ...lineageOptions(direction, args, DEFAULT_LINEAGE_CAPS), asOf: null }]);
+  const [lineage] = await store.traverse([{ start, ...lineageOptions(direction, args, DEFAULT_LINEAGE_CAPS), asOf: null, scope: null }]);
   return { asset, lineage };
 }
 
@@ -145,7 +145,7 @@ export function readWorkloads(probes: Probes): ReadWorkload[] {
       raw: async (store) => {
         const page = await store.listAssets({
           kind: 'MODEL', nameContains: null, tag: null, project: probes.pageProject,
-          createdAfter: null, createdBefore: null, first: 100, after: null, asOf: null,
+          createdAfter: null, createdBefore: null, first: 100, after: null, asOf: null, scope: null,
         });
         const runs = (
           await store.neighbors(page.assets.map((m) => ({ id: m.id, relation: 'run_models', direction: 'OUT', asOf: null })))

@@ -100,6 +100,7 @@ const naiveResolvers: Resolvers<NaiveContext> = {
         first: args.first ?? 20,
         after: null,
         asOf: null,
+        scope: null,
       });
       const edges = page.assets.map((node) => ({ cursor: cursor(node), node }));
       return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };

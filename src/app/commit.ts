@@ -1,6 +1,7 @@
 import type { Plan } from '../domain/commands.js';
 import { isKind, type AssetKind, type AssetRecord, type RecordOf } from '../domain/kinds.js';
-import type { WriteResult } from '../domain/writes.js';
+import { tryParseId } from '../domain/ids.js';
+import { dependentSteps, refuseOrphaningDelete, type WriteResult } from '../domain/writes.js';
 import { refreshAfterWrite } from './loaders.js';
 import type { Session } from './session.js';
 import { authorizeWrite, redactForViewer } from './write-access.js';
@@ -15,6 +16,7 @@ import { authorizeWrite, redactForViewer } from './write-access.js';
  */
 export async function commitPlan(session: Session, source: string, plan: Plan): Promise<WriteResult> {
   await authorizeWrite(session, plan);
+  await refuseOrphaningDeletes(session, plan);
   let result: WriteResult;
   try {
     result = await session.store.commit({ ops: plan.ops, actor: session.viewer.name, source, at: session.now() });
@@ -23,6 +25,32 @@ export async function commitPlan(session: Session, source: string, plan: Plan): 
   }
   refreshAfterWrite(session.loaders, result);
   return result;
+}
+
+/**
+ * Applies the domain's rule that ownership survives deletes: the dependents
+ * of every asset the plan deletes are read through the neighbours loader
+ * (one `neighbors` call for the whole plan, none for kinds nothing depends
+ * on). Dependents of an asset the viewer may write are owned by its
+ * projects too, so the counts never include assets hidden from the viewer.
+ * The check precedes the commit: a dependent recorded between the two
+ * (another request) is not seen.
+ */
+async function refuseOrphaningDeletes(session: Session, plan: Plan): Promise<void> {
+  const checks = plan.ops.flatMap((op) => {
+    if (op.type !== 'deleteAsset') return [];
+    const kind = tryParseId(op.id, session.catalogue)?.kind;
+    const steps = kind === undefined ? [] : dependentSteps(session.catalogue, kind);
+    if (steps.length === 0) return [];
+    const counts = Promise.all(
+      steps.map(async (step) => {
+        const found = await session.loaders.neighbors.load({ id: op.id, relation: step.relation, direction: step.direction });
+        return { kind: step.kind, count: found.filter((asset) => asset.kind === step.kind).length };
+      }),
+    );
+    return [counts.then((dependents) => refuseOrphaningDelete(op.id, op.field, dependents))];
+  });
+  await Promise.all(checks);
 }
 
 /** Commits a plan and returns the asset it is about, which the engine must report as written. */

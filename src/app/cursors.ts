@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
 import type { Catalogue } from '../domain/catalogue.js';
 import { tryParseId } from '../domain/ids.js';
 import type { ListPosition } from '../store/store.js';
@@ -9,17 +9,23 @@ import type { ListPosition } from '../store/store.js';
  * so a forged or truncated one is the client's BAD_USER_INPUT, never the
  * engine's problem.
  *
- * A plain cursor is base64url of the position's JSON: it names an asset the
- * client was given anyway. A page for a viewer scoped to projects may end on
- * an asset that viewer may not see; its end cursor is then sealed
- * (AES-256-GCM), so that it names no asset: `s.` and base64url of nonce,
- * ciphertext and tag. The key is the store's shared secret (Store.sharedSecret),
- * made once and kept in the database, so a sealed cursor is good on every
- * server of the store and after restarts.
+ * Every cursor is sealed (AES-256-GCM): `s.` and base64url of nonce,
+ * ciphertext and tag. The position's JSON is padded with spaces to a
+ * multiple of `PAD_BYTES`, so cursors of ordinary positions all have one
+ * length. The nonce is derived from the position (a synthetic IV: HMAC of
+ * the plaintext), so one position always gives the same cursor, on every
+ * server and after restarts: the key is the store's shared secret
+ * (Store.sharedSecret), made once and kept in the database.
+ *
+ * A listing's scope is applied by the store before paging (ListQuery.scope),
+ * so every cursor names an asset its viewer sees, and whatever position a
+ * client forges, the page after it holds only assets that viewer may see:
+ * the seal keeps cursors opaque, it is not what keeps hidden assets hidden.
+ * Plain cursors (base64url of the JSON, as earlier versions issued them)
+ * are still accepted for that reason.
  */
 export interface CursorCodec {
   encode(position: ListPosition): string;
-  seal(position: ListPosition): string;
   /** The position a cursor stands for, or null when it is not a cursor of this store. */
   decode(cursor: string): ListPosition | null;
 }
@@ -27,18 +33,23 @@ export interface CursorCodec {
 const SEALED_PREFIX = 's.';
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
+/** The plaintext is padded to a multiple of this many bytes. */
+const PAD_BYTES = 128;
 /** Longer position fields than any engine writes are not positions. */
 const MAX_CREATED_AT_LENGTH = 64;
 
 /** A codec sealing with a 256-bit key derived from `secret`, for ids of the catalogue's kinds. */
 export function createCursorCodec(secret: string, catalogue: Catalogue): CursorCodec {
   const key = createHash('sha256').update(`metalayer cursor key\0${secret}`).digest();
+  const ivKey = createHash('sha256').update(`metalayer cursor nonce key\0${secret}`).digest();
   return {
-    encode: ({ createdAt, id }) => Buffer.from(JSON.stringify([createdAt, id]), 'utf8').toString('base64url'),
-    seal: ({ createdAt, id }) => {
-      const nonce = randomBytes(NONCE_BYTES);
+    encode: ({ createdAt, id }) => {
+      const json = JSON.stringify([createdAt, id]);
+      const length = Buffer.byteLength(json, 'utf8');
+      const plain = Buffer.from(json.padEnd(json.length + (PAD_BYTES - (length % PAD_BYTES)) % PAD_BYTES, ' '), 'utf8');
+      const nonce = createHmac('sha256', ivKey).update(plain).digest().subarray(0, NONCE_BYTES);
       const cipher = createCipheriv('aes-256-gcm', key, nonce);
-      const text = Buffer.concat([cipher.update(JSON.stringify([createdAt, id]), 'utf8'), cipher.final()]);
+      const text = Buffer.concat([cipher.update(plain), cipher.final()]);
       return SEALED_PREFIX + Buffer.concat([nonce, text, cipher.getAuthTag()]).toString('base64url');
     },
     decode: (cursor) => {
@@ -46,7 +57,7 @@ export function createCursorCodec(secret: string, catalogue: Catalogue): CursorC
       const body = sealed ? cursor.slice(SEALED_PREFIX.length) : cursor;
       if (!/^[A-Za-z0-9_-]+$/.test(body)) return null;
       const text = sealed ? unseal(key, Buffer.from(body, 'base64url')) : Buffer.from(body, 'base64url').toString('utf8');
-      return text === null ? null : parsePosition(text, catalogue);
+      return text === null ? null : parsePosition(text.trimEnd(), catalogue);
     },
   };
 }

@@ -40,6 +40,7 @@ export function storeWithDeadline(store: Store, deadline: Deadline): Store {
     engine: store.engine,
     getAssets: async (ids, asOf) => (deadline.check(), store.getAssets(ids, asOf)),
     neighbors: async (requests) => (deadline.check(), store.neighbors(requests)),
+    owners: async (ids, asOf) => (deadline.check(), store.owners(ids, asOf)),
     traverse: async (requests) => (deadline.check(), store.traverse(requests)),
     listAssets: async (query) => (deadline.check(), store.listAssets(query)),
     metricSeries: async (requests) => (deadline.check(), store.metricSeries(requests)),

@@ -1,6 +1,4 @@
 import DataLoader from 'dataloader';
-import type { Catalogue } from '../domain/catalogue.js';
-import { tryParseId } from '../domain/ids.js';
 import type { AssetRecord } from '../domain/kinds.js';
 import { traverseKey, type Lineage, type TraverseRequest } from '../domain/lineage.js';
 import type { MetricPoint } from '../domain/runs.js';
@@ -39,12 +37,10 @@ export interface Loaders {
   /** Multi-hop lineage, keyed by `traverseKey`. */
   lineage: DataLoader<Omit<TraverseRequest, 'asOf'>, Lineage, string>;
   /**
-   * The projects owning each asset, by id (the catalogue's `owner` of each kind):
-   * empty for a shared asset. Read only for project-scoped viewers. Each
-   * step up the ownership chains goes through the neighbours loader, so the
-   * steps of every asset asked for at once share one `neighbors` call: any
-   * number of assets costs at most three calls, fewer when steps are cached
-   * (a relation field may have loaded them already).
+   * The projects owning each asset, by id (Store.owners): empty for a
+   * shared asset. Read only for project-scoped viewers, and only for assets
+   * the store did not scope itself (by-id reads, relation fields, write
+   * checks): every asset asked for at one level of a query is one `owners` call.
    */
   owners: OwnersLookup;
   /** Metric series: every series asked for at one level of a query is one `metricSeries` call. */
@@ -60,7 +56,7 @@ export interface SeriesKey {
 /** A one-hop neighbour request; the loaders add their instant. */
 export type NeighborStep = Omit<NeighborRequest, 'asOf'>;
 
-export function createLoaders(store: Store, catalogue: Catalogue, asOf: string | null = null): Loaders {
+export function createLoaders(store: Store, asOf: string | null = null): Loaders {
   const known = new Map<string, AssetRecord>();
   const assets = new DataLoader<string, AssetRecord | null>(async (ids) => {
     const records = await store.getAssets(ids, asOf);
@@ -100,50 +96,21 @@ export function createLoaders(store: Store, catalogue: Catalogue, asOf: string |
     { cacheKeyFn: ({ devPerf, name }) => JSON.stringify([devPerf, name]) },
   );
 
-  return { assets, known, prime, neighbors, lineage, owners: createOwnersLookup(neighbors, catalogue), series };
+  return { assets, known, prime, neighbors, lineage, owners: createOwnersLoader(store, asOf), series };
 }
 
 function neighborKey({ id, relation, direction }: NeighborStep): string {
   return JSON.stringify([id, relation, direction]);
 }
 
-export interface OwnersLookup {
-  load(id: string): Promise<ReadonlySet<string>>;
-  clearAll(): void;
-}
+export type OwnersLookup = DataLoader<string, ReadonlySet<string>>;
 
-const NO_OWNERS: ReadonlySet<string> = new Set();
-
-/**
- * Owners, memoised per id. Not a DataLoader: an asset's owners are its
- * parents' owners, and a DataLoader batch holding both an asset and its
- * parent would wait on itself. The neighbours loader does the batching:
- * every lookup started together asks for its step in the same tick.
- * Neighbours of another kind than the step names (possible only in a
- * database edited by other tools) are ignored, so every step goes up and
- * every chain ends. A malformed id has no owners.
- */
-function createOwnersLookup(neighbors: Loaders['neighbors'], catalogue: Catalogue): OwnersLookup {
-  const memo = new Map<string, Promise<ReadonlySet<string>>>();
-  const load = (id: string): Promise<ReadonlySet<string>> => {
-    let owners = memo.get(id);
-    if (!owners) {
-      owners = ownersOf(id);
-      memo.set(id, owners);
-    }
-    return owners;
-  };
-  const ownersOf = async (id: string): Promise<ReadonlySet<string>> => {
-    const kind = tryParseId(id, catalogue)?.kind;
-    if (kind === undefined) return NO_OWNERS;
-    const step = catalogue.kind(kind).owner;
-    if (step === 'self') return new Set([id]);
-    if (step === 'shared') return NO_OWNERS;
-    const up = await neighbors.load({ id, relation: step.relation, direction: step.direction });
-    const sets = await Promise.all(up.filter((asset) => asset.kind === step.kind).map((asset) => load(asset.id)));
-    return new Set(sets.flatMap((set) => [...set]));
-  };
-  return { load, clearAll: () => memo.clear() };
+/** Owners by id through the store's `owners`: every id asked for at once is one call. */
+function createOwnersLoader(store: Store, asOf: string | null): OwnersLookup {
+  return new DataLoader<string, ReadonlySet<string>>(async (ids) => {
+    const owners = await store.owners(ids, asOf);
+    return owners.map((list) => new Set(list));
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { canSee, requireRole, type Viewer } from '../domain/access.js';
+import type { Catalogue } from '../domain/catalogue.js';
 import { forbidden } from '../domain/errors.js';
 import type { AssetRecord } from '../domain/kinds.js';
-import type { Lineage, ViewedLineage } from '../domain/lineage.js';
 import type { Loaders } from './loaders.js';
 
 /**
@@ -11,8 +11,8 @@ import type { Loaders } from './loaders.js';
  * For a viewer that is not scoped to projects every check answers at once,
  * without a store call or an extra promise, so such requests keep their
  * exact round trips. For a scoped viewer, ownership comes from the owners
- * loader: the checks of every asset at one level of a query share its
- * batches (at most three `neighbors` calls).
+ * loader: the checks of every asset at one level of a query share one
+ * `owners` call. Listings and lineages are scoped by the store itself.
  */
 export interface ReadAccess {
   readonly viewer: Viewer;
@@ -26,18 +26,25 @@ export interface ReadAccess {
   visibleOrNull<T extends AssetRecord>(asset: T | null): MaybePromise<T | null>;
   /** The assets the viewer may see, in order. */
   visibleOnly<T extends AssetRecord>(assets: T[]): MaybePromise<T[]>;
-  /** The lineage without the assets the viewer may not see and the edges touching them. */
-  restrictLineage(lineage: Lineage, start: string): MaybePromise<ViewedLineage>;
   /** Whether the viewer may see each asset, in order (scoped viewers; always true otherwise). */
   canSeeAll(assets: readonly AssetRecord[]): MaybePromise<boolean[]>;
 }
 
 export type MaybePromise<T> = T | Promise<T>;
 
-export function createReadAccess(viewer: Viewer, loaders: Loaders): ReadAccess {
+const NO_OWNERS: ReadonlySet<string> = new Set();
+
+export function createReadAccess(viewer: Viewer, loaders: Loaders, catalogue: Catalogue): ReadAccess {
+  // A project owns itself and a shared kind has no owner: only the other kinds ask the store.
+  const ownersOf = (asset: AssetRecord): ReadonlySet<string> | Promise<ReadonlySet<string>> => {
+    const owner = catalogue.kind(asset.kind).owner;
+    if (owner === 'self') return new Set([asset.id]);
+    if (owner === 'shared') return NO_OWNERS;
+    return loaders.owners.load(asset.id);
+  };
   const canSeeAll = (assets: readonly AssetRecord[]): MaybePromise<boolean[]> => {
     if (viewer.projects === null) return assets.map(() => true);
-    return Promise.all(assets.map(async (asset) => canSee(viewer, await loaders.owners.load(asset.id))));
+    return Promise.all(assets.map(async (asset) => canSee(viewer, await ownersOf(asset))));
   };
 
   return {
@@ -52,36 +59,18 @@ export function createReadAccess(viewer: Viewer, loaders: Loaders): ReadAccess {
     canSeeAll,
     visibleOrForbidden: (asset, id) => {
       if (viewer.projects === null || asset === null) return asset;
-      return loaders.owners.load(asset.id).then((owners) => {
+      return Promise.resolve(ownersOf(asset)).then((owners) => {
         if (!canSee(viewer, owners)) throw forbidden(`"${id}" belongs to a project outside the token's scope`);
         return asset;
       });
     },
     visibleOrNull: (asset) => {
       if (viewer.projects === null || asset === null) return asset;
-      return loaders.owners.load(asset.id).then((owners) => (canSee(viewer, owners) ? asset : null));
+      return Promise.resolve(ownersOf(asset)).then((owners) => (canSee(viewer, owners) ? asset : null));
     },
     visibleOnly: (assets) => {
       if (viewer.projects === null || assets.length === 0) return assets;
       return Promise.resolve(canSeeAll(assets)).then((visible) => assets.filter((_, i) => visible[i]));
     },
-    restrictLineage: (lineage, start) => {
-      if (viewer.projects === null) return { ...lineage, restricted: 0 };
-      return Promise.resolve(canSeeAll(lineage.nodes.map((node) => node.asset))).then((visible) =>
-        restrict(lineage, start, visible),
-      );
-    },
-  };
-}
-
-/** The start is always visible: the viewer reached the lineage through it. */
-function restrict(lineage: Lineage, start: string, visible: boolean[]): ViewedLineage {
-  const nodes = lineage.nodes.filter((_, i) => visible[i]);
-  const shown = new Set([start, ...nodes.map((node) => node.asset.id)]);
-  return {
-    nodes,
-    edges: lineage.edges.filter((edge) => shown.has(edge.from) && shown.has(edge.to)),
-    truncated: lineage.truncated,
-    restricted: lineage.nodes.length - nodes.length,
   };
 }

@@ -1,3 +1,4 @@
+import { scopeOf } from '../domain/access.js';
 import type { FieldPath } from '../domain/errors.js';
 import { parseId, tryParseId } from '../domain/ids.js';
 import type { AssetRecord } from '../domain/kinds.js';
@@ -51,12 +52,16 @@ export async function relatedAssets(
 ): Promise<AssetRecord[]> {
   session.deadline.check();
   const neighbours = await session.loaders.neighbors.load({ id: parent.id, relation, direction });
-  session.budget.spend(neighbours.length);
-  return session.access.visibleOnly(neighbours);
+  // Only what the viewer sees counts against the budget: RESULT_TOO_LARGE never counts hidden assets.
+  const visible = await session.access.visibleOnly(neighbours);
+  session.budget.spend(visible.length);
+  return visible;
 }
 
 /**
- * The lineage of `asset` towards `direction`, as the viewer may see it.
+ * The lineage of `asset` towards `direction`, as the viewer may see it: the
+ * store applies the viewer's scope (TraverseRequest.scope), so `limit` and
+ * `truncated` are over visible assets and none is left to remove here.
  * The lineages of every asset asked for at once are one `traverse` call
  * (the lineage loader batches them), and the loader primes the by-id
  * loader with every asset returned; the start is primed too, as an edge
@@ -71,9 +76,9 @@ export async function readLineage(
   const options = lineageOptions(direction, args, session.lineageCaps);
   session.deadline.check();
   session.loaders.prime([asset]);
-  const lineage = await session.loaders.lineage.load({ start: asset.id, ...options });
+  const lineage = await session.loaders.lineage.load({ start: asset.id, ...options, scope: scopeOf(session.viewer) });
   session.budget.spend(lineage.nodes.length);
-  return session.access.restrictLineage(lineage, asset.id);
+  return { ...lineage, restricted: 0 };
 }
 
 export interface AssetListing {
@@ -82,24 +87,21 @@ export interface AssetListing {
 }
 
 /**
- * A page of assets, with the assets the viewer may not see left out. The
- * end cursor is the position of the last asset listed, seen or not, so
- * paging goes on past a stretch of unseen assets; when that asset is
- * unseen, the cursor is sealed so it does not name it (cursors.ts).
+ * A page of the assets the viewer may see. The store applies the viewer's
+ * scope before filters, order and paging (ListQuery.scope), so every asset
+ * of the page, `hasNextPage` and the end cursor (the last listed asset's
+ * position) depend on visible assets only.
  */
-export async function listAssets(session: Session, query: Omit<ListQuery, 'asOf'>): Promise<AssetListing> {
+export async function listAssets(session: Session, query: Omit<ListQuery, 'asOf' | 'scope'>): Promise<AssetListing> {
   session.access.requireListing(query.project);
-  const page = await session.store.listAssets({ ...query, asOf: session.asOf });
+  const page = await session.store.listAssets({ ...query, asOf: session.asOf, scope: scopeOf(session.viewer) });
   session.loaders.prime(page.assets);
-  const visible = await session.access.canSeeAll(page.assets);
   const edges = page.assets.flatMap((node, i) => {
     const position = page.positions[i];
-    return visible[i] && position ? [{ cursor: session.cursors.encode(position), node }] : [];
+    return position ? [{ cursor: session.cursors.encode(position), node }] : [];
   });
   const last = page.positions.at(-1);
-  const endCursor =
-    last === undefined ? null : visible[page.positions.length - 1] ? session.cursors.encode(last) : session.cursors.seal(last);
-  return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor } };
+  return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: last === undefined ? null : session.cursors.encode(last) } };
 }
 
 /**

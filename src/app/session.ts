@@ -77,14 +77,14 @@ export function createCore(settings: CoreSettings): Core {
       const deadline = startDeadline(settings.executionTimeoutMs ?? Infinity);
       const store =
         settings.executionTimeoutMs === undefined ? settings.store : storeWithDeadline(settings.store, deadline);
-      const loaders = createLoaders(store, settings.catalogue);
+      const loaders = createLoaders(store);
       return {
         viewer,
         asOf: null,
         catalogue: settings.catalogue,
         store,
         loaders,
-        access: createReadAccess(viewer, loaders),
+        access: createReadAccess(viewer, loaders, settings.catalogue),
         deadline,
         budget: startResultBudget(settings.maxResultAssets ?? Infinity),
         lineageCaps: settings.lineageCaps ?? DEFAULT_LINEAGE_CAPS,

@@ -33,9 +33,8 @@ import type { Loaders } from './loaders.js';
  *     another project nor edit a shared one by registering it again.
  *
  * Unscoped viewers cost no store call here. For a scoped viewer the checks
- * share one `getAssets` call and the owners loader's batches (at most three
- * `neighbors` calls), plus one `neighbors` call when the plan puts an asset
- * that exists and that it may not write.
+ * share one `getAssets` call and one `owners` call, plus one `neighbors`
+ * call when the plan puts an asset that exists and that it may not write.
  */
 export interface WriteAuthority {
   viewer: Viewer;
@@ -122,7 +121,7 @@ function referencedIds(ops: readonly WriteOp[]): string[] {
   return [...ids];
 }
 
-/** Existence and ownership of every id at once: one getAssets call beside the owners loader's batches. */
+/** Existence and ownership of every id at once: one getAssets call beside one owners call. */
 async function loadFacts(viewer: Viewer, loaders: Loaders, ids: string[]): Promise<Facts> {
   const [records, owners] = await Promise.all([loaders.assets.loadMany(ids), Promise.all(ids.map((id) => loaders.owners.load(id)))]);
   const existing = new Set<string>();

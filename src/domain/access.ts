@@ -54,6 +54,11 @@ export function requireRole(viewer: Viewer, role: Role, action: string): void {
   throw forbidden(`${action} needs the ${role} role; the token "${viewer.name}" has the ${viewer.role ?? 'no'} role`);
 }
 
+/** The viewer's projects as a store query's scope (sorted), or null when unscoped. */
+export function scopeOf(viewer: Viewer): string[] | null {
+  return viewer.projects === null ? null : [...viewer.projects].sort();
+}
+
 /** Whether the viewer may see an asset owned by `owners` (empty: shared). */
 export function canSee(viewer: Viewer, owners: ReadonlySet<string>): boolean {
   return viewer.projects === null || owners.size === 0 || overlaps(owners, viewer.projects);

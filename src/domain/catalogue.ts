@@ -64,6 +64,27 @@ export function stepDirection(rel: Relation, direction: LineageDirection): EdgeD
   return towardsTo ? 'OUT' : 'IN';
 }
 
+/**
+ * The whole ownership chain of a kind: `self` for a kind whose assets are
+ * their own owners (projects), `shared` for a kind whose chain ends in no
+ * owner, otherwise the steps from an asset of the kind up to its owners, in
+ * order (at most `MAX_OWNER_STEPS`). Engines compute owners from it.
+ */
+export function ownerChain(catalogue: Catalogue, kind: AssetKind): OwnerStep[] | 'self' | 'shared' {
+  const steps: OwnerStep[] = [];
+  let owner = catalogue.kind(kind).owner;
+  while (owner !== 'self' && owner !== 'shared') {
+    if (steps.length === MAX_OWNER_STEPS) throw new Error(`The ownership chain of ${kind} is longer than ${MAX_OWNER_STEPS} steps`);
+    steps.push(owner);
+    owner = catalogue.kind(owner.kind).owner;
+  }
+  if (steps.length === 0) return owner;
+  return owner === 'self' ? steps : 'shared';
+}
+
+/** The longest ownership chain a catalogue may declare. */
+export const MAX_OWNER_STEPS = 3;
+
 /** Builds a catalogue, refusing duplicate kinds, collections or relations and relations to unknown kinds. */
 export function createCatalogue(kinds: readonly KindSpec[], relations: readonly Relation[]): Catalogue {
   const byKind = indexBy(kinds, (spec) => spec.kind, 'kind');

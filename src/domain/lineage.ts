@@ -31,6 +31,15 @@ export interface LineageOptions {
 
 export interface TraverseRequest extends LineageOptions {
   start: string;
+  /**
+   * The projects of a scoped viewer (sorted), or null for an unscoped one.
+   * With a scope, only visible assets (shared, or owned by one of these
+   * projects) are selected, counted against `limit` and make the result
+   * `truncated` by lying beyond `depth`; the traversal still passes through
+   * hidden assets, so degrees are those of the whole graph. The visit limit
+   * counts every asset visited.
+   */
+  scope: readonly string[] | null;
   /** The instant read at; null for now. */
   asOf: string | null;
 }
@@ -94,6 +103,6 @@ export function lineageOptions(direction: LineageDirection, args: LineageArgs, c
 
 /** A stable key for a traversal request, for caching and batching. */
 export function traverseKey(request: TraverseRequest): string {
-  const { start, direction, depth, limit, kinds, visitLimit, asOf } = request;
-  return JSON.stringify([start, direction, depth, limit, kinds, visitLimit, asOf]);
+  const { start, direction, depth, limit, kinds, visitLimit, asOf, scope } = request;
+  return JSON.stringify([start, direction, depth, limit, kinds, visitLimit, asOf, scope]);
 }

@@ -1,4 +1,4 @@
-import type { Catalogue } from './catalogue.js';
+import type { Catalogue, OwnerStep } from './catalogue.js';
 import { badInput, conflict, notFound, type FieldPath } from './errors.js';
 import { canonicalJson } from './json.js';
 import { contentOf, type AssetContent, type AssetKind, type AssetRecord, type JsonValue } from './kinds.js';
@@ -22,7 +22,9 @@ import type { MetricPointInput, RunChange } from './runs.js';
  *   and distinct, or it fails with BAD_USER_INPUT.
  * - updateAsset changes name, version or tag and merges properties (a null
  *   value removes the property); NOT_FOUND when the asset is missing.
- * - deleteAsset removes an asset and every edge it takes part in.
+ * - deleteAsset removes an asset and every edge it takes part in. The
+ *   core refuses beforehand (refuseOrphaningDelete) the delete of an asset
+ *   others take their owners from.
  * - updateRun changes a run's status, end, deployment tag and properties by
  *   the lifecycle's rules (`updatedRun` in domain/runs.ts); NOT_FOUND naming
  *   `field` when the run is missing. A change that changes nothing stores
@@ -193,4 +195,34 @@ export function checkEdge(
       `${edge.relation} relates ${ends(relation.from)} to ${ends(relation.to)}, received ${catalogue.kind(fromKind).collection} "${edge.from}" to ${catalogue.kind(toKind).collection} "${edge.to}"`,
     );
   }
+}
+
+/**
+ * The steps from an asset of `kind` down to the assets that take their
+ * ownership from it (the catalogue's ownership chains read backwards): a
+ * model's runs and deployments, a run's parameters and performance, a
+ * project's models.
+ */
+export function dependentSteps(catalogue: Catalogue, kind: AssetKind): OwnerStep[] {
+  return catalogue.kinds.flatMap((spec) => {
+    const up = spec.owner;
+    if (up === 'self' || up === 'shared' || up.kind !== kind) return [];
+    return [{ relation: up.relation, direction: up.direction === 'IN' ? 'OUT' : 'IN', kind: spec.kind }];
+  });
+}
+
+/**
+ * Ownership survives deletes: an asset other assets take their owners from
+ * is not deleted while they exist, since they would become shared (visible
+ * to every scoped token). `dependents` counts them by kind, in catalogue
+ * order; CONFLICT on `field` names them when any exist.
+ */
+export function refuseOrphaningDelete(id: string, field: FieldPath, dependents: readonly { kind: AssetKind; count: number }[]): void {
+  const present = dependents.filter((d) => d.count > 0);
+  if (present.length === 0) return;
+  const listed = present.map((d) => `${d.count} ${d.kind}`).join(', ');
+  throw conflict(
+    `"${id}" cannot be deleted while assets take their project from it (${listed}): delete them first`,
+    field,
+  );
 }

@@ -5,6 +5,7 @@ import { parse, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Catalogue } from '../domain/catalogue.js';
 import type { Resolvers } from './generated/resolvers.js';
 import { assertResolversMatchSchema } from './resolver-check.js';
+import { validateEntityRepresentations } from './resolvers/entities.js';
 import { createResolvers } from './resolvers/index.js';
 
 /**
@@ -67,6 +68,7 @@ export function buildSchema(catalogue: Catalogue, options: SchemaOptions = DEFAU
   const schemaResolvers = subgraphResolvers(createResolvers(catalogue), options);
   const schema = buildSubgraphSchema([{ typeDefs, resolvers: schemaResolvers }]);
   assertResolversMatchSchema(schema, schemaResolvers);
+  validateEntityRepresentations(schema);
   checkForResolveTypeResolver(schema, 'error');
   return schema;
 }

@@ -9,6 +9,7 @@ import express, { type ErrorRequestHandler, type RequestHandler } from 'express'
 import type { Core, CoreSettings } from '../app/session.js';
 import { apolloBaseOptions, costModel, NoSubgraphSdlRule, ResponseErrorCode, type Context } from '../graphql/index.js';
 import { anonymousGatePlugin, createAuthenticator } from './authenticate.js';
+import { createPersistedQueries, type PersistedQueries } from './persisted-queries.js';
 import type { Config } from './config.js';
 import { EXAMPLE_OPERATIONS } from './examples.js';
 import { healthHandler } from './health.js';
@@ -42,7 +43,8 @@ export async function createMetalayerServer(config: Config, core: Core, logger: 
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
-  const apollo = createApollo(config, core, httpServer, logger);
+  const persisted = createPersistedQueries();
+  const apollo = createApollo(config, core, httpServer, logger, persisted);
   await apollo.start();
   warnWhenAuthenticationIsOff(config, logger);
   const authenticate = createAuthenticator(config.auth);
@@ -54,11 +56,13 @@ export async function createMetalayerServer(config: Config, core: Core, logger: 
     noStore,
     express.json({ limit: config.bodyLimit }),
     config.httpBatching ? limitBatches(config.queryLimits.maxOperations) : refuseBatches,
+    persisted.scope,
     expressMiddleware(apollo, {
       // The one place a request gets its viewer: an unknown token stops it here, with 401.
       context: async ({ req, res }) => {
         const viewer = authenticate(req.get('authorization'));
         res.locals['viewer'] = viewer.name;
+        persisted.identify(viewer);
         return core.openSession(viewer);
       },
     }),
@@ -89,8 +93,9 @@ export async function createMetalayerServer(config: Config, core: Core, logger: 
  *   lost): a GET, or a POST with a "simple" content type, must carry a
  *   header a browser would preflight (`apollo-require-preflight`,
  *   `x-apollo-operation-name`, or a JSON content type).
- * - Automatic persisted queries use the bounded in-memory LRU cache (about
- *   30 MiB), so clients cannot grow the server's memory without limit.
+ * - Automatic persisted queries use a bounded in-memory LRU cache (about
+ *   30 MiB), so clients cannot grow the server's memory without limit,
+ *   keyed by viewer, and none for anonymous requests (persisted-queries.ts).
  * - What every host of the schema shares (apolloBaseOptions): the error
  *   formatter, no stack traces, no inline traces, no cache-control hints.
  * - With introspection off, the subgraph SDL (`_service`) is refused too.
@@ -100,7 +105,13 @@ export async function createMetalayerServer(config: Config, core: Core, logger: 
  *   may only introspect (authenticate.ts); the query limits refuse what is
  *   too big before it runs (query-limits.ts).
  */
-function createApollo(config: Config, core: Core, httpServer: Server, logger: Logger): ApolloServer<Context> {
+function createApollo(
+  config: Config,
+  core: Core,
+  httpServer: Server,
+  logger: Logger,
+  persisted: PersistedQueries,
+): ApolloServer<Context> {
   const base = apolloBaseOptions(core.catalogue, (error) => logger.error({ err: error }, 'internal error in a GraphQL operation'), {
     relayNode: config.relayNode,
   });
@@ -110,6 +121,7 @@ function createApollo(config: Config, core: Core, httpServer: Server, logger: Lo
     validationRules: config.introspection ? [] : [NoSubgraphSdlRule],
     csrfPrevention: true,
     cache: 'bounded',
+    persistedQueries: { cache: persisted.cache },
     allowBatchedHttpRequests: config.httpBatching,
     plugins: [
       ...base.plugins,

@@ -29,6 +29,14 @@ export interface Store {
    */
   neighbors(requests: readonly NeighborRequest[]): Promise<AssetRecord[][]>;
 
+  /**
+   * The owning projects of each asset, in the order asked, each list sorted
+   * and empty for a shared asset (and for a missing or malformed id): the
+   * projects its kind's ownership chain (`catalogue.kind(k).owner`, followed
+   * up to `MAX_OWNER_STEPS` steps) ends in. One call answers any batch.
+   */
+  owners(ids: readonly string[], asOf?: string | null): Promise<string[][]>;
+
   /** Multi-hop lineage for many starts at once; semantics in `domain/lineage.ts`. */
   traverse(requests: readonly TraverseRequest[]): Promise<Lineage[]>;
 
@@ -112,6 +120,14 @@ export interface ListQuery {
   after: ListPosition | null;
   /** The instant read at; null for now. */
   asOf: string | null;
+  /**
+   * The projects of a scoped viewer, or null for an unscoped one. With a
+   * scope, the listing holds only the assets that viewer may see (shared,
+   * or owned by one of these projects): the engine applies this before
+   * every filter, the order, the page size and `after`, so nothing of the
+   * answer depends on the assets it may not see.
+   */
+  scope: readonly string[] | null;
 }
 
 /** A listing with no filter from the start, 20 to a page, with `overrides` applied. */
@@ -126,6 +142,7 @@ export function makeListQuery(overrides: Partial<ListQuery> = {}): ListQuery {
     first: 20,
     after: null,
     asOf: null,
+    scope: null,
     ...overrides,
   };
 }
@@ -152,6 +169,7 @@ export interface AssetPage {
 export type StoreOperation =
   | 'getAssets'
   | 'neighbors'
+  | 'owners'
   | 'traverse'
   | 'listAssets'
   | 'metricSeries'

@@ -8,7 +8,7 @@ import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { CATALOGUE, memoryStore } from '../helpers/assets.js';
 
 /**
- * Sealed cursors are sealed with the store's shared secret, so every server
+ * Cursors are sealed with the store's shared secret, so every server
  * on one database accepts them, across restarts; a cursor of another
  * database is refused.
  */
@@ -20,14 +20,28 @@ afterEach(() => {
 });
 
 describe('cursors', () => {
-  test('a sealed cursor names no asset and opens again with the same key only', () => {
+  test('a cursor is sealed, names no asset and opens again with the same key only', () => {
     const codec = createCursorCodec('one secret', CATALOGUE);
-    const sealed = codec.seal(POSITION);
+    const sealed = codec.encode(POSITION);
     expect(sealed).toMatch(/^s\./);
     expect(Buffer.from(sealed.slice(2), 'base64url').toString('latin1')).not.toContain('hidden');
     expect(codec.decode(sealed)).toEqual(POSITION);
     expect(createCursorCodec('another secret', CATALOGUE).decode(sealed)).toBeNull();
-    expect(codec.decode(codec.encode(POSITION))).toEqual(POSITION);
+  });
+
+  test('one position gives one cursor, and positions of different lengths give cursors of one length', () => {
+    const codec = createCursorCodec('one secret', CATALOGUE);
+    const short = codec.encode({ createdAt: POSITION.createdAt, id: 'models/m' });
+    const long = codec.encode({ createdAt: POSITION.createdAt, id: `models/${'m'.repeat(60)}` });
+    expect(codec.encode(POSITION)).toBe(codec.encode(POSITION));
+    // nonce 12 + padded plaintext 128 + tag 16 bytes, base64url, after "s."
+    expect([short.length, long.length, codec.encode(POSITION).length]).toEqual([210, 210, 210]);
+  });
+
+  test('a plain cursor of earlier versions is still read', () => {
+    const codec = createCursorCodec('one secret', CATALOGUE);
+    const plain = Buffer.from(JSON.stringify([POSITION.createdAt, POSITION.id])).toString('base64url');
+    expect(codec.decode(plain)).toEqual(POSITION);
   });
 
   test('every server of one database, before and after a restart, opens the cursors of the others', async () => {
@@ -37,7 +51,7 @@ describe('cursors', () => {
     const open = () => openSqliteStore({ path, catalogue: CATALOGUE });
 
     const first = open();
-    const sealed = (await startCore({ store: first, catalogue: CATALOGUE })).openSession().cursors.seal(POSITION);
+    const sealed = (await startCore({ store: first, catalogue: CATALOGUE })).openSession().cursors.encode(POSITION);
     const second = open();
     expect((await startCore({ store: second, catalogue: CATALOGUE })).openSession().cursors.decode(sealed)).toEqual(POSITION);
     await Promise.all([first.close(), second.close()]);

@@ -46,7 +46,7 @@ describe('per-request loaders', () => {
   test('neighbours and lineages prime the by-id loader', async () => {
     const { loaders } = openSession();
     await loaders.neighbors.load({ id: 'project/fleet', relation: 'project_models', direction: 'OUT' });
-    await loaders.lineage.load({ start: 'models/m-002', ...lineageOptions('UPSTREAM', {}, DEFAULT_LINEAGE_CAPS) });
+    await loaders.lineage.load({ start: 'models/m-002', ...lineageOptions('UPSTREAM', {}, DEFAULT_LINEAGE_CAPS), scope: null });
     const assets = await loaders.assets.loadMany(['models/m-000', 'models/m-001', 'run/r-002', 'datasets/base']);
     expect(assets.map((a) => (a instanceof Error || !a ? a : a.id))).toEqual([
       'models/m-000',

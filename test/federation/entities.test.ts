@@ -117,4 +117,23 @@ describe('_entities', () => {
     expect(api.store.calls).toEqual([{ operation: 'getAssets', batch: 2 }]);
     expect(data._entities.map((entity) => entity?.id)).toEqual(['models/m-000', 'models/m-001']);
   });
+
+  test.each([
+    [{ __typename: 'Model' }, 'expected a string id, received null'],
+    [{ __typename: 'Model', id: 42 }, 'expected a string id, received 42'],
+    [{ __typename: 'Model', id: { id: 'models/m-000' } }, 'expected a string id, received {"id":"models/m-000"}'],
+    [{ id: 'models/m-000' }, 'expected __typename to name an entity type'],
+    [{ __typename: 'Secret', id: 'models/m-000' }, 'expected __typename to name an entity type'],
+    ['models/m-000', 'expected an object with __typename and id'],
+  ])('a malformed representation %j is BAD_USER_INPUT naming its index', async (representation, message) => {
+    await seedFleet(api.store, 1);
+    api.store.reset();
+    const result = await api.execute(ENTITIES, {
+      representations: [{ __typename: 'Model', id: 'models/m-000' }, representation],
+    });
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors?.[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'representations.1' });
+    expect(result.errors?.[0]?.message).toContain(message);
+    expect(api.store.calls).toEqual([]);
+  });
 });

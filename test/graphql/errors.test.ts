@@ -98,6 +98,7 @@ describe('errors in responses', () => {
         throw failure();
       },
       neighbors: (requests) => inner.neighbors(requests),
+      owners: (ids) => inner.owners(ids),
       traverse: (requests) => inner.traverse(requests),
       listAssets: (query) => inner.listAssets(query),
       commit: (unit) => inner.commit(unit),

@@ -335,15 +335,23 @@ describe('the pipeline mutations', () => {
   });
 
   test('deleteAsset removes the asset and its relations, keeping the other ends', async () => {
-    const data = await api.data(`mutation { deleteAsset(input: { id: "${PIPELINE.run}" }) { deletedId deletedRelations } }`);
-    // run_models, run_modelparams, run_devperf, run_datasets, run_featuresets
-    expect(data).toEqual({ deleteAsset: { deletedId: PIPELINE.run, deletedRelations: 5 } });
+    // The run's parameters and performance take their project from it: they go first (ownership-deletes.test.ts).
+    const data = await api.data(`mutation {
+      params: deleteAsset(input: { id: "${PIPELINE.params}" }) { deletedId deletedRelations }
+      perf: deleteAsset(input: { id: "${PIPELINE.devPerf}" }) { deletedId deletedRelations }
+      run: deleteAsset(input: { id: "${PIPELINE.run}" }) { deletedId deletedRelations }
+    }`);
+    // run_models, run_datasets, run_featuresets are left when the run goes
+    expect(data).toEqual({
+      params: { deletedId: PIPELINE.params, deletedRelations: 2 },
+      perf: { deletedId: PIPELINE.devPerf, deletedRelations: 1 },
+      run: { deletedId: PIPELINE.run, deletedRelations: 3 },
+    });
     const after = await api.data(`{
       run: node(id: "${PIPELINE.run}") { id }
-      params: node(id: "${PIPELINE.params}") { ... on ModelParams { id run { id } } }
       model: node(id: "${PIPELINE.model}") { ... on Model { producedBy { id } } }
     }`);
-    expect(after).toEqual({ run: null, params: { id: PIPELINE.params, run: null }, model: { producedBy: [] } });
+    expect(after).toEqual({ run: null, model: { producedBy: [] } });
   });
 
   test('writes refresh the request’s caches between mutations of one operation', async () => {

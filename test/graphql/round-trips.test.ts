@@ -166,18 +166,19 @@ describe('one-hop relation fields', () => {
 });
 
 /**
- * For a viewer scoped to projects, every asset a level of the query returns
- * has its ownership checked (src/graphql/access.ts): one batched
- * `neighbors` call per step up the ownership chains, at most three per level
- * (serving performance → deployment → model → project), none for datasets,
- * featuresets and projects, and none for a step already loaded. The
- * guarantee: a list with relation fields nested L levels deep costs at most
- * 4(L + 1) calls, and a lineage level at most four (traverse and three).
+ * For a viewer scoped to projects, listings and lineages are scoped by the
+ * store in the same call (ListQuery.scope, TraverseRequest.scope); every
+ * other asset a level of the query returns has its ownership checked
+ * through the owners loader: one `owners` call per level, none for
+ * datasets, featuresets and projects (their owners follow from their kind)
+ * and none for assets already checked. The guarantee: a list with relation
+ * fields nested L levels deep costs at most 2(L + 1) calls, a lineage
+ * level two (traverse, and the starts' owners).
  */
 describe('for a viewer scoped to projects', () => {
   const FLEET_READER = viewer('reader', 'project/fleet');
 
-  test('the full upstream of 50 models: the starts, their project, one traverse, one ownership step', async () => {
+  test('the full upstream of 50 models: the starts, their owners, one traverse', async () => {
     const { models } = await seedFleet(api.store, 50);
     api.store.reset();
     const data = await api.data<{ nodes: (UpstreamData & { id: string })[] }>(
@@ -187,14 +188,13 @@ describe('for a viewer scoped to projects', () => {
     );
     expect(api.store.calls).toEqual([
       { operation: 'getAssets', batch: 50 },
-      { operation: 'neighbors', batch: 50 }, // each model's projects
-      { operation: 'traverse', batch: 50 },
-      { operation: 'neighbors', batch: 100 }, // each run's models and each params' run; their owners are known
+      { operation: 'owners', batch: 50 }, // each model's projects
+      { operation: 'traverse', batch: 50 }, // scoped in the store: nothing to check after it
     ]);
     expect(data.nodes[0]?.upstream.nodes).toHaveLength(5);
   });
 
-  test('100 models with their runs’ params, performance, datasets and featuresets: six calls', async () => {
+  test('100 models with their runs’ params, performance, datasets and featuresets: five calls', async () => {
     await seedFleet(api.store, 100);
     api.store.reset();
     await api.data(
@@ -205,16 +205,15 @@ describe('for a viewer scoped to projects', () => {
       FLEET_READER,
     );
     expect(api.store.calls).toEqual([
-      { operation: 'listAssets', batch: 1 },
-      { operation: 'neighbors', batch: 100 }, // the models' projects
+      { operation: 'listAssets', batch: 1 }, // scoped in the store
       { operation: 'neighbors', batch: 100 }, // producedBy
-      { operation: 'neighbors', batch: 100 }, // the runs' models
+      { operation: 'owners', batch: 100 }, // the runs' owners
       { operation: 'neighbors', batch: 400 }, // the runs' four relations
-      { operation: 'neighbors', batch: 200 }, // the params' and performances' runs
+      { operation: 'owners', batch: 200 }, // the params' and performances' owners (datasets and featuresets need none)
     ]);
   });
 
-  test('40 listed models with relation fields nested five levels deep: within 4(L + 1) calls', async () => {
+  test('40 listed models with relation fields nested five levels deep: within 2(L + 1) calls', async () => {
     await seedFleet(api.store, 40);
     api.store.reset();
     await api.data(
@@ -224,13 +223,23 @@ describe('for a viewer scoped to projects', () => {
       undefined,
       FLEET_READER,
     );
-    // Six as for any viewer, and four ownership steps: the models' projects, the runs' models, the
-    // deployments' models (whose projects are known by then) and the serving performances' deployments.
-    expect(api.store.count()).toBe(10);
-    expect(api.store.count()).toBeLessThanOrEqual(4 * (5 + 1));
+    // Six as for any viewer, and three owners calls: the runs, the deployments and the serving
+    // performances (the listing is scoped in the store; projects, datasets and featuresets need none).
+    expect(api.store.calls.map((call) => call.operation)).toEqual([
+      'listAssets',
+      'neighbors', // project, producedBy
+      'owners', // the runs
+      'neighbors', // datasets
+      'neighbors', // featuresets
+      'neighbors', // deployments
+      'owners', // the deployments
+      'neighbors', // servingPerf
+      'owners', // the serving performances
+    ]);
+    expect(api.store.count()).toBeLessThanOrEqual(2 * (5 + 1));
   });
 
-  test("a gateway's _entities request for 100 models: one getAssets and one ownership step", async () => {
+  test("a gateway's _entities request for 100 models: one getAssets and one owners call", async () => {
     const { models } = await seedFleet(api.store, 100);
     api.store.reset();
     await api.data(
@@ -240,7 +249,7 @@ describe('for a viewer scoped to projects', () => {
     );
     expect(api.store.calls).toEqual([
       { operation: 'getAssets', batch: 100 },
-      { operation: 'neighbors', batch: 100 },
+      { operation: 'owners', batch: 100 },
     ]);
   });
 });

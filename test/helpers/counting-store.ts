@@ -25,6 +25,7 @@ export function countingStore(inner: Store): CountingStore {
     count: (operation) => (operation ? calls.filter((c) => c.operation === operation).length : calls.length),
     getAssets: (ids, asOf) => (record('getAssets', ids.length), inner.getAssets(ids, asOf)),
     neighbors: (requests) => (record('neighbors', requests.length), inner.neighbors(requests)),
+    owners: (ids, asOf) => (record('owners', ids.length), inner.owners(ids, asOf)),
     traverse: (requests) => (record('traverse', requests.length), inner.traverse(requests)),
     listAssets: (query) => (record('listAssets', 1), inner.listAssets(query)),
     metricSeries: (requests) => (record('metricSeries', requests.length), inner.metricSeries(requests)),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +93,24 @@ describe('with tokens configured', () => {
     const { status, body } = await running.post(READ, bearer(tokens.alpha));
     expect(status).toBe(200);
     expect(body.errors[0]).toMatchObject({ path: ['node'], extensions: { code: 'FORBIDDEN' } });
+  });
+
+  test('persisted queries are kept per token: another token, or an anonymous request, learns nothing of them', async () => {
+    const running = await serve(env);
+    const query = `{ node(id: "${TWO.alphaModel}") { id } }`;
+    const extensions = { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } };
+    const notFound = { errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] };
+
+    // Before anyone registered it, and after: an anonymous request gets the same answer.
+    const anonymousBefore = await running.post({ extensions });
+    expect((await running.post({ query, extensions }, bearer(tokens.alpha))).body).toEqual({ data: { node: { id: TWO.alphaModel } } });
+    const anonymousAfter = await running.post({ extensions });
+    expect([anonymousBefore.status, anonymousBefore.body]).toEqual([200, notFound]);
+    expect([anonymousAfter.status, anonymousAfter.body]).toEqual([200, notFound]);
+
+    // The token that registered it finds it; another token does not.
+    expect((await running.post({ extensions }, bearer(tokens.alpha))).body).toEqual({ data: { node: { id: TWO.alphaModel } } });
+    expect((await running.post({ extensions }, bearer(tokens.reader))).body).toEqual(notFound);
   });
 
   test('the request log names the token, never shows it', async () => {

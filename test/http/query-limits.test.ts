@@ -161,6 +161,7 @@ describe('execution timeout', () => {
       engine: inner.engine,
       getAssets: (ids) => late(inner.getAssets(ids)),
       neighbors: (requests) => late(inner.neighbors(requests)),
+      owners: (ids) => late(inner.owners(ids)),
       traverse: (requests) => late(inner.traverse(requests)),
       listAssets: (query) => late(inner.listAssets(query)),
       commit: (unit) => inner.commit(unit),

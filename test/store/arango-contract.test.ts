@@ -86,7 +86,7 @@ if (!url) {
           const [record] = await store.getAssets([run]);
           expect(record).toMatchObject({ kind: 'RUN', runId: '0ef73d9edf08487793c77a1742f4033e', status: 'COMPLETED' });
           const [upstream] = await store.traverse([
-            { start: 'models/4001', direction: 'UPSTREAM', depth: 10, limit: 100, kinds: null, visitLimit: 1000, asOf: null },
+            { start: 'models/4001', direction: 'UPSTREAM', depth: 10, limit: 100, kinds: null, visitLimit: 1000, asOf: null, scope: null },
           ]);
           expect(upstream?.nodes.map((n) => [n.asset.id, n.degree])).toEqual([
             [run, 1],

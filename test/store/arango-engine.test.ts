@@ -153,7 +153,7 @@ describe('arango engine: reads', () => {
       truncated: true,
     };
     const fake = new ScriptedDatabase(() => [[[row]]]);
-    const request = { direction: 'UPSTREAM', depth: 2, limit: 3, kinds: null, visitLimit: 100, asOf: null } as const;
+    const request = { direction: 'UPSTREAM', depth: 2, limit: 3, kinds: null, visitLimit: 100, asOf: null, scope: null } as const;
     const [lineage, missing] = await reads(fake).traverse([
       { ...request, start: 'models/m2' },
       { ...request, start: 'not/an/id' },
@@ -167,6 +167,14 @@ describe('arango engine: reads', () => {
     expect(lineage?.truncated).toBe(true);
     expect(missing).toEqual({ nodes: [], edges: [], truncated: false });
     expect(fake.log).toEqual(['traverse']);
+  });
+
+  it('answers owners of a batch with one query, in order, without asking for malformed ids', async () => {
+    const fake = new ScriptedDatabase(() => [['project/a'], ['project/a', 'project/b']]);
+    const owners = await reads(fake).owners(['models/m1', 'not-an-id', 'run/r1']);
+    expect(owners).toEqual([['project/a'], [], ['project/a', 'project/b']]);
+    expect(fake.log).toEqual(['owners']);
+    expect(fake.queries[0]?.bindVars['ids']).toEqual(['models/m1', 'run/r1']);
   });
 
   it('tells whether another page follows from the one extra asset asked for', async () => {
@@ -218,7 +226,7 @@ describe('arango engine: reads', () => {
       ),
       await rejection(() =>
         reads(fake).traverse([
-          { start: 'models/m', direction: 'UPSTREAM', depth: 1, limit: 1, kinds: null, visitLimit: 10, asOf },
+          { start: 'models/m', direction: 'UPSTREAM', depth: 1, limit: 1, kinds: null, visitLimit: 10, asOf, scope: null },
         ]),
       ),
       await rejection(() => reads(fake).listAssets(makeListQuery({ asOf }))),
@@ -248,7 +256,7 @@ describe('arango engine: reads', () => {
     const fake = new ScriptedDatabase(() => failure);
     const error = await rejection(() =>
       new ArangoReads(fake.db, {}, names).traverse([
-        { start: 'models/m', direction: 'UPSTREAM', depth: 5, limit: 10, kinds: null, visitLimit: 100, asOf: null },
+        { start: 'models/m', direction: 'UPSTREAM', depth: 5, limit: 10, kinds: null, visitLimit: 100, asOf: null, scope: null },
       ]),
     );
     expect(error).toMatchObject({

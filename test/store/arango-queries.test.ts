@@ -12,6 +12,7 @@ import {
   listAssetsQuery,
   nameExpression,
   neighborsQuery,
+  ownersQuery,
   traverseQuery,
 } from '../../src/store/arango/queries.js';
 import { groupNeighborRequests, groupTraverseRequests } from '../../src/store/arango/reads.js';
@@ -151,6 +152,7 @@ describe('arango queries: traverse', () => {
     kinds: null,
     visitLimit: 1000,
     asOf: null,
+    scope: null,
     ...options,
   });
 
@@ -633,7 +635,7 @@ describe('arango queries: user input stays in bind variables', () => {
       getAssetsQuery([evil]),
       neighborsQuery(names, [{ relation: 'run_models', direction: 'OUT', ids: [evil] }]),
       traverseQuery(names, [
-        { direction: 'UPSTREAM', depth: 2, limit: 3, kinds: ['MODEL'], visitLimit: 10, starts: [`models/${evil}`] },
+        { direction: 'UPSTREAM', depth: 2, limit: 3, kinds: ['MODEL'], visitLimit: 10, starts: [`models/${evil}`], scope: [evil] },
       ]),
       listAssetsQuery(names, {
         kind: null,
@@ -645,6 +647,7 @@ describe('arango queries: user input stays in bind variables', () => {
         first: 5,
         after: { createdAt: `2026${evil}`, id: evil },
         asOf: null,
+        scope: [evil],
       }) as AqlQuery,
       putAssetStatement(
         names,
@@ -770,5 +773,134 @@ describe('metric series statements', () => {
         { type: 'putEdge', edge: { relation: 'run_devperf', from: 'run/r', to: 'devperf/r' }, field: ['run'] },
       ]),
     ).toEqual({ write: ['devperf', 'metalayer_meta', 'metalayer_metric_points', 'run', 'run_devperf'], read: [] });
+  });
+});
+
+describe('arango queries: ownership and scope', () => {
+  const OWNER_EDGES =
+    'INBOUND project_models, INBOUND run_models, INBOUND run_modelparams, INBOUND run_devperf, OUTBOUND deployment_model, INBOUND deployment_servingperf';
+  const VERTICES = 'project, datasets, featuresets, models, run, modelparams, devperf, deployment, servingperf';
+
+  it('steps up every ownership relation with the direction of its chain, never along lineage', () => {
+    expect(names.ownerEdgeList()).toBe(OWNER_EDGES);
+    expect(names.ownerDepth).toBe(3);
+    expect(names.ownerCollections).toEqual(['project']);
+  });
+
+  it('owners: one traversal per id inside one query, keeping project vertices', () => {
+    expect(ownersQuery(names, ['models/m1', 'run/r1'])).toEqual({
+      query: [
+        '/* owners */',
+        `WITH ${VERTICES}`,
+        'FOR id IN @ids',
+        '  LET owners = (',
+        `    FOR o IN 0..3 ANY id ${OWNER_EDGES}`,
+        '      OPTIONS { order: "bfs", uniqueVertices: "global" }',
+        '      FILTER o != null AND PARSE_IDENTIFIER(o._id).collection IN @ownerCollections',
+        '      SORT o._id',
+        '      RETURN o._id',
+        '  )',
+        '  RETURN owners',
+      ].join('\n'),
+      bindVars: { ids: ['models/m1', 'run/r1'], ownerCollections: ['project'] },
+    });
+  });
+
+  it('a scoped listing filters each branch by ownership before its sort and limit', () => {
+    expect(listAssetsQuery(names, makeListQuery({ kind: 'MODEL', scope: ['project/a'] }))).toEqual({
+      query: [
+        '/* listAssets */',
+        `WITH ${VERTICES}`,
+        'FOR branch IN [',
+        '  (',
+        '    FOR d IN models',
+        '      LET owners = (',
+        `        FOR o IN 0..3 ANY d._id ${OWNER_EDGES}`,
+        '          OPTIONS { order: "bfs", uniqueVertices: "global" }',
+        '          FILTER o != null AND PARSE_IDENTIFIER(o._id).collection IN @ownerCollections',
+        '          SORT o._id',
+        '          RETURN o._id',
+        '      )',
+        '      FILTER LENGTH(owners) == 0 OR LENGTH(INTERSECTION(owners, @scope)) > 0',
+        '      SORT d.created_at, d._key',
+        '      LIMIT @take',
+        '      RETURN d',
+        '  )',
+        ']',
+        '  FOR asset IN branch',
+        '    SORT asset.created_at, asset._id',
+        '    LIMIT @take',
+        '    RETURN asset',
+      ].join('\n'),
+      bindVars: { take: 21, scope: ['project/a'], ownerCollections: ['project'] },
+    });
+  });
+
+  it('a scoped listing keeps projects in scope and shared kinds without a subquery', () => {
+    const query = listAssetsQuery(names, makeListQuery({ scope: ['project/a'] })) as AqlQuery;
+    expect(query.query).toContain(['    FOR d IN project', '      FILTER d._id IN @scope', '      SORT d.created_at, d._key'].join('\n'));
+    expect(query.query).toContain(['    FOR d IN datasets', '      SORT d.created_at, d._key'].join('\n'));
+    expect(query.query.match(/LET owners/g)).toHaveLength(6);
+  });
+
+  it('a scoped lineage selects, limits and truncates over visible assets, all in the one traverse query', () => {
+    const query = traverseQuery(names, [
+      { direction: 'UPSTREAM', depth: 2, limit: 3, kinds: null, visitLimit: 10, starts: ['models/m1'], scope: ['project/a'] },
+    ]);
+    const owners = (id: string, indent: string) => [
+      `${indent}LET owners = (`,
+      `${indent}  FOR o IN 0..3 ANY ${id} ${OWNER_EDGES}`,
+      `${indent}    OPTIONS { order: "bfs", uniqueVertices: "global" }`,
+      `${indent}    FILTER o != null AND PARSE_IDENTIFIER(o._id).collection IN @g0_ownerCollections`,
+      `${indent}    SORT o._id`,
+      `${indent}    RETURN o._id`,
+      `${indent})`,
+      `${indent}FILTER LENGTH(owners) == 0 OR LENGTH(INTERSECTION(owners, @g0_scope)) > 0`,
+    ];
+    expect(query.query).toContain(
+      [
+        '    LET explored = complete[* FILTER CURRENT.degree <= @g0_depth]',
+        '    LET visible = (',
+        '      FOR n IN explored',
+        ...owners('n.id', '        '),
+        '        RETURN n',
+        '    )',
+        '    LET beyond = (',
+        '      FOR n IN visited',
+        '        FILTER n.degree > @g0_depth',
+        ...owners('n.id', '        '),
+        '        LIMIT 1',
+        '        RETURN 1',
+        '    )',
+        '    LET selected = visible',
+      ].join('\n'),
+    );
+    expect(query.query).toContain('      truncated: overVisitLimit OR LENGTH(beyond) > 0 OR LENGTH(selected) > @g0_limit');
+    expect(query.query.match(/^\/\* /gm)).toHaveLength(1);
+    expect(query.bindVars).toEqual({
+      g0_starts: ['models/m1'],
+      g0_explore: 3,
+      g0_visitCap: 11,
+      g0_visitLimit: 10,
+      g0_depth: 2,
+      g0_limit: 3,
+      g0_ownerCollections: ['project'],
+      g0_scope: ['project/a'],
+    });
+  });
+
+  it('requests of different scopes never share a traversal group', () => {
+    const base = { direction: 'UPSTREAM', depth: 3, limit: 10, kinds: null, visitLimit: 1000, asOf: null } as const;
+    const { groups } = groupTraverseRequests(catalogue, [
+      { ...base, start: 'models/m1', scope: ['project/a'] },
+      { ...base, start: 'models/m2', scope: ['project/b'] },
+      { ...base, start: 'models/m3', scope: null },
+      { ...base, start: 'models/m4', scope: ['project/a'] },
+    ]);
+    expect(groups.map((group) => [group.scope, group.starts])).toEqual([
+      [['project/a'], ['models/m1', 'models/m4']],
+      [['project/b'], ['models/m2']],
+      [null, ['models/m3']],
+    ]);
   });
 });

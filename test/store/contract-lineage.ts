@@ -81,6 +81,7 @@ function request(start: string, options: Partial<TraverseRequest> = {}): Travers
   return {
     start,
     asOf: null,
+    scope: null,
     direction: 'UPSTREAM',
     depth: 100,
     limit: 1000,

@@ -337,7 +337,7 @@ export function writesContract(store: () => Store): void {
       expect(count).toEqual({ assets: 3, edges: 3 });
       expect(await store().getAssets(['datasets/d1', 'run/r1'])).toMatchObject([{ version: '1' }, { runId: 'r1' }]);
       const [lineage] = await store().traverse([
-        { start: 'models/m1', direction: 'UPSTREAM', depth: 10, limit: 10, kinds: null, visitLimit: 100, asOf: null },
+        { start: 'models/m1', direction: 'UPSTREAM', depth: 10, limit: 10, kinds: null, visitLimit: 100, asOf: null, scope: null },
       ]);
       expect(lineage?.nodes.map((n) => [n.asset.id, n.degree])).toEqual([
         ['run/r1', 1],

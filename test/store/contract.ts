@@ -3,6 +3,7 @@ import type { Store } from '../../src/store/store.js';
 import { danglingContract } from './contract-dangling.js';
 import { lineageContract } from './contract-lineage.js';
 import { readsContract } from './contract-reads.js';
+import { scopeContract } from './contract-scope.js';
 import { writesContract } from './contract-writes.js';
 
 /** What the contract needs of an engine beyond the port. */
@@ -42,6 +43,7 @@ export function storeContract(engine: string, harness: ContractHarness): void {
     readsContract(store);
     writesContract(store);
     lineageContract(store);
+    scopeContract(store);
     danglingContract(store, (id) => harness.removeAssetDirectly(store(), id));
   });
 }

@@ -334,17 +334,18 @@ export type FeaturesetUpstreamArgs = {
 /**
  * A lineage: the assets reachable from a start asset (the start itself is not
  * among the nodes), each once, with the relations among them and the start.
- * For a viewer scoped to projects, the assets it may not see are left out
- * (`restricted` counts them); `limit` bounds the lineage before they are.
+ * For a viewer scoped to projects, only the assets it may see are selected:
+ * `limit` and `truncated` count those alone, while the traversal still passes
+ * through the others, so degrees are true (docs/scopes.md).
  */
 export type Lineage = {
   __typename?: 'Lineage';
   edges: Array<LineageEdge>;
   nodes: Array<LineageNode>;
   /**
-   * How many assets of the lineage the viewer may not see (they belong to
-   * projects outside its token's scope) were left out of `nodes`, with every
-   * edge touching them. Always 0 for a viewer that is not scoped to projects.
+   * Always 0: a lineage is computed over the assets the viewer may see, so
+   * none is left out afterwards, and no count of hidden assets is given.
+   * @deprecated Always 0: lineages hold only what the viewer may see (docs/scopes.md).
    */
   restricted: Scalars['Int']['output'];
   /** True when the depth or node limit cut the result: more assets lie beyond it. */

@@ -1,4 +1,6 @@
+import { isInterfaceType, isUnionType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { loadAsset } from '../../app/reads.js';
+import { badInput } from '../../domain/errors.js';
 import { isKind, type AssetKind, type AssetRecord, type RecordOf } from '../../domain/kinds.js';
 import type { Context } from '../context.js';
 
@@ -36,4 +38,41 @@ export function entityOfKind<K extends AssetKind>(kind: K) {
 export function anyEntity({ id }: Reference, ctx: Context): Promise<AssetRecord | null> | null {
   const asset = loadAsset(ctx, id);
   return asset && asset.then((record) => ctx.access.visibleOrNull(record));
+}
+
+/**
+ * Checks `_entities` representations before @apollo/subgraph reads them:
+ * each must be an object with a `__typename` naming an entity type (a member
+ * of `_Entity`, or the keyed `Asset` interface) and a string `id`, or the
+ * request is BAD_USER_INPUT naming the representation's index
+ * (`representations.2`). @apollo/subgraph itself answers such input with an
+ * internal error. Wraps the `_entities` resolver of `schema` in place.
+ */
+export function validateEntityRepresentations(schema: GraphQLSchema): void {
+  const field = schema.getQueryType()?.getFields()['_entities'];
+  const union = schema.getType('_Entity');
+  if (!field || !isUnionType(union)) return;
+  const asset = schema.getType('Asset');
+  const known = new Set([...union.getTypes().map((type) => type.name), ...(isInterfaceType(asset) ? [asset.name] : [])]);
+  const resolve: GraphQLFieldResolver<unknown, unknown> | undefined = field.resolve;
+  if (!resolve) return;
+  field.resolve = (source, args: Record<string, unknown>, context, info) => {
+    const representations = args['representations'];
+    if (Array.isArray(representations)) representations.forEach((item: unknown, i) => checkRepresentation(item, i, known));
+    return resolve(source, args, context, info);
+  };
+}
+
+function checkRepresentation(item: unknown, index: number, known: ReadonlySet<string>): void {
+  const field = ['representations', index];
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+    throw badInput(field, 'expected an object with __typename and id');
+  }
+  const { __typename: typename, id } = item as Record<string, unknown>;
+  if (typeof typename !== 'string' || !known.has(typename)) {
+    throw badInput(field, `expected __typename to name an entity type (${[...known].sort().join(', ')}), received ${JSON.stringify(typename ?? null)}`);
+  }
+  if (typeof id !== 'string') {
+    throw badInput(field, `expected a string id, received ${JSON.stringify(id ?? null)}`);
+  }
 }

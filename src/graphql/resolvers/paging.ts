@@ -9,7 +9,7 @@ import type { QueryAssetsArgs } from '../generated/resolvers.js';
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
-export function listQuery(args: QueryAssetsArgs, session: Session): Omit<ListQuery, 'asOf'> {
+export function listQuery(args: QueryAssetsArgs, session: Session): Omit<ListQuery, 'asOf' | 'scope'> {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (first < 1 || first > MAX_PAGE_SIZE) {
     throw badInput(['first'], `expected a page size from 1 to ${MAX_PAGE_SIZE}, received ${first}`);

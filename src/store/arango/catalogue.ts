@@ -1,4 +1,4 @@
-import type { Catalogue } from '../../domain/catalogue.js';
+import { ownerChain, type Catalogue } from '../../domain/catalogue.js';
 import type { AssetKind } from '../../domain/kinds.js';
 import type { LineageDirection, RelationName } from '../../domain/relations.js';
 
@@ -32,6 +32,11 @@ export class ArangoNames {
   readonly lineageCollections: readonly RelationName[];
   /** The collections of the kinds whose (name, version) is unique. */
   readonly namedCollections: readonly string[];
+  /** The collections of the kinds whose assets own themselves (projects): where ownership chains end. */
+  readonly ownerCollections: readonly string[];
+  /** The longest ownership chain, the depth of an ownership traversal. */
+  readonly ownerDepth: number;
+  private readonly ownerSteps: ReadonlyMap<RelationName, 'OUT' | 'IN'>;
   private readonly known: ReadonlySet<string>;
 
   /** Refuses a catalogue whose names cannot stand in AQL as they are, or that claims metalayer's own collection. */
@@ -41,6 +46,10 @@ export class ArangoNames {
     this.lineageCollections = catalogue.lineageRelations.map((relation) => relation.name);
     this.namedCollections = catalogue.kinds.filter((spec) => spec.named).map((spec) => spec.collection);
     this.known = new Set<string>([...this.vertexCollections, ...this.edgeCollections]);
+    this.ownerCollections = catalogue.kinds.filter((spec) => spec.owner === 'self').map((spec) => spec.collection);
+    const chains = catalogue.kinds.map((spec) => ownerChain(catalogue, spec.kind)).flatMap((c) => (Array.isArray(c) ? [c] : []));
+    this.ownerDepth = Math.max(0, ...chains.map((chain) => chain.length));
+    this.ownerSteps = ownerStepsOf(chains.flat());
     for (const name of this.known) {
       if (!PLAIN_NAME.test(name) || name === META_COLLECTION || name === METRIC_POINTS_COLLECTION) {
         throw new Error(`ArangoDB: the catalogue's collection name "${name}" cannot be used`);
@@ -79,6 +88,16 @@ export class ArangoNames {
   }
 
   /**
+   * The edge collection list of an ownership traversal, each ownership
+   * relation with the direction that steps up towards the owners:
+   * `INBOUND project_models, INBOUND run_models, …`. Every step it allows is
+   * a step of some kind's chain, and every one leads nearer a project.
+   */
+  ownerEdgeList(): string {
+    return [...this.ownerSteps].map(([relation, direction]) => `${aqlDirection(direction)} ${this.identifier(relation)}`).join(', ');
+  }
+
+  /**
    * The edge collection list of a lineage traversal towards `direction`, each
    * collection with its own direction: `OUTBOUND run_models, INBOUND run_devperf, …`.
    */
@@ -88,6 +107,19 @@ export class ArangoNames {
       .map((step) => `${aqlDirection(step.direction)} ${this.identifier(step.relation)}`)
       .join(', ');
   }
+}
+
+/** Each ownership relation once, with its direction; a relation stepped both ways cannot be one traversal. */
+function ownerStepsOf(steps: readonly { relation: RelationName; direction: 'OUT' | 'IN' }[]): Map<RelationName, 'OUT' | 'IN'> {
+  const byRelation = new Map<RelationName, 'OUT' | 'IN'>();
+  for (const { relation, direction } of steps) {
+    const known = byRelation.get(relation);
+    if (known !== undefined && known !== direction) {
+      throw new Error(`ArangoDB: the ownership relation ${relation} is stepped in both directions`);
+    }
+    byRelation.set(relation, direction);
+  }
+  return byRelation;
 }
 
 /** AQL's keyword for an edge direction as seen from a vertex. */

@@ -1,4 +1,5 @@
 import type { AqlQuery } from 'arangojs/aql';
+import { ownerChain } from '../../domain/catalogue.js';
 import type { AssetKind } from '../../domain/kinds.js';
 import type { LineageOptions } from '../../domain/lineage.js';
 import type { EdgeDirection, RelationName } from '../../domain/relations.js';
@@ -16,6 +17,47 @@ import { EPOCH, NAME_SOURCES } from './attributes.js';
 export function getAssetsQuery(ids: readonly string[]): AqlQuery {
   const b = new Bindings();
   return b.query(['/* getAssets */', `FOR id IN ${b.bind('ids', ids)}`, '  RETURN DOCUMENT(id)']);
+}
+
+/**
+ * The AQL lines setting `variable` to the owning projects' ids of the asset
+ * whose id is the expression `id`, sorted: one traversal over the ownership
+ * edge collections only, each with the direction that steps up its chain
+ * (`ArangoNames.ownerEdgeList`), from depth 0 (a project owns itself) to the
+ * longest chain, keeping the vertices of the owner collections. It runs
+ * inside the query that needs it, never as a query of its own.
+ */
+function ownersLines(names: ArangoNames, variable: string, id: string, ownerCollections: string): string[] {
+  return [
+    `LET ${variable} = (`,
+    `  FOR o IN 0..${names.ownerDepth} ANY ${id} ${names.ownerEdgeList()}`,
+    '    OPTIONS { order: "bfs", uniqueVertices: "global" }',
+    `    FILTER o != null AND PARSE_IDENTIFIER(o._id).collection IN ${ownerCollections}`,
+    '    SORT o._id',
+    '    RETURN o._id',
+    ')',
+  ];
+}
+
+/** The AQL lines keeping the asset whose id is `id` when a viewer scoped to `scope` may see it: no owner, or one in scope. */
+function visibleLines(names: ArangoNames, id: string, ownerCollections: string, scope: string): string[] {
+  return [
+    ...ownersLines(names, 'owners', id, ownerCollections),
+    `FILTER LENGTH(owners) == 0 OR LENGTH(INTERSECTION(owners, ${scope})) > 0`,
+  ];
+}
+
+/** `/* owners *\/`: the sorted owning projects of each id, one row each, in order. */
+export function ownersQuery(names: ArangoNames, ids: readonly string[]): AqlQuery {
+  const b = new Bindings();
+  const collections = b.bind('ownerCollections', names.ownerCollections);
+  return b.query([
+    '/* owners */',
+    `WITH ${names.vertexCollections.map((name) => names.identifier(name)).join(', ')}`,
+    `FOR id IN ${b.bind('ids', ids)}`,
+    ...ownersLines(names, 'owners', 'id', collections).map((line) => `  ${line}`),
+    '  RETURN owners',
+  ]);
 }
 
 /** The neighbour requests that share a relation and a direction. */
@@ -56,6 +98,8 @@ export function neighborsQuery(names: ArangoNames, groups: readonly NeighborGrou
 /** The traversal requests that share every option but their start. */
 export interface LineageGroup extends LineageOptions {
   starts: readonly string[];
+  /** The scoped viewer's projects, or null (TraverseRequest.scope). */
+  scope: readonly string[] | null;
 }
 
 /**
@@ -101,9 +145,12 @@ export function traverseQuery(names: ArangoNames, groups: readonly LineageGroup[
     const visitLimit = v('visitLimit', group.visitLimit);
     const depth = v('depth', group.depth);
     const limit = v('limit', group.limit);
-    const selection = group.kinds
+    const kindSelection = group.kinds
       ? `explored[* FILTER PARSE_IDENTIFIER(CURRENT.id).collection IN ${v('collections', collectionsOf(names, group.kinds))}]`
       : 'explored';
+    const scoped = group.scope === null ? null : scopedLineageLines(names, v, kindSelection, group.scope, depth);
+    const selection = scoped ? scoped.selection : kindSelection;
+    const beyondDepth = scoped ? 'LENGTH(beyond) > 0' : `LAST(visited).degree > ${depth}`;
     lines.push(
       `LET g${g} = (`,
       `  FOR start IN ${starts}`,
@@ -119,6 +166,7 @@ export function traverseQuery(names: ArangoNames, groups: readonly LineageGroup[
       `    LET overVisitLimit = LENGTH(visited) > ${visitLimit}`,
       '    LET complete = overVisitLimit ? visited[* FILTER CURRENT.degree < LAST(visited).degree] : visited',
       `    LET explored = complete[* FILTER CURRENT.degree <= ${depth}]`,
+      ...(scoped ? scoped.lines : []),
       `    LET selected = ${selection}`,
       '    LET chosen = (',
       '      FOR n IN selected',
@@ -136,13 +184,47 @@ export function traverseQuery(names: ArangoNames, groups: readonly LineageGroup[
       '    RETURN {',
       '      nodes: (FOR n IN chosen RETURN { asset: DOCUMENT(n.id), degree: n.degree }),',
       '      edges,',
-      `      truncated: overVisitLimit OR LAST(visited).degree > ${depth} OR LENGTH(selected) > ${limit}`,
+      `      truncated: overVisitLimit OR ${beyondDepth} OR LENGTH(selected) > ${limit}`,
       '    }',
       ')',
     );
   });
   lines.push(`RETURN [${groups.map((_, g) => `g${g}`).join(', ')}]`);
   return b.query(lines);
+}
+
+/**
+ * For a scoped group: `visible`, the explored assets of the selected kinds
+ * the viewer may see, and `beyond`, one visible asset lying past the depth
+ * if any, each filtered by the ownership subquery inside this one query.
+ */
+function scopedLineageLines(
+  names: ArangoNames,
+  v: (name: string, value: unknown) => string,
+  kindSelection: string,
+  scope: readonly string[],
+  depth: string,
+): { lines: string[]; selection: string } {
+  const collections = v('ownerCollections', names.ownerCollections);
+  const scopeVar = v('scope', scope);
+  const visible = (id: string) => visibleLines(names, id, collections, scopeVar).map((line) => `        ${line}`);
+  return {
+    selection: 'visible',
+    lines: [
+      '    LET visible = (',
+      `      FOR n IN ${kindSelection}`,
+      ...visible('n.id'),
+      '        RETURN n',
+      '    )',
+      '    LET beyond = (',
+      `      FOR n IN visited`,
+      `        FILTER n.degree > ${depth}`,
+      ...visible('n.id'),
+      '        LIMIT 1',
+      '        RETURN 1',
+      '    )',
+    ],
+  };
 }
 
 /**
@@ -166,6 +248,7 @@ export function listAssetsQuery(names: ArangoNames, query: ListQuery): AqlQuery 
   const b = new Bindings();
   const take = b.bind('take', query.first + 1);
   const filters: string[] = [];
+  let scopeFilter: string | null = null;
   if (query.nameContains !== null) {
     filters.push(`FILTER CONTAINS(LOWER(assetName), LOWER(${b.bind('nameContains', query.nameContains)}))`);
   }
@@ -177,6 +260,7 @@ export function listAssetsQuery(names: ArangoNames, query: ListQuery): AqlQuery 
   if (query.createdBefore !== null) {
     filters.push(`FILTER d.created_at < ${b.bind('createdBefore', query.createdBefore)}`);
   }
+  if (query.scope !== null) scopeFilter = b.bind('scope', query.scope);
   if (query.after !== null) {
     const createdAt = b.bind('afterCreatedAt', query.after.createdAt === EPOCH ? null : query.after.createdAt);
     const id = b.bind('afterId', query.after.id);
@@ -184,6 +268,15 @@ export function listAssetsQuery(names: ArangoNames, query: ListQuery): AqlQuery 
   }
 
   const lines = ['/* listAssets */'];
+  const ownerCollections = scopeFilter === null ? '' : b.bind('ownerCollections', names.ownerCollections);
+  if (scopeFilter !== null) lines.push(`WITH ${names.vertexCollections.map((name) => names.identifier(name)).join(', ')}`);
+  const scopeLines = (kind: AssetKind): string[] => {
+    if (scopeFilter === null) return [];
+    const chain = ownerChain(names.catalogue, kind);
+    if (chain === 'shared') return [];
+    if (chain === 'self') return [`FILTER d._id IN ${scopeFilter}`];
+    return visibleLines(names, 'd._id', ownerCollections, scopeFilter);
+  };
   if (query.project !== null) {
     const project = b.bind('project', query.project);
     lines.push(
@@ -197,6 +290,7 @@ export function listAssetsQuery(names: ArangoNames, query: ListQuery): AqlQuery 
       `    FOR d IN ${names.identifier(names.collection(kind))}`,
       ...(query.nameContains !== null ? [`      LET assetName = ${nameExpression(kind, 'd')}`] : []),
       ...filters.map((filter) => `      ${filter}`),
+      ...scopeLines(kind).map((line) => `      ${line}`),
       '      SORT d.created_at, d._key',
       `      LIMIT ${take}`,
       '      RETURN d',

@@ -24,6 +24,7 @@ import {
   getAssetsQuery,
   listAssetsQuery,
   neighborsQuery,
+  ownersQuery,
   traverseQuery,
   type LineageGroup,
   type NeighborGroup,
@@ -68,6 +69,17 @@ export class ArangoReads {
       const docs = place ? answer?.[place.group]?.[place.index] : undefined;
       return (docs ?? []).flatMap((doc) => toRecord(this.catalogue, doc) ?? []);
     });
+  }
+
+  /** One query for the batch; malformed ids have no owners and are not asked. */
+  async owners(ids: readonly string[], asOf: string | null = null): Promise<string[][]> {
+    requirePresent(asOf);
+    const valid = ids.filter((id) => tryParseId(id, this.catalogue) !== null);
+    if (valid.length === 0) return ids.map(() => []);
+    const rows = await this.all<string[]>(ownersQuery(this.names, valid));
+    const found = new Map<string, string[]>();
+    valid.forEach((id, i) => found.set(id, rows[i] ?? []));
+    return ids.map((id) => [...(found.get(id) ?? [])]);
   }
 
   async traverse(requests: readonly TraverseRequest[]): Promise<Lineage[]> {
@@ -179,8 +191,8 @@ export function groupTraverseRequests(
     const key = traverseKey({ ...request, start: '' });
     let group = byKey.get(key);
     if (group === undefined) {
-      const { direction, depth, limit, kinds, visitLimit } = request;
-      group = groups.push({ direction, depth, limit, kinds, visitLimit, starts: [] }) - 1;
+      const { direction, depth, limit, kinds, visitLimit, scope } = request;
+      group = groups.push({ direction, depth, limit, kinds, visitLimit, scope, starts: [] }) - 1;
       byKey.set(key, group);
     }
     const starts = groups[group]?.starts;

@@ -74,6 +74,10 @@ class ArangoStore implements Store {
     return this.reads.neighbors(requests);
   }
 
+  owners(ids: readonly string[], asOf: string | null = null): Promise<string[][]> {
+    return this.reads.owners(ids, asOf);
+  }
+
   traverse(requests: readonly TraverseRequest[]): Promise<Lineage[]> {
     return this.reads.traverse(requests);
   }

@@ -6,6 +6,7 @@ import type { EdgeDirection, EdgeRecord, LineageDirection, RelationName } from '
 import type { MetricPoint } from '../../domain/runs.js';
 import { requirePresent, type AssetPage, type ListQuery, type NeighborRequest, type SeriesRequest } from '../store.js';
 import { ASSET_COLUMNS, toRecord, type AssetRow } from './rows.js';
+import { ownersSql, SCOPE_CTE, visibleSql } from './owners.js';
 import { breadthFirst } from './traverse.js';
 
 /**
@@ -86,6 +87,28 @@ export class SqliteReads {
     return answers;
   }
 
+  /** One statement for the whole batch (owners.ts). */
+  owners(ids: readonly string[], asOf: string | null = null): string[][] {
+    requirePresent(asOf);
+    const answers: string[][] = ids.map(() => []);
+    if (ids.length === 0) return answers;
+    const rows = this.prepare(ownersSql(this.catalogue)).all(JSON.stringify(ids)) as { request: number; owner: string }[];
+    for (const row of rows) answers[row.request]?.push(row.owner);
+    return answers;
+  }
+
+  /** The ids among `ids` of assets a viewer scoped to `scope` may see, in order. */
+  private visibleIds(ids: readonly string[], scope: readonly string[]): string[] {
+    const visible = new Set(
+      this.prepare(`/* visibleAssets */ WITH ${SCOPE_CTE}
+        SELECT a.id FROM assets a
+        WHERE a.id IN (SELECT value FROM json_each(?)) AND ${visibleSql(this.catalogue, 'a')}`)
+        .pluck()
+        .all(JSON.stringify(scope), JSON.stringify(ids)) as string[],
+    );
+    return ids.filter((id) => visible.has(id));
+  }
+
   traverse(requests: readonly TraverseRequest[]): Lineage[] {
     for (const request of requests) requirePresent(request.asOf);
     return requests.map((request) => this.lineage(request));
@@ -105,6 +128,7 @@ export class SqliteReads {
         return step.all(ids, ids) as string[];
       },
       (ids) => present.all(JSON.stringify(ids)) as string[],
+      request.scope === null ? null : (ids) => this.visibleIds(ids, request.scope ?? []),
     );
 
     const ids = [...reached.degrees.keys()];
@@ -152,7 +176,13 @@ export class SqliteReads {
       clause(`a.id IN (SELECT to_id FROM edges WHERE from_id = ? AND relation = 'project_models')`, query.project);
     }
     if (query.after) clause('(a.created_at, a.id) > (?, ?)', query.after.createdAt, query.after.id);
-    const sql = `/* listAssets */ SELECT ${prefixed('a')} FROM assets a
+    // The scope is bound first: the CTE opens the statement.
+    if (query.scope !== null) {
+      where.unshift(visibleSql(this.catalogue, 'a'));
+      params.unshift(JSON.stringify(query.scope));
+    }
+    const scope = query.scope !== null ? `WITH ${SCOPE_CTE} ` : '';
+    const sql = `/* listAssets */ ${scope}SELECT ${prefixed('a')} FROM assets a
       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY a.created_at, a.id LIMIT ?`;
     const rows = this.prepare(sql).all(...params, query.first + 1) as AssetRow[];

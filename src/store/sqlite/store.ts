@@ -79,6 +79,10 @@ class SqliteStore implements Store {
     return this.reads.neighbors(requests);
   }
 
+  async owners(ids: readonly string[], asOf: string | null = null): Promise<string[][]> {
+    return this.reads.owners(ids, asOf);
+  }
+
   async traverse(requests: readonly TraverseRequest[]): Promise<Lineage[]> {
     return this.reads.traverse(requests);
   }

@@ -10,6 +10,11 @@ import type { LineageOptions } from '../../domain/lineage.js';
  * far end of a relation left dangling by a delete made underneath the store)
  * is neither visited nor expanded, and no bound counts it.
  *
+ * `visible`, for a scoped viewer, keeps the ids of the assets it may see:
+ * only those are selected, counted against the limit, and make the result
+ * truncated by lying beyond the depth; the search still expands hidden
+ * assets, and the visit limit counts them (lineage.ts).
+ *
  * Returns the selected assets' ids with their degrees, in (degree, id) order
  * and cut to the limit, and whether a bound cut the result (lineage.ts).
  */
@@ -24,6 +29,7 @@ export function breadthFirst(
   catalogue: Catalogue,
   expand: (frontier: readonly string[]) => Iterable<string>,
   present: (ids: readonly string[]) => readonly string[],
+  visible: ((ids: readonly string[]) => readonly string[]) | null = null,
 ): Reached {
   const visited = new Map<string, number>([[start, 0]]);
   const kinds = options.kinds ? new Set(options.kinds) : null;
@@ -35,17 +41,20 @@ export function breadthFirst(
   let frontier: readonly string[] = [start];
   let selected = 0;
   let truncated = false;
+  const hidden = new Set<string>();
 
   for (let level = 1; frontier.length > 0; level++) {
     const fresh = unvisited(expand(frontier), visited);
     const next = fresh.length > 0 ? present(fresh) : [];
-    if (next.length > 0 && level > options.depth) {
-      truncated = true;
+    if (level > options.depth) {
+      truncated = next.length > 0 && (visible === null || visible(next).length > 0);
       break;
     }
+    const seen = visible === null || next.length === 0 ? null : new Set(visible(next));
     for (const id of next) {
       visited.set(id, level);
-      if (isSelected(id)) selected++;
+      if (seen !== null && !seen.has(id)) hidden.add(id);
+      else if (isSelected(id)) selected++;
     }
     // The visit limit bounds the work whatever the kind filter selects; the
     // level that crossed it is dropped whole (lineage.ts).
@@ -63,7 +72,7 @@ export function breadthFirst(
   }
 
   const chosen = [...visited]
-    .filter(([id, degree]) => degree > 0 && isSelected(id))
+    .filter(([id, degree]) => degree > 0 && !hidden.has(id) && isSelected(id))
     .sort(([a, da], [b, db]) => da - db || (a < b ? -1 : a > b ? 1 : 0))
     .slice(0, options.limit);
   return { degrees: new Map(chosen), truncated };
