@@ -3,17 +3,16 @@ import { createServer, type Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Core, CoreSettings } from '../app/session.js';
 import { apolloBaseOptions, costModel, NoSubgraphSdlRule, ResponseErrorCode, type Context } from '../graphql/index.js';
 import { anonymousGatePlugin, createAuthenticator } from './authenticate.js';
 import type { Config } from './config.js';
-import { EXAMPLE_OPERATIONS } from './examples.js';
 import { healthHandler } from './health.js';
 import type { Logger } from './logger.js';
 import { limitBatches, queryLimitsPlugin } from './query-limits.js';
+import { builtUiDirectory, explorerRoutes, graphiqlPage } from './ui.js';
 
 export interface MetalayerServer {
   httpServer: Server;
@@ -34,7 +33,8 @@ export function coreSettings(config: Config): Pick<CoreSettings, 'lineageCaps' |
 
 /**
  * The HTTP server: Apollo Server 5 on Express 5 at /graphql, and /healthz,
- * over the application core: each request opens a session of it as the
+ * with, when the explorer is on, GraphiQL for browsers at /graphql and the
+ * lineage explorer at / (ui.ts), over the application core: each request opens a session of it as the
  * viewer its token names.
  */
 export async function createMetalayerServer(config: Config, core: Core, logger: Logger): Promise<MetalayerServer> {
@@ -49,6 +49,9 @@ export async function createMetalayerServer(config: Config, core: Core, logger: 
 
   app.use(requestLogging(logger));
   app.get('/healthz', healthHandler(store));
+  // The browser side (ui.ts): GraphiQL for a browser's GET /graphql, the explorer at /.
+  const uiDirectory = config.explorer ? builtUiDirectory() : null;
+  if (config.explorer) app.get('/graphql', graphiqlPage(uiDirectory));
   app.use(
     '/graphql',
     noStore,
@@ -63,6 +66,7 @@ export async function createMetalayerServer(config: Config, core: Core, logger: 
       },
     }),
   );
+  if (config.explorer) app.use(explorerRoutes(uiDirectory));
   app.use(jsonErrors(logger, config.bodyLimit));
 
   return {
@@ -112,9 +116,8 @@ function createApollo(config: Config, core: Core, httpServer: Server, logger: Lo
       ApolloServerPluginDrainHttpServer({ httpServer }),
       anonymousGatePlugin(),
       queryLimitsPlugin(config.queryLimits, costModel(config.lineageCaps)),
-      config.explorer
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, document: EXAMPLE_OPERATIONS, includeCookies: false })
-        : ApolloServerPluginLandingPageDisabled(),
+      // Browsers get the bundled GraphiQL (ui.ts) before Apollo Server sees the request.
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
 }
