@@ -22,6 +22,10 @@ export default defineConfig({
     chunkSizeWarningLimit: 6_000,
     rollupOptions: {
       input: { explorer: here('index.html'), graphiql: here('graphiql/index.html') },
+      // GraphiQL's React-compiler directives ("use no memo") are dropped by bundling, harmlessly.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
     },
   },
   worker: { format: 'es' },

@@ -58,14 +58,13 @@ export async function launchGuardedChromium(origin: string): Promise<GuardedBrow
   const leaks: string[] = [];
   const consoleErrors: string[] = [];
   await context.route('**/*', async (route) => {
-    const url = route.request().url();
-    if (new URL(url).origin === origin) return route.continue();
-    leaks.push(url);
+    if (new URL(route.request().url()).origin === origin) return route.continue();
     return route.abort('blockedbyclient');
   });
+  // Every request a page starts, blocked or not, is seen here.
   context.on('request', (request) => {
     const url = request.url();
-    if (/^https?:/.test(url) && new URL(url).origin !== origin && !leaks.includes(url)) leaks.push(url);
+    if (/^https?:/.test(url) && new URL(url).origin !== origin) leaks.push(url);
   });
   context.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());

@@ -32,7 +32,7 @@ export function describe(error: unknown): Described {
   if (ServerError.is(error)) {
     const code = errorCodeIn(error.bodyText) ?? `HTTP_${error.statusCode}`;
     if (error.statusCode === 401) {
-      return { code: 'UNAUTHENTICATED', title: 'Sign in needed (401)', detail: `The server needs a valid bearer token: ${messageIn(error.bodyText) ?? 'no token, or one it does not know'}.` };
+      return { code: 'UNAUTHENTICATED', title: 'Sign in needed (401 UNAUTHENTICATED)', detail: `The server needs a valid bearer token: ${messageIn(error.bodyText) ?? 'no token, or one it does not know'}.` };
     }
     return { code, title: `The server answered ${error.statusCode}`, detail: messageIn(error.bodyText) ?? error.message };
   }
@@ -40,7 +40,7 @@ export function describe(error: unknown): Described {
     const first = error.errors[0];
     const code = typeof first?.extensions?.['code'] === 'string' ? first.extensions['code'] : 'GRAPHQL_ERROR';
     if (code === 'FORBIDDEN') return { code, title: 'Not allowed (FORBIDDEN)', detail: first?.message ?? 'This token may not see this.' };
-    if (code === 'UNAUTHENTICATED') return { code, title: 'Sign in needed (UNAUTHENTICATED)', detail: first?.message ?? 'The server needs a valid bearer token.' };
+    if (code === 'UNAUTHENTICATED') return { code, title: 'Sign in needed (401 UNAUTHENTICATED)', detail: first?.message ?? 'The server needs a valid bearer token.' };
     return { code, title: `The query failed (${code})`, detail: error.errors.map((e) => e.message).join('; ') };
   }
   const message = error instanceof Error ? error.message : String(error);
