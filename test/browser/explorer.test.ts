@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -69,7 +68,7 @@ async function startOf(page: Page): Promise<string | null> {
 describe('Chromium and playwright-core', () => {
   test('the pinned playwright-core drives this Chromium, and the guard blocks other hosts', async () => {
     const page = await browser.context.newPage();
-    const agent = await page.evaluate(() => navigator.userAgent);
+    const agent = await page.evaluate<string>('navigator.userAgent');
     expect(agent, `playwright-core ${playwrightVersion()} drove: ${agent}`).toMatch(/HeadlessChrome\/\d+/);
     const guard = await launchGuardedChromium(running.url);
     try {
@@ -156,7 +155,7 @@ describe('the explorer', () => {
     await links.nth(0).focus();
     await page.keyboard.press('ArrowDown');
     const second = await links.nth(1).innerText();
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(second);
+    expect(await page.evaluate<string | null>('document.activeElement?.textContent ?? null')).toBe(second);
     const target = await page.locator('[data-row-id]').nth(1).getAttribute('data-row-id');
     await page.keyboard.press('Enter');
     await expect.poll(() => startOf(page)).toBe(target);
@@ -245,11 +244,11 @@ describe('signing in on a server with tokens', () => {
     await signIn(page, newToken());
     await page.locator('[role="alert"][data-error-code="UNAUTHENTICATED"]').waitFor();
     expect(page.url()).toBe(`${secured.url}/signin`);
-    expect(await page.evaluate(() => sessionStorage.getItem('metalayer.token'))).toBeNull();
+    expect(await page.evaluate<string | null>("sessionStorage.getItem('metalayer.token')")).toBeNull();
 
     await signIn(page, reader);
     await page.waitForURL(`${secured.url}/`);
-    expect(await page.evaluate(() => sessionStorage.getItem('metalayer.token'))).toBe(reader);
+    expect(await page.evaluate<string | null>("sessionStorage.getItem('metalayer.token')")).toBe(reader);
     await page.goto(`${secured.url}/assets/${DEPLOYED_MODEL}`);
     expect(await drawnLineage(page)).toEqual(await apiLineage(secured, DEPLOYED_MODEL, undefined, { authorization: `Bearer ${reader}` }));
     expect((await drawnLineage(page)).nodes.length).toBe(15);
