@@ -1,5 +1,5 @@
 import { useQuery } from '@apollo/client/react';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useDeferredValue, useMemo } from 'react';
 import { ErrorNotice } from './ErrorNotice.js';
 import type { ExplorerAssetQuery } from './generated/graphql.js';
 import { ASSET_KINDS, KIND_STYLES } from './kinds.js';
@@ -25,6 +25,9 @@ const DEPTHS = [1, 2, 3, 4, 5, 6, 8, 10];
 export function AssetPage({ route }: { route: AssetRoute }) {
   const { data, loading, error } = useQuery(AssetPageQuery, {
     variables: { id: route.id, depth: route.depth, kinds: route.kinds.length ? route.kinds : null },
+    // A lineage of a thousand assets is drawn, not edited: normalising it into the cache and
+    // reading it back would cost more than the request.
+    fetchPolicy: 'no-cache',
   });
   const asset = data?.node;
   return (
@@ -47,6 +50,8 @@ export function AssetPage({ route }: { route: AssetRoute }) {
 function AssetView({ asset, route }: { asset: Loaded; route: AssetRoute }) {
   const layout = useMemo(() => layoutLineage(asset, asset.upstream, asset.downstream), [asset]);
   const open = useCallback((id: string) => navigate(assetPath(id)), []);
+  // The table follows the graph: a large lineage is drawn first, then listed.
+  const tableLayout = useDeferredValue(layout, null);
   return (
     <>
       <h1 id="asset-title">
@@ -68,7 +73,7 @@ function AssetView({ asset, route }: { asset: Loaded; route: AssetRoute }) {
       <KindLegend layout={layout} />
       <div className="lineage">
         <LineageGraph layout={layout} onOpen={open} />
-        <LineageTable layout={layout} />
+        {tableLayout ? <LineageTable layout={tableLayout} /> : <p aria-live="polite">Listing the lineage…</p>}
       </div>
     </>
   );

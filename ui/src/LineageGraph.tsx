@@ -2,6 +2,11 @@ import { memo, type KeyboardEvent } from 'react';
 import { KIND_STYLES } from './kinds.js';
 import { NODE_HEIGHT, NODE_WIDTH, type Layout, type PlacedNode } from './layout.js';
 
+/** Up to this width a graph shrinks to fit its panel; wider ones keep their size and scroll. */
+const FIT_WIDTH = 2800;
+/** Beyond this many edges, relation names go into each edge's tooltip instead of on the edge. */
+const LABELLED_EDGES = 300;
+
 /**
  * A laid-out lineage drawn as SVG. Every node and edge carries its identity
  * in data attributes (`data-node-id`, `data-edge`), which the browser tests
@@ -9,9 +14,10 @@ import { NODE_HEIGHT, NODE_WIDTH, type Layout, type PlacedNode } from './layout.
  * press Enter, to open its asset.
  */
 export const LineageGraph = memo(function LineageGraph({ layout, onOpen }: { layout: Layout; onOpen: (id: string) => void }) {
+  const labelled = layout.edges.length <= LABELLED_EDGES;
   return (
     <div className="graph" data-testid="lineage-graph">
-      <svg width={layout.width} height={layout.height} viewBox={`0 0 ${layout.width} ${layout.height}`} role="img" aria-label="Lineage graph">
+      <svg className={layout.width <= FIT_WIDTH ? 'fit' : undefined} width={layout.width} height={layout.height} viewBox={`0 0 ${layout.width} ${layout.height}`} role="img" aria-label="Lineage graph">
         <defs>
           <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
             <path d="M0,0 L10,5 L0,10 z" className="arrowhead" />
@@ -20,10 +26,14 @@ export const LineageGraph = memo(function LineageGraph({ layout, onOpen }: { lay
         <g className="edges">
           {layout.edges.map((edge) => (
             <g key={edge.key} className="edge" data-edge={edge.key} data-edge-kind={edge.kind} data-edge-from={edge.from} data-edge-to={edge.to}>
-              <path d={edge.path} markerEnd="url(#arrow)" />
-              <text x={edge.labelX} y={edge.labelY} textAnchor="middle">
-                {edge.kind}
-              </text>
+              <path d={edge.path} markerEnd="url(#arrow)">
+                <title>{edge.kind}</title>
+              </path>
+              {labelled ? (
+                <text x={edge.labelX} y={edge.labelY} textAnchor="middle">
+                  {edge.kind}
+                </text>
+              ) : null}
             </g>
           ))}
         </g>
