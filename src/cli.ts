@@ -89,7 +89,8 @@ async function serve(config: Config, catalogue: Catalogue, logger: Logger, demo:
   const core = await startCore({ store, catalogue, ...coreSettings(config) });
   const server = await createMetalayerServer(config, core, logger);
   const port = await server.listen();
-  logger.info({ url: `http://${config.host}:${port}/graphql`, store: store.engine }, 'metalayer is serving');
+  const explorer = config.explorer ? { explorer: `http://${config.host}:${port}/` } : {};
+  logger.info({ url: `http://${config.host}:${port}/graphql`, ...explorer, store: store.engine }, 'metalayer is serving');
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -22,6 +22,7 @@ describe('metalayer command line', () => {
     const loaded = JSON.parse(await cli.waitForLine(/demo pipeline loaded/));
     expect(loaded.assets).toBe(23);
     const serving = JSON.parse(await cli.waitForLine(/metalayer is serving/));
+    expect(serving.explorer).toBe(serving.url.replace(/graphql$/, ''));
     const response = await fetch(serving.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
