@@ -39,6 +39,11 @@ async function seedTree(store: Awaited<ReturnType<typeof startServer>>['store'])
   return ops.filter((op) => op.type === 'putAsset').length;
 }
 
+/** A page expression: true once `count` nodes are drawn. */
+function drawn(count: number): string {
+  return `document.querySelectorAll('[data-node-id]').length === ${count}`;
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
@@ -48,7 +53,6 @@ async function main(): Promise<void> {
   const running = await startServer({ LOG_LEVEL: 'silent' });
   const assets = await seedTree(running.store);
   const browser = await launchGuardedChromium(running.url);
-  const nodes = `[data-node-id]`;
   const firstRender: number[] = [];
   const navigation: number[] = [];
   const interaction: number[] = [];
@@ -56,21 +60,21 @@ async function main(): Promise<void> {
     for (let run = 0; run < RUNS; run += 1) {
       const page = await browser.context.newPage();
       await page.goto(`${running.url}/assets/datasets/root`);
-      await page.waitForFunction((selector) => document.querySelectorAll(selector).length === 1000, nodes, { timeout: 30_000 });
-      firstRender.push(await page.evaluate(() => performance.now()));
+      await page.waitForFunction(drawn(1000), null, { timeout: 30_000 });
+      firstRender.push(await page.evaluate<number>('performance.now()'));
 
       await page.goto(`${running.url}/assets/datasets/root-0`);
       await page.locator('[data-node-id="datasets/root"]').waitFor();
       const clicked = performance.now();
       await page.locator('[data-node-id="datasets/root"]').click();
-      await page.waitForFunction((selector) => document.querySelectorAll(selector).length === 1000, nodes, { timeout: 30_000 });
+      await page.waitForFunction(drawn(1000), null, { timeout: 30_000 });
       navigation.push(performance.now() - clicked);
 
       const changed = performance.now();
       await page.getByLabel('Depth').selectOption('1');
-      await page.waitForFunction((selector) => document.querySelectorAll(selector).length === 10, nodes, { timeout: 30_000 });
+      await page.waitForFunction(drawn(10), null, { timeout: 30_000 });
       await page.getByLabel('Depth').selectOption('');
-      await page.waitForFunction((selector) => document.querySelectorAll(selector).length === 1000, nodes, { timeout: 30_000 });
+      await page.waitForFunction(drawn(1000), null, { timeout: 30_000 });
       interaction.push(performance.now() - changed);
       await page.close();
     }
