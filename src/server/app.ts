@@ -34,8 +34,8 @@ export function coreSettings(config: Config): Pick<CoreSettings, 'lineageCaps' |
 /**
  * The HTTP server: Apollo Server 5 on Express 5 at /graphql, and /healthz,
  * with, when the explorer is on, GraphiQL for browsers at /graphql and the
- * lineage explorer at / (ui.ts), over the application core: each request opens a session of it as the
- * viewer its token names.
+ * lineage explorer at / (ui.ts), over the application core: each request
+ * opens a session of it as the viewer its token names.
  */
 export async function createMetalayerServer(config: Config, core: Core, logger: Logger): Promise<MetalayerServer> {
   const { store } = core;
