@@ -119,7 +119,8 @@ async function serve(config: Config, logger: Logger, options: { demo: boolean; i
   const core = await startCore({ store, catalogue, ...coreSettings(config) });
   const server = await createMetalayerServer(config, core, logger);
   const port = await listenOrStop(server, config);
-  logger.info({ url: `http://${config.host}:${port}/graphql`, store: store.engine }, 'metalayer is serving');
+  const explorer = config.explorer ? { explorer: `http://${config.host}:${port}/` } : {};
+  logger.info({ url: `http://${config.host}:${port}/graphql`, ...explorer, store: store.engine }, 'metalayer is serving');
   if (options.interactive) {
     console.log(servingLine({ version: packageVersion(), host: config.host, port, explorer: config.explorer }));
   }

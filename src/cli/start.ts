@@ -68,7 +68,7 @@ export interface Endpoints {
  * same for machines.
  */
 export function servingLine({ version, host, port, explorer }: Endpoints): string {
-  const paths = [explorer ? 'GraphQL and its explorer at /graphql' : 'GraphQL at /graphql', 'health at /healthz'];
+  const paths = [...(explorer ? ['explorer at /'] : []), 'GraphQL at /graphql', 'health at /healthz'];
   return `metalayer ${version} serving http://${browsableHost(host)}:${port} — ${paths.join(', ')}`;
 }
 

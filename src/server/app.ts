@@ -3,7 +3,6 @@ import { createServer, type Server } from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { Core, CoreSettings } from '../app/session.js';
@@ -11,10 +10,10 @@ import { apolloBaseOptions, costModel, NoSubgraphSdlRule, ResponseErrorCode, typ
 import { anonymousGatePlugin, createAuthenticator } from './authenticate.js';
 import { createPersistedQueries, type PersistedQueries } from './persisted-queries.js';
 import type { Config } from './config.js';
-import { EXAMPLE_OPERATIONS } from './examples.js';
 import { healthHandler } from './health.js';
 import type { Logger } from './logger.js';
 import { limitBatches, queryLimitsPlugin } from './query-limits.js';
+import { builtUiDirectory, explorerRoutes, graphiqlPage } from './ui.js';
 
 export interface MetalayerServer {
   httpServer: Server;
@@ -35,8 +34,9 @@ export function coreSettings(config: Config): Pick<CoreSettings, 'lineageCaps' |
 
 /**
  * The HTTP server: Apollo Server 5 on Express 5 at /graphql, and /healthz,
- * over the application core: each request opens a session of it as the
- * viewer its token names.
+ * with, when the explorer is on, GraphiQL for browsers at /graphql and the
+ * lineage explorer at / (ui.ts), over the application core: each request
+ * opens a session of it as the viewer its token names.
  */
 export async function createMetalayerServer(config: Config, core: Core, logger: Logger): Promise<MetalayerServer> {
   const { store } = core;
@@ -51,6 +51,9 @@ export async function createMetalayerServer(config: Config, core: Core, logger: 
 
   app.use(requestLogging(logger));
   app.get('/healthz', healthHandler(store));
+  // The browser side (ui.ts): GraphiQL for a browser's GET /graphql, the explorer at /.
+  const uiDirectory = config.explorer ? builtUiDirectory() : null;
+  if (config.explorer) app.get('/graphql', graphiqlPage(uiDirectory));
   app.use(
     '/graphql',
     noStore,
@@ -67,6 +70,7 @@ export async function createMetalayerServer(config: Config, core: Core, logger: 
       },
     }),
   );
+  if (config.explorer) app.use(explorerRoutes(uiDirectory));
   app.use(jsonErrors(logger, config.bodyLimit));
 
   return {
@@ -128,9 +132,8 @@ function createApollo(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       anonymousGatePlugin(),
       queryLimitsPlugin(config.queryLimits, costModel(config.lineageCaps)),
-      config.explorer
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, document: EXAMPLE_OPERATIONS, includeCookies: false })
-        : ApolloServerPluginLandingPageDisabled(),
+      // Browsers get the bundled GraphiQL (ui.ts) before Apollo Server sees the request.
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
 }

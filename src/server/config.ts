@@ -20,7 +20,7 @@ export interface Config {
   bodyLimit: number;
   /** Schema introspection; on in development, off in production unless turned on. */
   introspection: boolean;
-  /** The explorer landing page at /graphql; follows introspection unless set. */
+  /** GraphiQL at /graphql for browsers and the lineage explorer at / (ui.ts); follows introspection unless set. */
   explorer: boolean;
   /**
    * Several operations in one request (a JSON array body); off unless turned

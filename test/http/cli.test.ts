@@ -30,6 +30,7 @@ describe('metalayer command line', () => {
     const loaded = JSON.parse(await cli.waitForLine(/demo pipeline loaded/));
     expect(loaded.assets).toBe(23);
     const serving = JSON.parse(await cli.waitForLine(/metalayer is serving/));
+    expect(serving.explorer).toBe(serving.url.replace(/graphql$/, ''));
     // Piped, stdout holds JSON lines only: the line for people is for terminals.
     expect(cli.lines.filter((line) => !line.startsWith('{'))).toEqual([]);
     const response = await fetch(serving.url, {
@@ -200,7 +201,7 @@ describe('metalayer serve in a terminal', () => {
   it('prints one line for people, after the JSON logs that say the same for machines', async () => {
     const cli = runCliInTerminal(['serve', '--port', '0', '--db', ':memory:']);
     const line = await cli.waitForLine(/^metalayer \S+ serving /);
-    expect(line).toMatch(new RegExp(`^metalayer ${VERSION.replaceAll('.', '\\.')} serving http://127\\.0\\.0\\.1:\\d+ — GraphQL and its explorer at /graphql, health at /healthz$`));
+    expect(line).toMatch(new RegExp(`^metalayer ${VERSION.replaceAll('.', '\\.')} serving http://127\\.0\\.0\\.1:\\d+ — explorer at /, GraphQL at /graphql, health at /healthz$`));
     const serving = JSON.parse(await cli.waitForLine(/metalayer is serving/)) as { url: string };
     expect(line.split(' ')[3]).toBe(serving.url.replace(/\/graphql$/, ''));
     const response = await fetch(`${line.split(' ')[3]}/healthz`);
@@ -214,7 +215,7 @@ describe('metalayer serve in a terminal', () => {
       'metalayer 1.2.3 serving http://127.0.0.1:4000 — GraphQL at /graphql, health at /healthz',
     );
     expect(servingLine({ version: '1.2.3', host: '0.0.0.0', port: 80, explorer: true })).toBe(
-      'metalayer 1.2.3 serving http://localhost:80 — GraphQL and its explorer at /graphql, health at /healthz',
+      'metalayer 1.2.3 serving http://localhost:80 — explorer at /, GraphQL at /graphql, health at /healthz',
     );
     expect(servingLine({ version: '1.2.3', host: '::1', port: 4000, explorer: false })).toMatch(/^metalayer 1\.2\.3 serving http:\/\/\[::1\]:4000 /);
   });

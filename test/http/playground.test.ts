@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { startServer, type RunningServer } from '../helpers/server.js';
 
 /**
- * The explorer landing page, introspection and the subgraph SDL, over HTTP,
+ * The explorer (GraphiQL at /graphql for browsers), introspection and the subgraph SDL, over HTTP,
  * under each setting of NODE_ENV, METALAYER_INTROSPECTION and
  * METALAYER_EXPLORER (src/server/config.ts).
  */
@@ -38,12 +38,12 @@ async function schemaAccess(running: RunningServer): Promise<{ introspection: st
 }
 
 describe('in development', () => {
-  test('GET /graphql in a browser opens the explorer with the example operations ready to run', async () => {
+  test('GET /graphql in a browser opens the bundled GraphiQL, loaded from this server only', async () => {
     const running = await serve({ NODE_ENV: 'development' });
     const { status, html } = await openInBrowser(running);
     expect(status).toBe(200);
-    expect(html).toContain('embeddableSandbox');
-    for (const name of ['DeployedModelProvenance', 'DatasetImpact', 'CompareRuns']) expect(html).toContain(`query ${name}`);
+    expect(html).toContain('<title>metalayer · GraphiQL</title>');
+    expect(html).not.toMatch(/(src|href)="https?:/);
     expect(await schemaAccess(running)).toEqual({ introspection: 'ok', sdl: 'ok' });
   });
 });
@@ -66,12 +66,12 @@ describe('in production', () => {
   test('METALAYER_INTROSPECTION turns introspection and the SDL on, and the explorer with them', async () => {
     const running = await serve({ NODE_ENV: 'production', METALAYER_INTROSPECTION: 'true' });
     expect(await schemaAccess(running)).toEqual({ introspection: 'ok', sdl: 'ok' });
-    expect((await openInBrowser(running)).html).toContain('query DeployedModelProvenance');
+    expect((await openInBrowser(running)).html).toContain('metalayer · GraphiQL');
   });
 
   test('METALAYER_EXPLORER turns the explorer on alone, or off alone', async () => {
     const explorerOnly = await serve({ NODE_ENV: 'production', METALAYER_EXPLORER: 'true' });
-    expect((await openInBrowser(explorerOnly)).html).toContain('query DeployedModelProvenance');
+    expect((await openInBrowser(explorerOnly)).html).toContain('metalayer · GraphiQL');
     expect(await schemaAccess(explorerOnly)).toEqual({
       introspection: '400 GRAPHQL_VALIDATION_FAILED',
       sdl: '400 GRAPHQL_VALIDATION_FAILED',

@@ -1,0 +1,27 @@
+import 'graphiql/setup-workers/vite';
+import 'graphiql/style.css';
+import './graphiql.css';
+import { createGraphiQLFetcher } from '@graphiql/toolkit';
+import { GraphiQL } from 'graphiql';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { EXAMPLE_OPERATIONS } from '../../src/server/examples.js';
+import { readToken } from '../src/auth.js';
+
+/**
+ * GraphiQL, served by metalayer at /graphql for browsers. It opens with the
+ * README's example operations; the headers tab sets `Authorization`, and
+ * starts with the token the explorer signed in with in this tab, if any.
+ * Operations are JSON POSTs to this origin, which pass CSRF prevention.
+ */
+const fetcher = createGraphiQLFetcher({ url: new URL('/graphql', window.location.origin).href });
+const token = readToken();
+const defaultHeaders = JSON.stringify(token ? { Authorization: `Bearer ${token}` } : {}, null, 2);
+
+const root = document.getElementById('graphiql');
+if (!root) throw new Error('graphiql/index.html has no #graphiql element');
+createRoot(root).render(
+  <StrictMode>
+    <GraphiQL fetcher={fetcher} defaultQuery={EXAMPLE_OPERATIONS} defaultHeaders={defaultHeaders} />
+  </StrictMode>,
+);
