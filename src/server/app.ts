@@ -13,6 +13,7 @@ import type { Config } from './config.js';
 import { EXAMPLE_OPERATIONS } from './examples.js';
 import { healthHandler } from './health.js';
 import type { Logger } from './logger.js';
+import { OPENLINEAGE_PATH, openLineageRoutes } from './openlineage/route.js';
 import { limitBatches, queryLimitsPlugin } from './query-limits.js';
 
 export interface MetalayerServer {
@@ -33,8 +34,8 @@ export function coreSettings(config: Config): Pick<CoreSettings, 'lineageCaps' |
 }
 
 /**
- * The HTTP server: Apollo Server 5 on Express 5 at /graphql, and /healthz,
- * over the application core: each request opens a session of it as the
+ * The HTTP server: Apollo Server 5 on Express 5 at /graphql, OpenLineage
+ * ingestion at /api/v1/lineage, and /healthz, over the application core: each request opens a session of it as the
  * viewer its token names.
  */
 export async function createMetalayerServer(config: Config, core: Core, logger: Logger): Promise<MetalayerServer> {
@@ -62,6 +63,11 @@ export async function createMetalayerServer(config: Config, core: Core, logger: 
         return core.openSession(viewer);
       },
     }),
+  );
+  app.post(
+    OPENLINEAGE_PATH,
+    noStore,
+    ...openLineageRoutes({ core, authenticate, namespaces: config.openLineageNamespaces, bodyLimit: config.bodyLimit, logger }),
   );
   app.use(jsonErrors(logger, config.bodyLimit));
 
