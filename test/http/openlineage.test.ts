@@ -233,6 +233,14 @@ describe('POST /api/v1/lineage', () => {
     expect(broken).toMatchObject({ status: 400, body: { error: { code: 'BAD_USER_INPUT', message: 'The request body is not valid JSON' } } });
   });
 
+  test('a body over the limit is a 413, as on /graphql', async () => {
+    const running = await serve({ METALAYER_BODY_LIMIT: '2048' });
+    const event = featuresEvent('START', T(10));
+    event.job.facets = { documentation: { description: 'x'.repeat(4096) } };
+    const answer = await postEvent(running, event);
+    expect(answer).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is larger than the limit of 2048 bytes' } } });
+  });
+
   test('an event for a run recorded through GraphQL is a conflict, and changes nothing', async () => {
     const running = await serve();
     const logged = await running.post({
