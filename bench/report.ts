@@ -73,6 +73,7 @@ function httpTable(results: BenchResults): string {
       row('{ __typename } (floor)', http.floor),
       row('W4 point lookup', http.pointLookup),
       row('W5 logRun mutation', http.logRun),
+      row('W11 OpenLineage event (events/s)', http.openLineage),
     ]),
     `W4 / floor = ${http.pointLookupShareOfFloor.toFixed(2)}`,
   ].join('\n');

@@ -11,8 +11,9 @@ import type { ServerMessage } from './serve.js';
  * (`{ __typename }`, the framework's own cost) and W4 point lookups (ids
  * spread across the graph) alternate round by round, so a change in the
  * machine's speed hits both alike; then W5 logRun mutations with fresh run
- * ids (each one durable transaction, `synchronous = FULL`). An answer with
- * GraphQL errors counts as a failure, not as throughput. Last, the server
+ * ids (each one durable transaction, `synchronous = FULL`), and W11
+ * OpenLineage run events posted to /api/v1/lineage (openLineageBody). An
+ * answer with errors counts as a failure, not as throughput. Last, the server
  * answers the largest lineages W3 asks for (10,000 assets; 100,000 visited)
  * and its memory is read again.
  */
@@ -42,6 +43,8 @@ export interface HttpFigures {
   floor: HttpRun;
   pointLookup: HttpRun;
   logRun: HttpRun;
+  /** W11: OpenLineage run events ingested, in events per second. */
+  openLineage: HttpRun;
   /** W4's throughput as a share of the floor's. */
   pointLookupShareOfFloor: number;
   /** The server's memory after W4 and W5, and after the largest lineages. */
@@ -66,6 +69,7 @@ export async function measureHttp(db: string, probes: Probes, options: HttpOptio
     const floor = operation(url, () => JSON.stringify({ query: '{ __typename }' }), options);
     const pointLookup = operation(url, pointLookupBody(probes), options);
     const logRun = operation(url, logRunBody(probes), options);
+    const openLineage = operation(`http://127.0.0.1:${server.port}/api/v1/lineage`, openLineageBody(), options);
     await floor.warmUp();
     await pointLookup.warmUp();
     for (let round = 0; round < options.rounds; round++) {
@@ -74,6 +78,8 @@ export async function measureHttp(db: string, probes: Probes, options: HttpOptio
     }
     await logRun.warmUp();
     for (let round = 0; round < options.rounds; round++) await logRun.round();
+    await openLineage.warmUp();
+    for (let round = 0; round < options.rounds; round++) await openLineage.round();
     const memory = await server.memory();
     const lineages = await serveLargestLineages(url, probes, options.lineages);
     const [floorRun, pointLookupRun] = [floor.result(), pointLookup.result()];
@@ -82,6 +88,7 @@ export async function measureHttp(db: string, probes: Probes, options: HttpOptio
       floor: floorRun,
       pointLookup: pointLookupRun,
       logRun: logRun.result(),
+      openLineage: openLineage.result(),
       pointLookupShareOfFloor: pointLookupRun.requestsPerSecond / floorRun.requestsPerSecond,
       server: memory,
       afterLineages: { ...(await server.memory()), lineages },
@@ -115,6 +122,54 @@ function logRunBody(probes: Probes): Body {
           endedAt: '2026-01-10T10:00:00Z',
         },
       },
+    });
+  };
+}
+
+/** The source tables W11's jobs read: a pool, so that most events find their inputs stored. */
+const SOURCE_TABLES = 100;
+
+/**
+ * W11: the events of fresh runs of an extract job, as the Airflow provider
+ * posts them: a START then a COMPLETE per run, each reading one of
+ * SOURCE_TABLES Postgres tables and writing a file of its own on S3, with
+ * the facets a real event carries (parent, schema, dataSource, output
+ * statistics). Each event is one unit of work.
+ */
+function openLineageBody(): Body {
+  const prefix = `w11-${Date.now().toString(36)}`;
+  const producer = 'https://github.com/apache/airflow/tree/providers-openlineage/1.12.2';
+  return (i) => {
+    const run = Math.floor(i / 2);
+    const complete = i % 2 === 1;
+    const table = `shop.public.orders_${run % SOURCE_TABLES}`;
+    return JSON.stringify({
+      eventType: complete ? 'COMPLETE' : 'START',
+      eventTime: new Date(Date.UTC(2026, 0, 10, 2, 0, complete ? 30 : 0) + run * 60_000).toISOString(),
+      producer,
+      schemaURL: 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent',
+      run: {
+        runId: `${prefix}-${run}`,
+        facets: { parent: { _producer: producer, run: { runId: `${prefix}-dag-${Math.floor(run / 10)}` }, job: { namespace: 'airflow-bench', name: 'orders_daily' } } },
+      },
+      job: { namespace: 'airflow-bench', name: 'orders_daily.extract', facets: {} },
+      inputs: [
+        {
+          namespace: 'postgres://orders-db:5432',
+          name: table,
+          facets: {
+            schema: { _producer: producer, fields: [{ name: 'order_id', type: 'bigint' }, { name: 'amount', type: 'numeric' }] },
+            dataSource: { _producer: producer, name: 'postgres://orders-db:5432', uri: 'postgres://orders-db:5432/shop' },
+          },
+        },
+      ],
+      outputs: [
+        {
+          namespace: 's3://lake',
+          name: `/staging/${prefix}/${run}`,
+          ...(complete ? { outputFacets: { outputStatistics: { _producer: producer, rowCount: 1000 + run, size: 65_536 } } } : {}),
+        },
+      ],
     });
   };
 }

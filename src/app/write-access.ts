@@ -26,6 +26,7 @@ import type { Loaders } from './loaders.js';
  *     and the newer end of `derived_from` one it may write;
  *   - an asset updated or deleted, or a run updated, must be one it may
  *     write, and so must the run whose performance records metric points;
+ *     a run an update records when missing is checked as a put;
  *   - putting an asset that exists already is a retry: allowed when the
  *     viewer may write the asset, or when the plan changes nothing about it
  *     (the store checks the content; every relation the plan puts on it
@@ -90,8 +91,12 @@ async function checkScope(viewer: Viewer, loaders: Loaders, catalogue: Catalogue
         break;
       case 'updateAsset':
       case 'deleteAsset':
+        if (facts.exists(op.id)) requireWritable(op.id, op.field, facts);
+        break;
       case 'updateRun':
         if (facts.exists(op.id)) requireWritable(op.id, op.field, facts);
+        // A run first recorded by the update is checked as a put.
+        else if (op.create) checkOwnership(catalogue, op.create, edges, put, facts);
         break;
       case 'recordMetrics':
         // Points hang from the run: a performance is put with its relation to a run the viewer may write.

@@ -3,7 +3,8 @@ import { ASSET_KINDS } from './kinds.js';
 
 /**
  * The relation catalogue: arangopipe's eleven edge collections with their
- * stored directions, plus metalayer's `derived_from`: the built-in part of
+ * stored directions, plus metalayer's `derived_from` and `run_outputs` (a
+ * dataset a run produced, which OpenLineage producers report): the built-in part of
  * the catalogue (catalogue.ts), from which lineage directions, engines'
  * traversals and GraphQL relation fields all derive.
  */
@@ -20,6 +21,7 @@ export const RELATION_NAMES = [
   'deployment_featureset',
   'deployment_servingperf',
   'derived_from',
+  'run_outputs',
 ] as const;
 
 export type RelationName = (typeof RELATION_NAMES)[number];
@@ -54,6 +56,7 @@ export const RELATIONS: Readonly<Record<RelationName, Relation>> = {
   deployment_featureset: relation('deployment_featureset', ['DEPLOYMENT'], ['FEATURESET'], 'to'),
   deployment_servingperf: relation('deployment_servingperf', ['DEPLOYMENT'], ['SERVING_PERF'], 'from'),
   derived_from: relation('derived_from', ASSET_KINDS, ASSET_KINDS, 'to'),
+  run_outputs: relation('run_outputs', ['RUN'], ['DATASET'], 'from'),
 };
 
 export type LineageDirection = 'UPSTREAM' | 'DOWNSTREAM';

@@ -1,6 +1,7 @@
 import { badInput, conflict, notFound, type FieldPath } from './errors.js';
 import { canonicalJson } from './json.js';
-import type { AssetRecord, JsonValue, Metrics, RunStatus } from './kinds.js';
+import { isJsonObject } from './json.js';
+import type { AssetContent, AssetRecord, JsonObject, JsonValue, Metrics, RunStatus } from './kinds.js';
 import { mergeProperties } from './writes.js';
 
 /**
@@ -23,7 +24,39 @@ export interface RunChange {
   deploymentTag?: string | null;
   /** Merged into the run's properties; a null value removes a property. */
   properties?: Record<string, JsonValue>;
+  /** An event observed by another system, merged by `observedRun` instead of the lifecycle's commands. */
+  observation?: RunObservation;
 }
+
+/**
+ * What one event reported by another system (an OpenLineage producer) says
+ * of a run. Events of one run may arrive in any order and more than once,
+ * so they merge by rules that give the same run whatever the order, and a
+ * repeated event changes nothing:
+ *
+ * - status: a final status (COMPLETED, FAILED) wins over RUNNING and is
+ *   never left; between two final ones the later event wins, and FAILED on
+ *   a tie; `status` null (an event that says nothing of it) keeps it;
+ * - `startedAt` is the earliest starting event's time; `endedAt` the time of
+ *   the event whose final status won;
+ * - `groups` are properties of two levels (a group of members): a member
+ *   from an event at least as recent as every one merged before replaces
+ *   the stored one, an older event only fills missing members;
+ * - the run keeps, under the property `observed`, where its events come
+ *   from (`origin`) and the latest event's time (`at`). An event from
+ *   another origin, or for a run not recorded from observations, is a
+ *   CONFLICT naming `field`: events never take over another system's run.
+ */
+export interface RunObservation {
+  origin: string;
+  at: string;
+  status: RunStatus | null;
+  starts: boolean;
+  groups: Record<string, JsonObject>;
+}
+
+/** The property under which an observed run keeps where its events come from, and the latest event's time. */
+export const OBSERVED_PROPERTY = 'observed';
 
 /** Statuses a run ends in. */
 const FINAL: ReadonlySet<RunStatus> = new Set<RunStatus>(['COMPLETED', 'FAILED']);
@@ -37,6 +70,7 @@ const FINAL: ReadonlySet<RunStatus> = new Set<RunStatus>(['COMPLETED', 'FAILED']
  */
 export function updatedRun(current: AssetRecord, change: RunChange, at: string, field: FieldPath): AssetRecord {
   if (current.kind !== 'RUN') throw notFound(current.id, field);
+  if (change.observation) return observedRun(current, change.observation, field);
   const status = change.status ?? current.status;
   if (status !== current.status && current.status !== 'RUNNING') {
     throw conflict(
@@ -57,6 +91,68 @@ export function updatedRun(current: AssetRecord, change: RunChange, at: string, 
     deploymentTag: change.deploymentTag === undefined ? current.deploymentTag : change.deploymentTag,
     properties: mergeProperties(current.properties, change.properties),
   };
+}
+
+/** A run first recorded from an observation: what `observedRun` makes of it, on a run that had none. */
+export function firstObservedRun(
+  base: Pick<AssetContent<'RUN'>, 'id' | 'key' | 'name'>,
+  observation: RunObservation,
+): AssetContent<'RUN'> {
+  const status = observation.status ?? 'RUNNING';
+  return {
+    ...base,
+    kind: 'RUN',
+    version: null,
+    tag: null,
+    runId: base.key,
+    status,
+    startedAt: observation.starts ? observation.at : null,
+    endedAt: FINAL.has(status) ? observation.at : null,
+    deploymentTag: null,
+    properties: { ...observation.groups, [OBSERVED_PROPERTY]: { origin: observation.origin, at: observation.at } },
+  };
+}
+
+type RunRecord = AssetRecord<'RUN'>;
+
+/** A stored run with one more observation merged in, by the rules of `RunObservation`. */
+export function observedRun(current: RunRecord, observation: RunObservation, field: FieldPath): RunRecord {
+  const observed = current.properties[OBSERVED_PROPERTY];
+  const origin = isJsonObject(observed) ? observed['origin'] : undefined;
+  const latest = isJsonObject(observed) && typeof observed['at'] === 'string' ? observed['at'] : '';
+  if (origin !== observation.origin) {
+    const recorded = typeof origin === 'string' ? `from ${origin}` : 'by metalayer itself';
+    throw conflict(`"${current.id}" is a run recorded ${recorded}, not from ${observation.origin}`, field);
+  }
+  const newest = observation.at >= latest;
+  const properties: Record<string, JsonValue> = { ...current.properties };
+  for (const [group, members] of Object.entries(observation.groups)) {
+    const stored = properties[group];
+    const before = isJsonObject(stored) ? stored : {};
+    properties[group] = newest ? { ...before, ...members } : { ...members, ...before };
+  }
+  properties[OBSERVED_PROPERTY] = { origin: observation.origin, at: newest ? observation.at : latest };
+  const merged = { ...current, ...observedStatus(current, observation), properties };
+  requireEndAfterStart(merged, field);
+  return merged;
+}
+
+/** The status and end a run takes from an observation. */
+function observedStatus(current: RunRecord, { status, at, starts }: RunObservation): Pick<RunRecord, 'status' | 'startedAt' | 'endedAt'> {
+  const startedAt = starts && (current.startedAt === null || at < current.startedAt) ? at : current.startedAt;
+  if (status === null || !FINAL.has(status)) return { status: current.status, startedAt, endedAt: current.endedAt };
+  const wins =
+    !FINAL.has(current.status) ||
+    current.endedAt === null ||
+    at > current.endedAt ||
+    (at === current.endedAt && status === 'FAILED');
+  return wins ? { status, startedAt, endedAt: at } : { status: current.status, startedAt, endedAt: current.endedAt };
+}
+
+/** An observed run whose events put its end before its start is refused, whichever event came second. */
+function requireEndAfterStart(run: RunRecord, field: FieldPath): void {
+  if (run.startedAt === null || run.endedAt === null || run.endedAt >= run.startedAt) return;
+  throw badInput(field, `the run would end (${run.endedAt}) before it starts (${run.startedAt})`);
 }
 
 /** Whether an update left an asset as it was, so that nothing needs to be stored. */

@@ -26,9 +26,10 @@ import type { MetricPointInput, RunChange } from './runs.js';
  *   core refuses beforehand (refuseOrphaningDelete) the delete of an asset
  *   others take their owners from.
  * - updateRun changes a run's status, end, deployment tag and properties by
- *   the lifecycle's rules (`updatedRun` in domain/runs.ts); NOT_FOUND naming
- *   `field` when the run is missing. A change that changes nothing stores
- *   nothing.
+ *   the lifecycle's rules (`updatedRun` in domain/runs.ts); when the run is
+ *   missing it puts `create` (a run first recorded from an observation), or
+ *   fails with NOT_FOUND naming `field` without one. A change that changes
+ *   nothing stores nothing.
  * - recordMetrics adds points to the series of a development performance,
  *   putting `devPerf` (with no metrics) first when its id is missing, and
  *   sets its metrics to the latest of each name (`metricsAfter`). With a
@@ -40,7 +41,7 @@ export type WriteOp =
   | { type: 'putEdge'; edge: EdgeRecord; field: FieldPath }
   | { type: 'updateAsset'; id: string; patch: AssetPatch; field: FieldPath }
   | { type: 'deleteAsset'; id: string; field: FieldPath }
-  | { type: 'updateRun'; id: string; change: RunChange; field: FieldPath }
+  | { type: 'updateRun'; id: string; change: RunChange; field: FieldPath; create?: AssetContent<'RUN'> }
   | {
       type: 'recordMetrics';
       devPerf: AssetContent<'DEV_PERF'>;
@@ -52,10 +53,12 @@ export type WriteOp =
 /**
  * How a put answers when its id is stored already: a retry when `same` is
  * equal (the whole content, or only a run's parameters, which are set once),
- * a CONFLICT otherwise, which says `hint` (what to do instead).
+ * a CONFLICT otherwise, which says `hint` (what to do instead). With
+ * `identity` the put is a report of an asset that may be known already:
+ * the stored asset of the same kind stands, whatever the report says.
  */
 export interface RepeatRule {
-  same: 'content' | 'params';
+  same: 'content' | 'params' | 'identity';
   hint?: string;
 }
 
@@ -109,6 +112,7 @@ export function answerRepeatedPut(
   field: FieldPath,
   repeat: RepeatRule = { same: 'content' },
 ): AssetRecord {
+  if (repeat.same === 'identity' && existing.kind === content.kind) return existing;
   if (repeat.same === 'params') {
     const sameParams =
       existing.kind === 'MODEL_PARAMS' &&

@@ -12,6 +12,7 @@ import { createPersistedQueries, type PersistedQueries } from './persisted-queri
 import type { Config } from './config.js';
 import { healthHandler } from './health.js';
 import type { Logger } from './logger.js';
+import { OPENLINEAGE_PATH, openLineageRoutes } from './openlineage/route.js';
 import { limitBatches, queryLimitsPlugin } from './query-limits.js';
 import { builtUiDirectory, explorerRoutes, graphiqlPage } from './ui.js';
 
@@ -33,10 +34,11 @@ export function coreSettings(config: Config): Pick<CoreSettings, 'lineageCaps' |
 }
 
 /**
- * The HTTP server: Apollo Server 5 on Express 5 at /graphql, and /healthz,
- * with, when the explorer is on, GraphiQL for browsers at /graphql and the
- * lineage explorer at / (ui.ts), over the application core: each request
- * opens a session of it as the viewer its token names.
+ * The HTTP server: Apollo Server 5 on Express 5 at /graphql, OpenLineage
+ * ingestion at /api/v1/lineage, and /healthz, with, when the explorer is
+ * on, GraphiQL for browsers at /graphql and the lineage explorer at /
+ * (ui.ts), over the application core: each request opens a session of it
+ * as the viewer its token names.
  */
 export async function createMetalayerServer(config: Config, core: Core, logger: Logger): Promise<MetalayerServer> {
   const { store } = core;
@@ -69,6 +71,11 @@ export async function createMetalayerServer(config: Config, core: Core, logger: 
         return core.openSession(viewer);
       },
     }),
+  );
+  app.post(
+    OPENLINEAGE_PATH,
+    noStore,
+    ...openLineageRoutes({ core, authenticate, namespaces: config.openLineageNamespaces, bodyLimit: config.bodyLimit, logger }),
   );
   if (config.explorer) app.use(explorerRoutes(uiDirectory));
   app.use(jsonErrors(logger, config.bodyLimit));

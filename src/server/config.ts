@@ -42,11 +42,31 @@ export interface Config {
   auth: AuthSettings;
   /** Bounds on what one request may ask for (query-limits.ts). */
   queryLimits: QueryLimits;
+  /**
+   * OpenLineage job namespaces whose runs a writer scoped to a project may
+   * post (namespace → project id), from METALAYER_OPENLINEAGE_NAMESPACES,
+   * a JSON object such as `{"airflow-prod": "project/churn"}`.
+   */
+  openLineageNamespaces: ReadonlyMap<string, string>;
   store: StoreConfig;
 }
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const positiveInt = z.coerce.number().int().positive();
+
+/** A JSON object from job namespace to the id of a project, `project/<key>`. */
+const namespaceMap = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected a JSON object such as {"airflow-prod": "project/churn"}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string().min(1), z.string().regex(/^project\/[A-Za-z0-9_\-:.@()+,=;$!*'%]{1,254}$/, 'expected a project id "project/<key>"')))
+  .transform((entries) => new Map(Object.entries(entries)));
 
 const schema = z
   .object({
@@ -84,6 +104,7 @@ const schema = z
     ARANGO_POOL_SIZE: positiveInt.default(32),
     ARANGO_QUERY_MEMORY_LIMIT: positiveInt.default(512 * 2 ** 20),
     ARANGO_QUERY_MAX_RUNTIME: z.coerce.number().positive().default(30),
+    METALAYER_OPENLINEAGE_NAMESPACES: namespaceMap.optional(),
   })
   .transform((env): Config => {
     const introspection = env.METALAYER_INTROSPECTION ?? env.NODE_ENV !== 'production';
@@ -113,6 +134,7 @@ const schema = z
         executionTimeoutMs: env.METALAYER_EXECUTION_TIMEOUT_MS,
         maxResultAssets: env.METALAYER_MAX_RESULT_ASSETS,
       },
+      openLineageNamespaces: env.METALAYER_OPENLINEAGE_NAMESPACES ?? new Map(),
       store:
         env.METALAYER_STORE === 'sqlite'
           ? { engine: 'sqlite', path: env.METALAYER_DB }

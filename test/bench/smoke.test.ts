@@ -61,7 +61,13 @@ describe('bench smoke', () => {
     expect(results.http?.floor.requests).toBeGreaterThan(0);
     expect(results.http?.pointLookup.requests).toBeGreaterThan(0);
     expect(results.http?.logRun.requests).toBeGreaterThan(0);
-    expect([results.http?.floor.failures, results.http?.pointLookup.failures, results.http?.logRun.failures]).toEqual([0, 0, 0]);
+    expect(results.http?.openLineage.requests).toBeGreaterThan(0);
+    expect([
+      results.http?.floor.failures,
+      results.http?.pointLookup.failures,
+      results.http?.logRun.failures,
+      results.http?.openLineage.failures,
+    ]).toEqual([0, 0, 0, 0]);
     expect(results.http?.server.maxRssMiB).toBeGreaterThan(0);
     expect(results.http?.afterLineages.lineages).toBe(2);
     expect(results.targets.map((t) => t.id)).toEqual(['W1', 'W2', 'W4', 'W6', 'W3']);

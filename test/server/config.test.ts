@@ -186,4 +186,16 @@ describe('configuration', () => {
     expect(problem({ METALAYER_TOKENS: '[{"name": ' })).toMatch(/METALAYER_TOKENS: expected a JSON array of token entries, but it is not valid JSON/);
     expect(problem({ METALAYER_TOKENS: '[]', METALAYER_TOKENS_FILE: '/x' })).toMatch(/both set/);
   });
+
+  it('reads the OpenLineage namespace map once, as a map from namespace to project id', () => {
+    const { config } = loadConfig([], { METALAYER_OPENLINEAGE_NAMESPACES: '{"airflow-prod": "project/churn"}' });
+    expect([...config.openLineageNamespaces]).toEqual([['airflow-prod', 'project/churn']]);
+    expect(loadConfig([], {}).config.openLineageNamespaces.size).toBe(0);
+    expect(problem({ METALAYER_OPENLINEAGE_NAMESPACES: '{"a": ' })).toContain(
+      'METALAYER_OPENLINEAGE_NAMESPACES: expected a JSON object such as {"airflow-prod": "project/churn"}',
+    );
+    expect(problem({ METALAYER_OPENLINEAGE_NAMESPACES: '{"a": "models/m"}' })).toContain(
+      'METALAYER_OPENLINEAGE_NAMESPACES.a: expected a project id "project/<key>"',
+    );
+  });
 });

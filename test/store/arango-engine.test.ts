@@ -7,6 +7,7 @@ import { builtinCatalogue } from '../../src/domain/catalogue.js';
 import { MetalayerError, type FieldPath } from '../../src/domain/errors.js';
 import type { AssetContent } from '../../src/domain/kinds.js';
 import type { RelationName } from '../../src/domain/relations.js';
+import { firstObservedRun } from '../../src/domain/runs.js';
 import { checkEdge, type WriteOp } from '../../src/domain/writes.js';
 import { ArangoBulkImport, IMPORT_BYTE_BUDGET } from '../../src/store/arango/bulk.js';
 import { ArangoNames } from '../../src/store/arango/catalogue.js';
@@ -941,6 +942,22 @@ describe('arango engine: run lifecycle and metric series', () => {
     );
     expect(error).toMatchObject({ code: 'CONFLICT', field: ['status'] });
     expect(fake.log).toEqual(['begin write=metalayer_meta,run read=', 'readAsset', 'abort']);
+  });
+
+  it('updateRun of a missing run puts the run its first observation makes, in the same transaction', async () => {
+    const observation = { origin: 'openlineage:ns', at: AT, status: 'RUNNING' as const, starts: true, groups: {} };
+    const create = firstObservedRun({ id: 'run/o', key: 'o', name: 'job' }, observation);
+    const fake = new ScriptedDatabase((name, query) => {
+      if (name === 'readAsset') return [null];
+      if (name === 'putAsset') return [{ existing: null, taken: null, inserted: { ...(query.bindVars.doc as object), _id: 'run/o', _rev: '_r' } }];
+      return revisionAnswer(name) ?? [];
+    });
+    const result = await writes(fake).commit(
+      unit({ type: 'updateRun', id: 'run/o', change: { observation }, field: ['run', 'runId'], create }),
+    );
+    expect(fake.log).toEqual(['begin write=metalayer_meta,run read=', 'readAsset', 'putAsset', 'nextRevision', 'commit']);
+    expect(fake.bound('putAsset')?.['doc']).toMatchObject({ _key: 'o', status: 'RUNNING', started_at: AT, ended_at: null });
+    expect(result.assets.get('run/o')).toMatchObject({ status: 'RUNNING', startedAt: AT, properties: { observed: { origin: 'openlineage:ns', at: AT } } });
   });
 
   const devPerf = content('DEV_PERF', 'r', { metrics: {}, recordedAt: null });

@@ -64,16 +64,16 @@ function expectWellFormed(query: AqlQuery, name: string): void {
 const UPSTREAM_EDGES =
   'OUTBOUND run_models, OUTBOUND run_modelparams, OUTBOUND run_datasets, OUTBOUND run_featuresets, ' +
   'INBOUND run_devperf, OUTBOUND featureset_dataset, OUTBOUND deployment_model, OUTBOUND deployment_modelparams, ' +
-  'OUTBOUND deployment_featureset, INBOUND deployment_servingperf, OUTBOUND derived_from';
+  'OUTBOUND deployment_featureset, INBOUND deployment_servingperf, OUTBOUND derived_from, INBOUND run_outputs';
 
 const DOWNSTREAM_EDGES =
   'INBOUND run_models, INBOUND run_modelparams, INBOUND run_datasets, INBOUND run_featuresets, ' +
   'OUTBOUND run_devperf, INBOUND featureset_dataset, INBOUND deployment_model, INBOUND deployment_modelparams, ' +
-  'INBOUND deployment_featureset, OUTBOUND deployment_servingperf, INBOUND derived_from';
+  'INBOUND deployment_featureset, OUTBOUND deployment_servingperf, INBOUND derived_from, OUTBOUND run_outputs';
 
 const LINEAGE_COLLECTIONS =
   'run_models, run_modelparams, run_datasets, run_featuresets, run_devperf, featureset_dataset, ' +
-  'deployment_model, deployment_modelparams, deployment_featureset, deployment_servingperf, derived_from';
+  'deployment_model, deployment_modelparams, deployment_featureset, deployment_servingperf, derived_from, run_outputs';
 
 const MALICIOUS = ['x` RETURN 1 //', '" RETURN 1 //', "') REMOVE d IN models //", '@@collection', '*/ RETURN 1 /*'];
 
@@ -477,9 +477,9 @@ describe('arango statements', () => {
     expect(lines[2]).toBe(
       'LET project_models_removed = (FOR e IN project_models FILTER e._from == @id OR e._to == @id REMOVE e IN project_models RETURN 1)',
     );
-    expect(lines.filter((l) => /^LET \w+_removed = \(FOR e IN (\w+) .* REMOVE e IN \1 RETURN 1\)$/.test(l))).toHaveLength(12);
+    expect(lines.filter((l) => /^LET \w+_removed = \(FOR e IN (\w+) .* REMOVE e IN \1 RETURN 1\)$/.test(l))).toHaveLength(13);
     expect(lines.at(-1)).toMatch(/^RETURN \{ asset: FIRST\(removed\), relations: SUM\(\[LENGTH\(project_models_removed\), /);
-    expect(lines.at(-1)).toContain('LENGTH(derived_from_removed)]) }');
+    expect(lines.at(-1)).toContain('LENGTH(derived_from_removed), LENGTH(run_outputs_removed)]) }');
     expect(query.bindVars).toEqual({ id: 'models/m1', key: 'm1' });
   });
 
@@ -552,9 +552,10 @@ describe('arango statements', () => {
       ]),
     ).toEqual({ write: ['datasets', 'metalayer_meta', 'run', 'run_models'], read: ['models'] });
     const deletion = transactionCollections(names, [{ type: 'deleteAsset', id: 'models/m', field: ['id'] }]);
-    expect(deletion.write).toHaveLength(14);
+    expect(deletion.write).toHaveLength(15);
     expect(deletion.write).toContain('metalayer_meta');
     expect(deletion.write).toContain('derived_from');
+    expect(deletion.write).toContain('run_outputs');
     expect(deletion.write).toContain('models');
   });
 });

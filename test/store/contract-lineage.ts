@@ -135,6 +135,24 @@ export function lineageContract(store: () => Store): void {
       expect(edges(lineage)).toContain('run/r1 -run_devperf-> devperf/r1');
     });
 
+    it('follows run_outputs with the run upstream of the dataset it produced', async () => {
+      await putAll(store(), 'DATASET:src', 'RUN:job', 'DATASET:built', 'RUN:train', 'MODEL:trained');
+      await link(
+        store(),
+        ['run_datasets', 'run/job', 'datasets/src'],
+        ['run_outputs', 'run/job', 'datasets/built'],
+        ['run_datasets', 'run/train', 'datasets/built'],
+        ['run_models', 'models/trained', 'run/train'],
+      );
+      const [up, down] = await store().traverse([
+        request('models/trained'),
+        request('datasets/src', { direction: 'DOWNSTREAM' }),
+      ]);
+      expect(degrees(up)).toEqual({ 'run/train': 1, 'datasets/built': 2, 'run/job': 3, 'datasets/src': 4 });
+      expect(degrees(down)).toEqual({ 'run/job': 1, 'datasets/built': 2, 'run/train': 3, 'models/trained': 4 });
+      expect(edges(up)).toContain('run/job -run_outputs-> datasets/built');
+    });
+
     it('does not follow containment: a project has no lineage of its own', async () => {
       await seedPipeline(store());
       const [down, up] = await store().traverse([

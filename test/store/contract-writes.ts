@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dottedPath } from '../../src/domain/errors.js';
+import { firstObservedRun } from '../../src/domain/runs.js';
 import type { Store } from '../../src/store/store.js';
 import { content, link, putAll, putAsset, putEdge, rejection, commitOps } from '../helpers/assets.js';
 
@@ -221,6 +222,51 @@ export function writesContract(store: () => Store): void {
         commitOps(store(), [{ type: 'updateRun', id: 'run/nope', change: {}, field: ['run'] }]),
       );
       expect(error).toMatchObject({ code: 'NOT_FOUND', field: ['run'] });
+    });
+  });
+
+  describe('write: observed runs and reported datasets', () => {
+    const observation = (status: 'RUNNING' | 'COMPLETED', at: string, starts: boolean) => ({
+      origin: 'openlineage:ns',
+      at,
+      status,
+      starts,
+      groups: { runFacets: { [status]: at } },
+    });
+    const observe = (obs: ReturnType<typeof observation>) => ({
+      type: 'updateRun' as const,
+      id: 'run/o',
+      change: { observation: obs },
+      field: ['run', 'runId'],
+      create: firstObservedRun({ id: 'run/o', key: 'o', name: 'job' }, obs),
+    });
+
+    it('puts a missing run from its first observation, then merges later ones whatever their order', async () => {
+      const done = observation('COMPLETED', '2026-03-01T10:05:00.000Z', false);
+      const start = observation('RUNNING', '2026-03-01T10:00:00.000Z', true);
+      const created = await commitOps(store(), [observe(done)], AT);
+      expect(created.assets.get('run/o')).toMatchObject({ status: 'COMPLETED', startedAt: null, endedAt: done.at, createdAt: AT });
+      await commitOps(store(), [observe(start)], '2026-03-01T11:00:00.000Z');
+      const [merged] = await store().getAssets(['run/o']);
+      expect(merged).toMatchObject({
+        status: 'COMPLETED',
+        startedAt: start.at,
+        endedAt: done.at,
+        properties: {
+          runFacets: { COMPLETED: done.at, RUNNING: start.at },
+          observed: { origin: 'openlineage:ns', at: done.at },
+        },
+      });
+      const replay = await commitOps(store(), [observe(start)], '2026-03-01T12:00:00.000Z');
+      expect(replay.assets.get('run/o')).toEqual(merged);
+    });
+
+    it('keeps a stored dataset as it is when it is reported again with other content', async () => {
+      await commitOps(store(), [putAsset(content('DATASET', 'd', { version: '1' }))], AT);
+      const again = await commitOps(store(), [
+        { type: 'putAsset', content: content('DATASET', 'd', { version: '2' }), field: ['inputs', 0], repeat: { same: 'identity' } },
+      ]);
+      expect(again.assets.get('datasets/d')).toMatchObject({ version: '1', updatedAt: AT });
     });
   });
 

@@ -136,6 +136,8 @@ export type Dataset = Asset & Node & {
   id: Scalars['ID']['output'];
   kind: AssetKind;
   name: Scalars['String']['output'];
+  /** Runs that produced this dataset (`run_outputs`), such as the jobs an OpenLineage producer reports. */
+  producedBy: Array<Run>;
   properties: Scalars['JSON']['output'];
   /** Runs that trained on this dataset (`run_datasets`). */
   runs: Array<Run>;
@@ -934,6 +936,8 @@ export type Run = Asset & Node & {
   /** The model the run produced (`run_models`). */
   model?: Maybe<Model>;
   name: Scalars['String']['output'];
+  /** The datasets the run produced (`run_outputs`). */
+  outputs: Array<Dataset>;
   /** The hyperparameters the run used (`run_modelparams`). */
   params?: Maybe<ModelParams>;
   properties: Scalars['JSON']['output'];
@@ -1332,6 +1336,7 @@ export type DatasetResolvers<ContextType = Context, ParentType extends Resolvers
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['AssetKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  producedBy?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType>;
   properties?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   runs?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType>;
   source?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1602,6 +1607,7 @@ export type RunResolvers<ContextType = Context, ParentType extends ResolversPare
   kind?: Resolver<ResolversTypes['AssetKind'], ParentType, ContextType>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outputs?: Resolver<Array<ResolversTypes['Dataset']>, ParentType, ContextType>;
   params?: Resolver<Maybe<ResolversTypes['ModelParams']>, ParentType, ContextType>;
   properties?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   runId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

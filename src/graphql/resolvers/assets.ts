@@ -110,6 +110,7 @@ export function assetResolvers(catalogue: Catalogue): Resolvers {
       ...assetFields,
       featuresets: many('featureset_dataset', 'IN', 'FEATURESET'),
       runs: many('run_datasets', 'IN', 'RUN'),
+      producedBy: many('run_outputs', 'IN', 'RUN'),
     },
     Featureset: {
       __resolveReference: entityOfKind('FEATURESET'),
@@ -133,6 +134,7 @@ export function assetResolvers(catalogue: Catalogue): Resolvers {
       datasets: many('run_datasets', 'OUT', 'DATASET'),
       featuresets: many('run_featuresets', 'OUT', 'FEATURESET'),
       devPerf: one('run_devperf', 'OUT', 'DEV_PERF'),
+      outputs: many('run_outputs', 'OUT', 'DATASET'),
     },
     ModelParams: {
       __resolveReference: entityOfKind('MODEL_PARAMS'),

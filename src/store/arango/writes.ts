@@ -236,6 +236,7 @@ class Unit {
     if (!parsed) throw notFound(op.id, op.field);
     const doc = await this.step<StoredDocument | null>(op, readAssetStatement(op.id));
     const current = doc ? toRecord(this.catalogue, doc) : null;
+    if (!doc && op.create) return this.putAsset({ type: 'putAsset', content: op.create, field: op.field });
     if (!doc || !current) throw notFound(op.id, op.field);
     const next = updatedRun(current, op.change, this.unit.at, op.field);
     return unchanged(current, next) ? current : this.replace(op, parsed.collection, doc, next);

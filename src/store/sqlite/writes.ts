@@ -147,6 +147,7 @@ class Unit {
 
   private updateRun(op: Extract<WriteOp, { type: 'updateRun' }>): AssetRecord {
     const existing = this.get(op.id);
+    if (!existing && op.create) return this.insert(op.create);
     if (!existing) throw notFound(op.id, op.field);
     const updated = updatedRun(existing, op.change, this.at, op.field);
     return unchanged(existing, updated) ? existing : this.replace(updated);
