@@ -118,5 +118,6 @@ export function servingPerf(r: Random, key: string, day: number): AssetContent<'
     },
     periodStart: instant(day),
     periodEnd: instant(day + 7),
+    statistics: null,
   };
 }
