@@ -126,6 +126,7 @@ describe('arango documents: reading what arangopipe wrote', () => {
       metrics: { rmse: 0.822242, r2: 0.12678, mae: 0.62787 },
       periodStart: '2019-05-07T09:00:00.000Z',
       periodEnd: '2019-06-06T09:00:00.000Z',
+      statistics: null,
       properties: { from_date: '2019-05-07 09:00:00.000001', to_date: '2019-06-06 09:00:00.000001' },
       ...epoch,
     });
@@ -309,6 +310,7 @@ describe('arango documents: an update writes a document back in the layout it ha
       tag: null,
       period_start: '2019-05-07T09:00:00.000Z',
       period_end: '2019-06-06T09:00:00.000Z',
+      statistics: null,
       rmse: 0.822242,
       r2: 0.12678,
       mae: 0.62787,
