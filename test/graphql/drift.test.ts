@@ -3,6 +3,7 @@ import type { JsonObject } from '../../src/domain/kinds.js';
 import type { WriteOp } from '../../src/domain/writes.js';
 import { commitOps, content, putAsset, putEdge } from '../helpers/assets.js';
 import { createTestApi, onlyError, type TestApi } from '../helpers/graphql.js';
+import { viewer } from '../helpers/projects.js';
 
 /**
  * Drift through GraphQL: statistics accepted and refused by the mutations,
@@ -152,6 +153,41 @@ describe('Deployment.drift', () => {
     ]);
     // Even deployments serve what they trained on, odd ones (9, 1) against (5, 5).
     expect(data.assets.edges.map((edge) => edge.node.drift.drifted)).toEqual(Array.from({ length: 20 }, (_, i) => i % 2 === 1));
+  });
+});
+
+describe('Deployment.drift for a viewer scoped to a project', () => {
+  test('every hop adds one owners call for what the store did not scope', async () => {
+    await commitOps(api.store, [putAsset(content('PROJECT', 'alpha'))], at(1));
+    for (let i = 0; i < 10; i += 1) {
+      await commitOps(api.store, [
+        putAsset(content('DATASET', `d${i}`, { statistics: { features: { x: numeric([0, 1, 2], [5, 5]) } } })),
+        putAsset(content('MODEL', `m${i}`)),
+        putEdge('project_models', 'project/alpha', `models/m${i}`),
+        putAsset(content('RUN', `r${i}`)),
+        putEdge('run_models', `models/m${i}`, `run/r${i}`),
+        putEdge('run_datasets', `run/r${i}`, `datasets/d${i}`),
+        putAsset(content('DEPLOYMENT', `dep${i}`)),
+        putEdge('deployment_model', `deployment/dep${i}`, `models/m${i}`),
+        putAsset(content('SERVING_PERF', `p${i}`, { statistics: { features: { x: numeric([0, 1, 2], [9, 1]) } } })),
+        putEdge('deployment_servingperf', `deployment/dep${i}`, `servingperf/p${i}`),
+      ], at(2 + i));
+    }
+    api.store.reset();
+    const data = await api.data<{ assets: { edges: { node: { drift: { drifted: boolean } } }[] } }>(
+      `{ assets(kind: DEPLOYMENT, first: 20) { edges { node { ... on Deployment { drift { drifted } } } } } }`,
+      {},
+      viewer('reader', 'project/alpha'),
+    );
+    expect(api.store.calls).toEqual([
+      { operation: 'listAssets', batch: 1 }, // scoped in the store
+      { operation: 'neighbors', batch: 20 },
+      { operation: 'owners', batch: 20 }, // the served models and serving periods
+      { operation: 'neighbors', batch: 10 },
+      { operation: 'owners', batch: 10 }, // the runs; datasets are shared and need none
+      { operation: 'neighbors', batch: 10 },
+    ]);
+    expect(data.assets.edges.map((edge) => edge.node.drift.drifted)).toEqual(Array.from({ length: 10 }, () => true));
   });
 });
 
