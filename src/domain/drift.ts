@@ -98,11 +98,9 @@ function compareFeature(
   if (sides.length === 0) return outcome('NEW_IN_CURRENT');
   if (!ours || total(ours) === 0) return outcome('MISSING_IN_CURRENT');
   const baseline = combine(sides);
-  if (!baseline || baseline.type !== ours.type) return outcome('NO_BASELINE');
-  const [expected, actual, rebinned] =
-    baseline.type === 'numeric' && ours.type === 'numeric'
-      ? numericVectors(baseline, ours)
-      : categoricalVectors(baseline.type === 'categorical' ? baseline.counts : new Map(), ours as CategoricalFeature);
+  const compared = baseline && countVectors(baseline, ours);
+  if (!compared) return outcome('NO_BASELINE');
+  const [expected, actual, rebinned] = compared;
   const score = divergence(method, proportions(expected), proportions(actual));
   return { name, status: 'COMPARED', score, drifted: score >= threshold, rebinned };
 }
@@ -167,6 +165,13 @@ function combine(sides: readonly FeatureStatistics[]): Baseline | null {
     histogram.over += onto.over;
   }
   return { type: 'numeric', histogram, rebinned };
+}
+
+/** The baseline's and the current's counts over the same bins or categories, and whether any were re-binned; null for features of different types. */
+function countVectors(baseline: Baseline, current: FeatureStatistics): [number[], number[], boolean] | null {
+  if (baseline.type === 'numeric' && current.type === 'numeric') return numericVectors(baseline, current);
+  if (baseline.type === 'categorical' && current.type === 'categorical') return categoricalVectors(baseline.counts, current);
+  return null;
 }
 
 /** The baseline's and the current's counts over the same bins, and whether any were re-binned. */

@@ -264,6 +264,16 @@ describe('arango documents: an update writes a document back in the layout it ha
     return { doc, record: toRecord({ ...doc, _id: stored._id }) };
   };
 
+  it('writes a dataset’s statistics as its `statistics` attribute, and serving performance’s beside its metrics', () => {
+    const statistics = { rows: 2, features: { x: { type: 'numeric', bins: [0, 1], counts: [2], missing: 0 } } };
+    const dataset = update(arangopipeDoc('datasets'), { statistics });
+    expect(dataset.doc['statistics']).toEqual(statistics);
+    expect(dataset.record).toMatchObject({ kind: 'DATASET', statistics });
+    const perf = toDocument(content('SERVING_PERF', 'p', { metrics: { rmse: 1 }, statistics }), AT, AT);
+    expect(perf).toMatchObject({ metrics: { rmse: 1 }, statistics, period_start: '2026-01-01T00:00:00.000Z' });
+    expect(toRecord({ ...perf, _id: 'servingperf/p' })).toMatchObject({ metrics: { rmse: 1 }, statistics, properties: {} });
+  });
+
   it('keeps arangopipe’s flat hyperparameters flat, where arangopipe reads them', () => {
     const { doc, record } = update(arangopipeDoc('modelparams'), { tag: 'best' });
     expect(doc).toEqual({
