@@ -93,6 +93,33 @@ const W4_QUERY = /* GraphQL */ `
     node(id: $id) { id ... on Asset { kind name version } ... on Model { task framework uri } }
   }`;
 
+const W10_QUERY = /* GraphQL */ `
+  query W10($id: ID!) {
+    node(id: $id) {
+      ... on Deployment {
+        drift { method threshold drifted baseline { id } current { id } features { name status score drifted rebinned } }
+      }
+    }
+  }`;
+
+/**
+ * The store reads behind a deployment's drift: the deployment, its served
+ * model and serving periods, the model's runs, the latest completed run's
+ * datasets (the comparison itself is arithmetic on what they return).
+ */
+async function rawDrift(store: Store, id: string) {
+  const [deployment] = await store.getAssets([id]);
+  const [models = [], periods = []] = await store.neighbors([
+    { id, relation: 'deployment_model', direction: 'OUT', asOf: null },
+    { id, relation: 'deployment_servingperf', direction: 'OUT', asOf: null },
+  ]);
+  const runs = (await store.neighbors(models.slice(0, 1).map((m) => ({ id: m.id, relation: 'run_models', direction: 'OUT', asOf: null })))).flat();
+  const completed = runs.filter((run) => run.kind === 'RUN' && run.status === 'COMPLETED').sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
+  const latest = completed.at(-1);
+  const datasets = latest ? await store.neighbors([{ id: latest.id, relation: 'run_datasets', direction: 'OUT', asOf: null }]) : [];
+  return { deployment, periods, datasets };
+}
+
 /** The GraphQL text of the point lookup, which the HTTP workload sends too. */
 export const POINT_LOOKUP = W4_QUERY;
 
@@ -174,6 +201,18 @@ export function readWorkloads(probes: Probes): ReadWorkload[] {
       raw: (store, i) => store.getAssets([pick(probes.pointIds, i)]),
       answerSize: (data) => ((data as NodeData).node ? 1 : 0),
       variants: ALL,
+    },
+    {
+      id: 'W10',
+      title: 'drift of a deployment: its latest serving week against its training data',
+      query: W10_QUERY,
+      variables: () => ({ id: probes.driftDeployment }),
+      raw: (store) => rawDrift(store, probes.driftDeployment),
+      answerSize: (data) => {
+        const drift = (data as { node: { drift: { baseline: unknown[] } | null } | null }).node?.drift;
+        return drift ? drift.baseline.length + 1 : 0;
+      },
+      variants: ['metalayer', 'store'],
     },
   ];
 }

@@ -35,13 +35,44 @@ export function project(r: Random, key: string): AssetContent<'PROJECT'> {
   };
 }
 
-export function dataset(r: Random, key: string, name: string, version: number, day: number): AssetContent<'DATASET'> {
+/**
+ * A dataset; with `features`, its statistics are in the drift format too
+ * (drawn from the key, not from `r`, so the rest of the graph is the same).
+ */
+export function dataset(r: Random, key: string, name: string, version: number, day: number, features = false): AssetContent<'DATASET'> {
   const rows = r.int(10_000, 50_000_000);
+  const statistics: JsonObject = { rows, columns: r.int(5, 400), nullFraction: r.float(0, 0.2), bytes: rows * r.int(50, 2000) };
   return {
     ...base('DATASET', key, name, String(version), { format: r.pick(FORMATS), owner: `${r.pick(TEAMS)}-data` }),
     description: `${name}, snapshot of ${instant(day).slice(0, 10)}`,
     source: `s3://lake/${name}/v${version}/`,
-    statistics: { rows, columns: r.int(5, 400), nullFraction: r.float(0, 0.2), bytes: rows * r.int(50, 2000) },
+    statistics: features ? { ...statistics, features: featureStatistics(key, 0) } : statistics,
+  };
+}
+
+/** A number in [0, 1) from a text and a salt: statistics that vary by asset without drawing from the graph's random stream. */
+function unitHash(text: string, salt: number): number {
+  let h = (2166136261 ^ salt) >>> 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
+  return (h % 10_000) / 10_000;
+}
+
+/**
+ * Feature statistics in the drift format: two numeric features over eight
+ * bins, their mass centred `shift` bins to the right, and one categorical.
+ */
+export function featureStatistics(key: string, shift: number): JsonObject {
+  const numeric = (f: number): JsonObject => ({
+    type: 'numeric',
+    bins: Array.from({ length: 9 }, (_, b) => b * 10),
+    counts: Array.from({ length: 8 }, (_, b) => Math.round(1000 * (1 + 0.2 * unitHash(key, f * 10 + b)) * Math.exp(-((b - 3 - shift) ** 2) / 4))),
+    missing: Math.round(20 * unitHash(key, 100 + f)),
+  });
+  const segment = (c: number) => Math.round(1000 * (1 + unitHash(key, 200 + c)));
+  return {
+    f_0: numeric(0),
+    f_1: numeric(1),
+    segment: { type: 'categorical', counts: { consumer: segment(0), business: segment(1), public: segment(2) }, missing: 0 },
   };
 }
 
@@ -105,8 +136,8 @@ export function deployment(r: Random, key: string, name: string, version: number
   };
 }
 
-/** One week of serving performance starting on `day`. */
-export function servingPerf(r: Random, key: string, day: number): AssetContent<'SERVING_PERF'> {
+/** One week of serving performance starting on `day`; with a `shift`, statistics in the drift format (featureStatistics). */
+export function servingPerf(r: Random, key: string, day: number, shift: number | null = null): AssetContent<'SERVING_PERF'> {
   return {
     ...base('SERVING_PERF', key, key, null, {}),
     metrics: {
@@ -118,5 +149,6 @@ export function servingPerf(r: Random, key: string, day: number): AssetContent<'
     },
     periodStart: instant(day),
     periodEnd: instant(day + 7),
+    statistics: shift === null ? null : { rows: 10_000, features: featureStatistics(key, shift) },
   };
 }

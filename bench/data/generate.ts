@@ -17,7 +17,10 @@ import { downstreamClosure } from './reach.js';
  *   on the 1M graph (W3).
  * - The flagship project: a fine-tune chain of 70 models over 14 data sources
  *   of 34 versions and 8 featureset families of 30 versions: its newest
- *   model has about 900 assets upstream, 70 levels deep (W1).
+ *   model has about 900 assets upstream, 70 levels deep (W1). The two
+ *   newest versions of each source, and its deployments' serving weeks,
+ *   carry feature statistics in the drift format; the last four weeks
+ *   drifted (W10).
  * - Project p00001 holds a hyperparameter sweep of 150 models (W2).
  * - Every other project: 1–4 data source chains (some 50+ versions), their
  *   featuresets, model families that are either fine-tune chains (some 50+
@@ -41,6 +44,8 @@ export interface Probes {
   rootDataset: string;
   /** W2: a project with more than 100 models. */
   pageProject: string;
+  /** W10: a flagship deployment whose model's completed run trained on datasets with feature statistics (with seed 42). */
+  driftDeployment: string;
   /** W4: models spread over the whole graph. */
   pointIds: string[];
   /** W5: what a new run of an existing model refers to, in projects no read workload reaches. */
@@ -120,6 +125,7 @@ function emptySummary(): GraphSummary {
     rootReach: 0,
     probes: {
       deepModel: 'models/flagship-llm-v070',
+      driftDeployment: 'deployment/flagship-llm-prod-66',
       rootDataset: corpusId(0, 1),
       pageProject: 'project/p00001',
       pointIds: [],
@@ -166,10 +172,10 @@ function publicCorpora(r: Random): ProjectGraph {
 }
 
 /** A data source: a chain of dataset versions, newest derived from the one before. */
-function sourceChain(r: Random, g: ProjectGraph, name: string, versions: number, day: number): string[] {
+function sourceChain(r: Random, g: ProjectGraph, name: string, versions: number, day: number, features = false): string[] {
   const ids: string[] = [];
   for (let v = 1; v <= versions; v++) {
-    const id = g.add(make.dataset(r, `${name}-v${pad(v, 3)}`, name, v, day + v * 7));
+    const id = g.add(make.dataset(r, `${name}-v${pad(v, 3)}`, name, v, day + v * 7, features && v >= versions - 1));
     const previous = ids.at(-1);
     if (previous) g.link('derived_from', id, previous);
     ids.push(id);
@@ -225,13 +231,15 @@ function trainModel(
 }
 
 /** A deployment of a model with weekly serving performance. */
-function deploy(r: Random, g: ProjectGraph, name: string, trained: Trained, featureset: string | null, day: number, weeks: number) {
+function deploy(r: Random, g: ProjectGraph, name: string, trained: Trained, featureset: string | null, day: number, weeks: number, statistics = false) {
   const deployment = g.add(make.deployment(r, name, name, 1));
   g.link('deployment_model', deployment, trained.model);
   g.link('deployment_modelparams', deployment, trained.params);
   if (featureset) g.link('deployment_featureset', deployment, featureset);
   for (let w = 0; w < weeks; w++) {
-    const perf = g.add(make.servingPerf(r, `${name}-w${pad(w, 3)}`, day + w * 7));
+    // With statistics, the last four weeks have drifted.
+    const shift = statistics ? (w >= weeks - 4 ? 2 : 0) : null;
+    const perf = g.add(make.servingPerf(r, `${name}-w${pad(w, 3)}`, day + w * 7, shift));
     g.link('deployment_servingperf', deployment, perf);
   }
 }
@@ -239,7 +247,7 @@ function deploy(r: Random, g: ProjectGraph, name: string, trained: Trained, feat
 function flagship(r: Random): ProjectGraph {
   const g = new ProjectGraph();
   const project = g.add(make.project(r, 'flagship'));
-  const sources = Array.from({ length: 14 }, (_, s) => sourceChain(r, g, `flagship-src${pad(s, 2)}`, 34, 0));
+  const sources = Array.from({ length: 14 }, (_, s) => sourceChain(r, g, `flagship-src${pad(s, 2)}`, 34, 0, true));
   const families = Array.from({ length: 8 }, (_, f) =>
     featuresetFamily(r, g, `flagship-fs${f}`, (sources[f] ?? []).slice(0, 30)),
   );
@@ -256,7 +264,7 @@ function flagship(r: Random): ProjectGraph {
       project,
     });
     base = last.model;
-    if (i >= 60 && i % 2 === 0) deploy(r, g, `flagship-llm-prod-${i}`, last, at(families[i % 8], f), 10 + i * 3, 26);
+    if (i >= 60 && i % 2 === 0) deploy(r, g, `flagship-llm-prod-${i}`, last, at(families[i % 8], f), 10 + i * 3, 26, true);
   }
   return g;
 }

@@ -15,12 +15,51 @@ import type { Store } from '../store/store.js';
 /**
  * The demo pipeline, after arangopipe's housing-price example: three versions
  * of a census dataset, two featuresets, three runs, a model fine-tuned from
- * another, and a production deployment with weekly serving performance. Every
- * asset has a fixed key, so loading it twice changes nothing.
+ * another, and a production deployment with weekly serving performance. The
+ * datasets and serving weeks carry statistics in the drift format, the last
+ * week visibly drifted. Every asset has a fixed key, so loading it twice
+ * changes nothing.
  */
 const noGeneratedKeys: NewKey = () => {
   throw new Error('every demo asset has a fixed key');
 };
+
+/**
+ * Statistics in the drift format (docs/analytics.md): median income in tens
+ * of thousands of dollars, the median age of houses in years, and where the
+ * district lies. `rows` and `columns` are what the census holds.
+ */
+function housingStatistics(rows: number, columns: number | null, income: number[], age: number[], ocean: number[], ageMissing = 0) {
+  const [lessThanHour = 0, inland = 0, nearOcean = 0, nearBay = 0, island = 0] = ocean;
+  return {
+    rows,
+    ...(columns === null ? {} : { columns }),
+    features: {
+      median_income: { type: 'numeric', bins: [0, 2, 4, 6, 8, 10, 15], counts: income, missing: 0 },
+      housing_median_age: { type: 'numeric', bins: [0, 10, 20, 30, 40, 52], counts: age, missing: ageMissing },
+      ocean_proximity: {
+        type: 'categorical',
+        counts: { '<1H OCEAN': lessThanHour, INLAND: inland, 'NEAR OCEAN': nearOcean, 'NEAR BAY': nearBay, ISLAND: island },
+        missing: 0,
+      },
+    },
+  };
+}
+
+const CENSUS_V1 = housingStatistics(20640, 10, [1510, 7640, 6790, 3020, 1060, 620], [1240, 4750, 5890, 5110, 3650], [9136, 6551, 2658, 2290, 5]);
+const CENSUS_CLEAN = (columns: number) =>
+  housingStatistics(19648, columns, [1450, 7320, 6480, 2880, 980, 538], [1180, 4520, 5610, 4870, 3468], [8700, 6240, 2540, 2163, 5]);
+
+/**
+ * A weekly sample of 10,000 scored requests: the first three weeks look like
+ * the training data; in the last, incomes have moved up (PSI ≥ 0.2).
+ */
+const SERVED_WEEKS = [
+  { rmse: 47_900, stats: housingStatistics(10_000, null, [740, 3720, 3300, 1470, 500, 270], [600, 2300, 2860, 2480, 1760], [4430, 3170, 1290, 1108, 2], 12) },
+  { rmse: 48_600, stats: housingStatistics(10_000, null, [720, 3690, 3310, 1490, 510, 280], [590, 2310, 2850, 2470, 1780], [4410, 3190, 1300, 1097, 3], 9) },
+  { rmse: 51_200, stats: housingStatistics(10_000, null, [650, 3480, 3390, 1640, 540, 300], [600, 2300, 2860, 2480, 1760], [4480, 3050, 1330, 1138, 2], 14) },
+  { rmse: 55_800, stats: housingStatistics(10_000, null, [310, 1720, 2830, 2690, 1480, 970], [610, 2280, 2870, 2490, 1750], [4990, 2510, 1420, 1078, 2], 11) },
+];
 
 const HOUSING_FEATURES = [
   { name: 'median_income', dtype: 'float64' },
@@ -43,7 +82,7 @@ export function housingDemoPlans(catalogue: Catalogue): Plan[] {
         version: '1',
         source: 's3://ml-data/housing/census-1990/raw.csv',
         description: 'The 1990 census block groups, as published',
-        statistics: { rows: 20640, columns: 10 },
+        statistics: CENSUS_V1,
         tag: 'raw',
       },
       k,
@@ -55,7 +94,7 @@ export function housingDemoPlans(catalogue: Catalogue): Plan[] {
         version: '2',
         source: 's3://ml-data/housing/census-1990/clean.parquet',
         description: 'Capped values removed, missing bedrooms imputed',
-        statistics: { rows: 19648, columns: 10 },
+        statistics: CENSUS_CLEAN(10),
         derivedFrom: 'datasets/census-1990-v1',
         tag: 'clean',
       },
@@ -68,7 +107,7 @@ export function housingDemoPlans(catalogue: Catalogue): Plan[] {
         version: '3',
         source: 's3://ml-data/housing/census-1990/geo.parquet',
         description: 'Joined with coastline distances',
-        statistics: { rows: 19648, columns: 12 },
+        statistics: CENSUS_CLEAN(12),
         derivedFrom: 'datasets/census-1990-v2',
         tag: 'clean',
       },
@@ -161,7 +200,7 @@ export function housingDemoPlans(catalogue: Catalogue): Plan[] {
       },
       k,
     ),
-    ...[47_900, 48_600, 51_200, 55_800].map((rmse, week) =>
+    ...SERVED_WEEKS.map(({ rmse, stats }, week) =>
       planLogServingPerf(
         {
           key: `housing-prod-2026-w${14 + week}`,
@@ -169,6 +208,7 @@ export function housingDemoPlans(catalogue: Catalogue): Plan[] {
           periodStart: new Date(Date.UTC(2026, 3, 6 + 7 * week)).toISOString(),
           periodEnd: new Date(Date.UTC(2026, 3, 13 + 7 * week)).toISOString(),
           metrics: [{ name: 'rmse', value: rmse }, { name: 'requests', value: 120_000 + 9_000 * week }],
+          statistics: stats,
         },
         k,
       ),

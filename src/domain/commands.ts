@@ -3,7 +3,8 @@ import { badInput, type FieldPath } from './errors.js';
 import { assetId, parseId } from './ids.js';
 import { optionalInstant, requireInstant } from './instants.js';
 import { requireJsonObject } from './json.js';
-import type { AssetContent, AssetKind, JsonValue, RunStatus } from './kinds.js';
+import type { AssetContent, AssetKind, JsonObject, RunStatus } from './kinds.js';
+import { checkStatistics } from './statistics.js';
 import type { RelationName } from './relations.js';
 import {
   boundedName,
@@ -16,7 +17,7 @@ import {
   requireName,
 } from './validation.js';
 import { MAX_POINTS_PER_CALL, type MetricPointInput, type RunChange } from './runs.js';
-import { requireDistinctEnds, type RepeatRule, type WriteOp } from './writes.js';
+import { requireDistinctEnds, statisticsOfDatasetsOnly, type AssetPatch, type RepeatRule, type WriteOp } from './writes.js';
 
 /**
  * Each mutation as a plan: validated input in, the unit of work that carries
@@ -120,10 +121,7 @@ export interface RegisterDatasetInput extends CommonInput {
 
 export function planRegisterDataset(input: RegisterDatasetInput, ctx: PlanContext): Plan {
   const base = common('DATASET', input, ctx);
-  const statistics =
-    input.statistics === null || input.statistics === undefined
-      ? null
-      : requireJsonObject(input.statistics, ['statistics']);
+  const statistics = optionalStatistics(input.statistics, ['statistics']);
   const content = {
     ...base,
     description: optionalText(input.description, ['description']),
@@ -134,6 +132,14 @@ export function planRegisterDataset(input: RegisterDatasetInput, ctx: PlanContex
   const from = optionalId(input.derivedFrom, ['derivedFrom'], ctx.catalogue);
   if (from) ops.push(putEdge('derived_from', base.id, from, ['derivedFrom']));
   return { id: base.id, ops };
+}
+
+/** Statistics given as input: a JSON object, in the drift format when it has `features` (statistics.ts). */
+function optionalStatistics(value: unknown, field: FieldPath): JsonObject | null {
+  if (value === null || value === undefined) return null;
+  const statistics = requireJsonObject(value, field);
+  checkStatistics(statistics, field);
+  return statistics;
 }
 
 export interface RegisterFeaturesetInput extends CommonInput {
@@ -413,6 +419,7 @@ export interface LogServingPerfInput {
   metrics: readonly { name: string; value: number }[];
   tag?: Opt<string>;
   properties?: unknown;
+  statistics?: unknown;
 }
 
 export function planLogServingPerf(input: LogServingPerfInput, ctx: PlanContext): Plan {
@@ -438,6 +445,7 @@ export function planLogServingPerf(input: LogServingPerfInput, ctx: PlanContext)
         metrics: requireMetrics(input.metrics, ['metrics']),
         periodStart,
         periodEnd,
+        statistics: optionalStatistics(input.statistics, ['statistics']),
       }),
       putEdge('deployment_servingperf', input.deployment, id, ['deployment']),
     ],
@@ -461,17 +469,22 @@ export interface UpdateAssetInput {
   version?: Opt<string>;
   tag?: Opt<string>;
   properties?: unknown;
+  /** A dataset's statistics, replacing the stored ones; null removes them. */
+  statistics?: unknown;
 }
 
 export function planUpdateAsset(input: UpdateAssetInput, { catalogue }: PlanContext): Plan {
-  parseId(input.id, ['id'], catalogue);
-  const patch: { name?: string; version?: string | null; tag?: string | null; properties?: Record<string, JsonValue> } =
-    {};
+  const { kind } = parseId(input.id, ['id'], catalogue);
+  const patch: AssetPatch = {};
   if (input.name !== undefined && input.name !== null) patch.name = requireName(input.name, ['name']);
   if (input.version !== undefined) patch.version = optionalText(input.version, ['version']);
   if (input.tag !== undefined) patch.tag = optionalText(input.tag, ['tag']);
   if (input.properties !== undefined && input.properties !== null) {
     patch.properties = requireJsonObject(input.properties, ['properties']);
+  }
+  if (input.statistics !== undefined) {
+    if (kind !== 'DATASET') throw statisticsOfDatasetsOnly(input.id);
+    patch.statistics = optionalStatistics(input.statistics, ['statistics']);
   }
   return { id: input.id, ops: [{ type: 'updateAsset', id: input.id, patch, field: ['id'] }] };
 }

@@ -65,7 +65,7 @@ export interface KindFields {
   MODEL_PARAMS: { params: JsonObject };
   DEV_PERF: { metrics: Metrics; recordedAt: string | null };
   DEPLOYMENT: { environment: string | null };
-  SERVING_PERF: { metrics: Metrics; periodStart: string; periodEnd: string };
+  SERVING_PERF: { metrics: Metrics; periodStart: string; periodEnd: string; statistics: JsonObject | null };
 }
 
 /** What a client states about an asset: everything but its timestamps. */

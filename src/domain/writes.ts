@@ -1,7 +1,7 @@
 import type { Catalogue, OwnerStep } from './catalogue.js';
-import { badInput, conflict, notFound, type FieldPath } from './errors.js';
+import { badInput, conflict, notFound, type FieldPath, type MetalayerError } from './errors.js';
 import { canonicalJson } from './json.js';
-import { contentOf, type AssetContent, type AssetKind, type AssetRecord, type JsonValue } from './kinds.js';
+import { contentOf, type AssetContent, type AssetKind, type AssetRecord, type JsonObject, type JsonValue } from './kinds.js';
 import type { EdgeRecord } from './relations.js';
 import type { MetricPointInput, RunChange } from './runs.js';
 
@@ -20,8 +20,9 @@ import type { MetricPointInput, RunChange } from './runs.js';
  *   time of the put (assets put earlier in the unit count), or it fails with
  *   NOT_FOUND naming `field`; the ends must be of kinds the relation joins,
  *   and distinct, or it fails with BAD_USER_INPUT.
- * - updateAsset changes name, version or tag and merges properties (a null
- *   value removes the property); NOT_FOUND when the asset is missing.
+ * - updateAsset changes name, version or tag, a dataset's statistics, and
+ *   merges properties (a null value removes the property); NOT_FOUND when
+ *   the asset is missing.
  * - deleteAsset removes an asset and every edge it takes part in. The
  *   core refuses beforehand (refuseOrphaningDelete) the delete of an asset
  *   others take their owners from.
@@ -67,6 +68,8 @@ export interface AssetPatch {
   version?: string | null;
   tag?: string | null;
   properties?: Record<string, JsonValue>;
+  /** A dataset's statistics, replaced whole (null removes them); BAD_USER_INPUT on `statistics` for other kinds. */
+  statistics?: JsonObject | null;
 }
 
 /**
@@ -145,15 +148,23 @@ export function nameTaken(
   );
 }
 
-/** The asset a patch makes of a stored one: name, version and tag replaced, properties merged. */
+/** The asset a patch makes of a stored one: name, version, tag and a dataset's statistics replaced, properties merged. */
 export function patched(current: AssetRecord, patch: AssetPatch): AssetRecord {
-  return {
+  const next = {
     ...current,
     name: patch.name ?? current.name,
     version: patch.version === undefined ? current.version : patch.version,
     tag: patch.tag === undefined ? current.tag : patch.tag,
     properties: mergeProperties(current.properties, patch.properties),
   };
+  if (patch.statistics === undefined) return next;
+  if (next.kind !== 'DATASET') throw statisticsOfDatasetsOnly(current.id);
+  return { ...next, statistics: patch.statistics };
+}
+
+/** The refusal of statistics for an asset that is not a dataset. */
+export function statisticsOfDatasetsOnly(id: string): MetalayerError {
+  return badInput(['statistics'], `only datasets have statistics, and "${id}" is not a dataset`);
 }
 
 /** Applies a patch's properties to stored ones: merge, with null removing a key. */

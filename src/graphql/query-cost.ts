@@ -35,7 +35,10 @@ import { DEFAULT_PAGE_SIZE } from './resolvers/paging.js';
  *   or `downstream` (the server's default lineage limit when not given);
  *   a lineage has at least as many edges as nodes only in dense graphs, so
  *   this is an estimate, as is
- * - every other list (relation fields, metrics, features): a fixed fan-out.
+ * - every other list (relation fields, metrics, features): a fixed fan-out;
+ * - a `drift` field, besides its selection, as much as a lineage of the
+ *   default limit: it walks the graph (a deployment's model, its runs,
+ *   their datasets) as a lineage does.
  *
  * Where a field returns an interface, the fragments on its object types
  * do not all apply to one asset: the cost is that of the costliest type.
@@ -175,7 +178,12 @@ class Measurer {
     const items = isListType(getNullableType(field.type)) ? this.listSize(parent.name, name, args, size) : 1;
     const type = getNamedType(field.type);
     const child = node.selectionSet && isCompositeType(type) ? this.selectionSet(node.selectionSet, type, this.sizeSetBy(field, args)) : NOTHING;
-    return { depth: 1 + child.depth, cost: 1 + items * child.cost };
+    return { depth: 1 + child.depth, cost: 1 + this.walkCost(parent.name, name) + items * child.cost };
+  }
+
+  /** What a field costs for the graph it walks besides what it returns: drift is priced like a lineage. */
+  private walkCost(parent: string, name: string): number {
+    return (parent === 'Deployment' || parent === 'Dataset') && name === 'drift' ? this.model.defaultLineageLimit : 0;
   }
 
   private argumentsOf(field: GraphQLField<unknown, unknown>, node: FieldNode): Record<string, unknown> {

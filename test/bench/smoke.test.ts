@@ -45,6 +45,11 @@ describe('bench smoke', () => {
     expect(calls('W2', 'metalayer')).toEqual({ listAssets: 1, neighbors: 2 });
     expect(calls('W2', 'store')).toEqual({ listAssets: 1, neighbors: 2 });
     expect(calls('W4', 'metalayer')).toEqual({ getAssets: 1 });
+    // Drift: the deployment, then one neighbors call per hop (model and periods, runs, datasets).
+    expect(calls('W10', 'metalayer')).toEqual({ getAssets: 1, neighbors: 3 });
+    expect(calls('W10', 'store')).toEqual({ getAssets: 1, neighbors: 3 });
+    // The newest version of three flagship sources, and the deployment's latest week.
+    expect(results.checks.find((c) => c.workload === 'W10')?.answerAssets).toBe(4);
     // The naive server: one call per parent and field, one per asset of a lineage.
     expect(calls('W2', 'naive')).toMatchObject({ listAssets: 1 });
     expect(figure(results.reads, 'W2', 'in-process', 'naive')?.calls).toBeGreaterThan(500);

@@ -122,3 +122,21 @@ describe('depth and aliases', () => {
     });
   });
 });
+
+describe('drift', () => {
+  test('each drift field costs what a lineage of the default limit does, besides its selection', () => {
+    const walk = model.defaultLineageLimit;
+    expect(measure('{ node(id: "deployment/d") { ... on Deployment { drift { drifted features { name score } } } } }')).toEqual({
+      depth: 4,
+      aliases: 0,
+      // node 1 + drift (1 + walk + drifted 1 + features (1 + 10 × 2))
+      cost: 1 + 1 + walk + 1 + 1 + 10 * 2,
+    });
+    expect(measure('{ assets(kind: DEPLOYMENT, first: 20) { edges { node { ... on Deployment { drift { drifted } } } } } }')).toEqual({
+      depth: 5,
+      aliases: 0,
+      cost: 1 + 1 + 20 * (1 + 1 + walk + 1),
+    });
+    expect(measure('{ node(id: "datasets/d") { ... on Dataset { drift(against: "datasets/e") { drifted } } } }')?.cost).toBe(1 + 1 + walk + 1);
+  });
+});

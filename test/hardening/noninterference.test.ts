@@ -39,13 +39,24 @@ export const DOCUMENTED_EXCEPTIONS = {
 const ALPHA_WRITER = viewer('writer', 'project/alpha');
 const SEED = 20261202;
 
+/** Statistics in the drift format: one numeric feature over [0, 10, 20). */
+function statistics(counts: [number, number]) {
+  return { rows: counts[0] + counts[1], features: { x: { type: 'numeric', bins: [0, 10, 20], counts, missing: 0 } } };
+}
+
 const at = (second: number, ms = 0) => new Date(Date.UTC(2026, 0, 1, 0, 0, second, ms)).toISOString();
 
 /** The world alpha's viewer sees, identical in both stores, each unit at its own instant. */
 const VISIBLE: readonly [string, WriteOp[]][] = [
   [at(1), [putAsset(content('PROJECT', 'alpha'))]],
-  [at(2), [putAsset(content('DATASET', 'd1', { name: 'customers', tag: 'x' }))]],
-  [at(5), [putAsset(content('DATASET', 'd2', { name: 'orders' })), putEdge('derived_from', 'datasets/d2', 'datasets/d1')]],
+  [at(2), [putAsset(content('DATASET', 'd1', { name: 'customers', tag: 'x', statistics: statistics([5, 5]) }))]],
+  [
+    at(5),
+    [
+      putAsset(content('DATASET', 'd2', { name: 'orders', statistics: statistics([1, 9]) })),
+      putEdge('derived_from', 'datasets/d2', 'datasets/d1'),
+    ],
+  ],
   [at(6), [putAsset(content('FEATURESET', 'f1', { name: 'features' })), putEdge('featureset_dataset', 'featuresets/f1', 'datasets/d2')]],
   [at(8), [putAsset(content('MODEL', 'alpha-one', { name: 'alpha-model', tag: 'x' })), putEdge('project_models', 'project/alpha', 'models/alpha-one')]],
   [
@@ -75,6 +86,13 @@ const VISIBLE: readonly [string, WriteOp[]][] = [
       putEdge('deployment_featureset', 'deployment/alpha-dep', 'featuresets/f1'),
     ],
   ],
+  [
+    at(17),
+    [
+      putAsset(content('SERVING_PERF', 'alpha-sp', { statistics: statistics([9, 1]) })),
+      putEdge('deployment_servingperf', 'deployment/alpha-dep', 'servingperf/alpha-sp'),
+    ],
+  ],
 ];
 
 const VISIBLE_IDS = [
@@ -88,6 +106,7 @@ const VISIBLE_IDS = [
   'devperf/alpha-r1',
   'models/free',
   'deployment/alpha-dep',
+  'servingperf/alpha-sp',
 ];
 
 const SHARED_ENDS = ['datasets/d1', 'datasets/d2', 'featuresets/f1'];
@@ -312,7 +331,26 @@ const FAILING_MUTATIONS: readonly Operation[] = [
 
 const failingMutation = fc.constantFrom(...FAILING_MUTATIONS).map((operation) => [operation]);
 
-const operations = fc.oneof(listing, lineage, relations, entities, failingMutation);
+const DRIFT_REPORT = 'method threshold drifted baseline { id name } current { id } features { name status score drifted rebinned }';
+const DEPLOYMENT_DRIFT = `query ($method: DriftMethod, $threshold: Float) { node(id: "deployment/alpha-dep") { ... on Deployment {
+  drift(method: $method, threshold: $threshold) { ${DRIFT_REPORT} } } } }`;
+const DATASET_DRIFT = `query ($id: ID!, $against: ID!, $method: DriftMethod) { node(id: $id) { ... on Dataset {
+  drift(against: $against, method: $method) { ${DRIFT_REPORT} } } } }`;
+
+/** Drift of alpha's deployment and between the shared datasets, by either method. */
+const drift = fc
+  .record({
+    method: fc.constantFrom('PSI', 'JENSEN_SHANNON'),
+    threshold: fc.option(fc.constantFrom(0, 0.1, 1), { nil: undefined }),
+    id: fc.constantFrom('datasets/d1', 'datasets/d2'),
+    against: fc.constantFrom('datasets/d1', 'datasets/d2'),
+  })
+  .map(({ method, threshold, id, against }): Operation[] => [
+    { query: DEPLOYMENT_DRIFT, variables: { method, threshold } },
+    { query: DATASET_DRIFT, variables: { id, against, method } },
+  ]);
+
+const operations = fc.oneof(listing, lineage, relations, entities, failingMutation, drift);
 
 describe('noninterference for a viewer scoped to a project', () => {
   it('names every documented exception (docs/scopes.md)', () => {
@@ -343,6 +381,41 @@ describe('noninterference for a viewer scoped to a project', () => {
       { numRuns: 60, seed: SEED },
     );
   }, 120_000);
+
+  it('gives byte-identical drift when a hidden model shares the deployment and has a newer completed run on other data', async () => {
+    // An unscoped reading takes beta's model (its relation is the older) and its newer run on d2 as the baseline.
+    const plain = createTestApi({ viewer: ALPHA_WRITER });
+    const withHidden = createTestApi({ viewer: ALPHA_WRITER });
+    await commitOps(withHidden.store, [putAsset(content('PROJECT', 'beta'))], at(0, 500));
+    await commitOps(withHidden.store, [putAsset(content('MODEL', 'b-0')), putEdge('project_models', 'project/beta', 'models/b-0')], at(3));
+    for (const [instant, ops] of VISIBLE) {
+      await commitOps(plain.store, ops, instant);
+      const [first, ...rest] = ops;
+      if (first?.type === 'putAsset' && first.content.id === 'deployment/alpha-dep') {
+        await commitOps(withHidden.store, [first, putEdge('deployment_model', 'deployment/alpha-dep', 'models/b-0')], instant);
+        await commitOps(withHidden.store, rest, instant);
+      } else {
+        await commitOps(withHidden.store, ops, instant);
+      }
+    }
+    await commitOps(
+      withHidden.store,
+      [putAsset(content('RUN', 'b-late')), putEdge('run_models', 'models/b-0', 'run/b-late'), putEdge('run_datasets', 'run/b-late', 'datasets/d2')],
+      at(18),
+    );
+    try {
+      for (const method of ['PSI', 'JENSEN_SHANNON']) {
+        const a = JSON.stringify(await plain.execute(DEPLOYMENT_DRIFT, { method }));
+        expect(JSON.stringify(await withHidden.execute(DEPLOYMENT_DRIFT, { method }))).toBe(a);
+      }
+      const unscoped = await withHidden.execute<{ node: { drift: { baseline: { id: string }[] } } }>(DEPLOYMENT_DRIFT, {}, viewer('admin'));
+      const scoped = await plain.execute<{ node: { drift: { baseline: { id: string }[]; drifted: boolean } } }>(DEPLOYMENT_DRIFT);
+      expect(scoped.data?.node.drift).toMatchObject({ baseline: [{ id: 'datasets/d1' }], drifted: true });
+      expect(unscoped.data?.node.drift.baseline).toEqual([{ id: 'datasets/d2', name: 'orders' }]);
+    } finally {
+      await Promise.all([plain.close(), withHidden.close()]);
+    }
+  });
 
   it('gives byte-identical answers under a small result budget (RESULT_TOO_LARGE counts visible assets only)', async () => {
     await fc.assert(

@@ -33,7 +33,7 @@ const DEFAULT_FIELDS: { [K in AssetKind]: (key: string) => KindFields[K] } = {
   MODEL_PARAMS: () => ({ params: {} }),
   DEV_PERF: () => ({ metrics: {}, recordedAt: null }),
   DEPLOYMENT: () => ({ environment: null }),
-  SERVING_PERF: () => ({ metrics: {}, periodStart: '2026-01-01T00:00:00.000Z', periodEnd: '2026-01-02T00:00:00.000Z' }),
+  SERVING_PERF: () => ({ metrics: {}, periodStart: '2026-01-01T00:00:00.000Z', periodEnd: '2026-01-02T00:00:00.000Z', statistics: null }),
 };
 
 export function content<K extends AssetKind>(

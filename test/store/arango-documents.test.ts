@@ -126,6 +126,7 @@ describe('arango documents: reading what arangopipe wrote', () => {
       metrics: { rmse: 0.822242, r2: 0.12678, mae: 0.62787 },
       periodStart: '2019-05-07T09:00:00.000Z',
       periodEnd: '2019-06-06T09:00:00.000Z',
+      statistics: null,
       properties: { from_date: '2019-05-07 09:00:00.000001', to_date: '2019-06-06 09:00:00.000001' },
       ...epoch,
     });
@@ -264,6 +265,16 @@ describe('arango documents: an update writes a document back in the layout it ha
     return { doc, record: toRecord({ ...doc, _id: stored._id }) };
   };
 
+  it('writes a dataset’s statistics as its `statistics` attribute, and serving performance’s beside its metrics', () => {
+    const statistics = { rows: 2, features: { x: { type: 'numeric', bins: [0, 1], counts: [2], missing: 0 } } };
+    const dataset = update(arangopipeDoc('datasets'), { statistics });
+    expect(dataset.doc['statistics']).toEqual(statistics);
+    expect(dataset.record).toMatchObject({ kind: 'DATASET', statistics });
+    const perf = toDocument(content('SERVING_PERF', 'p', { metrics: { rmse: 1 }, statistics }), AT, AT);
+    expect(perf).toMatchObject({ metrics: { rmse: 1 }, statistics, period_start: '2026-01-01T00:00:00.000Z' });
+    expect(toRecord({ ...perf, _id: 'servingperf/p' })).toMatchObject({ metrics: { rmse: 1 }, statistics, properties: {} });
+  });
+
   it('keeps arangopipe’s flat hyperparameters flat, where arangopipe reads them', () => {
     const { doc, record } = update(arangopipeDoc('modelparams'), { tag: 'best' });
     expect(doc).toEqual({
@@ -310,6 +321,7 @@ describe('arango documents: an update writes a document back in the layout it ha
       tag: null,
       period_start: '2019-05-07T09:00:00.000Z',
       period_end: '2019-06-06T09:00:00.000Z',
+      statistics: null,
       rmse: 0.822242,
       r2: 0.12678,
       mae: 0.62787,

@@ -185,6 +185,24 @@ export function writesContract(store: () => Store): void {
       expect(taken.code).toBe('CONFLICT');
       expect(await store().getAssets(['models/b'])).toMatchObject([{ name: 'B' }]);
     });
+
+    it('replaces a dataset’s statistics, removes them with null, and refuses them for another kind', async () => {
+      const statistics = { rows: 2, features: { x: { type: 'numeric', bins: [0, 1], counts: [2], missing: 0 } } };
+      await commitOps(store(), [putAsset(content('DATASET', 'd', { statistics: { rows: 1 } })), putAsset(content('MODEL', 'm'))]);
+      const patch = (id: string, value: typeof statistics | null) =>
+        commitOps(store(), [{ type: 'updateAsset', id, patch: { statistics: value }, field: ['id'] }]);
+      expect((await patch('datasets/d', statistics)).assets.get('datasets/d')).toMatchObject({ statistics });
+      expect(await store().getAssets(['datasets/d'])).toMatchObject([{ statistics }]);
+      await patch('datasets/d', null);
+      expect(await store().getAssets(['datasets/d'])).toMatchObject([{ statistics: null }]);
+      expect(await rejection(() => patch('models/m', statistics))).toMatchObject({ code: 'BAD_USER_INPUT', field: ['statistics'] });
+    });
+
+    it('stores serving performance statistics', async () => {
+      const statistics = { features: { city: { type: 'categorical', counts: { Paris: 3 }, missing: 1 } } };
+      await commitOps(store(), [putAsset(content('SERVING_PERF', 'p', { statistics, metrics: { auc: 0.5 } }))]);
+      expect(await store().getAssets(['servingperf/p'])).toMatchObject([{ statistics, metrics: { auc: 0.5 } }]);
+    });
   });
 
   describe('write: updateRun', () => {

@@ -22,7 +22,7 @@ _RUN = (
     " devPerf { id metrics { name value } }"
 )
 _DEPLOYMENT = f"{_ASSET} environment model {{ id }} params {{ id }} featureset {{ id }}"
-_SERVING_PERF = f"{_ASSET} periodStart periodEnd metrics {{ name value }} deployment {{ id }}"
+_SERVING_PERF = f"{_ASSET} periodStart periodEnd metrics {{ name value }} statistics deployment {{ id }}"
 _LINEAGE = (
     "nodes { degree asset { id kind name version tag } }"
     " edges { kind from { id } to { id } } truncated restricted"
@@ -272,12 +272,18 @@ class Metalayer:
         key: Optional[str] = None,
         tag: Optional[str] = None,
         properties: Optional[Mapping[str, Any]] = None,
+        statistics: Optional[Mapping[str, Any]] = None,
     ) -> Dict[str, Any]:
-        """Records a deployment's serving performance over one period (ISO 8601 instants)."""
+        """Records a deployment's serving performance over one period (ISO 8601 instants).
+
+        ``statistics`` describe the data served over the period, as built by
+        :mod:`metalayer.statistics`; the server compares them with the
+        training data's for drift.
+        """
         return self._mutate(
             "logServingPerf", "LogServingPerfInput", "servingPerf", _SERVING_PERF,
             dict(key=key or _new_key(), deployment=deployment, period_start=period_start, period_end=period_end,
-                 metrics=metric_inputs(metrics), tag=tag, properties=properties),
+                 metrics=metric_inputs(metrics), tag=tag, properties=properties, statistics=statistics),
         )
 
     def lineage(

@@ -10,9 +10,10 @@ The format, one entry per feature::
 ``bins`` are ascending edges, one more than ``counts``; each bin holds the
 values ``>=`` its left edge and ``<`` its right one, the last bin its right
 edge too. Counts are non-negative integers; ``None`` (and NaN) count as
-``missing``. Pass the result as ``statistics`` to ``register_dataset``: once
-the server compares statistics for drift it validates this shape, and
-until then it stores it as given.
+``missing``. Pass the result as ``statistics`` to ``register_dataset``: the
+server validates this shape (a statistics object with ``features`` off it
+is refused with ``BAD_USER_INPUT`` naming the JSON path) and compares it
+for drift (docs/analytics.md).
 """
 
 from __future__ import annotations

@@ -81,3 +81,10 @@ def test_an_invalid_document_is_a_validation_error(client: Metalayer) -> None:
     assert raised.value.field is None
     assert "noSuchField" in raised.value.message
     assert len(raised.value.errors) == 1
+
+
+def test_statistics_off_the_format_are_refused_naming_the_json_path(client: Metalayer, unique: str) -> None:
+    statistics = {"rows": 2, "features": {"area": {"type": "numeric", "bins": [0, 50], "counts": [1, 1], "missing": 0}}}
+    with pytest.raises(MetalayerError) as raised:
+        client.register_dataset(f"bad-stats-{unique}", statistics=statistics)
+    assert (raised.value.code, raised.value.field) == ("BAD_USER_INPUT", "input.statistics.features.area.counts")

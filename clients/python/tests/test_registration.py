@@ -48,9 +48,12 @@ def test_registers_every_kind_and_returns_what_the_server_answered(client: Metal
     assert deployment["params"] == {"id": run["params"]["id"]}
     assert deployment["featureset"] == {"id": featureset["id"]}
 
+    served = {"rows": 2, "features": {"area": {"type": "numeric", "bins": [0, 50, 100], "counts": [1, 1], "missing": 0}}}
     perf = client.log_serving_perf(
         deployment["id"], "2026-11-01T00:00:00.000Z", "2026-11-02T00:00:00.000Z", {"rmse": 0.7, "requests": 1200},
+        statistics=served,
     )
+    assert perf["statistics"] == served
     assert perf["deployment"] == {"id": deployment["id"]}
     assert perf["periodStart"] == "2026-11-01T00:00:00.000Z"
     assert perf["metrics"] == [{"name": "requests", "value": 1200}, {"name": "rmse", "value": 0.7}]

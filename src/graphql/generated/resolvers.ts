@@ -6,6 +6,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { AssetRecord, ProjectRecord, DatasetRecord, FeaturesetRecord, ModelRecord, RunRecord, ModelParamsRecord, DevPerfRecord, DeploymentRecord, ServingPerfRecord } from '../../domain/kinds.js';
 import type { ViewedLineage as LineageRecord, LineageNode as LineageNodeRecord } from '../../domain/lineage.js';
 import type { EdgeRecord } from '../../domain/relations.js';
+import type { DriftReportRecord } from '../../domain/drift.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -131,6 +132,13 @@ export type Dataset = Asset & Node & {
   derivedFrom: Array<Asset>;
   description?: Maybe<Scalars['String']['output']>;
   downstream: Lineage;
+  /**
+   * How this dataset's feature distributions differ from those of the dataset
+   * `against`, the baseline (docs/analytics.md). Null when either has no
+   * statistics in the statistics format. `threshold` defaults to 0.2 for PSI
+   * and 0.1 for JENSEN_SHANNON.
+   */
+  drift?: Maybe<DriftReport>;
   /** Featuresets derived from this dataset (`featureset_dataset`). */
   featuresets: Array<Featureset>;
   id: Scalars['ID']['output'];
@@ -143,7 +151,11 @@ export type Dataset = Asset & Node & {
   runs: Array<Run>;
   /** Where the data lives: a URI, a table, a query. */
   source?: Maybe<Scalars['String']['output']>;
-  /** Summary statistics of the data, as a JSON object. */
+  /**
+   * Summary statistics of the data, as a JSON object. With a `features` key
+   * they are in the statistics format that drift compares (docs/analytics.md);
+   * other statistics are free-form.
+   */
   statistics?: Maybe<Scalars['JSON']['output']>;
   tag?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
@@ -157,6 +169,14 @@ export type DatasetDownstreamArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A data source. */
+export type DatasetDriftArgs = {
+  against: Scalars['ID']['input'];
+  method?: InputMaybe<DriftMethod>;
+  threshold?: InputMaybe<Scalars['Float']['input']>;
 };
 
 
@@ -186,6 +206,15 @@ export type Deployment = Asset & Node & {
   derivatives: Array<Asset>;
   derivedFrom: Array<Asset>;
   downstream: Lineage;
+  /**
+   * Training/serving drift (docs/analytics.md): the statistics of the serving
+   * period `period` (by default the latest that has statistics) compared with
+   * the baseline, the statistics of the datasets the served model's most
+   * recently created COMPLETED run trained on. Null when either side has no
+   * statistics in the statistics format. `threshold` defaults to 0.2 for PSI
+   * and 0.1 for JENSEN_SHANNON.
+   */
+  drift?: Maybe<DriftReport>;
   /** Where it serves: production, staging, ... */
   environment?: Maybe<Scalars['String']['output']>;
   /** The featureset it serves with (`deployment_featureset`). */
@@ -212,6 +241,14 @@ export type DeploymentDownstreamArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A model in serving. */
+export type DeploymentDriftArgs = {
+  method?: InputMaybe<DriftMethod>;
+  period?: InputMaybe<Scalars['ID']['input']>;
+  threshold?: InputMaybe<Scalars['Float']['input']>;
 };
 
 
@@ -280,12 +317,57 @@ export type DevPerfUpstreamArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** How a drift score is computed (docs/analytics.md). */
+export type DriftMethod =
+  /** The Jensen–Shannon distance with base-2 logarithms, in [0, 1]. */
+  | 'JENSEN_SHANNON'
+  /** Population stability index: Σ (a − e)·ln(a / e) over bins or categories; a zero proportion counts as 0.0001. */
+  | 'PSI';
+
+/** A comparison of feature distributions: a current one against a baseline. */
+export type DriftReport = {
+  __typename?: 'DriftReport';
+  /** The assets whose statistics make the baseline, oldest first; their counts are summed. */
+  baseline: Array<Asset>;
+  /** The asset whose statistics are compared with the baseline: a serving period or a dataset. */
+  current: Asset;
+  /** True when any compared feature's score is at or above the threshold. */
+  drifted: Scalars['Boolean']['output'];
+  /** Every feature of either side, by name. */
+  features: Array<FeatureDrift>;
+  method: DriftMethod;
+  /** The score at or above which a feature has drifted. */
+  threshold: Scalars['Float']['output'];
+};
+
 /** A feature of a featureset and its data type. */
 export type Feature = {
   __typename?: 'Feature';
   dtype: Scalars['String']['output'];
   name: Scalars['String']['output'];
 };
+
+export type FeatureDrift = {
+  __typename?: 'FeatureDrift';
+  /** True when the score is at or above the threshold. */
+  drifted: Scalars['Boolean']['output'];
+  name: Scalars['String']['output'];
+  /** True when counts were re-binned onto the baseline's edges (or baselines onto the oldest one's). */
+  rebinned: Scalars['Boolean']['output'];
+  /** The score by the report's method; null unless the feature was COMPARED. */
+  score?: Maybe<Scalars['Float']['output']>;
+  status: FeatureDriftStatus;
+};
+
+export type FeatureDriftStatus =
+  /** Both sides hold values of the feature, of the same type: `score` compares them. */
+  | 'COMPARED'
+  /** The baseline has the feature; the current statistics lack it or hold no value of it (only missing ones). */
+  | 'MISSING_IN_CURRENT'
+  /** The current statistics have the feature; no baseline asset has it. */
+  | 'NEW_IN_CURRENT'
+  /** The baseline has the feature but holds no value of it, or values of the other type (numeric against categorical). */
+  | 'NO_BASELINE';
 
 export type FeatureInput = {
   dtype: Scalars['String']['input'];
@@ -431,6 +513,8 @@ export type LogServingPerfInput = {
   periodEnd: Scalars['DateTime']['input'];
   periodStart: Scalars['DateTime']['input'];
   properties?: InputMaybe<Scalars['JSON']['input']>;
+  /** Statistics of the data served over the period, in the statistics format (docs/analytics.md). */
+  statistics?: InputMaybe<Scalars['JSON']['input']>;
   tag?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -593,7 +677,7 @@ export type Mutation = {
   /** Registers a model and links it to its project. */
   registerModel: RegisterModelPayload;
   registerProject: RegisterProjectPayload;
-  /** Changes an asset's name, version or tag and merges `properties` into its properties (a null value removes a property). */
+  /** Changes an asset's name, version or tag (and a dataset's statistics) and merges `properties` into its properties (a null value removes a property). */
   updateAsset: UpdateAssetPayload;
   /**
    * Changes a logged run, all or nothing: its status moves from RUNNING to
@@ -837,6 +921,7 @@ export type RegisterDatasetInput = {
   name: Scalars['String']['input'];
   properties?: InputMaybe<Scalars['JSON']['input']>;
   source?: InputMaybe<Scalars['String']['input']>;
+  /** Summary statistics, a JSON object; in the statistics format when it has a `features` key (docs/analytics.md). */
   statistics?: InputMaybe<Scalars['JSON']['input']>;
   tag?: InputMaybe<Scalars['String']['input']>;
   version?: InputMaybe<Scalars['String']['input']>;
@@ -990,6 +1075,8 @@ export type ServingPerf = Asset & Node & {
   periodEnd: Scalars['DateTime']['output'];
   periodStart: Scalars['DateTime']['output'];
   properties: Scalars['JSON']['output'];
+  /** Statistics of the data served over the period, in the statistics format (docs/analytics.md). */
+  statistics?: Maybe<Scalars['JSON']['output']>;
   tag?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   upstream: Lineage;
@@ -1023,6 +1110,12 @@ export type UpdateAssetInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   /** Merged into the asset's properties; a null value removes that property. */
   properties?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * A dataset's statistics, replacing the stored ones (null removes them);
+   * in the statistics format when they have a `features` key
+   * (docs/analytics.md). Other kinds have none: a BAD_USER_INPUT error.
+   */
+  statistics?: InputMaybe<Scalars['JSON']['input']>;
   tag?: InputMaybe<Scalars['String']['input']>;
   version?: InputMaybe<Scalars['String']['input']>;
 };
@@ -1197,18 +1290,22 @@ export type ResolversTypes = ResolversObject<{
   AssetFilter: AssetFilter;
   AssetKind: AssetKind;
   Dataset: ResolverTypeWrapper<DatasetRecord>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeleteAssetInput: DeleteAssetInput;
   DeleteAssetPayload: ResolverTypeWrapper<DeleteAssetPayload>;
   Deployment: ResolverTypeWrapper<DeploymentRecord>;
   DevPerf: ResolverTypeWrapper<DevPerfRecord>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  DriftMethod: DriftMethod;
+  DriftReport: ResolverTypeWrapper<DriftReportRecord>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Feature: ResolverTypeWrapper<Feature>;
+  FeatureDrift: ResolverTypeWrapper<FeatureDrift>;
+  FeatureDriftStatus: FeatureDriftStatus;
   FeatureInput: FeatureInput;
   Featureset: ResolverTypeWrapper<FeaturesetRecord>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Lineage: ResolverTypeWrapper<LineageRecord>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   LineageEdge: ResolverTypeWrapper<EdgeRecord>;
   LineageNode: ResolverTypeWrapper<LineageNodeRecord>;
   LinkDerivedFromInput: LinkDerivedFromInput;
@@ -1259,18 +1356,20 @@ export type ResolversParentTypes = ResolversObject<{
   AssetEdge: Omit<AssetEdge, 'node'> & { node: ResolversParentTypes['Asset'] };
   AssetFilter: AssetFilter;
   Dataset: DatasetRecord;
+  Float: Scalars['Float']['output'];
   DateTime: Scalars['DateTime']['output'];
   DeleteAssetInput: DeleteAssetInput;
   DeleteAssetPayload: DeleteAssetPayload;
   Deployment: DeploymentRecord;
   DevPerf: DevPerfRecord;
-  Float: Scalars['Float']['output'];
+  DriftReport: DriftReportRecord;
+  Boolean: Scalars['Boolean']['output'];
   Feature: Feature;
+  FeatureDrift: FeatureDrift;
   FeatureInput: FeatureInput;
   Featureset: FeaturesetRecord;
   JSON: Scalars['JSON']['output'];
   Lineage: LineageRecord;
-  Boolean: Scalars['Boolean']['output'];
   LineageEdge: EdgeRecord;
   LineageNode: LineageNodeRecord;
   LinkDerivedFromInput: LinkDerivedFromInput;
@@ -1332,6 +1431,7 @@ export type DatasetResolvers<ContextType = Context, ParentType extends Resolvers
   derivedFrom?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   downstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<DatasetDownstreamArgs>>;
+  drift?: Resolver<Maybe<ResolversTypes['DriftReport']>, ParentType, ContextType, RequireFields<DatasetDriftArgs, 'against' | 'method'>>;
   featuresets?: Resolver<Array<ResolversTypes['Featureset']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['AssetKind'], ParentType, ContextType>;
@@ -1363,6 +1463,7 @@ export type DeploymentResolvers<ContextType = Context, ParentType extends Resolv
   derivatives?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   derivedFrom?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   downstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<DeploymentDownstreamArgs>>;
+  drift?: Resolver<Maybe<ResolversTypes['DriftReport']>, ParentType, ContextType, RequireFields<DeploymentDriftArgs, 'method'>>;
   environment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   featureset?: Resolver<Maybe<ResolversTypes['Featureset']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1401,9 +1502,26 @@ export type DevPerfResolvers<ContextType = Context, ParentType extends Resolvers
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type DriftReportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DriftReport'] = ResolversParentTypes['DriftReport']> = ResolversObject<{
+  baseline?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
+  current?: Resolver<ResolversTypes['Asset'], ParentType, ContextType>;
+  drifted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  features?: Resolver<Array<ResolversTypes['FeatureDrift']>, ParentType, ContextType>;
+  method?: Resolver<ResolversTypes['DriftMethod'], ParentType, ContextType>;
+  threshold?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
 export type FeatureResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Feature'] = ResolversParentTypes['Feature']> = ResolversObject<{
   dtype?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type FeatureDriftResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FeatureDrift'] = ResolversParentTypes['FeatureDrift']> = ResolversObject<{
+  drifted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rebinned?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  score?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['FeatureDriftStatus'], ParentType, ContextType>;
 }>;
 
 export type FeaturesetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Featureset'] = ResolversParentTypes['Featureset'], FederationReferenceType extends FederationReferenceTypes['Featureset'] = FederationReferenceTypes['Featureset']> = ResolversObject<{
@@ -1635,6 +1753,7 @@ export type ServingPerfResolvers<ContextType = Context, ParentType extends Resol
   periodEnd?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   periodStart?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   properties?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  statistics?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   tag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<ServingPerfUpstreamArgs>>;
@@ -1659,7 +1778,9 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   DeleteAssetPayload?: DeleteAssetPayloadResolvers<ContextType>;
   Deployment?: DeploymentResolvers<ContextType>;
   DevPerf?: DevPerfResolvers<ContextType>;
+  DriftReport?: DriftReportResolvers<ContextType>;
   Feature?: FeatureResolvers<ContextType>;
+  FeatureDrift?: FeatureDriftResolvers<ContextType>;
   Featureset?: FeaturesetResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Lineage?: LineageResolvers<ContextType>;

@@ -4,6 +4,7 @@ import { isCanonicalInstant, parseStoredInstant } from '../../domain/instants.js
 import type { AssetRecord, Metrics } from '../../domain/kinds.js';
 import { assertNever } from '../../domain/never.js';
 import type { Metric, Resolvers } from '../generated/resolvers.js';
+import { datasetDrift, deploymentDrift } from '../../app/drift.js';
 import { metricSeries } from '../../app/reads.js';
 import { anyEntity, entityOfKind } from './entities.js';
 import { lineageField } from './lineage.js';
@@ -111,6 +112,7 @@ export function assetResolvers(catalogue: Catalogue): Resolvers {
       featuresets: many('featureset_dataset', 'IN', 'FEATURESET'),
       runs: many('run_datasets', 'IN', 'RUN'),
       producedBy: many('run_outputs', 'IN', 'RUN'),
+      drift: (dataset, args, ctx) => datasetDrift(ctx, dataset, args),
     },
     Featureset: {
       __resolveReference: entityOfKind('FEATURESET'),
@@ -156,6 +158,7 @@ export function assetResolvers(catalogue: Catalogue): Resolvers {
       params: one('deployment_modelparams', 'OUT', 'MODEL_PARAMS'),
       featureset: one('deployment_featureset', 'OUT', 'FEATURESET'),
       servingPerf: many('deployment_servingperf', 'OUT', 'SERVING_PERF'),
+      drift: (deployment, args, ctx) => deploymentDrift(ctx, deployment, args),
     },
     ServingPerf: {
       __resolveReference: entityOfKind('SERVING_PERF'),

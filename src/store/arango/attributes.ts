@@ -60,7 +60,7 @@ export const KIND_ATTRIBUTES: Readonly<Record<AssetKind, readonly string[]>> = {
   MODEL_PARAMS: ['params'],
   DEV_PERF: ['metrics', 'recorded_at'],
   DEPLOYMENT: ['environment'],
-  SERVING_PERF: ['metrics', 'period_start', 'period_end'],
+  SERVING_PERF: ['metrics', 'period_start', 'period_end', 'statistics'],
 };
 
 /** arangopipe's bookkeeping attributes, which stay properties when a document's params are guessed. */

@@ -196,7 +196,12 @@ function typedAttributes(content: AssetContent): JsonObject {
     case 'DEPLOYMENT':
       return { environment: content.environment };
     case 'SERVING_PERF':
-      return { metrics: content.metrics, period_start: content.periodStart, period_end: content.periodEnd };
+      return {
+        metrics: content.metrics,
+        period_start: content.periodStart,
+        period_end: content.periodEnd,
+        statistics: content.statistics,
+      };
     default:
       return assertNever(content, 'asset kind');
   }
@@ -270,6 +275,7 @@ const FIELD_READERS: { [K in AssetKind]: (read: AttributeReader) => KindFields[K
     metrics: readMetrics(read),
     periodStart: (read.has('period_start') ? read.instant('period_start') : read.looseInstant('from_date')) ?? EPOCH,
     periodEnd: (read.has('period_end') ? read.instant('period_end') : read.looseInstant('to_date')) ?? EPOCH,
+    statistics: read.object('statistics'),
   }),
 };
 

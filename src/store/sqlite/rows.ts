@@ -34,6 +34,8 @@ export function toRecord(row: AssetRow): AssetRecord {
   record['properties'] = JSON.parse(row.properties) as JsonObject;
   record['createdAt'] = row.created_at;
   record['updatedAt'] = row.updated_at;
+  // Serving performance stored before it had statistics has none.
+  if (row.kind === 'SERVING_PERF' && record['statistics'] === undefined) record['statistics'] = null;
   return record as AssetRecord;
 }
 

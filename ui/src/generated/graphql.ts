@@ -54,6 +54,23 @@ export type DeleteAssetInput = {
   id: Scalars['ID']['input'];
 };
 
+/** How a drift score is computed (docs/analytics.md). */
+export type DriftMethod =
+  /** The Jensen–Shannon distance with base-2 logarithms, in [0, 1]. */
+  | 'JENSEN_SHANNON'
+  /** Population stability index: Σ (a − e)·ln(a / e) over bins or categories; a zero proportion counts as 0.0001. */
+  | 'PSI';
+
+export type FeatureDriftStatus =
+  /** Both sides hold values of the feature, of the same type: `score` compares them. */
+  | 'COMPARED'
+  /** The baseline has the feature; the current statistics lack it or hold no value of it (only missing ones). */
+  | 'MISSING_IN_CURRENT'
+  /** The current statistics have the feature; no baseline asset has it. */
+  | 'NEW_IN_CURRENT'
+  /** The baseline has the feature but holds no value of it, or values of the other type (numeric against categorical). */
+  | 'NO_BASELINE';
+
 export type FeatureInput = {
   dtype: Scalars['String']['input'];
   name: Scalars['String']['input'];
@@ -102,6 +119,8 @@ export type LogServingPerfInput = {
   periodEnd: Scalars['DateTime']['input'];
   periodStart: Scalars['DateTime']['input'];
   properties?: InputMaybe<Scalars['JSON']['input']>;
+  /** Statistics of the data served over the period, in the statistics format (docs/analytics.md). */
+  statistics?: InputMaybe<Scalars['JSON']['input']>;
   tag?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -127,6 +146,7 @@ export type RegisterDatasetInput = {
   name: Scalars['String']['input'];
   properties?: InputMaybe<Scalars['JSON']['input']>;
   source?: InputMaybe<Scalars['String']['input']>;
+  /** Summary statistics, a JSON object; in the statistics format when it has a `features` key (docs/analytics.md). */
   statistics?: InputMaybe<Scalars['JSON']['input']>;
   tag?: InputMaybe<Scalars['String']['input']>;
   version?: InputMaybe<Scalars['String']['input']>;
@@ -191,6 +211,12 @@ export type UpdateAssetInput = {
   name?: InputMaybe<Scalars['String']['input']>;
   /** Merged into the asset's properties; a null value removes that property. */
   properties?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * A dataset's statistics, replacing the stored ones (null removes them);
+   * in the statistics format when they have a `features` key
+   * (docs/analytics.md). Other kinds have none: a BAD_USER_INPUT error.
+   */
+  statistics?: InputMaybe<Scalars['JSON']['input']>;
   tag?: InputMaybe<Scalars['String']['input']>;
   version?: InputMaybe<Scalars['String']['input']>;
 };
