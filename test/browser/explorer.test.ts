@@ -180,6 +180,29 @@ describe('the explorer', () => {
     await page.close();
   });
 
+  test("a deployment's drift report, feature by feature, as the API computes it", async () => {
+    const page = await openPage('/assets/deployment/housing-prod');
+    const report = page.locator('[data-testid="drift-report"]');
+    await report.waitFor();
+    const { body } = await running.post({
+      query: '{ node(id: "deployment/housing-prod") { ... on Deployment { drift { drifted features { name score drifted } } } } }',
+    });
+    const drift = body.data.node.drift;
+    expect(drift.drifted).toBe(true);
+    expect(await report.getAttribute('data-drifted')).toBe('true');
+    const rows = await report.locator('tr[data-feature]').evaluateAll((els) =>
+      els.map((el) => [el.getAttribute('data-feature'), el.getAttribute('data-drifted'), el.querySelectorAll('td')[1]?.textContent]),
+    );
+    expect(rows).toEqual(
+      drift.features.map((f: { name: string; score: number | null; drifted: boolean }) => [
+        f.name,
+        String(f.drifted),
+        f.score === null ? '–' : f.score.toFixed(3),
+      ]),
+    );
+    await page.close();
+  });
+
   test('an unknown asset says so instead of a blank page', async () => {
     const page = await openPage('/assets/models/no-such-model');
     await page.locator('[role="alert"][data-error-code="NOT_FOUND"]').waitFor();

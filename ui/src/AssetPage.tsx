@@ -10,6 +10,7 @@ import { Link } from './Link.js';
 import { AssetPageQuery } from './operations.js';
 import { assetPath, navigate, routeUrl, type Route } from './route.js';
 import { RunsSideBySide } from './RunsSideBySide.js';
+import { DriftReport } from './DriftReport.js';
 import { ServingChart } from './ServingChart.js';
 
 type AssetRoute = Extract<Route, { page: 'asset' }>;
@@ -67,6 +68,7 @@ function AssetView({ asset, route }: { asset: Loaded; route: AssetRoute }) {
       </div>
       {asset.__typename === 'Model' ? <RunsSideBySide runs={asset.producedBy} /> : null}
       {asset.__typename === 'Deployment' ? <ServingChart periods={asset.servingPerf} /> : null}
+      {asset.__typename === 'Deployment' ? <DriftReport report={asset.drift} /> : null}
       <h2>Lineage</h2>
       <LineageControls route={route} />
       <LineageStatus asset={asset} />
@@ -82,7 +84,7 @@ function AssetView({ asset, route }: { asset: Loaded; route: AssetRoute }) {
 /** The typed fields of the kind, then the free-form properties. */
 function Fields({ asset }: { asset: Loaded }) {
   const rows: Array<[string, unknown]> = Object.entries(asset).filter(
-    ([name, value]) => !['__typename', 'upstream', 'downstream', 'producedBy', 'servingPerf', 'properties', 'name', 'kind'].includes(name) && value !== null,
+    ([name, value]) => !['__typename', 'upstream', 'downstream', 'producedBy', 'servingPerf', 'drift', 'properties', 'name', 'kind'].includes(name) && value !== null,
   );
   return (
     <div>

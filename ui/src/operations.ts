@@ -135,6 +135,27 @@ export const AssetPageQuery = graphql(`
       }
       ... on Deployment {
         environment
+        drift {
+          method
+          threshold
+          drifted
+          baseline {
+            id
+            name
+            version
+          }
+          current {
+            id
+            name
+          }
+          features {
+            name
+            status
+            score
+            drifted
+            rebinned
+          }
+        }
         servingPerf {
           id
           periodStart
