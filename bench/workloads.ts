@@ -144,7 +144,7 @@ export function readWorkloads(probes: Probes): ReadWorkload[] {
       variables: () => ({ project: probes.pageProject }),
       raw: async (store) => {
         const page = await store.listAssets({
-          kind: 'MODEL', nameContains: null, tag: null, project: probes.pageProject,
+          kind: 'MODEL', nameContains: null, tag: null, project: probes.pageProject, environment: null,
           createdAfter: null, createdBefore: null, first: 100, after: null, asOf: null, scope: null,
         });
         const runs = (

@@ -296,17 +296,24 @@ describe('arango queries: listAssets', () => {
     expectWellFormed(query, 'listAssets');
     expect(query.query).toBe(aql`
       /* listAssets */
-      LET projectModels = (FOR e IN project_models FILTER e._from == @project RETURN e._to)
+      WITH project, datasets, featuresets, models, run, modelparams, devperf, deployment, servingperf
       FOR branch IN [
         (
           FOR d IN models
             LET assetName = NOT_NULL(FIRST([d.name][* FILTER IS_STRING(CURRENT) AND CURRENT != ""]), d._key)
             FILTER CONTAINS(LOWER(assetName), LOWER(@nameContains))
             FILTER d.tag == @tag
-            FILTER d._id IN projectModels
             FILTER d.created_at >= @createdAfter
             FILTER d.created_at < @createdBefore
             FILTER d.created_at > @afterCreatedAt OR (d.created_at == @afterCreatedAt AND d._id > @afterId)
+            LET projects = (
+              FOR o IN 0..3 ANY d._id INBOUND project_models, INBOUND run_models, INBOUND run_modelparams, INBOUND run_devperf, OUTBOUND deployment_model, INBOUND deployment_servingperf
+                OPTIONS { order: "bfs", uniqueVertices: "global" }
+                FILTER o != null AND PARSE_IDENTIFIER(o._id).collection IN @ownerCollections
+                SORT o._id
+                RETURN o._id
+            )
+            FILTER @project IN projects
             SORT d.created_at, d._key
             LIMIT @take
             RETURN d
@@ -326,7 +333,46 @@ describe('arango queries: listAssets', () => {
       afterCreatedAt: '2026-02-01T00:00:00.000Z',
       afterId: 'models/m1',
       project: 'project/p1',
+      ownerCollections: ['project'],
     });
+  });
+
+  it('keeps datasets upstream of the project’s models, at any depth, and deployments by environment', () => {
+    const query = listAssetsQuery(names, list({ kind: 'DATASET', project: 'project/p1' })) as AqlQuery;
+    expectWellFormed(query, 'listAssets');
+    expect(query.query).toBe(aql`
+      /* listAssets */
+      WITH project, datasets, featuresets, models, run, modelparams, devperf, deployment, servingperf
+      LET projectUpstream = UNIQUE(FLATTEN(
+        FOR e IN project_models
+          FILTER e._from == @project
+          RETURN (
+            FOR v IN 0..@lineageDepth ANY e._to OUTBOUND run_models, OUTBOUND run_modelparams, OUTBOUND run_datasets, OUTBOUND run_featuresets, INBOUND run_devperf, OUTBOUND featureset_dataset, OUTBOUND deployment_model, OUTBOUND deployment_modelparams, OUTBOUND deployment_featureset, INBOUND deployment_servingperf, OUTBOUND derived_from
+              OPTIONS { order: "bfs", uniqueVertices: "global" }
+              RETURN v._id
+          )
+      ))
+      FOR branch IN [
+        (
+          FOR d IN datasets
+            FILTER d._id IN projectUpstream
+            SORT d.created_at, d._key
+            LIMIT @take
+            RETURN d
+        )
+      ]
+        FOR asset IN branch
+          SORT asset.created_at, asset._id
+          LIMIT @take
+          RETURN asset
+    `);
+    expect(query.bindVars).toEqual({ take: 21, project: 'project/p1', lineageDepth: 100_000 });
+
+    const deployments = listAssetsQuery(names, list({ environment: 'production' })) as AqlQuery;
+    expectWellFormed(deployments, 'listAssets');
+    expect([...deployments.query.matchAll(/^ {4}FOR d IN (\w+)$/gm)].map((m) => m[1])).toEqual(['deployment']);
+    expect(deployments.query).toContain('      FILTER d.environment == @environment\n');
+    expect(deployments.bindVars).toEqual({ take: 21, environment: 'production' });
   });
 
   it('reads all nine collections when no kind is given, each by its name with its fallbacks', () => {
@@ -369,7 +415,8 @@ describe('arango queries: listAssets', () => {
   });
 
   it('asks nothing when no asset can match', () => {
-    expect(listAssetsQuery(names, list({ kind: 'DATASET', project: 'project/p1' }))).toBeNull();
+    expect(listAssetsQuery(names, list({ kind: 'PROJECT', project: 'project/p1' }))).toBeNull();
+    expect(listAssetsQuery(names, list({ kind: 'MODEL', environment: 'production' }))).toBeNull();
     expect(listAssetsQuery(names, list({ createdBefore: '1970-01-01T00:00:00.000Z' }))).toBeNull();
   });
 });
@@ -642,6 +689,7 @@ describe('arango queries: user input stays in bind variables', () => {
         nameContains: evil,
         tag: evil,
         project: evil,
+        environment: evil,
         createdAfter: `2026${evil}`,
         createdBefore: `2027${evil}`,
         first: 5,

@@ -89,7 +89,14 @@ describe('sqlite engine', () => {
     const raw = new BetterSqlite3(path);
     raw.pragma('foreign_keys = ON');
     const triggers = raw.prepare(`SELECT name FROM sqlite_schema WHERE type = 'trigger'`).pluck().all();
-    expect(triggers.sort()).toEqual(['assets_kind_known', 'edges_fit_relation']);
+    expect(triggers.sort()).toEqual([
+      'assets_kind_known',
+      'edges_fit_relation',
+      'metric_latest_insert',
+      'metric_latest_run_added',
+      'metric_latest_run_removed',
+      'metric_latest_update',
+    ]);
     expect(raw.prepare('SELECT count(*) FROM edges').pluck().get()).toBe(1);
     expect(() =>
       raw.prepare(`INSERT INTO edges (from_id, relation, to_id, created_at) VALUES ('run/r1', 'run_models', 'datasets/d1', 'now')`).run(),
@@ -150,7 +157,7 @@ describe('sqlite engine', () => {
 describe('sqlite engine: metric series', () => {
   it('migration 3 adds metric_points, and a series or a name’s latest point is an index range of one performance', () => {
     const raw = new BetterSqlite3(':memory:');
-    expect(migrate(raw)).toEqual([1, 2, 3]);
+    expect(migrate(raw, 3)).toEqual([1, 2, 3]);
     const plan = (sql: string) =>
       (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('devperf/r', 'loss') as { detail: string }[]).map((row) => row.detail);
     expect(plan('SELECT at, value, step FROM metric_points WHERE devperf_id = ? AND name = ? ORDER BY at, step, seq')).toEqual([
