@@ -51,9 +51,10 @@ export function rankRunsSql(catalogue: Catalogue, query: RankQuery): { sql: stri
   const direction = query.order === 'ASC' ? 'ASC' : 'DESC';
   const after = (value: string, id: string): { sql: string; params: unknown[] } => {
     if (query.after === null) return { sql: '', params: [] };
-    const beyond = query.order === 'ASC' ? '>' : '<';
+    // The bound on the value alone lets the index seek to the position.
+    const [bound, beyond] = query.order === 'ASC' ? ['>=', '>'] : ['<=', '<'];
     const { value: v, id: i } = query.after;
-    return { sql: ` AND (${value} ${beyond} ? OR (${value} = ? AND ${id} > ?))`, params: [v, v, i] };
+    return { sql: ` AND ${value} ${bound} ? AND (${value} ${beyond} ? OR ${id} > ?)`, params: [v, v, i] };
   };
   const open = ctes.length > 0 ? `WITH RECURSIVE ${ctes.join(', ')}` : '';
   const limit = query.first + 1;
