@@ -10,6 +10,7 @@ import { keepSecretStatement, nextRevisionStatement, revisionStatement } from '.
 import {
   getAssetsQuery,
   listAssetsQuery,
+  rankRunsQuery,
   nameExpression,
   neighborsQuery,
   ownersQuery,
@@ -697,6 +698,16 @@ describe('arango queries: user input stays in bind variables', () => {
         asOf: null,
         scope: [evil],
       }) as AqlQuery,
+      rankRunsQuery(names, {
+        metric: evil,
+        order: 'ASC',
+        selection: { project: evil, model: evil, downstreamOf: evil, tag: evil, status: 'COMPLETED', since: evil, until: evil },
+        bestPerModel: true,
+        first: 5,
+        after: { value: 1, id: evil },
+        asOf: null,
+        scope: [evil],
+      }),
       putAssetStatement(
         names,
         'models',
@@ -950,5 +961,128 @@ describe('arango queries: ownership and scope', () => {
       [['project/b'], ['models/m2']],
       [null, ['models/m3']],
     ]);
+  });
+});
+
+describe('arango queries: rankRuns', () => {
+  const everyRun = { project: null, model: null, downstreamOf: null, tag: null, status: null, since: null, until: null };
+
+  it('sorts the runs of every performance holding the metric by (value, run id), one more than a page', () => {
+    const query = rankRunsQuery(names, {
+      metric: 'rmse',
+      order: 'ASC',
+      selection: everyRun,
+      bestPerModel: false,
+      first: 10,
+      after: null,
+      asOf: null,
+      scope: null,
+    });
+    expectWellFormed(query, 'rankRuns');
+    expect(query.query).toBe(aql`
+      /* rankRuns */
+      WITH project, datasets, featuresets, models, run, modelparams, devperf, deployment, servingperf
+      FOR d IN devperf
+        LET value = HAS(d, "metrics") ? d.metrics[@metric] : d[@metric]
+        FILTER IS_NUMBER(value)
+        FOR r IN 1..1 INBOUND d run_devperf
+          LET entry = { run: r, value }
+          SORT value ASC, r._id
+          LIMIT @take
+          RETURN entry
+    `);
+    expect(query.bindVars).toEqual({ metric: 'rmse', take: 11 });
+  });
+
+  it('applies the scope, then every selection member, keeps each model’s best, and pages after a position', () => {
+    const query = rankRunsQuery(names, {
+      metric: 'rmse',
+      order: 'DESC',
+      selection: {
+        project: 'project/p1',
+        model: 'models/m1',
+        downstreamOf: 'datasets/d1',
+        tag: 't',
+        status: 'COMPLETED',
+        since: '2026-01-01T00:00:00.000Z',
+        until: '2027-01-01T00:00:00.000Z',
+      },
+      bestPerModel: true,
+      first: 10,
+      after: { value: 1.5, id: 'run/r1' },
+      asOf: null,
+      scope: ['project/p1'],
+    });
+    expectWellFormed(query, 'rankRuns');
+    expect(query.query).toBe(aql`
+      /* rankRuns */
+      WITH project, datasets, featuresets, models, run, modelparams, devperf, deployment, servingperf
+      LET downstream = (
+        FOR v IN 1..@lineageDepth ANY @downstreamOf INBOUND run_models, INBOUND run_modelparams, INBOUND run_datasets, INBOUND run_featuresets, OUTBOUND run_devperf, INBOUND featureset_dataset, INBOUND deployment_model, INBOUND deployment_modelparams, INBOUND deployment_featureset, OUTBOUND deployment_servingperf, INBOUND derived_from
+          OPTIONS { order: "bfs", uniqueVertices: "global" }
+          RETURN v._id
+      )
+      LET modelRuns = (FOR e IN run_models FILTER e._from == @model RETURN e._to)
+      FOR d IN devperf
+        LET value = HAS(d, "metrics") ? d.metrics[@metric] : d[@metric]
+        FILTER IS_NUMBER(value)
+        FOR r IN 1..1 INBOUND d run_devperf
+          LET owners = (
+            FOR o IN 0..3 ANY r._id INBOUND project_models, INBOUND run_models, INBOUND run_modelparams, INBOUND run_devperf, OUTBOUND deployment_model, INBOUND deployment_servingperf
+              OPTIONS { order: "bfs", uniqueVertices: "global" }
+              FILTER o != null AND PARSE_IDENTIFIER(o._id).collection IN @ownerCollections
+              SORT o._id
+              RETURN o._id
+          )
+          FILTER LENGTH(owners) == 0 OR LENGTH(INTERSECTION(owners, @scope)) > 0
+          FILTER @project IN owners
+          FILTER r._id IN downstream
+          FILTER r._id IN modelRuns
+          FILTER r.tag == @tag
+          FILTER NOT_NULL(r.status, "COMPLETED") == @status
+          FILTER r.created_at >= @since
+          FILTER r.created_at < @until
+          LET model = FIRST(FOR m IN 1..1 INBOUND r run_models RETURN m._id)
+          COLLECT group = NOT_NULL(model, r._id) INTO members = { run: r, value }
+          LET entry = FIRST(FOR m IN members SORT m.value DESC, m.run._id LIMIT 1 RETURN m)
+          FILTER entry.value < @afterValue OR (entry.value == @afterValue AND entry.run._id > @afterId)
+          SORT entry.value DESC, entry.run._id
+          LIMIT @take
+          RETURN entry
+    `);
+    expect(query.bindVars).toEqual({
+      ownerCollections: ['project'],
+      lineageDepth: 100_000,
+      downstreamOf: 'datasets/d1',
+      model: 'models/m1',
+      metric: 'rmse',
+      scope: ['project/p1'],
+      project: 'project/p1',
+      tag: 't',
+      status: 'COMPLETED',
+      since: '2026-01-01T00:00:00.000Z',
+      until: '2027-01-01T00:00:00.000Z',
+      take: 11,
+      afterValue: 1.5,
+      afterId: 'run/r1',
+    });
+  });
+
+  it('pages ascending after a position without bestPerModel', () => {
+    const query = rankRunsQuery(names, {
+      metric: 'acc',
+      order: 'ASC',
+      selection: everyRun,
+      bestPerModel: false,
+      first: 2,
+      after: { value: 0.5, id: 'run/r2' },
+      asOf: null,
+      scope: null,
+    });
+    expectWellFormed(query, 'rankRuns');
+    expect(query.query).toContain(
+      '    LET entry = { run: r, value }\n    FILTER entry.value > @afterValue OR (entry.value == @afterValue AND entry.run._id > @afterId)\n    SORT value ASC, r._id\n',
+    );
+    expect(query.bindVars).toEqual({ metric: 'acc', take: 3, afterValue: 0.5, afterId: 'run/r2' });
   });
 });

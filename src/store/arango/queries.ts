@@ -355,7 +355,9 @@ function projectUpstreamLines(names: ArangoNames, project: string, depth: string
  * Each development performance holding the metric (under `metrics`, or
  * among its attributes as arangopipe writes them) gives its runs
  * (`run_devperf`); the scope, then the selection, then `bestPerModel`
- * apply, and the page is one SORT and LIMIT over what remains.
+ * apply, and the page is one SORT and LIMIT over what remains. Unlike
+ * SQLite's, this reads every development performance: no index serves an
+ * order on `metrics[@metric]` for any metric name.
  */
 export function rankRunsQuery(names: ArangoNames, query: RankQuery): AqlQuery {
   const b = new Bindings();
@@ -380,10 +382,10 @@ export function rankRunsQuery(names: ArangoNames, query: RankQuery): AqlQuery {
   }
   const metric = b.bind('metric', query.metric);
   const filters: string[] = [];
-  if (query.scope !== null) filters.push(...visibleLines(names, 'r._id', ownerCollections, b.bind('scope', query.scope)));
-  if (selection.project !== null) {
-    filters.push(...ownersLines(names, 'projects', 'r._id', ownerCollections), `FILTER ${b.bind('project', selection.project)} IN projects`);
-  }
+  // One ownership traversal serves both the scope and the project.
+  if (needsOwners) filters.push(...ownersLines(names, 'owners', 'r._id', ownerCollections));
+  if (query.scope !== null) filters.push(`FILTER LENGTH(owners) == 0 OR LENGTH(INTERSECTION(owners, ${b.bind('scope', query.scope)})) > 0`);
+  if (selection.project !== null) filters.push(`FILTER ${b.bind('project', selection.project)} IN owners`);
   if (selection.downstreamOf !== null) filters.push('FILTER r._id IN downstream');
   if (selection.model !== null) filters.push('FILTER r._id IN modelRuns');
   if (selection.tag !== null) filters.push(`FILTER r.tag == ${b.bind('tag', selection.tag)}`);
