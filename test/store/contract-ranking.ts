@@ -183,5 +183,29 @@ export function rankingContract(store: () => Store): void {
         ['run/c', 2],
       ]);
     });
+
+    it('ranks what importBulk loads: its performances with their runs, and earlier ones it gives a run', async () => {
+      await commitOps(store(), [putAsset(content('DEV_PERF', 'later', { metrics: { rmse: 0.1 } }))]);
+      expect(await board(store(), rank({ first: 1 }))).toEqual([['run/e', 0.5]]);
+      await store().importBulk({
+        assets: [
+          content('RUN', 'bulk-1'),
+          content('DEV_PERF', 'bulk-1', { metrics: { rmse: 0.3, r2: 0.5 } }),
+          content('RUN', 'later'),
+          content('DEV_PERF', 'bulk-2', { metrics: { rmse: 0.2 } }),
+        ],
+        edges: [
+          { relation: 'run_devperf', from: 'run/bulk-1', to: 'devperf/bulk-1' },
+          { relation: 'run_devperf', from: 'run/later', to: 'devperf/later' },
+        ],
+      });
+      // bulk-2 has no run: it is not ranked.
+      expect(await board(store(), rank({ first: 3 }))).toEqual([
+        ['run/later', 0.1],
+        ['run/bulk-1', 0.3],
+        ['run/e', 0.5],
+      ]);
+      expect(await board(store(), rank({ metric: 'r2' }))).toEqual([['run/bulk-1', 0.5]]);
+    });
   });
 }
