@@ -42,9 +42,19 @@ export interface RunScoreRecord {
   run: RecordOf<'RUN'>;
 }
 
+/** A leaderboard edge; its cursor is sealed only when asked for (`rankCursor`), as sealing costs more than the rest of an edge. */
+export interface LeaderboardEdgeRecord {
+  node: RunScoreRecord;
+}
+
 export interface Leaderboard {
-  edges: { cursor: string; node: RunScoreRecord }[];
+  edges: LeaderboardEdgeRecord[];
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/** The cursor that pages on after an edge. */
+export function rankCursor(session: Session, { node }: LeaderboardEdgeRecord): string {
+  return session.cursors.encodeRank({ value: node.value, id: node.run.id, rank: node.rank });
 }
 
 /**
@@ -80,12 +90,9 @@ export async function leaderboard(session: Session, args: LeaderboardArgs): Prom
   session.loaders.prime(page.runs.map(({ run }) => run));
   session.budget.spend(page.runs.length);
   const start = place === null ? 0 : place.rank;
-  const edges = page.runs.flatMap(({ run, value }, i) => {
-    if (run.kind !== 'RUN') return [];
-    const node = { rank: start + i + 1, value, run };
-    return [{ cursor: session.cursors.encodeRank({ value, id: run.id, rank: node.rank }), node }];
-  });
-  return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  const edges = page.runs.flatMap(({ run, value }, i) => (run.kind === 'RUN' ? [{ node: { rank: start + i + 1, value, run } }] : []));
+  const last = edges.at(-1);
+  return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: last === undefined ? null : rankCursor(session, last) } };
 }
 
 /** The store's selection for a filter, each id checked: malformed is BAD_USER_INPUT, hidden FORBIDDEN. */

@@ -4,7 +4,7 @@
  */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { AssetRecord, ProjectRecord, DatasetRecord, FeaturesetRecord, ModelRecord, RunRecord, ModelParamsRecord, DevPerfRecord, DeploymentRecord, ServingPerfRecord } from '../../domain/kinds.js';
-import type { RunScoreRecord } from '../../app/compare.js';
+import type { RunScoreRecord, LeaderboardEdgeRecord } from '../../app/compare.js';
 import type { ViewedLineage as LineageRecord, LineageNode as LineageNodeRecord } from '../../domain/lineage.js';
 import type { EdgeRecord } from '../../domain/relations.js';
 import type { Context } from '../context.js';
@@ -1298,7 +1298,7 @@ export type ResolversTypes = ResolversObject<{
   Featureset: ResolverTypeWrapper<FeaturesetRecord>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LeaderboardConnection: ResolverTypeWrapper<Omit<LeaderboardConnection, 'edges'> & { edges: Array<ResolversTypes['LeaderboardEdge']> }>;
-  LeaderboardEdge: ResolverTypeWrapper<Omit<LeaderboardEdge, 'node'> & { node: ResolversTypes['RunScore'] }>;
+  LeaderboardEdge: ResolverTypeWrapper<LeaderboardEdgeRecord>;
   Lineage: ResolverTypeWrapper<LineageRecord>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   LineageEdge: ResolverTypeWrapper<EdgeRecord>;
@@ -1366,7 +1366,7 @@ export type ResolversParentTypes = ResolversObject<{
   Featureset: FeaturesetRecord;
   JSON: Scalars['JSON']['output'];
   LeaderboardConnection: Omit<LeaderboardConnection, 'edges'> & { edges: Array<ResolversParentTypes['LeaderboardEdge']> };
-  LeaderboardEdge: Omit<LeaderboardEdge, 'node'> & { node: ResolversParentTypes['RunScore'] };
+  LeaderboardEdge: LeaderboardEdgeRecord;
   Lineage: LineageRecord;
   Boolean: Scalars['Boolean']['output'];
   LineageEdge: EdgeRecord;

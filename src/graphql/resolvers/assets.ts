@@ -4,7 +4,7 @@ import { isCanonicalInstant, parseStoredInstant } from '../../domain/instants.js
 import type { AssetRecord, Metrics } from '../../domain/kinds.js';
 import { assertNever } from '../../domain/never.js';
 import type { Metric, Resolvers } from '../generated/resolvers.js';
-import { deploymentPerformance } from '../../app/compare.js';
+import { deploymentPerformance, rankCursor } from '../../app/compare.js';
 import { metricSeries } from '../../app/reads.js';
 import { anyEntity, entityOfKind } from './entities.js';
 import { lineageField } from './lineage.js';
@@ -166,6 +166,9 @@ export function assetResolvers(catalogue: Catalogue): Resolvers {
     },
     RunScore: {
       model: (score, _args, ctx) => runModel(score.run, _args, ctx),
+    },
+    LeaderboardEdge: {
+      cursor: (edge, _args, ctx) => rankCursor(ctx, edge),
     },
   };
 }
