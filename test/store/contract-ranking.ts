@@ -146,6 +146,8 @@ export function rankingContract(store: () => Store): void {
       expect(await ids({ model: 'models/m2' })).toEqual(['run/d', 'run/c']);
       expect(await ids({ downstreamOf: 'datasets/d1' })).toEqual(['run/d', 'run/c', 'run/a']);
       expect(await ids({ downstreamOf: 'datasets/d2' })).toEqual(['run/d']);
+      // A run is not downstream of itself.
+      expect(await ids({ downstreamOf: 'run/a' })).toEqual([]);
       expect(await ids({ tag: 'x' })).toEqual(['run/a']);
       expect(await ids({ status: 'FAILED' })).toEqual(['run/c']);
       expect(await ids({ status: 'COMPLETED' })).toEqual(['run/e', 'run/b', 'run/d', 'run/a', 'run/f']);

@@ -38,7 +38,8 @@ export function rankRunsSql(catalogue: Catalogue, query: RankQuery): { sql: stri
   if (selection.downstreamOf !== null) {
     ctes.push(lineageCte(catalogue, 'downstream', 'DOWNSTREAM', 'SELECT ?'));
     cteParams.push(selection.downstreamOf);
-    clause('r.id IN (SELECT id FROM downstream)');
+    // The start is not downstream of itself, as in a lineage.
+    clause('r.id IN (SELECT id FROM downstream) AND r.id <> ?', selection.downstreamOf);
   }
   if (selection.model !== null) {
     clause(`r.id IN (SELECT to_id FROM edges WHERE from_id = ? AND relation = 'run_models')`, selection.model);
