@@ -41,6 +41,7 @@ export function remoteStore(inner: Store, link: Link): Store {
     owners: (ids, asOf) => call(() => inner.owners(ids, asOf)),
     traverse: (requests) => call(() => inner.traverse(requests)),
     listAssets: (query) => call(() => inner.listAssets(query)),
+    rankRuns: (query) => call(() => inner.rankRuns(query)),
     commit: (unit) => call(() => inner.commit(unit)),
     importBulk: (batch) => call(() => inner.importBulk(batch)),
     metricSeries: (requests) => call(() => inner.metricSeries(requests)),

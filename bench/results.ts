@@ -63,6 +63,7 @@ export function judgeTargets(results: Omit<BenchResults, 'targets'>): Target[] {
   const w3 = figure(reads, 'W3', 'in-process', 'metalayer');
   const w3Visit = figure(reads, 'W3-visit', 'in-process', 'metalayer');
   const w3Answer = checks.find((c) => c.workload === 'W3')?.answerAssets;
+  const w8 = ratio(reads, 'W8', 'in-process', 'metalayer', 'store');
   return [
     {
       id: 'W1',
@@ -93,6 +94,12 @@ export function judgeTargets(results: Omit<BenchResults, 'targets'>): Target[] {
       goal: 'a lineage of ≥ 100,000 reachable assets stays bounded by the node limit (1,000 assets in < 100 ms p50)',
       measured: `${graph.rootReach.toLocaleString('en-US')} reachable; ${w3Answer ?? 'n/a'} returned in ${fixed(w3?.latency.p50, 1)} ms p50; visit-limit bound ${fixed(w3Visit?.latency.p50, 0)} ms`,
       met: w3 && w3Answer !== undefined && graph.rootReach >= 100_000 ? w3Answer === 1000 && w3.latency.p50 < 100 : null,
+    },
+    {
+      id: 'W8',
+      goal: 'leaderboard top 10 among all runs: in-process (a)/(c) ≤ 2 (the store reads an index range, not every run)',
+      measured: `(a)/(c) = ${fixed(w8)}`,
+      met: w8 === null ? null : w8 <= 2,
     },
   ];
 }

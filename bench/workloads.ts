@@ -153,6 +153,30 @@ function downstream(id: string, title: string, probes: Probes, args: { limit?: n
 
 const ALL: readonly VariantName[] = ['metalayer', 'naive', 'store'];
 
+const W8_QUERY = /* GraphQL */ `
+  query W8 {
+    leaderboard(metric: "auc", order: DESC, first: 10) {
+      edges { node { rank value run { id name } model { id name } } }
+      pageInfo { hasNextPage }
+    }
+  }`;
+
+/** W8's floor: the ranked page, then the page's models, as the GraphQL answer needs them. */
+async function rawLeaderboard(store: Store) {
+  const page = await store.rankRuns({
+    metric: 'auc',
+    order: 'DESC',
+    selection: { project: null, model: null, downstreamOf: null, tag: null, status: null, since: null, until: null },
+    bestPerModel: false,
+    first: 10,
+    after: null,
+    asOf: null,
+    scope: null,
+  });
+  const models = await store.neighbors(page.runs.map(({ run }) => ({ id: run.id, relation: 'run_models', direction: 'IN', asOf: null })));
+  return { page, models };
+}
+
 export function readWorkloads(probes: Probes): ReadWorkload[] {
   return [
     {
@@ -171,7 +195,7 @@ export function readWorkloads(probes: Probes): ReadWorkload[] {
       variables: () => ({ project: probes.pageProject }),
       raw: async (store) => {
         const page = await store.listAssets({
-          kind: 'MODEL', nameContains: null, tag: null, project: probes.pageProject,
+          kind: 'MODEL', nameContains: null, tag: null, project: probes.pageProject, environment: null,
           createdAfter: null, createdBefore: null, first: 100, after: null, asOf: null, scope: null,
         });
         const runs = (
@@ -212,6 +236,16 @@ export function readWorkloads(probes: Probes): ReadWorkload[] {
         const drift = (data as { node: { drift: { baseline: unknown[] } | null } | null }).node?.drift;
         return drift ? drift.baseline.length + 1 : 0;
       },
+      variants: ['metalayer', 'store'],
+    },
+    {
+      id: 'W8',
+      title: 'leaderboard: top 10 runs by a metric among all runs, with their models',
+      query: W8_QUERY,
+      variables: () => ({}),
+      raw: (store) => rawLeaderboard(store),
+      answerSize: (data) => (data as { leaderboard: { edges: unknown[] } }).leaderboard.edges.length,
+      // The naive server has no leaderboard: the floor is the store's own ranking.
       variants: ['metalayer', 'store'],
     },
   ];

@@ -95,6 +95,7 @@ const naiveResolvers: Resolvers<NaiveContext> = {
         nameContains: args.filter?.nameContains ?? null,
         tag: args.filter?.tag ?? null,
         project: args.filter?.project ?? null,
+        environment: args.filter?.environment ?? null,
         createdAfter: args.filter?.createdAfter ?? null,
         createdBefore: args.filter?.createdBefore ?? null,
         first: args.first ?? 20,

@@ -28,6 +28,17 @@ export interface CursorCodec {
   encode(position: ListPosition): string;
   /** The position a cursor stands for, or null when it is not a cursor of this store. */
   decode(cursor: string): ListPosition | null;
+  /** A leaderboard cursor: the last run's place, sealed as listing cursors are (never accepted plain). */
+  encodeRank(place: RankPlace): string;
+  /** The place a leaderboard cursor stands for, or null when it is not one of this store's. */
+  decodeRank(cursor: string): RankPlace | null;
+}
+
+/** A run's place on a leaderboard: its value, its id, and its 1-based rank. */
+export interface RankPlace {
+  value: number;
+  id: string;
+  rank: number;
 }
 
 const SEALED_PREFIX = 's.';
@@ -42,16 +53,16 @@ const MAX_CREATED_AT_LENGTH = 64;
 export function createCursorCodec(secret: string, catalogue: Catalogue): CursorCodec {
   const key = createHash('sha256').update(`metalayer cursor key\0${secret}`).digest();
   const ivKey = createHash('sha256').update(`metalayer cursor nonce key\0${secret}`).digest();
+  const seal = (json: string): string => {
+    const length = Buffer.byteLength(json, 'utf8');
+    const plain = Buffer.from(json.padEnd(json.length + (PAD_BYTES - (length % PAD_BYTES)) % PAD_BYTES, ' '), 'utf8');
+    const nonce = createHmac('sha256', ivKey).update(plain).digest().subarray(0, NONCE_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', key, nonce);
+    const text = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return SEALED_PREFIX + Buffer.concat([nonce, text, cipher.getAuthTag()]).toString('base64url');
+  };
   return {
-    encode: ({ createdAt, id }) => {
-      const json = JSON.stringify([createdAt, id]);
-      const length = Buffer.byteLength(json, 'utf8');
-      const plain = Buffer.from(json.padEnd(json.length + (PAD_BYTES - (length % PAD_BYTES)) % PAD_BYTES, ' '), 'utf8');
-      const nonce = createHmac('sha256', ivKey).update(plain).digest().subarray(0, NONCE_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', key, nonce);
-      const text = Buffer.concat([cipher.update(plain), cipher.final()]);
-      return SEALED_PREFIX + Buffer.concat([nonce, text, cipher.getAuthTag()]).toString('base64url');
-    },
+    encode: ({ createdAt, id }) => seal(JSON.stringify([createdAt, id])),
     decode: (cursor) => {
       const sealed = cursor.startsWith(SEALED_PREFIX);
       const body = sealed ? cursor.slice(SEALED_PREFIX.length) : cursor;
@@ -59,7 +70,32 @@ export function createCursorCodec(secret: string, catalogue: Catalogue): CursorC
       const text = sealed ? unseal(key, Buffer.from(body, 'base64url')) : Buffer.from(body, 'base64url').toString('utf8');
       return text === null ? null : parsePosition(text.trimEnd(), catalogue);
     },
+    encodeRank: ({ value, id, rank }) => seal(JSON.stringify([RANK_TAG, value, id, rank])),
+    decodeRank: (cursor) => {
+      if (!cursor.startsWith(SEALED_PREFIX)) return null;
+      const body = cursor.slice(SEALED_PREFIX.length);
+      if (!/^[A-Za-z0-9_-]+$/.test(body)) return null;
+      const text = unseal(key, Buffer.from(body, 'base64url'));
+      return text === null ? null : parsePlace(text.trimEnd(), catalogue);
+    },
   };
+}
+
+/** The first member of a leaderboard cursor's JSON, so that no listing cursor reads as one, nor one as a listing's. */
+const RANK_TAG = 'rank';
+
+function parsePlace(text: string, catalogue: Catalogue): RankPlace | null {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 4) return null;
+  const [tag, value, id, rank]: unknown[] = decoded;
+  if (tag !== RANK_TAG || typeof value !== 'number' || typeof id !== 'string' || typeof rank !== 'number') return null;
+  if (!Number.isInteger(rank) || rank < 1 || !tryParseId(id, catalogue)) return null;
+  return { value, id, rank };
 }
 
 function unseal(key: Buffer, bytes: Buffer): string | null {

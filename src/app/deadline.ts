@@ -43,6 +43,7 @@ export function storeWithDeadline(store: Store, deadline: Deadline): Store {
     owners: async (ids, asOf) => (deadline.check(), store.owners(ids, asOf)),
     traverse: async (requests) => (deadline.check(), store.traverse(requests)),
     listAssets: async (query) => (deadline.check(), store.listAssets(query)),
+    rankRuns: async (query) => (deadline.check(), store.rankRuns(query)),
     metricSeries: async (requests) => (deadline.check(), store.metricSeries(requests)),
     commit: async (unit) => (deadline.check(), store.commit(unit)),
     importBulk: async (batch) => (deadline.check(), store.importBulk(batch)),

@@ -29,8 +29,9 @@ import { DEFAULT_PAGE_SIZE } from './resolvers/paging.js';
  *
  * - `Query.nodes(ids)` by the number of ids, `Query._entities` by the
  *   number of representations (variables resolved);
- * - `AssetConnection.edges` by the `first` of its `assets` (default page
- *   size when not given);
+ * - `AssetConnection.edges` and `LeaderboardConnection.edges` by the
+ *   `first` of their `assets` or `leaderboard` (default page size when not
+ *   given);
  * - `Lineage.nodes` and `Lineage.edges` by the `limit` of their `upstream`
  *   or `downstream` (the server's default lineage limit when not given);
  *   a lineage has at least as many edges as nodes only in dense graphs, so
@@ -203,6 +204,7 @@ class Measurer {
       case 'Query._entities':
         return lengthOf(args['representations']);
       case 'AssetConnection.edges':
+      case 'LeaderboardConnection.edges':
         return size ?? this.model.defaultPageSize;
       case 'Lineage.nodes':
       case 'Lineage.edges':
@@ -214,7 +216,7 @@ class Measurer {
 
   /** The list size a field sets for the lists under it: `assets(first)`, a lineage's `limit`. */
   private sizeSetBy(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number | undefined {
-    if (field.name === 'assets') return count(args['first']) ?? this.model.defaultPageSize;
+    if (field.name === 'assets' || field.name === 'leaderboard') return count(args['first']) ?? this.model.defaultPageSize;
     if (getNamedType(field.type).name === 'Lineage') return count(args['limit']) ?? this.model.defaultLineageLimit;
     return undefined;
   }

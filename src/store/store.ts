@@ -1,5 +1,5 @@
 import { badInput } from '../domain/errors.js';
-import type { AssetContent, AssetKind, AssetRecord } from '../domain/kinds.js';
+import type { AssetContent, AssetKind, AssetRecord, RunStatus } from '../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../domain/lineage.js';
 import type { EdgeDirection, EdgeRecord, RelationName } from '../domain/relations.js';
 import type { MetricPoint } from '../domain/runs.js';
@@ -42,6 +42,15 @@ export interface Store {
 
   /** A page of assets, oldest first, after a keyset cursor. */
   listAssets(query: ListQuery): Promise<AssetPage>;
+
+  /**
+   * A page of a leaderboard: the runs whose development performance holds
+   * `metric` (its latest value, `domain/runs.ts`), in (value, run id) order,
+   * value ascending or descending and run id ascending, after `after`. The
+   * scope, then the selection, then `bestPerModel` apply before the order and
+   * the page, all in the store: a page reads an index range, not every run.
+   */
+  rankRuns(query: RankQuery): Promise<RankPage>;
 
   /**
    * Metric series: for each request, the points of one name recorded on a
@@ -110,8 +119,14 @@ export interface ListQuery {
   kind: AssetKind | null;
   nameContains: string | null;
   tag: string | null;
-  /** Only the models this project contains (`project_models`). */
+  /**
+   * Only the assets this project owns, by the ownership of scopes (the
+   * catalogue's chains); for kinds no project owns (datasets,
+   * featuresets), those upstream of the project's models at any depth.
+   */
   project: string | null;
+  /** Only the deployments serving in this environment (other kinds have none). */
+  environment: string | null;
   createdAfter: string | null;
   createdBefore: string | null;
   /** Page size; the engine returns at most `first` assets. */
@@ -137,6 +152,7 @@ export function makeListQuery(overrides: Partial<ListQuery> = {}): ListQuery {
     nameContains: null,
     tag: null,
     project: null,
+    environment: null,
     createdAfter: null,
     createdBefore: null,
     first: 20,
@@ -165,6 +181,49 @@ export interface AssetPage {
   hasNextPage: boolean;
 }
 
+/** Which runs a leaderboard ranks; every member given must hold. */
+export interface RunSelection {
+  /** Runs this project owns (the ownership of scopes). */
+  project: string | null;
+  /** Runs of this model (`run_models`). */
+  model: string | null;
+  /** Runs downstream of this asset, at any depth of lineage. */
+  downstreamOf: string | null;
+  tag: string | null;
+  status: RunStatus | null;
+  /** Runs created at or after this instant. */
+  since: string | null;
+  /** Runs created before this instant. */
+  until: string | null;
+}
+
+export type RankOrder = 'ASC' | 'DESC';
+
+/** A place in a leaderboard: the (value, run id) of the last run of a page. */
+export interface RankPosition {
+  value: number;
+  id: string;
+}
+
+export interface RankQuery {
+  metric: string;
+  order: RankOrder;
+  selection: RunSelection;
+  /** Keep each model's best run only (a run without a model stands alone). */
+  bestPerModel: boolean;
+  first: number;
+  after: RankPosition | null;
+  /** The instant read at; null for now. */
+  asOf: string | null;
+  /** As ListQuery.scope: runs the viewer may not see are out before anything else. */
+  scope: readonly string[] | null;
+}
+
+export interface RankPage {
+  runs: { run: AssetRecord; value: number }[];
+  hasNextPage: boolean;
+}
+
 /** The names of the port's operations, as counted by an instrumented store. */
 export type StoreOperation =
   | 'getAssets'
@@ -172,6 +231,7 @@ export type StoreOperation =
   | 'owners'
   | 'traverse'
   | 'listAssets'
+  | 'rankRuns'
   | 'metricSeries'
   | 'commit'
   | 'importBulk'

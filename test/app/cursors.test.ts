@@ -20,6 +20,21 @@ afterEach(() => {
 });
 
 describe('cursors', () => {
+  test('a leaderboard cursor is sealed like a listing one, names no run, and is never taken for a listing cursor', () => {
+    const codec = createCursorCodec('one secret', CATALOGUE);
+    const place = { value: 0.25, id: 'run/hidden', rank: 21 };
+    const sealed = codec.encodeRank(place);
+    expect(sealed).toMatch(/^s\./);
+    expect(sealed).toHaveLength(210);
+    expect(Buffer.from(sealed.slice(2), 'base64url').toString('latin1')).not.toContain('hidden');
+    expect(codec.decodeRank(sealed)).toEqual(place);
+    expect(codec.decode(sealed)).toBeNull();
+    expect(codec.decodeRank(codec.encode(POSITION))).toBeNull();
+    expect(createCursorCodec('another secret', CATALOGUE).decodeRank(sealed)).toBeNull();
+    // Unlike listing cursors, a plain one is never accepted: it would let a client choose its rank.
+    expect(codec.decodeRank(Buffer.from(JSON.stringify(['rank', 0.25, 'run/hidden', 21])).toString('base64url'))).toBeNull();
+  });
+
   test('a cursor is sealed, names no asset and opens again with the same key only', () => {
     const codec = createCursorCodec('one secret', CATALOGUE);
     const sealed = codec.encode(POSITION);

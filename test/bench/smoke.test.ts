@@ -50,6 +50,10 @@ describe('bench smoke', () => {
     expect(calls('W10', 'store')).toEqual({ getAssets: 1, neighbors: 3 });
     // The newest version of three flagship sources, and the deployment's latest week.
     expect(results.checks.find((c) => c.workload === 'W10')?.answerAssets).toBe(4);
+    // A leaderboard page with its models: the ranking, then one neighbors call.
+    expect(calls('W8', 'metalayer')).toEqual({ rankRuns: 1, neighbors: 1 });
+    expect(calls('W8', 'store')).toEqual({ rankRuns: 1, neighbors: 1 });
+    expect(results.checks.find((c) => c.workload === 'W8')?.answerAssets).toBe(10);
     // The naive server: one call per parent and field, one per asset of a lineage.
     expect(calls('W2', 'naive')).toMatchObject({ listAssets: 1 });
     expect(figure(results.reads, 'W2', 'in-process', 'naive')?.calls).toBeGreaterThan(500);
@@ -75,6 +79,6 @@ describe('bench smoke', () => {
     ]).toEqual([0, 0, 0, 0]);
     expect(results.http?.server.maxRssMiB).toBeGreaterThan(0);
     expect(results.http?.afterLineages.lineages).toBe(2);
-    expect(results.targets.map((t) => t.id)).toEqual(['W1', 'W2', 'W4', 'W6', 'W3']);
+    expect(results.targets.map((t) => t.id)).toEqual(['W1', 'W2', 'W4', 'W6', 'W3', 'W8']);
   });
 });

@@ -5,6 +5,7 @@ import { composeServices } from '@apollo/composition';
 import { Kind, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { describe, expect, test } from 'vitest';
 import { buildSchema, readTypeDefs } from '../../src/graphql/schema.js';
+import { seedHousingDemo } from '../../src/demo/housing.js';
 import { createTestApi } from '../helpers/graphql.js';
 import { COSTS_TYPE_DEFS, OWNERS_TYPE_DEFS } from '../helpers/subgraphs.js';
 import { CATALOGUE } from '../helpers/assets.js';
@@ -166,6 +167,28 @@ describe('the README', () => {
         const result = await api.execute(operation.body);
         expect({ data: result.data, errors: result.errors }, `README.md:${operation.line}`).toEqual({
           ...(JSON.parse(answer?.body ?? '{}') as object),
+          errors: undefined,
+        });
+      }
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('docs/compare.md', () => {
+  test('answers what it shows: each operation, run on the demo, gives the JSON below it', async () => {
+    const api = createTestApi();
+    try {
+      await seedHousingDemo(api.store, CATALOGUE, '2026-04-01T00:00:00.000Z');
+      const blocks = split(text('docs/compare.md')).blocks.filter((block) => block.language === 'graphql' || block.language === 'json');
+      const pairs = blocks.flatMap((block, i) => (block.language === 'graphql' ? [[block, blocks[i + 1]] as const] : []));
+      expect(pairs.length).toBe(3);
+      for (const [operation, answer] of pairs) {
+        expect(answer?.language, `the answer after line ${operation.line}`).toBe('json');
+        const result = await api.execute(operation.body);
+        expect({ data: result.data, errors: result.errors }, `docs/compare.md:${operation.line}`).toEqual({
+          data: JSON.parse(answer?.body ?? '{}') as unknown,
           errors: undefined,
         });
       }

@@ -101,6 +101,7 @@ describe('errors in responses', () => {
       owners: (ids) => inner.owners(ids),
       traverse: (requests) => inner.traverse(requests),
       listAssets: (query) => inner.listAssets(query),
+      rankRuns: (query) => inner.rankRuns(query),
       commit: (unit) => inner.commit(unit),
       metricSeries: (requests) => inner.metricSeries(requests),
       sharedSecret: (name) => inner.sharedSecret(name),

@@ -165,7 +165,25 @@ describe('assets', () => {
       PIPELINE.featureset,
     ]);
     expect(await ids('filter: { tag: "beta" }')).toEqual(['models/other']);
-    expect(await ids(`filter: { project: "${PIPELINE.project}" }`)).toEqual([PIPELINE.model]);
+    // What the project owns, and the shared data upstream of its model (v1 through v2's derived_from).
+    expect(await ids(`filter: { project: "${PIPELINE.project}" }`)).toEqual([
+      PIPELINE.datasetV1,
+      PIPELINE.datasetV2,
+      PIPELINE.featureset,
+      PIPELINE.model,
+      // Logged together: one instant, so in id order.
+      PIPELINE.devPerf,
+      PIPELINE.params,
+      PIPELINE.run,
+      PIPELINE.deployment,
+      PIPELINE.servingPerf,
+    ]);
+    expect(await ids(`kind: MODEL, filter: { project: "${PIPELINE.project}" }`)).toEqual([PIPELINE.model]);
+    expect(await ids(`kind: DATASET, filter: { project: "${PIPELINE.project}" }`)).toEqual([PIPELINE.datasetV1, PIPELINE.datasetV2]);
+    expect(await ids(`kind: SERVING_PERF, filter: { project: "${PIPELINE.project}" }`)).toEqual([PIPELINE.servingPerf]);
+    expect(await ids('filter: { environment: "production" }')).toEqual([PIPELINE.deployment]);
+    expect(await ids('kind: MODEL, filter: { environment: "production" }')).toEqual([]);
+    expect(await ids('filter: { environment: "staging" }')).toEqual([]);
     expect(
       await ids('filter: { createdAfter: "2026-03-01T00:00:06Z", createdBefore: "2026-03-01T01:00:08.000+01:00" }'),
     ).toEqual([PIPELINE.deployment, PIPELINE.servingPerf]);

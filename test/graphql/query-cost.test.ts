@@ -69,6 +69,13 @@ describe('cost', () => {
     const page = (args: string) => measure(`query ($n: Int) { assets${args} { pageInfo { hasNextPage } edges { node { id } } } }`, { n: 7 })?.cost;
     expect(page('')).toBe(1 + 2 + 1 + 20 * 2);
     expect(page('(first: $n)')).toBe(1 + 2 + 1 + 7 * 2);
+    const board = (args: string) =>
+      measure(`query ($n: Int) { leaderboard(metric: "rmse", order: ASC${args}) { pageInfo { hasNextPage } edges { node { rank run { id } } } } }`, {
+        n: 7,
+      })?.cost;
+    // leaderboard + pageInfo (2) + edges + each edge: node, rank, run, id.
+    expect(board('')).toBe(1 + 2 + 1 + 20 * 4);
+    expect(board(', first: $n')).toBe(1 + 2 + 1 + 7 * 4);
     const lineage = (args: string) => measure(`{ node(id: "x") { ... on Asset { upstream${args} { truncated nodes { degree } edges { kind } } } } }`)?.cost;
     expect(lineage('')).toBe(1 + 1 + 1 + (1 + 1000) + (1 + 1000));
     expect(lineage('(limit: 5)')).toBe(1 + 1 + 1 + (1 + 5) + (1 + 5));

@@ -77,7 +77,26 @@ const VISIBLE: readonly [string, WriteOp[]][] = [
       putEdge('run_devperf', 'run/alpha-r1', 'devperf/alpha-r1'),
     ],
   ],
+  [
+    at(12),
+    [
+      putAsset(content('RUN', 'alpha-r2', { tag: 'x', status: 'FAILED' })),
+      putAsset(content('DEV_PERF', 'alpha-r2', { metrics: { auc: 0.9 } })),
+      putEdge('run_models', 'models/alpha-one', 'run/alpha-r2'),
+      putEdge('run_datasets', 'run/alpha-r2', 'datasets/d2'),
+      putEdge('run_devperf', 'run/alpha-r2', 'devperf/alpha-r2'),
+    ],
+  ],
   [at(13), [putAsset(content('MODEL', 'free', { name: 'free model' }))]],
+  [
+    at(14),
+    [
+      putAsset(content('RUN', 'free-r1')),
+      putAsset(content('DEV_PERF', 'free-r1', { metrics: { auc: 0.85 } })),
+      putEdge('run_models', 'models/free', 'run/free-r1'),
+      putEdge('run_devperf', 'run/free-r1', 'devperf/free-r1'),
+    ],
+  ],
   [
     at(15),
     [
@@ -104,7 +123,11 @@ const VISIBLE_IDS = [
   'run/alpha-r1',
   'modelparams/alpha-r1',
   'devperf/alpha-r1',
+  'run/alpha-r2',
+  'devperf/alpha-r2',
   'models/free',
+  'run/free-r1',
+  'devperf/free-r1',
   'deployment/alpha-dep',
   'servingperf/alpha-sp',
 ];
@@ -121,7 +144,7 @@ const SHARED_ENDS = ['datasets/d1', 'datasets/d2', 'featuresets/f1'];
  */
 interface Hidden {
   models: { name: string; tag: string | null; second: number }[];
-  runs: { model: number; uses: string; second: number }[];
+  runs: { model: number; uses: string; second: number; auc: number }[];
   deployments: { model: number; second: number }[];
 }
 
@@ -135,7 +158,11 @@ const hidden: fc.Arbitrary<Hidden> = fc.record({
     }),
     { minLength: 1, maxLength: 4 },
   ),
-  runs: fc.array(fc.record({ model: fc.nat(), uses: fc.constantFrom(...SHARED_ENDS), second }), { maxLength: 4 }),
+  // Values among, between and equal to the visible runs' (0.8, 0.85, 0.9), so hidden runs would move ranks.
+  runs: fc.array(
+    fc.record({ model: fc.nat(), uses: fc.constantFrom(...SHARED_ENDS), second, auc: fc.constantFrom(0.7, 0.8, 0.82, 0.9, 0.95) }),
+    { maxLength: 4 },
+  ),
   deployments: fc.array(fc.record({ model: fc.nat(), second }), { maxLength: 2 }),
 });
 
@@ -158,7 +185,7 @@ function hiddenUnits(world: Hidden): [string, WriteOp[]][] {
       at(run.second, 300 + i),
       [
         putAsset(content('RUN', `b-r${i}`)),
-        putAsset(content('DEV_PERF', `b-r${i}`, { metrics: { auc: 0.9 } })),
+        putAsset(content('DEV_PERF', `b-r${i}`, { metrics: { auc: run.auc } })),
         putEdge('run_models', model, `run/b-r${i}`),
         putEdge(relation, `run/b-r${i}`, run.uses),
         putEdge('run_devperf', `run/b-r${i}`, `devperf/b-r${i}`),
@@ -290,7 +317,8 @@ const RELATIONS = `query ($id: ID!) { node(id: $id) { id ... on Asset { derivedF
   ... on Featureset { datasets { id } runs { id } deployments { id } }
   ... on Model { project { id } producedBy { id devPerf { id } } deployments { id featureset { id } } }
   ... on Run { model { id } params { id } datasets { id runs { id } } featuresets { id deployments { id } } devPerf { id } }
-  ... on Deployment { model { id } params { id } featureset { id } servingPerf { id } }
+  ... on Deployment { model { id } params { id } featureset { id } servingPerf { id }
+    performance(metric: "auc") { development serving { at value } change } }
 } }`;
 
 const relations = fc.constantFrom(...VISIBLE_IDS).map((id): Operation[] => [{ query: RELATIONS, variables: { id } }]);
@@ -350,7 +378,46 @@ const drift = fc
     { query: DATASET_DRIFT, variables: { id, against, method } },
   ]);
 
-const operations = fc.oneof(listing, lineage, relations, entities, failingMutation, drift);
+
+interface LeaderboardPage {
+  leaderboard: { pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+}
+
+const LEADERBOARD = `query ($order: SortOrder!, $filter: RunFilter, $best: Boolean, $first: Int, $after: String) {
+  leaderboard(metric: "auc", order: $order, filter: $filter, bestPerModel: $best, first: $first, after: $after) {
+    edges { cursor node { rank value run { id name } model { id } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+const runFilter = fc.record(
+  {
+    // Any project outside the scope is FORBIDDEN; a hidden model or asset too (EXISTENCE_BY_ID).
+    project: fc.constantFrom('project/alpha', 'project/beta', 'project/missing'),
+    model: fc.constantFrom('models/alpha-one', 'models/free', 'models/missing'),
+    downstreamOf: fc.constantFrom(...SHARED_ENDS, 'models/alpha-one', 'project/alpha'),
+    tag: fc.constantFrom('x', 'y'),
+    status: fc.constantFrom('COMPLETED', 'FAILED', 'RUNNING'),
+    since: instant,
+    until: instant,
+  },
+  { requiredKeys: [] },
+);
+
+const leaderboardArgs = fc.record({
+  order: fc.constantFrom('ASC', 'DESC'),
+  first: fc.integer({ min: 1, max: 3 }),
+  best: fc.boolean(),
+  filter: fc.option(runFilter, { nil: undefined }),
+});
+
+/** A leaderboard page, and one after a forged cursor (sealed-looking noise, or a listing cursor's plain text). */
+const leaderboard = fc.record({ args: leaderboardArgs, forged: forgedCursor }).map(({ args, forged }): Operation[] => [
+  { query: LEADERBOARD, variables: args },
+  { query: LEADERBOARD, variables: { ...args, after: forged } },
+]);
+
+const operations = fc.oneof(listing, lineage, relations, entities, failingMutation, drift, leaderboard);
 
 describe('noninterference for a viewer scoped to a project', () => {
   it('names every documented exception (docs/scopes.md)', () => {
@@ -373,7 +440,7 @@ describe('noninterference for a viewer scoped to a project', () => {
     await Promise.all([plain.close(), withHidden.close()]);
   });
 
-  it('gives byte-identical answers to listings, lineages, relation fields, _entities and failing mutations', async () => {
+  it('gives byte-identical answers to listings, lineages, relation fields, _entities, leaderboards and failing mutations', async () => {
     await fc.assert(
       fc.asyncProperty(hidden, fc.array(operations, { minLength: 1, maxLength: 4 }), async (world, batches) => {
         await expectSameAnswers(world, batches.flat());
@@ -447,6 +514,30 @@ describe('noninterference for a viewer scoped to a project', () => {
         }
       }),
       { numRuns: 25, seed: SEED + 2 },
+    );
+  }, 120_000);
+
+  it('pages through a whole leaderboard with real cursors identically: ranks count visible runs only', async () => {
+    await fc.assert(
+      fc.asyncProperty(hidden, leaderboardArgs, async (world, args) => {
+        const [plain, withHidden] = await worlds(world);
+        try {
+          let after: string | null = null;
+          for (let page = 0; page < 6; page += 1) {
+            const variables: Record<string, unknown> = { ...args, after };
+            const a: GraphQLResult<LeaderboardPage> = await plain.execute<LeaderboardPage>(LEADERBOARD, variables);
+            const b = await withHidden.execute(LEADERBOARD, variables);
+            if (JSON.stringify(a) !== JSON.stringify(b)) {
+              throw new Error(`page ${page} differs\nwithout hidden assets: ${JSON.stringify(a)}\nwith hidden assets:    ${JSON.stringify(b)}`);
+            }
+            if (!a.data?.leaderboard.pageInfo.hasNextPage) break;
+            after = a.data.leaderboard.pageInfo.endCursor;
+          }
+        } finally {
+          await Promise.all([plain.close(), withHidden.close()]);
+        }
+      }),
+      { numRuns: 25, seed: SEED + 3 },
     );
   }, 120_000);
 });

@@ -28,6 +28,7 @@ export function countingStore(inner: Store): CountingStore {
     owners: (ids, asOf) => (record('owners', ids.length), inner.owners(ids, asOf)),
     traverse: (requests) => (record('traverse', requests.length), inner.traverse(requests)),
     listAssets: (query) => (record('listAssets', 1), inner.listAssets(query)),
+    rankRuns: (query) => (record('rankRuns', 1), inner.rankRuns(query)),
     metricSeries: (requests) => (record('metricSeries', requests.length), inner.metricSeries(requests)),
     commit: (unit) => (record('commit', unit.ops.length), inner.commit(unit)),
     importBulk: (batch) => (record('importBulk', batch.assets.length + batch.edges.length), inner.importBulk(batch)),

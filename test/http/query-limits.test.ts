@@ -164,6 +164,7 @@ describe('execution timeout', () => {
       owners: (ids) => late(inner.owners(ids)),
       traverse: (requests) => late(inner.traverse(requests)),
       listAssets: (query) => late(inner.listAssets(query)),
+      rankRuns: (query) => late(inner.rankRuns(query)),
       commit: (unit) => inner.commit(unit),
       metricSeries: (requests) => inner.metricSeries(requests),
       sharedSecret: (name) => inner.sharedSecret(name),

@@ -10,6 +10,7 @@ import { keepSecretStatement, nextRevisionStatement, revisionStatement } from '.
 import {
   getAssetsQuery,
   listAssetsQuery,
+  rankRunsQuery,
   nameExpression,
   neighborsQuery,
   ownersQuery,
@@ -296,17 +297,24 @@ describe('arango queries: listAssets', () => {
     expectWellFormed(query, 'listAssets');
     expect(query.query).toBe(aql`
       /* listAssets */
-      LET projectModels = (FOR e IN project_models FILTER e._from == @project RETURN e._to)
+      WITH project, datasets, featuresets, models, run, modelparams, devperf, deployment, servingperf
       FOR branch IN [
         (
           FOR d IN models
             LET assetName = NOT_NULL(FIRST([d.name][* FILTER IS_STRING(CURRENT) AND CURRENT != ""]), d._key)
             FILTER CONTAINS(LOWER(assetName), LOWER(@nameContains))
             FILTER d.tag == @tag
-            FILTER d._id IN projectModels
             FILTER d.created_at >= @createdAfter
             FILTER d.created_at < @createdBefore
             FILTER d.created_at > @afterCreatedAt OR (d.created_at == @afterCreatedAt AND d._id > @afterId)
+            LET projects = (
+              FOR o IN 0..3 ANY d._id INBOUND project_models, INBOUND run_models, INBOUND run_modelparams, INBOUND run_devperf, OUTBOUND deployment_model, INBOUND deployment_servingperf
+                OPTIONS { order: "bfs", uniqueVertices: "global" }
+                FILTER o != null AND PARSE_IDENTIFIER(o._id).collection IN @ownerCollections
+                SORT o._id
+                RETURN o._id
+            )
+            FILTER @project IN projects
             SORT d.created_at, d._key
             LIMIT @take
             RETURN d
@@ -326,7 +334,46 @@ describe('arango queries: listAssets', () => {
       afterCreatedAt: '2026-02-01T00:00:00.000Z',
       afterId: 'models/m1',
       project: 'project/p1',
+      ownerCollections: ['project'],
     });
+  });
+
+  it('keeps datasets upstream of the project’s models, at any depth, and deployments by environment', () => {
+    const query = listAssetsQuery(names, list({ kind: 'DATASET', project: 'project/p1' })) as AqlQuery;
+    expectWellFormed(query, 'listAssets');
+    expect(query.query).toBe(aql`
+      /* listAssets */
+      WITH project, datasets, featuresets, models, run, modelparams, devperf, deployment, servingperf
+      LET projectUpstream = UNIQUE(FLATTEN(
+        FOR e IN project_models
+          FILTER e._from == @project
+          RETURN (
+            FOR v IN 0..@lineageDepth ANY e._to OUTBOUND run_models, OUTBOUND run_modelparams, OUTBOUND run_datasets, OUTBOUND run_featuresets, INBOUND run_devperf, OUTBOUND featureset_dataset, OUTBOUND deployment_model, OUTBOUND deployment_modelparams, OUTBOUND deployment_featureset, INBOUND deployment_servingperf, OUTBOUND derived_from, INBOUND run_outputs
+              OPTIONS { order: "bfs", uniqueVertices: "global" }
+              RETURN v._id
+          )
+      ))
+      FOR branch IN [
+        (
+          FOR d IN datasets
+            FILTER d._id IN projectUpstream
+            SORT d.created_at, d._key
+            LIMIT @take
+            RETURN d
+        )
+      ]
+        FOR asset IN branch
+          SORT asset.created_at, asset._id
+          LIMIT @take
+          RETURN asset
+    `);
+    expect(query.bindVars).toEqual({ take: 21, project: 'project/p1', lineageDepth: 100_000 });
+
+    const deployments = listAssetsQuery(names, list({ environment: 'production' })) as AqlQuery;
+    expectWellFormed(deployments, 'listAssets');
+    expect([...deployments.query.matchAll(/^ {4}FOR d IN (\w+)$/gm)].map((m) => m[1])).toEqual(['deployment']);
+    expect(deployments.query).toContain('      FILTER d.environment == @environment\n');
+    expect(deployments.bindVars).toEqual({ take: 21, environment: 'production' });
   });
 
   it('reads all nine collections when no kind is given, each by its name with its fallbacks', () => {
@@ -369,7 +416,8 @@ describe('arango queries: listAssets', () => {
   });
 
   it('asks nothing when no asset can match', () => {
-    expect(listAssetsQuery(names, list({ kind: 'DATASET', project: 'project/p1' }))).toBeNull();
+    expect(listAssetsQuery(names, list({ kind: 'PROJECT', project: 'project/p1' }))).toBeNull();
+    expect(listAssetsQuery(names, list({ kind: 'MODEL', environment: 'production' }))).toBeNull();
     expect(listAssetsQuery(names, list({ createdBefore: '1970-01-01T00:00:00.000Z' }))).toBeNull();
   });
 });
@@ -643,6 +691,7 @@ describe('arango queries: user input stays in bind variables', () => {
         nameContains: evil,
         tag: evil,
         project: evil,
+        environment: evil,
         createdAfter: `2026${evil}`,
         createdBefore: `2027${evil}`,
         first: 5,
@@ -650,6 +699,16 @@ describe('arango queries: user input stays in bind variables', () => {
         asOf: null,
         scope: [evil],
       }) as AqlQuery,
+      rankRunsQuery(names, {
+        metric: evil,
+        order: 'ASC',
+        selection: { project: evil, model: evil, downstreamOf: evil, tag: evil, status: 'COMPLETED', since: evil, until: evil },
+        bestPerModel: true,
+        first: 5,
+        after: { value: 1, id: evil },
+        asOf: null,
+        scope: [evil],
+      }),
       putAssetStatement(
         names,
         'models',
@@ -903,5 +962,128 @@ describe('arango queries: ownership and scope', () => {
       [['project/b'], ['models/m2']],
       [null, ['models/m3']],
     ]);
+  });
+});
+
+describe('arango queries: rankRuns', () => {
+  const everyRun = { project: null, model: null, downstreamOf: null, tag: null, status: null, since: null, until: null };
+
+  it('sorts the runs of every performance holding the metric by (value, run id), one more than a page', () => {
+    const query = rankRunsQuery(names, {
+      metric: 'rmse',
+      order: 'ASC',
+      selection: everyRun,
+      bestPerModel: false,
+      first: 10,
+      after: null,
+      asOf: null,
+      scope: null,
+    });
+    expectWellFormed(query, 'rankRuns');
+    expect(query.query).toBe(aql`
+      /* rankRuns */
+      WITH project, datasets, featuresets, models, run, modelparams, devperf, deployment, servingperf
+      FOR d IN devperf
+        LET value = HAS(d, "metrics") ? d.metrics[@metric] : d[@metric]
+        FILTER IS_NUMBER(value)
+        FOR r IN 1..1 INBOUND d run_devperf
+          LET entry = { run: r, value }
+          SORT value ASC, r._id
+          LIMIT @take
+          RETURN entry
+    `);
+    expect(query.bindVars).toEqual({ metric: 'rmse', take: 11 });
+  });
+
+  it('applies the scope, then every selection member, keeps each model’s best, and pages after a position', () => {
+    const query = rankRunsQuery(names, {
+      metric: 'rmse',
+      order: 'DESC',
+      selection: {
+        project: 'project/p1',
+        model: 'models/m1',
+        downstreamOf: 'datasets/d1',
+        tag: 't',
+        status: 'COMPLETED',
+        since: '2026-01-01T00:00:00.000Z',
+        until: '2027-01-01T00:00:00.000Z',
+      },
+      bestPerModel: true,
+      first: 10,
+      after: { value: 1.5, id: 'run/r1' },
+      asOf: null,
+      scope: ['project/p1'],
+    });
+    expectWellFormed(query, 'rankRuns');
+    expect(query.query).toBe(aql`
+      /* rankRuns */
+      WITH project, datasets, featuresets, models, run, modelparams, devperf, deployment, servingperf
+      LET downstream = (
+        FOR v IN 1..@lineageDepth ANY @downstreamOf INBOUND run_models, INBOUND run_modelparams, INBOUND run_datasets, INBOUND run_featuresets, OUTBOUND run_devperf, INBOUND featureset_dataset, INBOUND deployment_model, INBOUND deployment_modelparams, INBOUND deployment_featureset, OUTBOUND deployment_servingperf, INBOUND derived_from, OUTBOUND run_outputs
+          OPTIONS { order: "bfs", uniqueVertices: "global" }
+          RETURN v._id
+      )
+      LET modelRuns = (FOR e IN run_models FILTER e._from == @model RETURN e._to)
+      FOR d IN devperf
+        LET value = HAS(d, "metrics") ? d.metrics[@metric] : d[@metric]
+        FILTER IS_NUMBER(value)
+        FOR r IN 1..1 INBOUND d run_devperf
+          LET owners = (
+            FOR o IN 0..3 ANY r._id INBOUND project_models, INBOUND run_models, INBOUND run_modelparams, INBOUND run_devperf, OUTBOUND deployment_model, INBOUND deployment_servingperf
+              OPTIONS { order: "bfs", uniqueVertices: "global" }
+              FILTER o != null AND PARSE_IDENTIFIER(o._id).collection IN @ownerCollections
+              SORT o._id
+              RETURN o._id
+          )
+          FILTER LENGTH(owners) == 0 OR LENGTH(INTERSECTION(owners, @scope)) > 0
+          FILTER @project IN owners
+          FILTER r._id IN downstream
+          FILTER r._id IN modelRuns
+          FILTER r.tag == @tag
+          FILTER NOT_NULL(r.status, "COMPLETED") == @status
+          FILTER r.created_at >= @since
+          FILTER r.created_at < @until
+          LET model = FIRST(FOR m IN 1..1 INBOUND r run_models RETURN m._id)
+          COLLECT group = NOT_NULL(model, r._id) INTO members = { run: r, value }
+          LET entry = FIRST(FOR m IN members SORT m.value DESC, m.run._id LIMIT 1 RETURN m)
+          FILTER entry.value < @afterValue OR (entry.value == @afterValue AND entry.run._id > @afterId)
+          SORT entry.value DESC, entry.run._id
+          LIMIT @take
+          RETURN entry
+    `);
+    expect(query.bindVars).toEqual({
+      ownerCollections: ['project'],
+      lineageDepth: 100_000,
+      downstreamOf: 'datasets/d1',
+      model: 'models/m1',
+      metric: 'rmse',
+      scope: ['project/p1'],
+      project: 'project/p1',
+      tag: 't',
+      status: 'COMPLETED',
+      since: '2026-01-01T00:00:00.000Z',
+      until: '2027-01-01T00:00:00.000Z',
+      take: 11,
+      afterValue: 1.5,
+      afterId: 'run/r1',
+    });
+  });
+
+  it('pages ascending after a position without bestPerModel', () => {
+    const query = rankRunsQuery(names, {
+      metric: 'acc',
+      order: 'ASC',
+      selection: everyRun,
+      bestPerModel: false,
+      first: 2,
+      after: { value: 0.5, id: 'run/r2' },
+      asOf: null,
+      scope: null,
+    });
+    expectWellFormed(query, 'rankRuns');
+    expect(query.query).toContain(
+      '    LET entry = { run: r, value }\n    FILTER entry.value > @afterValue OR (entry.value == @afterValue AND entry.run._id > @afterId)\n    SORT value ASC, r._id\n',
+    );
+    expect(query.bindVars).toEqual({ metric: 'acc', take: 3, afterValue: 0.5, afterId: 'run/r2' });
   });
 });

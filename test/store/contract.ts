@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { danglingContract } from './contract-dangling.js';
 import { lineageContract } from './contract-lineage.js';
+import { rankingContract } from './contract-ranking.js';
 import { readsContract } from './contract-reads.js';
 import { scopeContract } from './contract-scope.js';
 import { writesContract } from './contract-writes.js';
@@ -41,6 +42,7 @@ export function storeContract(engine: string, harness: ContractHarness): void {
     });
 
     readsContract(store);
+    rankingContract(store);
     writesContract(store);
     lineageContract(store);
     scopeContract(store);

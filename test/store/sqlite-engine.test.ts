@@ -5,7 +5,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUILTIN_KINDS, BUILTIN_RELATIONS, createCatalogue } from '../../src/domain/catalogue.js';
 import type { AssetKind } from '../../src/domain/kinds.js';
-import { MIGRATIONS, migrate } from '../../src/store/sqlite/migrations.js';
+import { MIGRATIONS, migrate, syncCatalogue } from '../../src/store/sqlite/migrations.js';
+import { rankRunsSql } from '../../src/store/sqlite/ranking.js';
+import type { RankQuery } from '../../src/store/store.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { CATALOGUE, content, putAsset, commitOps } from '../helpers/assets.js';
 
@@ -89,7 +91,14 @@ describe('sqlite engine', () => {
     const raw = new BetterSqlite3(path);
     raw.pragma('foreign_keys = ON');
     const triggers = raw.prepare(`SELECT name FROM sqlite_schema WHERE type = 'trigger'`).pluck().all();
-    expect(triggers.sort()).toEqual(['assets_kind_known', 'edges_fit_relation']);
+    expect(triggers.sort()).toEqual([
+      'assets_kind_known',
+      'edges_fit_relation',
+      'metric_latest_insert',
+      'metric_latest_run_added',
+      'metric_latest_run_removed',
+      'metric_latest_update',
+    ]);
     expect(raw.prepare('SELECT count(*) FROM edges').pluck().get()).toBe(1);
     expect(() =>
       raw.prepare(`INSERT INTO edges (from_id, relation, to_id, created_at) VALUES ('run/r1', 'run_models', 'datasets/d1', 'now')`).run(),
@@ -150,7 +159,7 @@ describe('sqlite engine', () => {
 describe('sqlite engine: metric series', () => {
   it('migration 3 adds metric_points, and a series or a name’s latest point is an index range of one performance', () => {
     const raw = new BetterSqlite3(':memory:');
-    expect(migrate(raw)).toEqual([1, 2, 3]);
+    expect(migrate(raw, 3)).toEqual([1, 2, 3]);
     const plan = (sql: string) =>
       (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('devperf/r', 'loss') as { detail: string }[]).map((row) => row.detail);
     expect(plan('SELECT at, value, step FROM metric_points WHERE devperf_id = ? AND name = ? ORDER BY at, step, seq')).toEqual([
@@ -203,5 +212,59 @@ describe('sqlite engine: updated rows', () => {
     });
     raw.close();
     rmSync(path);
+  });
+});
+
+describe('sqlite engine: leaderboards', () => {
+  const everyRun = { project: null, model: null, downstreamOf: null, tag: null, status: null, since: null, until: null };
+  const plan = (raw: BetterSqlite3.Database, query: Partial<RankQuery>) => {
+    const { sql, params } = rankRunsSql(CATALOGUE, {
+      metric: 'rmse',
+      order: 'ASC',
+      selection: everyRun,
+      bestPerModel: false,
+      first: 10,
+      after: null,
+      asOf: null,
+      scope: null,
+      ...query,
+    });
+    return (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail);
+  };
+
+  it('migration 4 fills metric_latest from the performances stored already, with their runs', () => {
+    const raw = new BetterSqlite3(':memory:');
+    expect(migrate(raw, 3)).toEqual([1, 2, 3]);
+    syncCatalogue(raw, CATALOGUE);
+    raw.exec(`INSERT INTO assets VALUES
+      ('run/r1', 'RUN', 'r1', 'r1', NULL, NULL, '{"runId":"r1","status":"COMPLETED","startedAt":null,"endedAt":null,"deploymentTag":null}', '{}', 'a', 'a'),
+      ('devperf/r1', 'DEV_PERF', 'r1', 'r1', NULL, NULL, '{"metrics":{"rmse":1.5,"r2":1},"recordedAt":null}', '{}', 'a', 'a'),
+      ('devperf/r2', 'DEV_PERF', 'r2', 'r2', NULL, NULL, '{"metrics":{"rmse":2},"recordedAt":null}', '{}', 'a', 'a');
+      INSERT INTO edges (from_id, relation, to_id, created_at) VALUES ('run/r1', 'run_devperf', 'devperf/r1', 'a');`);
+    expect(migrate(raw)).toEqual([4]);
+    expect(raw.prepare('SELECT devperf_id, name, value, run_id FROM metric_latest ORDER BY devperf_id, name').all()).toEqual([
+      { devperf_id: 'devperf/r1', name: 'r2', value: 1, run_id: 'run/r1' },
+      { devperf_id: 'devperf/r1', name: 'rmse', value: 1.5, run_id: 'run/r1' },
+      { devperf_id: 'devperf/r2', name: 'rmse', value: 2, run_id: null },
+    ]);
+    raw.close();
+  });
+
+  it('reads a page from the index on (name, value, run_id), seeking to the cursor, never scanning every run', () => {
+    const raw = new BetterSqlite3(':memory:');
+    migrate(raw);
+    const ranged = ['SEARCH m USING COVERING INDEX metric_latest_rank (name=?)', 'SEARCH r USING INDEX sqlite_autoindex_assets_1 (id=?)'];
+    expect(plan(raw, {})).toEqual(ranged);
+    expect(plan(raw, { after: { value: 1, id: 'run/x' } })).toEqual([
+      'SEARCH m USING COVERING INDEX metric_latest_rank (name=? AND value>?)',
+      ranged[1],
+    ]);
+    // Descending values with ascending run ids: ties are sorted as they come, a few rows at a time.
+    expect(plan(raw, { order: 'DESC', after: { value: 1, id: 'run/x' } })).toEqual([
+      'SEARCH m USING COVERING INDEX metric_latest_rank (name=? AND value<?)',
+      ranged[1],
+      'USE TEMP B-TREE FOR LAST TERM OF ORDER BY',
+    ]);
+    raw.close();
   });
 });

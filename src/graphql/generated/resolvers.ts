@@ -4,6 +4,7 @@
  */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { AssetRecord, ProjectRecord, DatasetRecord, FeaturesetRecord, ModelRecord, RunRecord, ModelParamsRecord, DevPerfRecord, DeploymentRecord, ServingPerfRecord } from '../../domain/kinds.js';
+import type { RunScoreRecord, LeaderboardEdgeRecord } from '../../app/compare.js';
 import type { ViewedLineage as LineageRecord, LineageNode as LineageNodeRecord } from '../../domain/lineage.js';
 import type { EdgeRecord } from '../../domain/relations.js';
 import type { DriftReportRecord } from '../../domain/drift.js';
@@ -104,9 +105,16 @@ export type AssetFilter = {
   createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
   /** Created before this instant. */
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only the deployments serving in this environment (exact). */
+  environment?: InputMaybe<Scalars['String']['input']>;
   /** Case-insensitive substring of the name. */
   nameContains?: InputMaybe<Scalars['String']['input']>;
-  /** Only the models this project contains. */
+  /**
+   * Only what this project owns, by the ownership of project scopes: its
+   * models, their runs, params, dev perf, deployments and serving perf. Datasets and featuresets belong to no project: for
+   * them, those upstream of the project's models, at any depth. Projects
+   * themselves are not listed.
+   */
   project?: InputMaybe<Scalars['ID']['input']>;
   /** Exact tag. */
   tag?: InputMaybe<Scalars['String']['input']>;
@@ -226,6 +234,14 @@ export type Deployment = Asset & Node & {
   name: Scalars['String']['output'];
   /** The parameters it was deployed with (`deployment_modelparams`). */
   params?: Maybe<ModelParams>;
+  /**
+   * One metric in serving beside its value in development: `development` is
+   * the latest value on the served model's most recently created COMPLETED
+   * run, `serving` one point per serving period that measured it (at its
+   * `periodEnd`, oldest first), and `change` the last serving value minus
+   * the development value (null when either is missing).
+   */
+  performance: PerformanceComparison;
   properties: Scalars['JSON']['output'];
   /** Performance observed in serving, oldest period first (`deployment_servingperf`). */
   servingPerf: Array<ServingPerf>;
@@ -249,6 +265,12 @@ export type DeploymentDriftArgs = {
   method?: InputMaybe<DriftMethod>;
   period?: InputMaybe<Scalars['ID']['input']>;
   threshold?: InputMaybe<Scalars['Float']['input']>;
+};
+
+
+/** A model in serving. */
+export type DeploymentPerformanceArgs = {
+  metric: Scalars['String']['input'];
 };
 
 
@@ -413,6 +435,18 @@ export type FeaturesetUpstreamArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type LeaderboardConnection = {
+  __typename?: 'LeaderboardConnection';
+  edges: Array<LeaderboardEdge>;
+  pageInfo: PageInfo;
+};
+
+export type LeaderboardEdge = {
+  __typename?: 'LeaderboardEdge';
+  cursor: Scalars['String']['output'];
+  node: RunScore;
 };
 
 /**
@@ -834,6 +868,14 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
+/** A metric in development and in serving (`Deployment.performance`). */
+export type PerformanceComparison = {
+  __typename?: 'PerformanceComparison';
+  change?: Maybe<Scalars['Float']['output']>;
+  development?: Maybe<Scalars['Float']['output']>;
+  serving: Array<MetricPoint>;
+};
+
 /** A group of models. */
 export type Project = Asset & Node & {
   __typename?: 'Project';
@@ -881,6 +923,15 @@ export type Query = {
    */
   assets: AssetConnection;
   /**
+   * The runs whose development performance measured `metric`, ranked by its
+   * latest value (`DevPerf.metric`) in `order` (whether lower is better
+   * depends on the metric), ties broken by run id. `bestPerModel` keeps each
+   * model's best run. `first` is the page size (default 20, at most 100);
+   * `after` is a cursor from `pageInfo`. For a viewer scoped to projects,
+   * ranks count the runs it may see only.
+   */
+  leaderboard: LeaderboardConnection;
+  /**
    * The asset with this id, or null when none exists. A malformed id, or one
    * of no known collection (`model/…` for `models/…`), is a BAD_USER_INPUT
    * error naming the collections. An asset of a project outside the viewer's
@@ -901,6 +952,16 @@ export type QueryAssetsArgs = {
   filter?: InputMaybe<AssetFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   kind?: InputMaybe<AssetKind>;
+};
+
+
+export type QueryLeaderboardArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  bestPerModel?: InputMaybe<Scalars['Boolean']['input']>;
+  filter?: InputMaybe<RunFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  metric: Scalars['String']['input'];
+  order: SortOrder;
 };
 
 
@@ -1052,6 +1113,35 @@ export type RunUpstreamArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Which runs a leaderboard ranks; all given filters must hold. */
+export type RunFilter = {
+  /** Runs downstream of this asset at any depth, e.g. every run trained on data derived from a dataset. */
+  downstreamOf?: InputMaybe<Scalars['ID']['input']>;
+  /** Runs of this model. */
+  model?: InputMaybe<Scalars['ID']['input']>;
+  /** Runs this project owns (the ownership of project scopes). */
+  project?: InputMaybe<Scalars['ID']['input']>;
+  /** Runs created at or after this instant. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  status?: InputMaybe<RunStatus>;
+  /** Exact tag. */
+  tag?: InputMaybe<Scalars['String']['input']>;
+  /** Runs created before this instant. */
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** A run's place on a leaderboard. */
+export type RunScore = {
+  __typename?: 'RunScore';
+  /** The model the run produced, if any. */
+  model?: Maybe<Model>;
+  /** The 1-based position in (value, run id) order, across pages. */
+  rank: Scalars['Int']['output'];
+  run: Run;
+  /** The latest value of the metric on the run's development performance. */
+  value: Scalars['Float']['output'];
+};
+
 export type RunStatus =
   | 'COMPLETED'
   | 'FAILED'
@@ -1104,6 +1194,10 @@ export type ServingPerfUpstreamArgs = {
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
 };
+
+export type SortOrder =
+  | 'ASC'
+  | 'DESC';
 
 export type UpdateAssetInput = {
   id: Scalars['ID']['input'];
@@ -1305,6 +1399,8 @@ export type ResolversTypes = ResolversObject<{
   FeatureInput: FeatureInput;
   Featureset: ResolverTypeWrapper<FeaturesetRecord>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  LeaderboardConnection: ResolverTypeWrapper<Omit<LeaderboardConnection, 'edges'> & { edges: Array<ResolversTypes['LeaderboardEdge']> }>;
+  LeaderboardEdge: ResolverTypeWrapper<LeaderboardEdgeRecord>;
   Lineage: ResolverTypeWrapper<LineageRecord>;
   LineageEdge: ResolverTypeWrapper<EdgeRecord>;
   LineageNode: ResolverTypeWrapper<LineageNodeRecord>;
@@ -1325,6 +1421,7 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<AssetRecord>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PerformanceComparison: ResolverTypeWrapper<PerformanceComparison>;
   Project: ResolverTypeWrapper<ProjectRecord>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegisterDatasetInput: RegisterDatasetInput;
@@ -1338,8 +1435,11 @@ export type ResolversTypes = ResolversObject<{
   RegisterProjectInput: RegisterProjectInput;
   RegisterProjectPayload: ResolverTypeWrapper<Omit<RegisterProjectPayload, 'project'> & { project: ResolversTypes['Project'] }>;
   Run: ResolverTypeWrapper<RunRecord>;
+  RunFilter: RunFilter;
+  RunScore: ResolverTypeWrapper<RunScoreRecord>;
   RunStatus: RunStatus;
   ServingPerf: ResolverTypeWrapper<ServingPerfRecord>;
+  SortOrder: SortOrder;
   UpdateAssetInput: UpdateAssetInput;
   UpdateAssetPayload: ResolverTypeWrapper<Omit<UpdateAssetPayload, 'asset'> & { asset: ResolversTypes['Asset'] }>;
   UpdateRunInput: UpdateRunInput;
@@ -1369,6 +1469,8 @@ export type ResolversParentTypes = ResolversObject<{
   FeatureInput: FeatureInput;
   Featureset: FeaturesetRecord;
   JSON: Scalars['JSON']['output'];
+  LeaderboardConnection: Omit<LeaderboardConnection, 'edges'> & { edges: Array<ResolversParentTypes['LeaderboardEdge']> };
+  LeaderboardEdge: LeaderboardEdgeRecord;
   Lineage: LineageRecord;
   LineageEdge: EdgeRecord;
   LineageNode: LineageNodeRecord;
@@ -1389,6 +1491,7 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   Node: AssetRecord;
   PageInfo: PageInfo;
+  PerformanceComparison: PerformanceComparison;
   Project: ProjectRecord;
   Query: Record<PropertyKey, never>;
   RegisterDatasetInput: RegisterDatasetInput;
@@ -1402,6 +1505,8 @@ export type ResolversParentTypes = ResolversObject<{
   RegisterProjectInput: RegisterProjectInput;
   RegisterProjectPayload: Omit<RegisterProjectPayload, 'project'> & { project: ResolversParentTypes['Project'] };
   Run: RunRecord;
+  RunFilter: RunFilter;
+  RunScore: RunScoreRecord;
   ServingPerf: ServingPerfRecord;
   UpdateAssetInput: UpdateAssetInput;
   UpdateAssetPayload: Omit<UpdateAssetPayload, 'asset'> & { asset: ResolversParentTypes['Asset'] };
@@ -1471,6 +1576,7 @@ export type DeploymentResolvers<ContextType = Context, ParentType extends Resolv
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   params?: Resolver<Maybe<ResolversTypes['ModelParams']>, ParentType, ContextType>;
+  performance?: Resolver<ResolversTypes['PerformanceComparison'], ParentType, ContextType, RequireFields<DeploymentPerformanceArgs, 'metric'>>;
   properties?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   servingPerf?: Resolver<Array<ResolversTypes['ServingPerf']>, ParentType, ContextType>;
   tag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1549,6 +1655,16 @@ export type FeaturesetResolvers<ContextType = Context, ParentType extends Resolv
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
+
+export type LeaderboardConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LeaderboardConnection'] = ResolversParentTypes['LeaderboardConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['LeaderboardEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type LeaderboardEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LeaderboardEdge'] = ResolversParentTypes['LeaderboardEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['RunScore'], ParentType, ContextType>;
+}>;
 
 export type LineageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Lineage'] = ResolversParentTypes['Lineage']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['LineageEdge']>, ParentType, ContextType>;
@@ -1665,6 +1781,12 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type PerformanceComparisonResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PerformanceComparison'] = ResolversParentTypes['PerformanceComparison']> = ResolversObject<{
+  change?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  development?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  serving?: Resolver<Array<ResolversTypes['MetricPoint']>, ParentType, ContextType>;
+}>;
+
 export type ProjectResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Project'] = ResolversParentTypes['Project'], FederationReferenceType extends FederationReferenceTypes['Project'] = FederationReferenceTypes['Project']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Project']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1686,6 +1808,7 @@ export type ProjectResolvers<ContextType = Context, ParentType extends Resolvers
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   assets?: Resolver<ResolversTypes['AssetConnection'], ParentType, ContextType, Partial<QueryAssetsArgs>>;
+  leaderboard?: Resolver<ResolversTypes['LeaderboardConnection'], ParentType, ContextType, RequireFields<QueryLeaderboardArgs, 'bestPerModel' | 'metric' | 'order'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
 }>;
@@ -1738,6 +1861,13 @@ export type RunResolvers<ContextType = Context, ParentType extends ResolversPare
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type RunScoreResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RunScore'] = ResolversParentTypes['RunScore']> = ResolversObject<{
+  model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType>;
+  rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  run?: Resolver<ResolversTypes['Run'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
 export type ServingPerfResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ServingPerf'] = ResolversParentTypes['ServingPerf'], FederationReferenceType extends FederationReferenceTypes['ServingPerf'] = FederationReferenceTypes['ServingPerf']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ServingPerf']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1783,6 +1913,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   FeatureDrift?: FeatureDriftResolvers<ContextType>;
   Featureset?: FeaturesetResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  LeaderboardConnection?: LeaderboardConnectionResolvers<ContextType>;
+  LeaderboardEdge?: LeaderboardEdgeResolvers<ContextType>;
   Lineage?: LineageResolvers<ContextType>;
   LineageEdge?: LineageEdgeResolvers<ContextType>;
   LineageNode?: LineageNodeResolvers<ContextType>;
@@ -1797,6 +1929,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PerformanceComparison?: PerformanceComparisonResolvers<ContextType>;
   Project?: ProjectResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RegisterDatasetPayload?: RegisterDatasetPayloadResolvers<ContextType>;
@@ -1805,6 +1938,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   RegisterModelPayload?: RegisterModelPayloadResolvers<ContextType>;
   RegisterProjectPayload?: RegisterProjectPayloadResolvers<ContextType>;
   Run?: RunResolvers<ContextType>;
+  RunScore?: RunScoreResolvers<ContextType>;
   ServingPerf?: ServingPerfResolvers<ContextType>;
   UpdateAssetPayload?: UpdateAssetPayloadResolvers<ContextType>;
   UpdateRunPayload?: UpdateRunPayloadResolvers<ContextType>;

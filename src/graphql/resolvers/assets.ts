@@ -5,6 +5,7 @@ import type { AssetRecord, Metrics } from '../../domain/kinds.js';
 import { assertNever } from '../../domain/never.js';
 import type { Metric, Resolvers } from '../generated/resolvers.js';
 import { datasetDrift, deploymentDrift } from '../../app/drift.js';
+import { deploymentPerformance, rankCursor } from '../../app/compare.js';
 import { metricSeries } from '../../app/reads.js';
 import { anyEntity, entityOfKind } from './entities.js';
 import { lineageField } from './lineage.js';
@@ -89,6 +90,7 @@ const performanceFields = {
 /** The resolvers of the asset types, their relation fields checked against `catalogue`. */
 export function assetResolvers(catalogue: Catalogue): Resolvers {
   const { many, one, anyKind } = relationFields(catalogue);
+  const runModel = one('run_models', 'IN', 'MODEL');
   /** The fields of the Asset interface that are not the record's own, the same on every type. */
   const assetFields = {
     createdAt: storedInstant('createdAt', 'creation time'),
@@ -131,7 +133,7 @@ export function assetResolvers(catalogue: Catalogue): Resolvers {
     Run: {
       __resolveReference: entityOfKind('RUN'),
       ...assetFields,
-      model: one('run_models', 'IN', 'MODEL'),
+      model: runModel,
       params: one('run_modelparams', 'OUT', 'MODEL_PARAMS'),
       datasets: many('run_datasets', 'OUT', 'DATASET'),
       featuresets: many('run_featuresets', 'OUT', 'FEATURESET'),
@@ -159,12 +161,19 @@ export function assetResolvers(catalogue: Catalogue): Resolvers {
       featureset: one('deployment_featureset', 'OUT', 'FEATURESET'),
       servingPerf: many('deployment_servingperf', 'OUT', 'SERVING_PERF'),
       drift: (deployment, args, ctx) => deploymentDrift(ctx, deployment, args),
+      performance: (deployment, { metric }, ctx) => deploymentPerformance(ctx, deployment, metric),
     },
     ServingPerf: {
       __resolveReference: entityOfKind('SERVING_PERF'),
       ...assetFields,
       ...performanceFields,
       deployment: one('deployment_servingperf', 'IN', 'DEPLOYMENT'),
+    },
+    RunScore: {
+      model: (score, _args, ctx) => runModel(score.run, _args, ctx),
+    },
+    LeaderboardEdge: {
+      cursor: (edge, _args, ctx) => rankCursor(ctx, edge),
     },
   };
 }

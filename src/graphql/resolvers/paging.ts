@@ -23,6 +23,7 @@ export function listQuery(args: QueryAssetsArgs, session: Session): Omit<ListQue
     nameContains: filter.nameContains || null,
     tag: filter.tag ?? null,
     project,
+    environment: filter.environment ?? null,
     createdAfter: filter.createdAfter ?? null,
     createdBefore: filter.createdBefore ?? null,
     first,

@@ -1,3 +1,4 @@
+import { leaderboard } from '../../app/compare.js';
 import { loadVisibleAsset, listAssets } from '../../app/reads.js';
 import { badInput } from '../../domain/errors.js';
 import type { AssetRecord } from '../../domain/kinds.js';
@@ -39,4 +40,14 @@ export const queryResolvers: QueryResolvers = {
   },
 
   assets: (_root, args, ctx) => listAssets(ctx, listQuery(args, ctx)),
+
+  leaderboard: (_root, args, ctx) =>
+    leaderboard(ctx, {
+      metric: args.metric,
+      order: args.order,
+      filter: args.filter ?? null,
+      bestPerModel: args.bestPerModel ?? false,
+      first: args.first ?? null,
+      after: args.after ?? null,
+    }),
 };

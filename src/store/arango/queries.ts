@@ -3,7 +3,7 @@ import { ownerChain } from '../../domain/catalogue.js';
 import type { AssetKind } from '../../domain/kinds.js';
 import type { LineageOptions } from '../../domain/lineage.js';
 import type { EdgeDirection, RelationName } from '../../domain/relations.js';
-import type { ListQuery } from '../store.js';
+import type { ListQuery, RankQuery } from '../store.js';
 import { Bindings } from './bindings.js';
 import type { ArangoNames } from './catalogue.js';
 import { EPOCH, NAME_SOURCES } from './attributes.js';
@@ -253,7 +253,7 @@ export function listAssetsQuery(names: ArangoNames, query: ListQuery): AqlQuery 
     filters.push(`FILTER CONTAINS(LOWER(assetName), LOWER(${b.bind('nameContains', query.nameContains)}))`);
   }
   if (query.tag !== null) filters.push(`FILTER d.tag == ${b.bind('tag', query.tag)}`);
-  if (query.project !== null) filters.push('FILTER d._id IN projectModels');
+  if (query.environment !== null) filters.push(`FILTER d.environment == ${b.bind('environment', query.environment)}`);
   if (query.createdAfter !== null && query.createdAfter > EPOCH) {
     filters.push(`FILTER d.created_at >= ${b.bind('createdAfter', query.createdAfter)}`);
   }
@@ -268,8 +268,10 @@ export function listAssetsQuery(names: ArangoNames, query: ListQuery): AqlQuery 
   }
 
   const lines = ['/* listAssets */'];
-  const ownerCollections = scopeFilter === null ? '' : b.bind('ownerCollections', names.ownerCollections);
-  if (scopeFilter !== null) lines.push(`WITH ${names.vertexCollections.map((name) => names.identifier(name)).join(', ')}`);
+  const chained = kinds.some((kind) => Array.isArray(ownerChain(names.catalogue, kind)));
+  const needsOwners = scopeFilter !== null || (query.project !== null && chained);
+  const ownerCollections = needsOwners ? b.bind('ownerCollections', names.ownerCollections) : '';
+  if (needsOwners || query.project !== null) lines.push(`WITH ${names.vertexCollections.map((name) => names.identifier(name)).join(', ')}`);
   const scopeLines = (kind: AssetKind): string[] => {
     if (scopeFilter === null) return [];
     const chain = ownerChain(names.catalogue, kind);
@@ -277,11 +279,15 @@ export function listAssetsQuery(names: ArangoNames, query: ListQuery): AqlQuery 
     if (chain === 'self') return [`FILTER d._id IN ${scopeFilter}`];
     return visibleLines(names, 'd._id', ownerCollections, scopeFilter);
   };
-  if (query.project !== null) {
-    const project = b.bind('project', query.project);
-    lines.push(
-      `LET projectModels = (FOR e IN ${names.identifier('project_models')} FILTER e._from == ${project} RETURN e._to)`,
-    );
+  const project = query.project === null ? null : b.bind('project', query.project);
+  const projectLines = (kind: AssetKind): string[] => {
+    if (project === null) return [];
+    const chain = ownerChain(names.catalogue, kind);
+    if (chain === 'shared') return ['FILTER d._id IN projectUpstream'];
+    return [...ownersLines(names, 'projects', 'd._id', ownerCollections), `FILTER ${project} IN projects`];
+  };
+  if (project !== null && kinds.some((kind) => ownerChain(names.catalogue, kind) === 'shared')) {
+    lines.push(...projectUpstreamLines(names, project, b.bind('lineageDepth', WHOLE_LINEAGE_DEPTH)));
   }
   lines.push('FOR branch IN [');
   kinds.forEach((kind, i) => {
@@ -291,6 +297,7 @@ export function listAssetsQuery(names: ArangoNames, query: ListQuery): AqlQuery 
       ...(query.nameContains !== null ? [`      LET assetName = ${nameExpression(kind, 'd')}`] : []),
       ...filters.map((filter) => `      ${filter}`),
       ...scopeLines(kind).map((line) => `      ${line}`),
+      ...projectLines(kind).map((line) => `      ${line}`),
       '      SORT d.created_at, d._key',
       `      LIMIT ${take}`,
       '      RETURN d',
@@ -307,10 +314,120 @@ export function listAssetsQuery(names: ArangoNames, query: ListQuery): AqlQuery 
   return b.query(lines);
 }
 
-/** The kinds a listing can return: the one asked for, and only models when a project is given. */
+/**
+ * The kinds a listing can return: the one asked for; only deployments when
+ * an environment is given; no projects when a project is (a project owns
+ * itself, but is not what it owns).
+ */
 function listedKinds(names: ArangoNames, query: ListQuery): AssetKind[] {
   const kinds = query.kind ? [query.kind] : names.catalogue.kinds.map((spec) => spec.kind);
-  return query.project !== null ? kinds.filter((kind) => kind === 'MODEL') : kinds;
+  return kinds.filter(
+    (kind) =>
+      (query.environment === null || kind === 'DEPLOYMENT') &&
+      (query.project === null || ownerChain(names.catalogue, kind) !== 'self'),
+  );
+}
+
+/** The depth bound of a lineage followed "at any depth": beyond any real graph's longest path. */
+export const WHOLE_LINEAGE_DEPTH = 100_000;
+
+/**
+ * The AQL lines setting `projectUpstream` to the ids of the models of
+ * `project` and everything upstream of them, at any depth: what a project
+ * filter keeps of the kinds no project owns.
+ */
+function projectUpstreamLines(names: ArangoNames, project: string, depth: string): string[] {
+  return [
+    'LET projectUpstream = UNIQUE(FLATTEN(',
+    `  FOR e IN ${names.identifier('project_models')}`,
+    `    FILTER e._from == ${project}`,
+    '    RETURN (',
+    `      FOR v IN 0..${depth} ANY e._to ${names.lineageEdgeList('UPSTREAM')}`,
+    '        OPTIONS { order: "bfs", uniqueVertices: "global" }',
+    '        RETURN v._id',
+    '    )',
+    '))',
+  ];
+}
+
+/**
+ * `/* rankRuns *\/`: a leaderboard page (Store.rankRuns) and one more row.
+ * Each development performance holding the metric (under `metrics`, or
+ * among its attributes as arangopipe writes them) gives its runs
+ * (`run_devperf`); the scope, then the selection, then `bestPerModel`
+ * apply, and the page is one SORT and LIMIT over what remains. Unlike
+ * SQLite's, this reads every development performance: no index serves an
+ * order on `metrics[@metric]` for any metric name.
+ */
+export function rankRunsQuery(names: ArangoNames, query: RankQuery): AqlQuery {
+  const b = new Bindings();
+  const { selection } = query;
+  const lines = ['/* rankRuns */', `WITH ${names.vertexCollections.map((name) => names.identifier(name)).join(', ')}`];
+  const needsOwners = query.scope !== null || selection.project !== null;
+  const ownerCollections = needsOwners ? b.bind('ownerCollections', names.ownerCollections) : '';
+  if (selection.downstreamOf !== null) {
+    const depth = b.bind('lineageDepth', WHOLE_LINEAGE_DEPTH);
+    lines.push(
+      'LET downstream = (',
+      `  FOR v IN 1..${depth} ANY ${b.bind('downstreamOf', selection.downstreamOf)} ${names.lineageEdgeList('DOWNSTREAM')}`,
+      '    OPTIONS { order: "bfs", uniqueVertices: "global" }',
+      '    RETURN v._id',
+      ')',
+    );
+  }
+  if (selection.model !== null) {
+    lines.push(
+      `LET modelRuns = (FOR e IN ${names.identifier('run_models')} FILTER e._from == ${b.bind('model', selection.model)} RETURN e._to)`,
+    );
+  }
+  const metric = b.bind('metric', query.metric);
+  const filters: string[] = [];
+  // One ownership traversal serves both the scope and the project.
+  if (needsOwners) filters.push(...ownersLines(names, 'owners', 'r._id', ownerCollections));
+  if (query.scope !== null) filters.push(`FILTER LENGTH(owners) == 0 OR LENGTH(INTERSECTION(owners, ${b.bind('scope', query.scope)})) > 0`);
+  if (selection.project !== null) filters.push(`FILTER ${b.bind('project', selection.project)} IN owners`);
+  if (selection.downstreamOf !== null) filters.push('FILTER r._id IN downstream');
+  if (selection.model !== null) filters.push('FILTER r._id IN modelRuns');
+  if (selection.tag !== null) filters.push(`FILTER r.tag == ${b.bind('tag', selection.tag)}`);
+  if (selection.status !== null) filters.push(`FILTER NOT_NULL(r.status, "COMPLETED") == ${b.bind('status', selection.status)}`);
+  if (selection.since !== null) filters.push(`FILTER r.created_at >= ${b.bind('since', selection.since)}`);
+  if (selection.until !== null) filters.push(`FILTER r.created_at < ${b.bind('until', selection.until)}`);
+  const direction = query.order === 'ASC' ? 'ASC' : 'DESC';
+  const after = (entry: string): string[] => {
+    if (query.after === null) return [];
+    const value = b.bind('afterValue', query.after.value);
+    const id = b.bind('afterId', query.after.id);
+    const beyond = query.order === 'ASC' ? '>' : '<';
+    return [`FILTER ${entry}.value ${beyond} ${value} OR (${entry}.value == ${value} AND ${entry}.run._id > ${id})`];
+  };
+  const take = b.bind('take', query.first + 1);
+  lines.push(
+    `FOR d IN ${names.identifier(names.collection('DEV_PERF'))}`,
+    `  LET value = HAS(d, "metrics") ? d.metrics[${metric}] : d[${metric}]`,
+    '  FILTER IS_NUMBER(value)',
+    `  FOR r IN 1..1 INBOUND d ${names.identifier('run_devperf')}`,
+    ...filters.map((line) => `    ${line}`),
+  );
+  if (!query.bestPerModel) {
+    lines.push(
+      '    LET entry = { run: r, value }',
+      ...after('entry').map((line) => `    ${line}`),
+      `    SORT value ${direction}, r._id`,
+      `    LIMIT ${take}`,
+      '    RETURN entry',
+    );
+    return b.query(lines);
+  }
+  lines.push(
+    `    LET model = FIRST(FOR m IN 1..1 INBOUND r ${names.identifier('run_models')} RETURN m._id)`,
+    '    COLLECT group = NOT_NULL(model, r._id) INTO members = { run: r, value }',
+    `    LET entry = FIRST(FOR m IN members SORT m.value ${direction}, m.run._id LIMIT 1 RETURN m)`,
+    ...after('entry').map((line) => `    ${line}`),
+    `    SORT entry.value ${direction}, entry.run._id`,
+    `    LIMIT ${take}`,
+    '    RETURN entry',
+  );
+  return b.query(lines);
 }
 
 /**

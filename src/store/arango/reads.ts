@@ -13,6 +13,8 @@ import {
   type ListPosition,
   type ListQuery,
   type NeighborRequest,
+  type RankPage,
+  type RankQuery,
   type SeriesRequest,
 } from '../store.js';
 import { EPOCH, type StoredDocument } from './attributes.js';
@@ -23,6 +25,7 @@ import { metricSeriesQuery } from './metrics.js';
 import {
   getAssetsQuery,
   listAssetsQuery,
+  rankRunsQuery,
   neighborsQuery,
   ownersQuery,
   traverseQuery,
@@ -110,6 +113,17 @@ export class ArangoReads {
       positions: listed.map(({ position }) => position),
       hasNextPage: docs.length > query.first,
     };
+  }
+
+  /** One query (queries.ts); the page's documents read back as every read does. */
+  async rankRuns(query: RankQuery): Promise<RankPage> {
+    requirePresent(query.asOf);
+    const rows = await this.all<{ run: StoredDocument; value: number }>(rankRunsQuery(this.names, query));
+    const runs = rows.flatMap(({ run, value }) => {
+      const asset = toRecord(this.catalogue, run);
+      return asset ? [{ run: asset, value }] : [];
+    });
+    return { runs: runs.slice(0, query.first), hasNextPage: rows.length > query.first };
   }
 
   /** One query for every request; a request for an id outside the catalogue is answered empty without asking. */

@@ -4,7 +4,7 @@ import type { AssetRecord } from '../../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
 import type { CommitResult, UnitOfWork } from '../../domain/writes.js';
 import type { MetricPoint } from '../../domain/runs.js';
-import type { AssetPage, BulkBatch, BulkCount, ListQuery, NeighborRequest, SeriesRequest, Store } from '../store.js';
+import type { AssetPage, BulkBatch, BulkCount, ListQuery, NeighborRequest, RankPage, RankQuery, SeriesRequest, Store } from '../store.js';
 import { ArangoBulkImport } from './bulk.js';
 import { ArangoNames } from './catalogue.js';
 import { DEFAULT_GRAPH_NAME, connect, queryOptions, type ArangoStoreOptions } from './connection.js';
@@ -84,6 +84,10 @@ class ArangoStore implements Store {
 
   listAssets(query: ListQuery): Promise<AssetPage> {
     return this.reads.listAssets(query);
+  }
+
+  rankRuns(query: RankQuery): Promise<RankPage> {
+    return this.reads.rankRuns(query);
   }
 
   metricSeries(requests: readonly SeriesRequest[]): Promise<MetricPoint[][]> {

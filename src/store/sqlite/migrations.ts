@@ -176,10 +176,66 @@ const MIGRATION_3 = `
   CREATE INDEX metric_points_batch ON metric_points (devperf_id, batch_key, seq) WHERE batch_key IS NOT NULL;
 `;
 
+/**
+ * Migration 4: the latest value of every metric of every development
+ * performance, with the run that measured it, kept by triggers as the
+ * performance's `metrics` and its `run_devperf` relation change (through
+ * `commit` and `importBulk` alike). The index serves a leaderboard: one
+ * metric's runs in value order, read from the start of the range, never
+ * every run. `run_id` is null while the performance has no run; where one
+ * has several, it is the oldest relation's run.
+ */
+const MIGRATION_4 = `
+  CREATE TABLE metric_latest (
+    devperf_id TEXT NOT NULL REFERENCES assets (id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    value      REAL NOT NULL,
+    run_id     TEXT,
+    PRIMARY KEY (devperf_id, name)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX metric_latest_rank ON metric_latest (name, value, run_id);
+
+  CREATE TRIGGER metric_latest_insert AFTER INSERT ON assets WHEN NEW.kind = 'DEV_PERF'
+  BEGIN
+    INSERT INTO metric_latest (devperf_id, name, value, run_id)
+      SELECT NEW.id, m.key, m.value,
+        (SELECT e.from_id FROM edges e WHERE e.to_id = NEW.id AND e.relation = 'run_devperf' ORDER BY e.rowid LIMIT 1)
+      FROM json_each(NEW.fields, '$.metrics') m WHERE m.type IN ('integer', 'real');
+  END;
+
+  CREATE TRIGGER metric_latest_update AFTER UPDATE OF fields ON assets WHEN NEW.kind = 'DEV_PERF'
+  BEGIN
+    DELETE FROM metric_latest WHERE devperf_id = NEW.id;
+    INSERT INTO metric_latest (devperf_id, name, value, run_id)
+      SELECT NEW.id, m.key, m.value,
+        (SELECT e.from_id FROM edges e WHERE e.to_id = NEW.id AND e.relation = 'run_devperf' ORDER BY e.rowid LIMIT 1)
+      FROM json_each(NEW.fields, '$.metrics') m WHERE m.type IN ('integer', 'real');
+  END;
+
+  CREATE TRIGGER metric_latest_run_added AFTER INSERT ON edges WHEN NEW.relation = 'run_devperf'
+  BEGIN
+    UPDATE metric_latest SET run_id = NEW.from_id WHERE devperf_id = NEW.to_id AND run_id IS NULL;
+  END;
+
+  CREATE TRIGGER metric_latest_run_removed AFTER DELETE ON edges WHEN OLD.relation = 'run_devperf'
+  BEGIN
+    UPDATE metric_latest
+      SET run_id = (SELECT e.from_id FROM edges e WHERE e.to_id = OLD.to_id AND e.relation = 'run_devperf' ORDER BY e.rowid LIMIT 1)
+      WHERE devperf_id = OLD.to_id AND run_id = OLD.from_id;
+  END;
+
+  INSERT INTO metric_latest (devperf_id, name, value, run_id)
+    SELECT a.id, m.key, m.value,
+      (SELECT e.from_id FROM edges e WHERE e.to_id = a.id AND e.relation = 'run_devperf' ORDER BY e.rowid LIMIT 1)
+    FROM assets a, json_each(a.fields, '$.metrics') m
+    WHERE a.kind = 'DEV_PERF' AND m.type IN ('integer', 'real');
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'assets, edges and the relation catalogue', sql: MIGRATION_1 },
   { version: 2, name: 'kinds kept in a table, counters and secrets', sql: MIGRATION_2 },
   { version: 3, name: 'metric series', sql: MIGRATION_3 },
+  { version: 4, name: 'latest metric values for leaderboards', sql: MIGRATION_4 },
 ];
 
 /**

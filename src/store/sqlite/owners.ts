@@ -80,3 +80,20 @@ function kindVisibleSql(chain: readonly OwnerStep[] | 'self', alias: string): st
 
 /** The CTE a scoped statement opens with: the viewer's projects, bound as one JSON array. */
 export const SCOPE_CTE = 'scope(value) AS (SELECT value FROM json_each(?))';
+
+/**
+ * The ownership predicate on the asset row `alias`: one of its owners is
+ * among the rows of the CTE `cte(value)`, by the same chains as
+ * `visibleSql`. Projects own themselves but are not what they own: false
+ * for them. For kinds no project owns, `shared` is the predicate.
+ */
+export function ownedBySql(catalogue: Catalogue, alias: string, cte: string, shared: string): string {
+  const cases = catalogue.kinds.map(({ kind }) => {
+    const chain = ownerChain(catalogue, kind);
+    if (chain === 'shared') return `WHEN '${kind}' THEN ${shared}`;
+    if (chain === 'self') return `WHEN '${kind}' THEN 0`;
+    const { from, where, owner } = chainSql(chain, `${alias}.id`, 'p');
+    return `WHEN '${kind}' THEN EXISTS (SELECT 1 FROM ${from} WHERE ${where} AND ${owner} IN (SELECT value FROM ${cte}))`;
+  });
+  return `(CASE ${alias}.kind ${cases.join(' ')} ELSE 0 END)`;
+}

@@ -1,12 +1,22 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { Catalogue } from '../../domain/catalogue.js';
+import { ownerChain, type Catalogue } from '../../domain/catalogue.js';
 import type { AssetRecord } from '../../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
 import type { EdgeDirection, EdgeRecord, LineageDirection, RelationName } from '../../domain/relations.js';
 import type { MetricPoint } from '../../domain/runs.js';
-import { requirePresent, type AssetPage, type ListQuery, type NeighborRequest, type SeriesRequest } from '../store.js';
+import {
+  requirePresent,
+  type AssetPage,
+  type ListQuery,
+  type NeighborRequest,
+  type RankPage,
+  type RankQuery,
+  type SeriesRequest,
+} from '../store.js';
 import { ASSET_COLUMNS, toRecord, type AssetRow } from './rows.js';
-import { ownersSql, SCOPE_CTE, visibleSql } from './owners.js';
+import { ownedBySql, ownersSql, SCOPE_CTE, visibleSql } from './owners.js';
+import { projectUpstreamCte } from './lineage-sets.js';
+import { rankRunsSql } from './ranking.js';
 import { breadthFirst } from './traverse.js';
 
 /**
@@ -161,35 +171,58 @@ export class SqliteReads {
 
   listAssets(query: ListQuery): AssetPage {
     requirePresent(query.asOf);
+    const ctes: string[] = [];
+    const cteParams: unknown[] = [];
     const where: string[] = [];
     const params: unknown[] = [];
     const clause = (sql: string, ...values: unknown[]) => {
       where.push(sql);
       params.push(...values);
     };
+    // The scope is bound first: its CTE opens the statement.
+    if (query.scope !== null) {
+      ctes.push(SCOPE_CTE);
+      cteParams.push(JSON.stringify(query.scope));
+      clause(visibleSql(this.catalogue, 'a'));
+    }
     if (query.kind) clause('a.kind = ?', query.kind);
     if (query.nameContains) clause(`a.name LIKE ? ESCAPE '\\'`, `%${escapeLike(query.nameContains)}%`);
     if (query.tag !== null) clause('a.tag = ?', query.tag);
+    if (query.environment !== null) {
+      clause(`a.kind = 'DEPLOYMENT' AND json_extract(a.fields, '$.environment') = ?`, query.environment);
+    }
     if (query.createdAfter) clause('a.created_at >= ?', query.createdAfter);
     if (query.createdBefore) clause('a.created_at < ?', query.createdBefore);
     if (query.project) {
-      clause(`a.id IN (SELECT to_id FROM edges WHERE from_id = ? AND relation = 'project_models')`, query.project);
+      const shared = query.kind === null || ownerChain(this.catalogue, query.kind) === 'shared';
+      ctes.push('project(value) AS (SELECT ?)');
+      cteParams.push(query.project);
+      if (shared) {
+        ctes.push(projectUpstreamCte(this.catalogue));
+        cteParams.push(query.project);
+      }
+      clause(ownedBySql(this.catalogue, 'a', 'project', shared ? 'a.id IN (SELECT id FROM project_upstream)' : '0'));
     }
     if (query.after) clause('(a.created_at, a.id) > (?, ?)', query.after.createdAt, query.after.id);
-    // The scope is bound first: the CTE opens the statement.
-    if (query.scope !== null) {
-      where.unshift(visibleSql(this.catalogue, 'a'));
-      params.unshift(JSON.stringify(query.scope));
-    }
-    const scope = query.scope !== null ? `WITH ${SCOPE_CTE} ` : '';
-    const sql = `/* listAssets */ ${scope}SELECT ${prefixed('a')} FROM assets a
+    const sql = `/* listAssets */ ${ctes.length > 0 ? `WITH RECURSIVE ${ctes.join(', ')} ` : ''}SELECT ${prefixed('a')} FROM assets a
       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY a.created_at, a.id LIMIT ?`;
-    const rows = this.prepare(sql).all(...params, query.first + 1) as AssetRow[];
+    const rows = this.prepare(sql).all(...cteParams, ...params, query.first + 1) as AssetRow[];
     const assets = rows.slice(0, query.first).map(toRecord);
     return {
       assets,
       positions: assets.map(({ createdAt, id }) => ({ createdAt, id })),
+      hasNextPage: rows.length > query.first,
+    };
+  }
+
+  /** One statement (ranking.ts). */
+  rankRuns(query: RankQuery): RankPage {
+    requirePresent(query.asOf);
+    const { sql, params } = rankRunsSql(this.catalogue, query);
+    const rows = this.prepare(sql).all(...params) as (AssetRow & { metric_value: number })[];
+    return {
+      runs: rows.slice(0, query.first).map((row) => ({ run: toRecord(row), value: row.metric_value })),
       hasNextPage: rows.length > query.first,
     };
   }

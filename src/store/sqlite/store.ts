@@ -7,7 +7,7 @@ import type { AssetRecord } from '../../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
 import type { CommitResult, UnitOfWork } from '../../domain/writes.js';
 import type { MetricPoint } from '../../domain/runs.js';
-import type { AssetPage, BulkBatch, BulkCount, ListQuery, NeighborRequest, SeriesRequest, Store } from '../store.js';
+import type { AssetPage, BulkBatch, BulkCount, ListQuery, NeighborRequest, RankPage, RankQuery, SeriesRequest, Store } from '../store.js';
 import { migrate, syncCatalogue } from './migrations.js';
 import { SqliteBulkImport } from './bulk.js';
 import { SqliteReads } from './reads.js';
@@ -89,6 +89,10 @@ class SqliteStore implements Store {
 
   async listAssets(query: ListQuery): Promise<AssetPage> {
     return this.reads.listAssets(query);
+  }
+
+  async rankRuns(query: RankQuery): Promise<RankPage> {
+    return this.reads.rankRuns(query);
   }
 
   async metricSeries(requests: readonly SeriesRequest[]): Promise<MetricPoint[][]> {

@@ -30,9 +30,16 @@ export type AssetFilter = {
   createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
   /** Created before this instant. */
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only the deployments serving in this environment (exact). */
+  environment?: InputMaybe<Scalars['String']['input']>;
   /** Case-insensitive substring of the name. */
   nameContains?: InputMaybe<Scalars['String']['input']>;
-  /** Only the models this project contains. */
+  /**
+   * Only what this project owns, by the ownership of project scopes: its
+   * models, their runs, params, dev perf, deployments and serving perf. Datasets and featuresets belong to no project: for
+   * them, those upstream of the project's models, at any depth. Projects
+   * themselves are not listed.
+   */
   project?: InputMaybe<Scalars['ID']['input']>;
   /** Exact tag. */
   tag?: InputMaybe<Scalars['String']['input']>;
@@ -201,10 +208,31 @@ export type RegisterProjectInput = {
   version?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** Which runs a leaderboard ranks; all given filters must hold. */
+export type RunFilter = {
+  /** Runs downstream of this asset at any depth, e.g. every run trained on data derived from a dataset. */
+  downstreamOf?: InputMaybe<Scalars['ID']['input']>;
+  /** Runs of this model. */
+  model?: InputMaybe<Scalars['ID']['input']>;
+  /** Runs this project owns (the ownership of project scopes). */
+  project?: InputMaybe<Scalars['ID']['input']>;
+  /** Runs created at or after this instant. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  status?: InputMaybe<RunStatus>;
+  /** Exact tag. */
+  tag?: InputMaybe<Scalars['String']['input']>;
+  /** Runs created before this instant. */
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
 export type RunStatus =
   | 'COMPLETED'
   | 'FAILED'
   | 'RUNNING';
+
+export type SortOrder =
+  | 'ASC'
+  | 'DESC';
 
 export type UpdateAssetInput = {
   id: Scalars['ID']['input'];
