@@ -1,6 +1,7 @@
 import { builtinCatalogue } from '../../src/domain/catalogue.js';
 import type { FieldPath } from '../../src/domain/errors.js';
 import { assetId } from '../../src/domain/ids.js';
+import { DEFAULT_LINEAGE_CAPS, type TraverseRequest } from '../../src/domain/lineage.js';
 import type { AssetContent, AssetKind, KindFields } from '../../src/domain/kinds.js';
 import type { RelationName } from '../../src/domain/relations.js';
 import type { CommitResult, WriteOp } from '../../src/domain/writes.js';
@@ -84,4 +85,19 @@ export async function rejection(fn: () => Promise<unknown>): Promise<{ code?: st
     return error as { code?: string; message: string; field?: FieldPath };
   }
   throw new Error('expected a rejection, but the call succeeded');
+}
+
+/** A traversal request as the store port takes it: upstream, unscoped, at the present, the server's default bounds, with `options` applied. */
+export function traverseRequest(start: string, options: Partial<TraverseRequest> = {}): TraverseRequest {
+  return {
+    start,
+    asOf: null,
+    scope: null,
+    direction: 'UPSTREAM',
+    depth: 100,
+    limit: 1000,
+    kinds: null,
+    visitLimit: DEFAULT_LINEAGE_CAPS.visitLimit,
+    ...options,
+  };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LINEAGE_CAPS, type Lineage, type TraverseRequest } from '../../src/domain/lineage.js';
+import { type Lineage, type TraverseRequest } from '../../src/domain/lineage.js';
 import type { Store } from '../../src/store/store.js';
-import { link, putAll } from '../helpers/assets.js';
+import { link, putAll, traverseRequest } from '../helpers/assets.js';
 
 /**
  * An asset deleted underneath the store (by another tool, or by hand) leaves
@@ -22,19 +22,7 @@ async function seedDangling(store: Store, removeAssetDirectly: (id: string) => P
   await removeAssetDirectly('datasets/d2');
 }
 
-function request(start: string, options: Partial<TraverseRequest> = {}): TraverseRequest {
-  return {
-    start,
-    asOf: null,
-    scope: null,
-    direction: 'UPSTREAM',
-    depth: 100,
-    limit: 1000,
-    kinds: null,
-    visitLimit: DEFAULT_LINEAGE_CAPS.visitLimit,
-    ...options,
-  };
-}
+const request = traverseRequest;
 
 const summary = (lineage: Lineage | undefined) => ({
   nodes: (lineage?.nodes ?? []).map((n) => [n.asset.id, n.degree]),

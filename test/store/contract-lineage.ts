@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LINEAGE_CAPS, type Lineage, type TraverseRequest } from '../../src/domain/lineage.js';
+import { type Lineage, type TraverseRequest } from '../../src/domain/lineage.js';
 import type { Store } from '../../src/store/store.js';
-import { link, putAll } from '../helpers/assets.js';
+import { link, putAll, traverseRequest } from '../helpers/assets.js';
 
 /**
  * A small pipeline with every lineage relation:
@@ -77,19 +77,7 @@ const DOWNSTREAM_OF_D1 = {
   'servingperf/sp2': 5,
 };
 
-function request(start: string, options: Partial<TraverseRequest> = {}): TraverseRequest {
-  return {
-    start,
-    asOf: null,
-    scope: null,
-    direction: 'UPSTREAM',
-    depth: 100,
-    limit: 1000,
-    kinds: null,
-    visitLimit: DEFAULT_LINEAGE_CAPS.visitLimit,
-    ...options,
-  };
-}
+const request = traverseRequest;
 
 /** The nodes as `id → degree`, in the order returned. */
 const degrees = (lineage: Lineage | undefined) =>

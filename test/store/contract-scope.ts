@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LINEAGE_CAPS, type TraverseRequest } from '../../src/domain/lineage.js';
+import type { TraverseRequest } from '../../src/domain/lineage.js';
 import { makeListQuery, type Store } from '../../src/store/store.js';
+import { traverseRequest } from '../helpers/assets.js';
 import { seedTwoProjects, TWO } from '../helpers/projects.js';
 
 /**
@@ -9,19 +10,8 @@ import { seedTwoProjects, TWO } from '../helpers/projects.js';
  */
 const ALPHA = [TWO.alpha];
 
-function lineage(start: string, options: Partial<TraverseRequest> = {}): TraverseRequest {
-  return {
-    start,
-    asOf: null,
-    scope: ALPHA,
-    direction: 'UPSTREAM',
-    depth: 100,
-    limit: 100,
-    kinds: null,
-    visitLimit: DEFAULT_LINEAGE_CAPS.visitLimit,
-    ...options,
-  };
-}
+const lineage = (start: string, options: Partial<TraverseRequest> = {}) =>
+  traverseRequest(start, { scope: ALPHA, limit: 100, ...options });
 
 export function scopeContract(store: () => Store): void {
   describe('owners', () => {
