@@ -100,8 +100,8 @@ export async function listAssets(session: Session, query: Omit<ListQuery, 'asOf'
     const position = page.positions[i];
     return position ? [{ cursor: session.cursors.encode(position), node }] : [];
   });
-  const last = page.positions.at(-1);
-  return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: last === undefined ? null : session.cursors.encode(last) } };
+  // The last edge's cursor is the page's end: sealing it again would give the same text.
+  return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
 }
 
 /**
