@@ -26,8 +26,6 @@ export interface ReadAccess {
   visibleOrNull<T extends AssetRecord>(asset: T | null): MaybePromise<T | null>;
   /** The assets the viewer may see, in order. */
   visibleOnly<T extends AssetRecord>(assets: T[]): MaybePromise<T[]>;
-  /** Whether the viewer may see each asset, in order (scoped viewers; always true otherwise). */
-  canSeeAll(assets: readonly AssetRecord[]): MaybePromise<boolean[]>;
 }
 
 export type MaybePromise<T> = T | Promise<T>;
@@ -56,7 +54,6 @@ export function createReadAccess(viewer: Viewer, loaders: Loaders, catalogue: Ca
         throw forbidden(`"${project}" is not one of the token's projects`, ['filter', 'project']);
       }
     },
-    canSeeAll,
     visibleOrForbidden: (asset, id) => {
       if (viewer.projects === null || asset === null) return asset;
       return Promise.resolve(ownersOf(asset)).then((owners) => {
