@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler } from 'express';
-import { getVariableValues, GraphQLError, Kind, type DocumentNode } from 'graphql';
+import { getVariableValues, GraphQLError, Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { executionTimeout } from '../domain/errors.js';
 import type { Deadline } from '../app/deadline.js';
 import { measureOperation, ResponseErrorCode, type Context, type CostModel } from '../graphql/index.js';
@@ -59,36 +59,18 @@ export function queryLimitsPlugin(limits: QueryLimits, model: CostModel): Apollo
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, request, schema, contextValue }) {
-          const operations = countOperations(document);
-          if (operations > limits.maxOperations) {
-            throw refusal(
-              ResponseErrorCode.TOO_MANY_OPERATIONS,
-              `The document holds ${operations} operations; the limit is ${limits.maxOperations}`,
-            );
-          }
+          const tooMany = operationCountRefusal(limits, document);
+          if (tooMany) throw tooMany;
           if (!operation) return;
           const variables = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}, {
             maxErrors: 1,
           });
           // Variables that do not coerce fail the operation before any resolver runs.
           if (!variables.coerced) return;
-          const { depth, aliases, cost } = measureOperation(schema, document, operation, variables.coerced, model);
-          if (depth > limits.maxDepth) {
-            throw refusal(ResponseErrorCode.QUERY_TOO_DEEP, `The operation nests fields ${depth} deep; the limit is ${limits.maxDepth}`);
-          }
-          if (aliases > limits.maxAliases) {
-            throw refusal(ResponseErrorCode.TOO_MANY_ALIASES, `The operation uses ${aliases} aliases; the limit is ${limits.maxAliases}`);
-          }
           const before = spent.get(contextValue.deadline) ?? 0;
-          if (before + cost > limits.maxCost) {
-            const batch = before > 0 ? `, and the request's earlier operations cost ${before}` : '';
-            throw refusal(
-              ResponseErrorCode.QUERY_TOO_COSTLY,
-              `The operation's estimated cost is ${cost}${batch}; the limit is ${limits.maxCost}. ` +
-                'Ask for fewer items: a smaller `first`, lineage `limit` or list of ids',
-            );
-          }
-          spent.set(contextValue.deadline, before + cost);
+          const measured = measureWithinLimits(limits, model, { schema, document, operation, variables: variables.coerced }, before);
+          if ('refusal' in measured) throw measured.refusal;
+          spent.set(contextValue.deadline, before + measured.cost);
         },
 
         async willSendResponse({ contextValue, response, operation }) {
@@ -100,6 +82,52 @@ export function queryLimitsPlugin(limits: QueryLimits, model: CostModel): Apollo
       };
     },
   };
+}
+
+/** TOO_MANY_OPERATIONS when the document holds more operation definitions than allowed; null otherwise. */
+export function operationCountRefusal(limits: QueryLimits, document: DocumentNode): GraphQLError | null {
+  const operations = countOperations(document);
+  if (operations <= limits.maxOperations) return null;
+  return refusal(ResponseErrorCode.TOO_MANY_OPERATIONS, `The document holds ${operations} operations; the limit is ${limits.maxOperations}`);
+}
+
+export interface MeasuredOperation {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  /** The operation's variables, coerced. */
+  variables: Record<string, unknown>;
+}
+
+/**
+ * The operation's estimated cost, or the refusal of the first limit it
+ * breaks: depth, aliases, then cost, counting `spent` by earlier operations
+ * of the same request. Every transport applies the limits through this.
+ */
+export function measureWithinLimits(
+  limits: QueryLimits,
+  model: CostModel,
+  { schema, document, operation, variables }: MeasuredOperation,
+  spent = 0,
+): { cost: number } | { refusal: GraphQLError } {
+  const { depth, aliases, cost } = measureOperation(schema, document, operation, variables, model);
+  if (depth > limits.maxDepth) {
+    return { refusal: refusal(ResponseErrorCode.QUERY_TOO_DEEP, `The operation nests fields ${depth} deep; the limit is ${limits.maxDepth}`) };
+  }
+  if (aliases > limits.maxAliases) {
+    return { refusal: refusal(ResponseErrorCode.TOO_MANY_ALIASES, `The operation uses ${aliases} aliases; the limit is ${limits.maxAliases}`) };
+  }
+  if (spent + cost > limits.maxCost) {
+    const batch = spent > 0 ? `, and the request's earlier operations cost ${spent}` : '';
+    return {
+      refusal: refusal(
+        ResponseErrorCode.QUERY_TOO_COSTLY,
+        `The operation's estimated cost is ${cost}${batch}; the limit is ${limits.maxCost}. ` +
+          'Ask for fewer items: a smaller `first`, lineage `limit` or list of ids',
+      ),
+    };
+  }
+  return { cost };
 }
 
 function countOperations(document: DocumentNode): number {
