@@ -1,7 +1,7 @@
 import type { Plan } from '../domain/commands.js';
 import { isKind, type AssetKind, type AssetRecord, type RecordOf } from '../domain/kinds.js';
 import { tryParseId } from '../domain/ids.js';
-import { dependentSteps, refuseOrphaningDelete, type WriteResult } from '../domain/writes.js';
+import { dependentSteps, refuseOrphaningDelete, type CommitResult, type WriteResult } from '../domain/writes.js';
 import { refreshAfterWrite } from './loaders.js';
 import type { Session } from './session.js';
 import { authorizeWrite, redactForViewer } from './write-access.js';
@@ -11,19 +11,21 @@ import { authorizeWrite, redactForViewer } from './write-access.js';
  * write the plan is checked (write-access.ts; a refusal writes nothing), the
  * store commits the plan as one unit of work stamped with the viewer's name,
  * the operation that asked (`source`: a mutation's name, an ingested event)
- * and the session's clock, and the session's caches are refreshed with what
- * the commit returned.
+ * and the session's clock, the session's caches are refreshed with what
+ * the commit returned, and live changes are told of it (a commit that wrote
+ * nothing leaves the revision, and so the followers, as they were).
  */
 export async function commitPlan(session: Session, source: string, plan: Plan): Promise<WriteResult> {
   await authorizeWrite(session, plan);
   await refuseOrphaningDeletes(session, plan);
-  let result: WriteResult;
+  let result: CommitResult;
   try {
     result = await session.store.commit({ ops: plan.ops, actor: session.viewer.name, source, at: session.now() });
   } catch (error) {
     throw redactForViewer(session.viewer, error);
   }
   refreshAfterWrite(session.loaders, result);
+  session.feed.committed(result.revision);
   return result;
 }
 

@@ -44,3 +44,8 @@ export interface ChangePage {
   changes: ChangeRecord[];
   hasNextPage: boolean;
 }
+
+/** The store as the change log's reader, once the store port has the change log. */
+export function provisionalChangeLog(store: object): import('./live-changes.js').ChangeLogReader {
+  return store as unknown as import('./live-changes.js').ChangeLogReader;
+}

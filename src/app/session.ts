@@ -7,7 +7,9 @@ import type { Store } from '../store/store.js';
 import { startResultBudget, type ResultBudget } from './budget.js';
 import { createCursorCodec, type CursorCodec } from './cursors.js';
 import { startDeadline, storeWithDeadline, type Deadline } from './deadline.js';
+import { createChangeFeed, DEFAULT_CHANGE_FEED_SETTINGS, type ChangeFeed, type ChangeFeedSettings } from './live-changes.js';
 import { createLoaders, type Loaders } from './loaders.js';
+import { provisionalChangeLog } from './provisional-changes.js';
 import { createReadAccess, type ReadAccess } from './read-access.js';
 
 /**
@@ -36,6 +38,8 @@ export interface Session {
   /** The instant a commit records. */
   now(): string;
   readonly cursors: CursorCodec;
+  /** Live changes: followed by subscriptions, told of every commit (commit.ts). */
+  readonly feed: ChangeFeed;
 }
 
 export interface CoreSettings {
@@ -53,11 +57,15 @@ export interface CoreSettings {
   newKey?: NewKey;
   /** The clock commits are stamped with; the system clock when not given. */
   clock?: () => Date;
+  /** How live changes are followed (see live-changes.ts); `DEFAULT_CHANGE_FEED_SETTINGS` when not given. */
+  changeFeed?: ChangeFeedSettings;
 }
 
 export interface Core {
   readonly store: Store;
   readonly catalogue: Catalogue;
+  /** Live changes, shared by every session of the core. */
+  readonly feed: ChangeFeed;
   /** Opens the session of one request; `viewer` is an unscoped admin (authentication off) when not given. */
   openSession(viewer?: Viewer): Session;
 }
@@ -70,9 +78,11 @@ export async function startCore(settings: Omit<CoreSettings, 'cursorKey'> & { cu
 export function createCore(settings: CoreSettings): Core {
   const cursors = createCursorCodec(settings.cursorKey, settings.catalogue);
   const clock = settings.clock ?? (() => new Date());
+  const feed = createChangeFeed(provisionalChangeLog(settings.store), settings.changeFeed ?? DEFAULT_CHANGE_FEED_SETTINGS);
   return {
     store: settings.store,
     catalogue: settings.catalogue,
+    feed,
     openSession: (viewer = UNRESTRICTED_VIEWER) => {
       const deadline = startDeadline(settings.executionTimeoutMs ?? Infinity);
       const store =
@@ -91,6 +101,7 @@ export function createCore(settings: CoreSettings): Core {
         newKey: settings.newKey ?? randomUUID,
         now: () => clock().toISOString(),
         cursors,
+        feed,
       };
     },
   };

@@ -5,7 +5,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { Catalogue } from '../domain/catalogue.js';
 import type { Context } from './context.js';
-import { createErrorFormatter } from './errors.js';
+import { createErrorFormatter, type ErrorFormatter } from './errors.js';
 import { buildSchema, DEFAULT_SCHEMA_OPTIONS, type SchemaOptions } from './schema.js';
 
 /**
@@ -27,7 +27,8 @@ export function apolloBaseOptions(
   catalogue: Catalogue,
   log: (error: unknown) => void,
   schemaOptions: SchemaOptions = DEFAULT_SCHEMA_OPTIONS,
-): Pick<ApolloServerOptionsWithSchema<Context>, 'schema' | 'formatError' | 'includeStacktraceInErrorResponses'> & {
+): Pick<ApolloServerOptionsWithSchema<Context>, 'schema' | 'includeStacktraceInErrorResponses'> & {
+  formatError: ErrorFormatter;
   plugins: ApolloServerPlugin<Context>[];
 } {
   return {

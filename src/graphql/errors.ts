@@ -19,6 +19,7 @@ export const ResponseErrorCode = {
   QUERY_TOO_COSTLY: 'QUERY_TOO_COSTLY',
   TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
   TOO_MANY_OPERATIONS: 'TOO_MANY_OPERATIONS',
+  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 
@@ -43,6 +44,7 @@ const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set<ResponseErrorCode>([
   ResponseErrorCode.QUERY_TOO_COSTLY,
   ResponseErrorCode.TOO_MANY_ALIASES,
   ResponseErrorCode.TOO_MANY_OPERATIONS,
+  ResponseErrorCode.TOO_MANY_SUBSCRIPTIONS,
 ]);
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error';

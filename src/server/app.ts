@@ -5,6 +5,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { DEFAULT_CHANGE_FEED_SETTINGS } from '../app/live-changes.js';
 import type { Core, CoreSettings } from '../app/session.js';
 import { apolloBaseOptions, costModel, NoSubgraphSdlRule, ResponseErrorCode, type Context } from '../graphql/index.js';
 import { anonymousGatePlugin, createAuthenticator } from './authenticate.js';
@@ -14,19 +15,23 @@ import { healthHandler } from './health.js';
 import type { Logger } from './logger.js';
 import { OPENLINEAGE_PATH, openLineageRoutes } from './openlineage/route.js';
 import { limitBatches, queryLimitsPlugin } from './query-limits.js';
+import { serveSubscriptions } from './subscriptions.js';
 import { builtUiDirectory, explorerRoutes, graphiqlPage } from './ui.js';
 
 export interface MetalayerServer {
   httpServer: Server;
   /** Starts listening; resolves with the bound port (useful with port 0). */
   listen(): Promise<number>;
-  /** Stops taking requests, lets those in flight finish, and closes the store. */
+  /** Closes subscriptions (1001), stops taking requests, lets those in flight finish, and closes the store. */
   stop(): Promise<void>;
 }
 
 /** What the core of a server takes from its configuration. */
-export function coreSettings(config: Config): Pick<CoreSettings, 'lineageCaps' | 'executionTimeoutMs' | 'maxResultAssets'> {
+export function coreSettings(
+  config: Config,
+): Pick<CoreSettings, 'lineageCaps' | 'executionTimeoutMs' | 'maxResultAssets' | 'changeFeed'> {
   return {
+    changeFeed: { ...DEFAULT_CHANGE_FEED_SETTINGS, pollMs: config.subscriptions.pollMs },
     lineageCaps: config.lineageCaps,
     executionTimeoutMs: config.queryLimits.executionTimeoutMs,
     maxResultAssets: config.queryLimits.maxResultAssets,
@@ -34,7 +39,8 @@ export function coreSettings(config: Config): Pick<CoreSettings, 'lineageCaps' |
 }
 
 /**
- * The HTTP server: Apollo Server 5 on Express 5 at /graphql, OpenLineage
+ * The HTTP server: Apollo Server 5 on Express 5 at /graphql, subscriptions
+ * over WebSocket on the same path (subscriptions.ts), OpenLineage
  * ingestion at /api/v1/lineage, and /healthz, with, when the explorer is
  * on, GraphiQL for browsers at /graphql and the lineage explorer at /
  * (ui.ts), over the application core: each request opens a session of it
@@ -46,10 +52,26 @@ export async function createMetalayerServer(config: Config, core: Core, logger: 
   app.disable('x-powered-by');
   const httpServer = createServer(app);
   const persisted = createPersistedQueries();
-  const apollo = createApollo(config, core, httpServer, logger, persisted);
+  const base = apolloBaseOptions(core.catalogue, (error) => logger.error({ err: error }, 'internal error in a GraphQL operation'), {
+    relayNode: config.relayNode,
+  });
+  const apollo = createApollo(config, base, httpServer, persisted);
   await apollo.start();
   warnWhenAuthenticationIsOff(config, logger);
   const authenticate = createAuthenticator(config.auth);
+  const subscriptions = serveSubscriptions({
+    httpServer,
+    schema: base.schema,
+    core,
+    authenticate,
+    introspection: config.introspection,
+    limits: config.queryLimits,
+    costModel: costModel(config.lineageCaps),
+    formatError: base.formatError,
+    settings: config.subscriptions,
+    maxPayload: config.bodyLimit,
+    logger,
+  });
 
   app.use(requestLogging(logger));
   app.get('/healthz', healthHandler(store));
@@ -91,6 +113,8 @@ export async function createMetalayerServer(config: Config, core: Core, logger: 
         });
       }),
     stop: async () => {
+      core.feed.close();
+      await subscriptions.close();
       await apollo.stop();
       await store.close();
     },
@@ -116,16 +140,7 @@ export async function createMetalayerServer(config: Config, core: Core, logger: 
  *   may only introspect (authenticate.ts); the query limits refuse what is
  *   too big before it runs (query-limits.ts).
  */
-function createApollo(
-  config: Config,
-  core: Core,
-  httpServer: Server,
-  logger: Logger,
-  persisted: PersistedQueries,
-): ApolloServer<Context> {
-  const base = apolloBaseOptions(core.catalogue, (error) => logger.error({ err: error }, 'internal error in a GraphQL operation'), {
-    relayNode: config.relayNode,
-  });
+function createApollo(config: Config, base: BaseOptions, httpServer: Server, persisted: PersistedQueries): ApolloServer<Context> {
   return new ApolloServer<Context>({
     ...base,
     introspection: config.introspection,
@@ -144,6 +159,8 @@ function createApollo(
     ],
   });
 }
+
+type BaseOptions = ReturnType<typeof apolloBaseOptions>;
 
 /** GraphQL responses are per request and per viewer: never stored by a cache. */
 const noStore: RequestHandler = (_req, res, next) => {

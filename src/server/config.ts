@@ -5,6 +5,7 @@ import { DEFAULT_LINEAGE_CAPS, type LineageCaps } from '../domain/lineage.js';
 import type { StoreConfig } from '../store/open.js';
 import type { AuthSettings } from './authenticate.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './query-limits.js';
+import { DEFAULT_SUBSCRIPTION_SETTINGS, type SubscriptionSettings } from './subscriptions.js';
 import { parseTokenEntries, type TokenEntry } from './tokens.js';
 
 /**
@@ -48,6 +49,8 @@ export interface Config {
    * a JSON object such as `{"airflow-prod": "project/churn"}`.
    */
   openLineageNamespaces: ReadonlyMap<string, string>;
+  /** Live changes over WebSocket (subscriptions.ts). */
+  subscriptions: SubscriptionSettings;
   store: StoreConfig;
 }
 
@@ -105,6 +108,10 @@ const schema = z
     ARANGO_QUERY_MEMORY_LIMIT: positiveInt.default(512 * 2 ** 20),
     ARANGO_QUERY_MAX_RUNTIME: z.coerce.number().positive().default(30),
     METALAYER_OPENLINEAGE_NAMESPACES: namespaceMap.optional(),
+    METALAYER_SUBSCRIPTION_POLL_MS: positiveInt.default(DEFAULT_SUBSCRIPTION_SETTINGS.pollMs),
+    METALAYER_SUBSCRIPTIONS_PER_CONNECTION: positiveInt.default(DEFAULT_SUBSCRIPTION_SETTINGS.maxPerConnection),
+    METALAYER_SUBSCRIPTION_BUFFER_BYTES: positiveInt.default(DEFAULT_SUBSCRIPTION_SETTINGS.maxBufferedBytes),
+    METALAYER_SUBSCRIPTION_SEND_TIMEOUT_MS: positiveInt.default(DEFAULT_SUBSCRIPTION_SETTINGS.sendTimeoutMs),
   })
   .transform((env): Config => {
     const introspection = env.METALAYER_INTROSPECTION ?? env.NODE_ENV !== 'production';
@@ -135,6 +142,12 @@ const schema = z
         maxResultAssets: env.METALAYER_MAX_RESULT_ASSETS,
       },
       openLineageNamespaces: env.METALAYER_OPENLINEAGE_NAMESPACES ?? new Map(),
+      subscriptions: {
+        pollMs: env.METALAYER_SUBSCRIPTION_POLL_MS,
+        maxPerConnection: env.METALAYER_SUBSCRIPTIONS_PER_CONNECTION,
+        maxBufferedBytes: env.METALAYER_SUBSCRIPTION_BUFFER_BYTES,
+        sendTimeoutMs: env.METALAYER_SUBSCRIPTION_SEND_TIMEOUT_MS,
+      },
       store:
         env.METALAYER_STORE === 'sqlite'
           ? { engine: 'sqlite', path: env.METALAYER_DB }
