@@ -24,7 +24,8 @@ import type { MetricPointInput, RunChange } from './runs.js';
  *   naming `field` when no such relation exists (`relationNotFound`).
  * - updateAsset changes name, version or tag, a dataset's statistics, and
  *   merges properties (a null value removes the property); NOT_FOUND when
- *   the asset is missing.
+ *   the asset is missing. An update that changes nothing stores nothing
+ *   (`unchangedState`).
  * - deleteAsset removes an asset and every edge it takes part in. The
  *   core refuses beforehand (refuseOrphaningDelete) the delete of an asset
  *   others take their owners from.
@@ -163,6 +164,14 @@ export function patched(current: AssetRecord, patch: AssetPatch): AssetRecord {
   if (patch.statistics === undefined) return next;
   if (next.kind !== 'DATASET') throw statisticsOfDatasetsOnly(current.id);
   return { ...next, statistics: patch.statistics };
+}
+
+/**
+ * Whether a patch leaves an asset as it was: then the update stores
+ * nothing, so a retried update appends no change and keeps `updatedAt`.
+ */
+export function unchangedState(current: AssetRecord, next: AssetRecord): boolean {
+  return canonicalJson(contentOf(current)) === canonicalJson(contentOf(next));
 }
 
 /** The refusal of statistics for an asset that is not a dataset. */
