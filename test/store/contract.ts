@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/store/store.js';
+import { changesContract } from './contract-changes.js';
 import { danglingContract } from './contract-dangling.js';
 import { lineageContract } from './contract-lineage.js';
 import { rankingContract } from './contract-ranking.js';
@@ -46,6 +47,7 @@ export function storeContract(engine: string, harness: ContractHarness): void {
     writesContract(store);
     lineageContract(store);
     scopeContract(store);
+    changesContract(store);
     danglingContract(store, (id) => harness.removeAssetDirectly(store(), id));
   });
 }
