@@ -46,6 +46,7 @@ export function remoteStore(inner: Store, link: Link): Store {
     importBulk: (batch) => call(() => inner.importBulk(batch)),
     metricSeries: (requests) => call(() => inner.metricSeries(requests)),
     changes: (query) => call(() => inner.changes(query)),
+    lastChangeSequence: () => call(() => inner.lastChangeSequence()),
     histories: (queries) => call(() => inner.histories(queries)),
     authors: (ids) => call(() => inner.authors(ids)),
     historyStart: () => call(() => inner.historyStart()),

@@ -48,6 +48,7 @@ export function storeWithDeadline(store: Store, deadline: Deadline): Store {
     commit: async (unit) => (deadline.check(), store.commit(unit)),
     importBulk: async (batch) => (deadline.check(), store.importBulk(batch)),
     changes: async (query) => (deadline.check(), store.changes(query)),
+    lastChangeSequence: async () => (deadline.check(), store.lastChangeSequence()),
     histories: async (queries) => (deadline.check(), store.histories(queries)),
     authors: async (ids) => (deadline.check(), store.authors(ids)),
     historyStart: async () => (deadline.check(), store.historyStart()),

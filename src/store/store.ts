@@ -86,6 +86,13 @@ export interface Store {
    */
   changes(query: ChangeQuery): Promise<ChangePage>;
 
+  /**
+   * The sequence of the newest change ever logged (pruned or not); null
+   * while nothing was. What a live subscription without `afterSequence`
+   * starts after, and what its poll watches for other writers.
+   */
+  lastChangeSequence(): Promise<string | null>;
+
   /** `changes` for many queries at once (the histories of a page of assets), answers in query order. */
   histories(queries: readonly ChangeQuery[]): Promise<ChangePage[]>;
 
@@ -314,6 +321,7 @@ export type StoreOperation =
   | 'commit'
   | 'importBulk'
   | 'changes'
+  | 'lastChangeSequence'
   | 'histories'
   | 'authors'
   | 'historyStart'

@@ -105,6 +105,7 @@ describe('errors in responses', () => {
       commit: (unit) => inner.commit(unit),
       metricSeries: (requests) => inner.metricSeries(requests),
       changes: (query) => inner.changes(query),
+      lastChangeSequence: () => inner.lastChangeSequence(),
       histories: (queries) => inner.histories(queries),
       authors: (ids) => inner.authors(ids),
       historyStart: () => inner.historyStart(),

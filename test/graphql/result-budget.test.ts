@@ -72,6 +72,7 @@ describe('the deadline on cached relation lists', () => {
       commit: (unit) => inner.commit(unit),
       metricSeries: (requests) => inner.metricSeries(requests),
       changes: (query) => inner.changes(query),
+      lastChangeSequence: () => inner.lastChangeSequence(),
       histories: (queries) => inner.histories(queries),
       authors: (ids) => inner.authors(ids),
       historyStart: () => inner.historyStart(),

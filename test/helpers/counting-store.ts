@@ -33,6 +33,7 @@ export function countingStore(inner: Store): CountingStore {
     commit: (unit) => (record('commit', unit.ops.length), inner.commit(unit)),
     importBulk: (batch) => (record('importBulk', batch.assets.length + batch.edges.length), inner.importBulk(batch)),
     changes: (query) => (record('changes', 1), inner.changes(query)),
+    lastChangeSequence: () => (record('lastChangeSequence', 1), inner.lastChangeSequence()),
     histories: (queries) => (record('histories', queries.length), inner.histories(queries)),
     authors: (ids) => (record('authors', ids.length), inner.authors(ids)),
     historyStart: () => (record('historyStart', 1), inner.historyStart()),

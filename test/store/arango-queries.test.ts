@@ -6,7 +6,7 @@ import type { TraverseRequest } from '../../src/domain/lineage.js';
 import type { RelationName } from '../../src/domain/relations.js';
 import { ArangoNames } from '../../src/store/arango/catalogue.js';
 import { toDocument as toDocumentOf } from '../../src/store/arango/documents.js';
-import { keepSecretStatement, nextRevisionStatement, revisionStatement } from '../../src/store/arango/meta.js';
+import { keepSecretStatement, lastChangeSequenceStatement, nextRevisionStatement, revisionStatement } from '../../src/store/arango/meta.js';
 import {
   getAssetsQuery,
   listAssetsQuery,
@@ -639,6 +639,13 @@ describe('arango statements: metalayer’s own documents', () => {
         RETURN NEW.value
     `);
     expect(next.bindVars).toEqual({ key: 'revision' });
+  });
+
+  it('reads the change log counter as it is, null before the first change', () => {
+    const newest = lastChangeSequenceStatement();
+    expectWellFormed(newest, 'lastChangeSequence');
+    expect(newest.query).toBe('/* lastChangeSequence */\nRETURN DOCUMENT(@id).seq');
+    expect(newest.bindVars).toEqual({ id: 'metalayer_meta/changes' });
   });
 
   it('reads the revision as it is, 0 before the first commit', () => {

@@ -207,4 +207,22 @@ export function changesContract(store: () => Store): void {
       expect(JSON.stringify(changes)).not.toContain('secret');
     });
   });
+
+  describe('change log: its newest sequence', () => {
+    it('is null before the first change, then the newest sequence ever given, which a retry and pruning leave as they are', async () => {
+      expect(await store().lastChangeSequence()).toBeNull();
+      await commit(store(), [putAsset(content('MODEL', 'm')), putAsset(content('RUN', 'r'))], T1);
+      const [, second] = (await store().changes(query())).changes;
+      expect(await store().lastChangeSequence()).toBe(second?.sequence);
+      await commit(store(), [putAsset(content('MODEL', 'm'))], T2);
+      expect(await store().lastChangeSequence()).toBe(second?.sequence);
+      await commit(store(), [{ type: 'updateAsset', id: 'models/m', patch: { tag: 't' }, field: ['id'] }], T2);
+      const newest = (await store().changes(query({}, { afterSequence: second?.sequence ?? null }))).changes;
+      expect(newest).toHaveLength(1);
+      expect(await store().lastChangeSequence()).toBe(newest[0]?.sequence);
+      await store().pruneHistory(T3);
+      expect((await store().changes(query())).changes).toEqual([]);
+      expect(await store().lastChangeSequence()).toBe(newest[0]?.sequence);
+    });
+  });
 }

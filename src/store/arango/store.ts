@@ -11,7 +11,7 @@ import { DEFAULT_GRAPH_NAME, connect, queryOptions, type ArangoStoreOptions } fr
 import { ErrorNum, errorNum, translateError } from './errors.js';
 import { SequenceClock } from './edges.js';
 import { ensureLayout } from './layout.js';
-import { sharedSecret } from './meta.js';
+import { lastChangeSequence, sharedSecret } from './meta.js';
 import { ArangoReads } from './reads.js';
 import { ArangoWrites } from './writes.js';
 
@@ -104,6 +104,10 @@ class ArangoStore implements Store {
 
   changes(_query: ChangeQuery): Promise<ChangePage> {
     return Promise.reject(new Error('ArangoDB: the change log is not answered yet'));
+  }
+
+  lastChangeSequence(): Promise<string | null> {
+    return lastChangeSequence(this.db, this.perQuery);
   }
 
   histories(_queries: readonly ChangeQuery[]): Promise<ChangePage[]> {

@@ -209,6 +209,13 @@ export class ChangeReader {
     return rows.map((row) => ({ createdBy: row.createdBy ?? 'unknown', updatedBy: row.updatedBy ?? 'unknown' }));
   }
 
+  /** The newest sequence AUTOINCREMENT gave, which pruning leaves as it is; null before the first change. */
+  lastSequence(): string | null {
+    const seq = this.prepare(`/* lastChangeSequence */ SELECT seq FROM sqlite_sequence WHERE name = 'changes'`).pluck().get();
+    // At 0 no change was ever given: the migration's baseline insert makes the row even when it logs nothing.
+    return seq === undefined || seq === 0 ? null : String(seq);
+  }
+
   historyStart(): string | null {
     const start = this.prepare(`/* historyStart */ SELECT value FROM history_meta WHERE name = 'start'`).pluck().get();
     return (start as string | undefined) ?? null;

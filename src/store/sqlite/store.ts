@@ -114,6 +114,10 @@ class SqliteStore implements Store {
     return this.log.changes(query);
   }
 
+  async lastChangeSequence(): Promise<string | null> {
+    return this.log.lastSequence();
+  }
+
   async histories(queries: readonly ChangeQuery[]): Promise<ChangePage[]> {
     return queries.map((query) => this.log.changes(query));
   }
