@@ -1,5 +1,6 @@
 import { requireRole, scopeOf, type Viewer } from '../domain/access.js';
-import type { ChangePage, ChangeQuery, ChangeRecord, ChangeSelection } from './provisional-changes.js';
+import type { ChangeRecord } from '../domain/changes.js';
+import type { ChangePage, ChangeSelection, Store } from '../store/store.js';
 
 /**
  * Live changes: the change log followed from a sequence on, for as long as a
@@ -39,11 +40,7 @@ export interface ChangeFeed {
 }
 
 /** What the feed reads: the store port's change log. */
-export interface ChangeLogReader {
-  changes(query: ChangeQuery): Promise<ChangePage>;
-  /** The newest change's sequence; null while the log is empty. */
-  lastChangeSequence(): Promise<string | null>;
-}
+export type ChangeLogReader = Pick<Store, 'changes' | 'lastChangeSequence'>;
 
 export interface FollowRequest {
   selection: ChangeSelection;

@@ -9,7 +9,6 @@ import { createCursorCodec, type CursorCodec } from './cursors.js';
 import { startDeadline, storeWithDeadline, type Deadline } from './deadline.js';
 import { createChangeFeed, DEFAULT_CHANGE_FEED_SETTINGS, type ChangeFeed, type ChangeFeedSettings } from './live-changes.js';
 import { createLoaders, type Loaders } from './loaders.js';
-import { provisionalChangeLog } from './provisional-changes.js';
 import { createReadAccess, type ReadAccess } from './read-access.js';
 
 /**
@@ -78,7 +77,7 @@ export async function startCore(settings: Omit<CoreSettings, 'cursorKey'> & { cu
 export function createCore(settings: CoreSettings): Core {
   const cursors = createCursorCodec(settings.cursorKey, settings.catalogue);
   const clock = settings.clock ?? (() => new Date());
-  const feed = createChangeFeed(provisionalChangeLog(settings.store), settings.changeFeed ?? DEFAULT_CHANGE_FEED_SETTINGS);
+  const feed = createChangeFeed(settings.store, settings.changeFeed ?? DEFAULT_CHANGE_FEED_SETTINGS);
   return {
     store: settings.store,
     catalogue: settings.catalogue,

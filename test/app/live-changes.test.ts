@@ -1,14 +1,15 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { UNRESTRICTED_VIEWER, type Viewer } from '../../src/domain/access.js';
 import { createChangeFeed, type ChangeFeed, type ChangeLogReader } from '../../src/app/live-changes.js';
-import type { ChangeQuery, ChangeRecord, ChangeSelection } from '../../src/app/provisional-changes.js';
+import type { ChangeRecord } from '../../src/domain/changes.js';
+import { makeChangeSelection, type ChangeQuery } from '../../src/store/store.js';
 
 /**
  * The live feed over a scripted change log: what followers deliver, in
  * which order, after which signal, and how many log reads it costs.
  */
 
-const NONE: ChangeSelection = { actor: null, assets: null, kinds: null, operations: null, since: null, until: null };
+const NONE = makeChangeSelection();
 
 class ScriptedLog implements ChangeLogReader {
   readonly records: ChangeRecord[] = [];
