@@ -116,7 +116,7 @@ async function serve(config: Config, logger: Logger, options: { demo: boolean; i
   const catalogue = builtinCatalogue();
   const store = await startStep(() => openStore(config.store, catalogue), describeStore(config.store));
   if (options.demo) await seedIfEmpty(store, catalogue, logger);
-  const core = await startCore({ store, catalogue, ...coreSettings(config) });
+  const core = await startCore({ store, catalogue, ...coreSettings(config, logger) });
   const server = await createMetalayerServer(config, core, logger);
   const port = await listenOrStop(server, config);
   const explorer = config.explorer ? { explorer: `http://${config.host}:${port}/` } : {};

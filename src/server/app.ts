@@ -26,12 +26,17 @@ export interface MetalayerServer {
   stop(): Promise<void>;
 }
 
-/** What the core of a server takes from its configuration. */
+/** What the core of a server takes from its configuration; live changes report failed polls to `logger`. */
 export function coreSettings(
   config: Config,
+  logger?: Logger,
 ): Pick<CoreSettings, 'lineageCaps' | 'executionTimeoutMs' | 'maxResultAssets' | 'changeFeed'> {
   return {
-    changeFeed: { ...DEFAULT_CHANGE_FEED_SETTINGS, pollMs: config.subscriptions.pollMs },
+    changeFeed: {
+      ...DEFAULT_CHANGE_FEED_SETTINGS,
+      pollMs: config.subscriptions.pollMs,
+      ...(logger ? { onPollError: (error: unknown) => logger.warn({ err: error }, 'live changes: reading the newest change failed; the next poll retries') } : {}),
+    },
     lineageCaps: config.lineageCaps,
     executionTimeoutMs: config.queryLimits.executionTimeoutMs,
     maxResultAssets: config.queryLimits.maxResultAssets,

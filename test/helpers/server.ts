@@ -23,7 +23,7 @@ export async function startServer(env: Record<string, string> = {}, store?: Stor
     { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
   );
   const opened = store ?? memoryStore();
-  const core = await startCore({ store: opened, catalogue: CATALOGUE, ...coreSettings(config) });
+  const core = await startCore({ store: opened, catalogue: CATALOGUE, ...coreSettings(config, logger) });
   const server = await createMetalayerServer(config satisfies Config, core, logger);
   const port = await server.listen();
   const url = `http://127.0.0.1:${port}`;
