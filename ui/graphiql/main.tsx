@@ -12,10 +12,18 @@ import { readToken } from '../src/auth.js';
  * GraphiQL, served by metalayer at /graphql for browsers. It opens with the
  * README's example operations; the headers tab sets `Authorization`, and
  * starts with the token the explorer signed in with in this tab, if any.
- * Operations are JSON POSTs to this origin, which pass CSRF prevention.
+ * Queries and mutations are JSON POSTs to this origin, which pass CSRF
+ * prevention; subscriptions go over a WebSocket to the same path, with that
+ * token in connection_init (the headers tab does not reach the WebSocket).
  */
-const fetcher = createGraphiQLFetcher({ url: new URL('/graphql', window.location.origin).href });
 const token = readToken();
+const socketUrl = new URL('/graphql', window.location.origin);
+socketUrl.protocol = socketUrl.protocol === 'https:' ? 'wss:' : 'ws:';
+const fetcher = createGraphiQLFetcher({
+  url: new URL('/graphql', window.location.origin).href,
+  subscriptionUrl: socketUrl.href,
+  ...(token ? { wsConnectionParams: { authorization: `Bearer ${token}` } } : {}),
+});
 const defaultHeaders = JSON.stringify(token ? { Authorization: `Bearer ${token}` } : {}, null, 2);
 
 const root = document.getElementById('graphiql');
