@@ -61,7 +61,7 @@ export function assetState(asset: AssetRecord | AssetContent): Record<string, un
   return state;
 }
 
-export function created(asset: AssetRecord): ChangeDraft {
+export function created(asset: AssetRecord | AssetContent): ChangeDraft {
   return { operation: 'CREATE', assetId: asset.id, kind: asset.kind, before: null, after: assetState(asset), relation: null, from: null, to: null };
 }
 

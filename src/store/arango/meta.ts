@@ -42,29 +42,6 @@ export function revisionStatement(): AqlQuery {
   return b.query(['/* revision */', `RETURN NOT_NULL(DOCUMENT(${id}).value, 0)`]);
 }
 
-/** The counter document of the change log's sequence, `{ seq }`, updated inside each writing transaction. */
-const CHANGES_KEY = 'changes';
-
-/** `/* lastChangeSequence *\/`: the newest sequence the change log gave, null before the first change. */
-export function lastChangeSequenceStatement(): AqlQuery {
-  const b = new Bindings();
-  const id = b.bind('id', `${META_COLLECTION}/${CHANGES_KEY}`);
-  return b.query(['/* lastChangeSequence */', `RETURN DOCUMENT(${id}).seq`]);
-}
-
-/** The newest sequence the change log gave, as decimal text; null before the first change. */
-export async function lastChangeSequence(db: Database, options: QueryOptions): Promise<string | null> {
-  try {
-    const cursor = await db.query<unknown>(lastChangeSequenceStatement(), options);
-    const [seq] = await cursor.all();
-    if (seq === null || seq === undefined) return null;
-    if (typeof seq !== 'number' || !Number.isSafeInteger(seq)) throw new Error('ArangoDB: the change log counter holds no sequence');
-    return String(seq);
-  } catch (error) {
-    throw translateError(error);
-  }
-}
-
 /**
  * `/* keepSecret *\/`: the value of the secret document, inserting `doc`
  * first when there is none. Two servers asking at once may both insert; the
