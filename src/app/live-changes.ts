@@ -200,6 +200,13 @@ interface FollowerOptions {
  * One subscriber's position in the log. `next` hands out the page it holds,
  * then reads the following one, and, at the end of the log, waits for a
  * signal; `return` ends it at once, even while it waits.
+ *
+ * Woken at the end of the log, it first reads the newest sequence, then the
+ * log after its position: a read that reaches the end has then considered
+ * every change up to that sequence (each was committed before the read),
+ * so the position moves past the ones its filter or scope left out, and
+ * the next read does not scan them again. Without that, a subscriber whose
+ * filter rarely matches would rescan an ever longer tail at every wake.
  */
 class Follower implements AsyncIterableIterator<ChangeRecord> {
   private page: ChangeRecord[] = [];
@@ -207,7 +214,10 @@ class Follower implements AsyncIterableIterator<ChangeRecord> {
   private caughtUp: number | null = null;
   private waiting: (() => void) | null = null;
   private ended = false;
+  /** The last sequence delivered, or passed over as considered (see above). */
   private after: string | null;
+  /** The newest sequence when the last read that reached the end began; the position moves there once its page is out. */
+  private considered: string | null = null;
 
   constructor(
     private readonly log: ChangeLogReader,
@@ -228,6 +238,7 @@ class Follower implements AsyncIterableIterator<ChangeRecord> {
         this.after = change.sequence;
         return { value: change, done: false };
       }
+      this.passConsidered();
       if (this.caughtUp !== null) await this.wait(this.caughtUp);
       if (this.ended) break;
       await this.read();
@@ -256,8 +267,10 @@ class Follower implements AsyncIterableIterator<ChangeRecord> {
   private async read(): Promise<void> {
     const generation = this.signal.generation;
     const { selection, scope, pageSize } = this.options;
+    let head: string | null = null;
     let found: ChangePage;
     try {
+      if (this.caughtUp !== null) head = await this.log.lastChangeSequence();
       found = await this.log.changes({ selection, afterSequence: this.after, first: pageSize, scope });
     } catch (error) {
       this.end();
@@ -266,6 +279,12 @@ class Follower implements AsyncIterableIterator<ChangeRecord> {
     if (this.ended) return;
     this.page = found.changes;
     this.caughtUp = found.hasNextPage ? null : generation;
+    this.considered = found.hasNextPage ? null : head;
+  }
+
+  private passConsidered(): void {
+    if (this.considered !== null && (this.after === null || BigInt(this.considered) > BigInt(this.after))) this.after = this.considered;
+    this.considered = null;
   }
 
   private async wait(seen: number): Promise<void> {

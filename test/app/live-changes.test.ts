@@ -180,6 +180,27 @@ describe('scope and roles', () => {
   });
 });
 
+describe('what a filter or scope leaves out', () => {
+  test('is scanned once: after a read that reached the end, the position moves to the newest sequence read before it', async () => {
+    const log = new ScriptedLog();
+    log.append(1, 'project/a');
+    log.append(3, 'project/b');
+    const feed = feedOver(log);
+    const scoped: Viewer = { name: 'alma', role: 'reader', projects: new Set(['project/a']), anonymous: false };
+    const follower = await feed.follow(scoped, { selection: NONE, afterSequence: '0' });
+    expect(await take(follower, 1)).toEqual(['1']);
+    const waiting = follower.next();
+    log.append(2, 'project/b');
+    feed.committed('2');
+    await pending(waiting);
+    log.append(1, 'project/a');
+    feed.committed('3');
+    expect((await waiting).value?.sequence).toBe('7');
+    // Replay from 0; then, woken twice, from the newest sequence read before each read, not from 1 again.
+    expect(log.reads.map((read) => read.afterSequence)).toEqual(['0', '1', '6']);
+  });
+});
+
 describe('ending', () => {
   test('return ends a waiting follower at once, and the poll stops with the last follower', async () => {
     const log = new ScriptedLog();
