@@ -65,7 +65,6 @@ describe('arango change log: the writer’s statements', () => {
       to: null,
       actor: 'alice',
       source: 'registerModel',
-      transaction: 'tx',
     };
     const statement = appendChangesStatement([change], '2026-03-01T00:00:00.000Z');
     expectWellFormed(statement, 'appendChanges');
@@ -79,7 +78,8 @@ describe('arango change log: the writer’s statements', () => {
       LET written = (
         FOR i IN 0..LENGTH(changes) - 1
           LET seq = last + i + 1
-          INSERT MERGE(changes[i], { _key: RIGHT(CONCAT("0000000000000000", seq), 16), seq, sequence: TO_STRING(seq), at }) INTO metalayer_changes
+          LET stored = { _key: RIGHT(CONCAT("0000000000000000", seq), 16), seq, sequence: TO_STRING(seq), at, transaction: TO_STRING(last + 1) }
+          INSERT MERGE(changes[i], stored) INTO metalayer_changes
           RETURN seq
       )
       UPSERT { _key: @counterKey }

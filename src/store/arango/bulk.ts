@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Database } from 'arangojs';
 import type { AqlQuery } from 'arangojs/aql';
 import type { QueryOptions } from 'arangojs/queries';
@@ -131,7 +130,7 @@ export class ArangoBulkImport {
 
   /** The batch's changes, as one unit of work of source `import`: a CREATE per asset, then a LINK per relation. */
   private async log(trx: Transaction, batch: BulkBatch, now: string): Promise<void> {
-    const stamp = { actor: batch.actor ?? UNKNOWN_ACTOR, source: IMPORT_SOURCE, transaction: randomUUID() };
+    const stamp = { actor: batch.actor ?? UNKNOWN_ACTOR, source: IMPORT_SOURCE };
     const drafts = [
       ...batch.assets.map((content) => created(content)),
       ...batch.edges.flatMap((edge) => {

@@ -24,13 +24,14 @@ export const HISTORY_KEY = 'history';
 export type ChangeDocument = ChangeRecord & { _key: string; seq: number };
 
 /** A change of a unit of work as bound into `appendChanges`: the draft and who, through what. */
-export type BoundChange = ChangeDraft & { actor: string; source: string; transaction: string };
+export type BoundChange = ChangeDraft & { actor: string; source: string };
 
 /**
- * `/* appendChanges *\/` (never with no changes): appends a unit's changes after the counter's last
- * sequence, in order, at the unit's instant or the last change's when that
- * is later (`domain/changes.ts`, unitInstant), and moves the counter.
- * Returns `{ first, at }`: the first change's sequence and the instant.
+ * `/* appendChanges *\/` (never with no changes): appends a unit's changes
+ * after the counter's last sequence, in order, at the unit's instant or the
+ * last change's when that is later (`domain/changes.ts`, unitInstant), with
+ * the first change's sequence as the unit's transaction id, and moves the
+ * counter. Returns `{ first, at }`: the first change's sequence and the instant.
  */
 export function appendChangesStatement(changes: readonly BoundChange[], at: string): AqlQuery {
   const b = new Bindings();
@@ -45,7 +46,8 @@ export function appendChangesStatement(changes: readonly BoundChange[], at: stri
     'LET written = (',
     '  FOR i IN 0..LENGTH(changes) - 1',
     '    LET seq = last + i + 1',
-    `    INSERT MERGE(changes[i], { _key: RIGHT(CONCAT("0000000000000000", seq), 16), seq, sequence: TO_STRING(seq), at }) INTO ${CHANGES_COLLECTION}`,
+    '    LET stored = { _key: RIGHT(CONCAT("0000000000000000", seq), 16), seq, sequence: TO_STRING(seq), at, transaction: TO_STRING(last + 1) }',
+    `    INSERT MERGE(changes[i], stored) INTO ${CHANGES_COLLECTION}`,
     '    RETURN seq',
     ')',
     `UPSERT { _key: ${counterKey} }`,
@@ -263,7 +265,7 @@ export function purgeChangesStatement(id: string): AqlQuery {
 }
 
 /** A baseline change as bound into `appendBaseline`: its own instant, the asset's or relation's creation. */
-export type BaselineChange = BoundChange & { at: string };
+export type BaselineChange = BoundChange & { at: string; transaction: string };
 
 /**
  * `/* appendBaseline *\/` (never with no changes): appends baseline changes

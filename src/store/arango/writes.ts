@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Database } from 'arangojs';
 import type { AqlQuery } from 'arangojs/aql';
 import type { QueryOptions } from 'arangojs/queries';
@@ -176,8 +175,7 @@ class Unit {
   async log(): Promise<void> {
     if (this.drafts.length === 0) return;
     const { actor, source } = this.unit;
-    const transaction = randomUUID();
-    const bound = this.drafts.map((draft) => ({ ...draft, actor, source, transaction }));
+    const bound = this.drafts.map((draft) => ({ ...draft, actor, source }));
     const { first } = await this.step<{ first: number; at: string }>(null, appendChangesStatement(bound, this.unit.at));
     const spans = (operation: 'LINK' | 'UNLINK') =>
       this.drafts.flatMap((draft, i) =>
