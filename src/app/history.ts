@@ -119,7 +119,11 @@ function startOf(session: Session, args: AuditArgs): string | null {
     throw badInput(['afterSequence'], 'give `after` or `afterSequence`, not both');
   }
   if (after !== null) return decodeAfter(session, after);
-  if (afterSequence === null) return null;
+  return afterSequence === null ? null : checkedAfterSequence(afterSequence);
+}
+
+/** An `afterSequence` argument: a `Change.sequence`, or `0` for before the first change. */
+export function checkedAfterSequence(afterSequence: string): string {
   if (afterSequence !== '0' && !isSequence(afterSequence)) {
     throw badInput(['afterSequence'], `expected a Change.sequence (decimal digits), received ${JSON.stringify(afterSequence)}`);
   }
@@ -134,7 +138,8 @@ function decodeAfter(session: Session, cursor: string): string {
   return sequence;
 }
 
-function selectionOf(session: Session, filter: ChangeFilterInput): ChangeSelection {
+/** A `ChangeFilter` as the store's selection; BAD_USER_INPUT naming the field at fault. */
+export function selectionOf(session: Session, filter: ChangeFilterInput): ChangeSelection {
   const assets = filter.assets ?? null;
   if (assets !== null && assets.length > MAX_FILTER_ASSETS) {
     throw badInput(['filter', 'assets'], `expected at most ${MAX_FILTER_ASSETS} assets, received ${assets.length}`);

@@ -1,10 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import { afterEach, describe, expect, test } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ChangeRecord } from '../../src/domain/changes.js';
 import { hashToken, newToken, type TokenEntry } from '../../src/server/tokens.js';
 import { makeChangeSelection, type Store } from '../../src/store/store.js';
-import { commitOps, content, putAsset } from '../helpers/assets.js';
+import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import { CATALOGUE, commitOps, content, putAsset } from '../helpers/assets.js';
 import { BETA_ONLY, seedTwoProjects, TWO } from '../helpers/projects.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 import { RawClient, sleep } from '../helpers/websocket.js';
@@ -116,7 +120,8 @@ describe('replay, then live', () => {
     const running = await serve();
     await register(running, 'old');
     const changes = connect(running).iterate({ query: CHANGES, variables: { filter: { operations: ['UPDATE'] } } });
-    await sleep(100);
+    // The subscription starts once the server has read the newest sequence: give it the time to.
+    await sleep(300);
     await register(running, 'new');
     await running.post({ query: 'mutation { updateAsset(input: { id: "datasets/old", tag: "t" }) { asset { id } } }' });
     const [update] = await take(changes, 1);
@@ -147,6 +152,30 @@ describe('replay, then live', () => {
     expect(expected).toHaveLength(writes);
     expect([...before, ...after]).toEqual(expected);
   }, 30_000);
+});
+
+describe('another server on the same database', () => {
+  test('its commits reach this server\'s subscribers through the poll, in sequence order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'metalayer-live-'));
+    try {
+      const path = join(dir, 'metalayer.db');
+      const here = await startServer(FAST_POLL, openSqliteStore({ path, catalogue: CATALOGUE }));
+      servers.push(here);
+      const there = await startServer({}, openSqliteStore({ path, catalogue: CATALOGUE }));
+      servers.push(there);
+      await register(there, 'first');
+      const start = await here.store.lastChangeSequence();
+      const changes = connect(here).iterate({ query: CHANGES, variables: { after: start } });
+      for (const key of ['a', 'b', 'c']) await register(there, key);
+      await register(here, 'd');
+      const delivered = await take(changes, 4);
+      expect(delivered.map((change) => change.assetId)).toEqual(['datasets/a', 'datasets/b', 'datasets/c', 'datasets/d']);
+      expect(delivered).toEqual(await logged(there.store, start));
+    } finally {
+      await Promise.all(servers.splice(0).map((running) => running.server.stop()));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('authentication, scopes and limits, as over HTTP', () => {

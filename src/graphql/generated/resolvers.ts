@@ -1398,6 +1398,39 @@ export type SortOrder =
   | 'ASC'
   | 'DESC';
 
+/**
+ * Live changes, over the GraphQL over WebSocket protocol (the `graphql-ws`
+ * package) at the same `/graphql` as queries; send the token in the
+ * `connection_init` payload as `{ "authorization": "Bearer <token>" }`
+ * (docs/history.md). A gateway does not carry subscriptions: subscribe to
+ * metalayer directly.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * The changes after `afterSequence` (a `Change.sequence`; `"0"` replays the
+   * whole log kept), or after the newest change when it is absent, then each
+   * change as it is committed, in sequence order, none missed or repeated: a
+   * client that reconnects with the last `sequence` it received gets exactly
+   * what followed. Filtered and scoped as `Query.changes`. A client that does
+   * not keep up is disconnected (close code 4008).
+   */
+  changes: Change;
+};
+
+
+/**
+ * Live changes, over the GraphQL over WebSocket protocol (the `graphql-ws`
+ * package) at the same `/graphql` as queries; send the token in the
+ * `connection_init` payload as `{ "authorization": "Bearer <token>" }`
+ * (docs/history.md). A gateway does not carry subscriptions: subscribe to
+ * metalayer directly.
+ */
+export type SubscriptionChangesArgs = {
+  afterSequence?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ChangeFilter>;
+};
+
 export type UpdateAssetInput = {
   id: Scalars['ID']['input'];
   name?: InputMaybe<Scalars['String']['input']>;
@@ -1644,6 +1677,7 @@ export type ResolversTypes = ResolversObject<{
   RunStatus: RunStatus;
   ServingPerf: ResolverTypeWrapper<ServingPerfRecord>;
   SortOrder: SortOrder;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UpdateAssetInput: UpdateAssetInput;
   UpdateAssetPayload: ResolverTypeWrapper<Omit<UpdateAssetPayload, 'asset'> & { asset: ResolversTypes['Asset'] }>;
   UpdateRunInput: UpdateRunInput;
@@ -1716,6 +1750,7 @@ export type ResolversParentTypes = ResolversObject<{
   RunFilter: RunFilter;
   RunScore: RunScoreRecord;
   ServingPerf: ServingPerfRecord;
+  Subscription: Record<PropertyKey, never>;
   UpdateAssetInput: UpdateAssetInput;
   UpdateAssetPayload: Omit<UpdateAssetPayload, 'asset'> & { asset: ResolversParentTypes['Asset'] };
   UpdateRunInput: UpdateRunInput;
@@ -2156,6 +2191,10 @@ export type ServingPerfResolvers<ContextType = Context, ParentType extends Resol
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  changes?: SubscriptionResolver<ResolversTypes['Change'], "changes", ParentType, ContextType, Partial<SubscriptionChangesArgs>>;
+}>;
+
 export type UpdateAssetPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateAssetPayload'] = ResolversParentTypes['UpdateAssetPayload']> = ResolversObject<{
   asset?: Resolver<ResolversTypes['Asset'], ParentType, ContextType>;
 }>;
@@ -2208,6 +2247,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Run?: RunResolvers<ContextType>;
   RunScore?: RunScoreResolvers<ContextType>;
   ServingPerf?: ServingPerfResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   UpdateAssetPayload?: UpdateAssetPayloadResolvers<ContextType>;
   UpdateRunPayload?: UpdateRunPayloadResolvers<ContextType>;
 }>;

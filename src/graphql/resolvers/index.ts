@@ -6,12 +6,14 @@ import { lineageResolvers } from './lineage.js';
 import { mutationResolvers } from './mutation.js';
 import { queryResolvers } from './query.js';
 import { DateTimeScalar, JSONScalar } from './scalars.js';
+import { subscriptionResolvers } from './subscription.js';
 
 /** Every resolver of the schema for `catalogue`; types without an entry use the records' own fields. */
 export function createResolvers(catalogue: Catalogue): Resolvers {
   return {
     Query: queryResolvers,
     Mutation: mutationResolvers,
+    Subscription: subscriptionResolvers,
     JSON: JSONScalar,
     DateTime: DateTimeScalar,
     ...assetResolvers(catalogue),
