@@ -189,3 +189,15 @@ describe('a gateway over metalayer and two other subgraphs', () => {
     expect(store.calls).toEqual([{ operation: 'getAssets', batch: 2 }]);
   });
 });
+
+describe('subscriptions', () => {
+  test('compose into the supergraph, but the gateway does not carry them: clients subscribe to metalayer directly', async () => {
+    const introspected = await gateway.post('{ __schema { subscriptionType { fields { name } } } }');
+    expect(introspected.data).toEqual({ __schema: { subscriptionType: { fields: [{ name: 'changes' }] } } });
+    const { status, data, errors } = await gateway.post('subscription { changes { sequence } }');
+    expect(status).toBe(500);
+    expect(data).toBeUndefined();
+    expect(errors).toEqual([{ message: 'Execution of subscriptions not supported by gateway', extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+    expect(store.calls).toEqual([]);
+  });
+});
