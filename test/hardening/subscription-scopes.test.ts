@@ -17,7 +17,9 @@ import { viewer } from '../helpers/projects.js';
  * - with and without the hidden writes, it delivers the same changes, in the
  *   same order, with the same content; only the fields drawn from the
  *   global sequence (`sequence`, `id`, `transaction`) are left out of that
- *   comparison, as the audit trail's own rule for them decides.
+ *   comparison: their gaps are the documented exception SEQUENCE_GAPS
+ *   (test/hardening/noninterference.test.ts). The hidden world writes no
+ *   shared asset (ACTORS_OF_SHARED).
  */
 
 const ALPHA = viewer('reader', 'project/alpha');
