@@ -19,6 +19,7 @@ import { CloseCode, handleProtocols, makeServer, type Context as ProtocolContext
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Core, Session } from '../app/session.js';
 import type { Viewer } from '../domain/access.js';
+import { unauthenticated } from '../domain/errors.js';
 import { NoSubgraphSdlRule, ResponseErrorCode, type CostModel, type ErrorFormatter } from '../graphql/index.js';
 import type { Authenticate } from './authenticate.js';
 import type { Logger } from './logger.js';
@@ -228,7 +229,7 @@ function prepareSubscription(
 ): ExecutionArgs | GraphQLError[] {
   const { connection } = ctx.extra;
   const { viewer } = connection;
-  if (viewer === null) return [requestError(ResponseErrorCode.UNAUTHENTICATED, 'The connection is not authenticated')];
+  if (viewer === null) return [new GraphQLError('The connection is not authenticated', { originalError: unauthenticated('The connection is not authenticated') })];
   // A subscribe read after the server began to close the socket would run with nowhere to send.
   if (connection.isClosing) return [requestError(ResponseErrorCode.BAD_REQUEST, 'The connection is closing')];
   const open = Object.keys(ctx.subscriptions).length;
