@@ -120,12 +120,31 @@ function revisionValue(revision: string): bigint | null {
 class Signal {
   generation = 0;
   private readonly waiters = new Set<() => void>();
+  /** The newest sequence read for the current generation, shared by the followers it wakes. */
+  private head: { generation: number; value: Promise<string | null> } | null = null;
 
-  bump(): void {
+  /** Wakes every waiting follower; `head`, when the signaller read it (the poll), saves them reading it again. */
+  bump(head?: string | null): void {
     this.generation += 1;
+    this.head = head === undefined ? null : { generation: this.generation, value: Promise.resolve(head) };
     const waiting = [...this.waiters];
     this.waiters.clear();
     for (const wake of waiting) wake();
+  }
+
+  /**
+   * The newest sequence, read once per generation however many followers
+   * it wakes: each asks before its own read of the log, so the value was
+   * read before that read began, which is all a follower needs of it.
+   */
+  headOf(generation: number, read: () => Promise<string | null>): Promise<string | null> {
+    if (this.head?.generation === generation) return this.head.value;
+    const entry = { generation, value: read() };
+    this.head = entry;
+    entry.value.catch(() => {
+      if (this.head === entry) this.head = null;
+    });
+    return entry.value;
   }
 
   /** Resolves once the generation has passed `seen` (at once if it has), or when `cancel` is called. */
@@ -177,7 +196,7 @@ class Poll {
       const head = await this.log.lastChangeSequence();
       if (head !== this.head) {
         this.head = head;
-        this.signal.bump();
+        this.signal.bump(head);
       }
     } catch (error) {
       this.settings.onPollError?.(error);
@@ -270,7 +289,7 @@ class Follower implements AsyncIterableIterator<ChangeRecord> {
     let head: string | null = null;
     let found: ChangePage;
     try {
-      if (this.caughtUp !== null) head = await this.log.lastChangeSequence();
+      if (this.caughtUp !== null) head = await this.signal.headOf(generation, () => this.log.lastChangeSequence());
       found = await this.log.changes({ selection, afterSequence: this.after, first: pageSize, scope });
     } catch (error) {
       this.end();

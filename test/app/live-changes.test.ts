@@ -201,6 +201,22 @@ describe('what a filter or scope leaves out', () => {
   });
 });
 
+describe('store calls', () => {
+  test('followers woken by one commit read the newest sequence once between them, then the log each', async () => {
+    const log = new ScriptedLog();
+    log.append(1);
+    const feed = feedOver(log);
+    const followers = await Promise.all([1, 2, 3].map(() => feed.follow(UNRESTRICTED_VIEWER, { selection: NONE, afterSequence: '1' })));
+    const waiting = followers.map((follower) => follower.next());
+    await pending(Promise.all(waiting));
+    expect([log.heads, log.reads.length]).toEqual([0, 3]);
+    log.append(1);
+    feed.committed('2');
+    expect((await Promise.all(waiting)).map((next) => next.value?.sequence)).toEqual(['2', '2', '2']);
+    expect([log.heads, log.reads.length]).toEqual([1, 6]);
+  });
+});
+
 describe('ending', () => {
   test('return ends a waiting follower at once, and the poll stops with the last follower', async () => {
     const log = new ScriptedLog();
