@@ -133,6 +133,18 @@ describe('configuration', () => {
     expect(tuned.auth.anonymousReads).toBe(true);
   });
 
+  it('reads the bounds of live subscriptions, and refuses one that is not a positive integer', () => {
+    expect(loadConfig([], {}).config.subscriptions).toEqual({ pollMs: 1000, maxPerConnection: 20, maxBufferedBytes: 4_194_304, sendTimeoutMs: 10_000 });
+    const tuned = loadConfig([], {
+      METALAYER_SUBSCRIPTION_POLL_MS: '250',
+      METALAYER_SUBSCRIPTIONS_PER_CONNECTION: '5',
+      METALAYER_SUBSCRIPTION_BUFFER_BYTES: '65536',
+      METALAYER_SUBSCRIPTION_SEND_TIMEOUT_MS: '2000',
+    }).config;
+    expect(tuned.subscriptions).toEqual({ pollMs: 250, maxPerConnection: 5, maxBufferedBytes: 65_536, sendTimeoutMs: 2000 });
+    expect(problem({ METALAYER_SUBSCRIPTION_SEND_TIMEOUT_MS: '0' })).toContain('METALAYER_SUBSCRIPTION_SEND_TIMEOUT_MS');
+  });
+
   it('reads token entries inline or from a file, keeping hashes only, lowercased', () => {
     const entries = [
       { name: 'alice', sha256: HASH.toUpperCase(), role: 'writer', projects: ['project/housing'] },
