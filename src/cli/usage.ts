@@ -5,9 +5,10 @@ export type CommandName = 'serve' | 'seed' | 'token' | 'history';
 const SERVE = `Usage: metalayer serve [--demo] [--port N] [--host H] [--store sqlite|arango] [--db PATH]
                        [--log-level LEVEL] [--no-relay-node]
 
-Serves GraphQL at /graphql, OpenLineage events at /api/v1/lineage and health
-at /healthz, with the explorer at / and GraphiQL at /graphql for browsers
-outside production, until SIGTERM or SIGINT, finishing requests in flight first.
+Serves GraphQL at /graphql (subscriptions over WebSocket on the same path),
+OpenLineage events at /api/v1/lineage and health at /healthz, with the
+explorer at / and GraphiQL at /graphql for browsers outside production, until
+SIGTERM or SIGINT, closing subscriptions and finishing requests in flight first.
 
   --demo            load the demo pipeline first when the store is empty
   --port N          HTTP port, 0 for any free one (PORT, default 4000)
