@@ -7,7 +7,8 @@ import { BUILTIN_KINDS, BUILTIN_RELATIONS, createCatalogue } from '../../src/dom
 import type { AssetKind } from '../../src/domain/kinds.js';
 import { MIGRATIONS, migrate, syncCatalogue } from '../../src/store/sqlite/migrations.js';
 import { rankRunsSql } from '../../src/store/sqlite/ranking.js';
-import type { RankQuery } from '../../src/store/store.js';
+import { changesSql } from '../../src/store/sqlite/changes.js';
+import { makeChangeSelection, type ChangeSelection, type RankQuery } from '../../src/store/store.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { CATALOGUE, content, putAsset, commitOps } from '../helpers/assets.js';
 
@@ -273,6 +274,23 @@ describe('sqlite engine: leaderboards', () => {
     expect(raw.prepare('SELECT * FROM edge_spans').all()).toEqual([
       { from_id: 'models/m', relation: 'run_models', to_id: 'run/r', linked: 3, unlinked: null },
     ]);
+    raw.close();
+  });
+
+  it('reads a history through the (asset, sequence) and (to, sequence) indexes, and the audit trail from its position on', () => {
+    const raw = new BetterSqlite3(':memory:');
+    migrate(raw);
+    const planOf = (selection: Partial<ChangeSelection>) => {
+      const { sql, params } = changesSql(CATALOGUE, { selection: makeChangeSelection(selection), afterSequence: '7', first: 20, scope: null });
+      return (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail);
+    };
+    expect(planOf({ assets: ['models/m'] })).toEqual(
+      expect.arrayContaining([
+        'SEARCH c USING INDEX changes_asset (asset_id=? AND sequence>?)',
+        'SEARCH c USING INDEX changes_to (to_id=? AND sequence>?)',
+      ]),
+    );
+    expect(planOf({ actor: 'alice' })).toEqual(['SEARCH c USING INTEGER PRIMARY KEY (rowid>?)']);
     raw.close();
   });
 

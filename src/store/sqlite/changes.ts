@@ -134,6 +134,45 @@ export function bulkChangeStatements(db: Database) {
   };
 }
 
+/**
+ * The statement of one page of the log and its parameters: the changes
+ * after the query's sequence that its selection and scope keep, in sequence
+ * order, one more than the page holds (whether another page follows). An
+ * asset selection reads the (asset, sequence) and (to, sequence) indexes.
+ */
+export function changesSql(catalogue: Catalogue, query: ChangeQuery): { sql: string; params: unknown[] } {
+  const { selection } = query;
+  const scoped = query.scope !== null;
+  const where: string[] = ['c.sequence > ?'];
+  const params: unknown[] = scoped ? [JSON.stringify(query.scope)] : [];
+  params.push(query.afterSequence === null ? 0 : Number(query.afterSequence));
+  const add = (clause: string, ...values: unknown[]) => {
+    where.push(clause);
+    params.push(...values);
+  };
+  if (scoped) {
+    where.push(visibleSql(catalogue, 'a'), `(c.to_id IS NULL OR (t.id IS NOT NULL AND ${visibleSql(catalogue, 't')}))`);
+  }
+  if (selection.actor !== null) add('c.actor = ?', selection.actor);
+  if (selection.assets !== null) {
+    const ids = JSON.stringify(selection.assets);
+    add('(c.asset_id IN (SELECT value FROM json_each(?)) OR c.to_id IN (SELECT value FROM json_each(?)))', ids, ids);
+  }
+  if (selection.kinds !== null) add('c.kind IN (SELECT value FROM json_each(?))', JSON.stringify(selection.kinds));
+  if (selection.operations !== null) add('c.operation IN (SELECT value FROM json_each(?))', JSON.stringify(selection.operations));
+  if (selection.since !== null) add('c.at >= ?', selection.since);
+  if (selection.until !== null) add('c.at <= ?', selection.until);
+  params.push(query.first + 1);
+  const columns = CHANGE_COLUMNS.split(', ').map((column) => `c.${column}`).join(', ');
+  const sql = [
+    `/* changes */ ${scoped ? `WITH ${SCOPE_CTE} ` : ''}SELECT ${columns}`,
+    `FROM changes c${scoped ? ' JOIN assets a ON a.id = c.asset_id LEFT JOIN assets t ON t.id = c.to_id' : ''}`,
+    `WHERE ${where.join(' AND ')}`,
+    'ORDER BY c.sequence LIMIT ?',
+  ].join('\n');
+  return { sql, params };
+}
+
 /** The readers' side: pages of the log, authors, the history's start, pruning and erasure. */
 export class ChangeReader {
   private readonly statements = new Map<string, Statement>();
@@ -157,50 +196,8 @@ export class ChangeReader {
    * asset exists and is visible, and, for a relation, its other end too.
    */
   changes(query: ChangeQuery): ChangePage {
-    const { selection } = query;
-    const ctes: string[] = [];
-    const params: unknown[] = [];
-    const where: string[] = ['c.sequence > ?'];
-    const whereParams: unknown[] = [query.afterSequence === null ? 0 : Number(query.afterSequence)];
-    let joins = '';
-    if (query.scope !== null) {
-      ctes.push(SCOPE_CTE);
-      params.push(JSON.stringify(query.scope));
-      joins = 'JOIN assets a ON a.id = c.asset_id LEFT JOIN assets t ON t.id = c.to_id';
-      where.push(visibleSql(this.catalogue, 'a'));
-      where.push(`(c.to_id IS NULL OR (t.id IS NOT NULL AND ${visibleSql(this.catalogue, 't')}))`);
-    }
-    const list = (column: string, values: readonly string[] | null) => {
-      if (values === null) return;
-      where.push(`${column} IN (SELECT value FROM json_each(?))`);
-      whereParams.push(JSON.stringify(values));
-    };
-    if (selection.actor !== null) {
-      where.push('c.actor = ?');
-      whereParams.push(selection.actor);
-    }
-    if (selection.assets !== null) {
-      where.push('(c.asset_id IN (SELECT value FROM json_each(?)) OR c.to_id IN (SELECT value FROM json_each(?)))');
-      whereParams.push(JSON.stringify(selection.assets), JSON.stringify(selection.assets));
-    }
-    list('c.kind', selection.kinds);
-    list('c.operation', selection.operations);
-    if (selection.since !== null) {
-      where.push('c.at >= ?');
-      whereParams.push(selection.since);
-    }
-    if (selection.until !== null) {
-      where.push('c.at <= ?');
-      whereParams.push(selection.until);
-    }
-    const sql = `/* changes */ ${ctes.length > 0 ? `WITH ${ctes.join(', ')} ` : ''}SELECT ${CHANGE_COLUMNS
-      .split(', ')
-      .map((column) => `c.${column}`)
-      .join(', ')}
-      FROM changes c ${joins}
-      WHERE ${where.join(' AND ')}
-      ORDER BY c.sequence LIMIT ?`;
-    const rows = this.prepare(sql).all(...params, ...whereParams, query.first + 1) as ChangeRow[];
+    const { sql, params } = changesSql(this.catalogue, query);
+    const rows = this.prepare(sql).all(...params) as ChangeRow[];
     return { changes: rows.slice(0, query.first).map(toChange), hasNextPage: rows.length > query.first };
   }
 
