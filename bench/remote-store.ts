@@ -46,6 +46,7 @@ export function remoteStore(inner: Store, link: Link): Store {
     importBulk: (batch) => call(() => inner.importBulk(batch)),
     metricSeries: (requests) => call(() => inner.metricSeries(requests)),
     sharedSecret: (name) => call(() => inner.sharedSecret(name)),
+    historyStart: () => call(() => inner.historyStart()),
     ping: () => call(() => inner.ping()),
     close: () => inner.close(),
   };

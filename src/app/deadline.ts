@@ -48,6 +48,7 @@ export function storeWithDeadline(store: Store, deadline: Deadline): Store {
     commit: async (unit) => (deadline.check(), store.commit(unit)),
     importBulk: async (batch) => (deadline.check(), store.importBulk(batch)),
     sharedSecret: (name) => store.sharedSecret(name),
+    historyStart: async () => (deadline.check(), store.historyStart()),
     ping: () => store.ping(),
     close: () => store.close(),
   };

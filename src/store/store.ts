@@ -13,8 +13,9 @@ import type { CommitResult, UnitOfWork } from '../domain/writes.js';
  * it, through which operation, and when.
  *
  * Reads take the instant they read at (`asOf`): null reads the store as it
- * is now, the only reading this version answers; an engine refuses any
- * other with BAD_USER_INPUT.
+ * is now; an instant T reads it as it stood after every change whose `at`
+ * is at or before T (the change log, `domain/changes.ts`). Whether T lies
+ * within the kept history (`historyStart`) is the caller's to check.
  */
 export interface Store {
   /** The engine's name, for health reports and logs. */
@@ -82,6 +83,13 @@ export interface Store {
    * any restart, gets the same value (the cursor key).
    */
   sharedSecret(name: string): Promise<string>;
+
+  /**
+   * The history horizon: the instant before which history was pruned, so
+   * reads as of an earlier instant cannot be answered; null when the whole
+   * history is kept.
+   */
+  historyStart(): Promise<string | null>;
 
   /** Resolves when the database answers; rejects otherwise. */
   ping(): Promise<void>;
@@ -236,6 +244,7 @@ export type StoreOperation =
   | 'commit'
   | 'importBulk'
   | 'sharedSecret'
+  | 'historyStart'
   | 'ping';
 
 /** What an engine that answers only the present does with a read's instant: null passes, any other is refused. */

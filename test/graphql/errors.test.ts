@@ -105,6 +105,7 @@ describe('errors in responses', () => {
       commit: (unit) => inner.commit(unit),
       metricSeries: (requests) => inner.metricSeries(requests),
       sharedSecret: (name) => inner.sharedSecret(name),
+      historyStart: () => inner.historyStart(),
       importBulk: (batch) => inner.importBulk(batch),
       ping: () => inner.ping(),
       close: () => inner.close(),

@@ -72,6 +72,7 @@ describe('the deadline on cached relation lists', () => {
       commit: (unit) => inner.commit(unit),
       metricSeries: (requests) => inner.metricSeries(requests),
       sharedSecret: (name) => inner.sharedSecret(name),
+      historyStart: () => inner.historyStart(),
       importBulk: (batch) => inner.importBulk(batch),
       ping: () => inner.ping(),
       close: () => inner.close(),

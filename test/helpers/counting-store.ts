@@ -33,6 +33,7 @@ export function countingStore(inner: Store): CountingStore {
     commit: (unit) => (record('commit', unit.ops.length), inner.commit(unit)),
     importBulk: (batch) => (record('importBulk', batch.assets.length + batch.edges.length), inner.importBulk(batch)),
     sharedSecret: (name) => (record('sharedSecret', 1), inner.sharedSecret(name)),
+    historyStart: () => (record('historyStart', 1), inner.historyStart()),
     ping: () => (record('ping', 1), inner.ping()),
     close: () => inner.close(),
   };

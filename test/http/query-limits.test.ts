@@ -168,6 +168,7 @@ describe('execution timeout', () => {
       commit: (unit) => inner.commit(unit),
       metricSeries: (requests) => inner.metricSeries(requests),
       sharedSecret: (name) => inner.sharedSecret(name),
+      historyStart: () => inner.historyStart(),
       importBulk: (batch) => inner.importBulk(batch),
       ping: () => inner.ping(),
       close: () => inner.close(),

@@ -106,6 +106,11 @@ class ArangoStore implements Store {
     return sharedSecret(this.db, this.perQuery, name);
   }
 
+  /** Nothing is pruned before the change log exists. */
+  async historyStart(): Promise<string | null> {
+    return null;
+  }
+
   /** A cheap request on the configured database: its server version. */
   async ping(): Promise<void> {
     try {

@@ -114,6 +114,11 @@ class SqliteStore implements Store {
     return this.db.prepare('/* readSecret */ SELECT value FROM secrets WHERE name = ?').pluck().get(name) as string;
   }
 
+  /** Nothing is pruned before the change log exists. */
+  async historyStart(): Promise<string | null> {
+    return null;
+  }
+
   async ping(): Promise<void> {
     this.db.prepare('/* ping */ SELECT 1').get();
   }
