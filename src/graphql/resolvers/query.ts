@@ -1,5 +1,5 @@
 import { leaderboard } from '../../app/compare.js';
-import { loadVisibleAsset, listAssets } from '../../app/reads.js';
+import { loadVisibleAsset, listAssets, viewAt } from '../../app/reads.js';
 import { badInput } from '../../domain/errors.js';
 import type { AssetRecord } from '../../domain/kinds.js';
 import type { Context } from '../context.js';
@@ -28,18 +28,22 @@ function nullableItem(item: Promise<AssetRecord | null> | null): Promise<AssetRe
 export const MAX_NODE_IDS = 1000;
 
 export const queryResolvers: QueryResolvers = {
-  node: (_root, { id }, ctx) => loadVisibleAsset(ctx, id, ['id']),
+  node: async (_root, { id, asOf }, ctx) => loadVisibleAsset(await viewAt(ctx, asOf, ['asOf']), id, ['id']),
 
   // Each position resolves on its own, so a malformed id, or one the viewer
   // may not see, is null in its place with an error on that path (`nodes.2`).
-  nodes: (_root, { ids }, ctx) => {
+  nodes: async (_root, { ids, asOf }, ctx) => {
     if (ids.length > MAX_NODE_IDS) {
       throw badInput(['ids'], `expected at most ${MAX_NODE_IDS} ids, received ${ids.length}`);
     }
-    return ids.map((id, i) => nullableItem(nodeAt(id, i, ctx)));
+    const view = await viewAt(ctx, asOf, ['asOf']);
+    return ids.map((id, i) => nullableItem(nodeAt(id, i, view)));
   },
 
-  assets: (_root, args, ctx) => listAssets(ctx, listQuery(args, ctx)),
+  assets: async (_root, args, ctx) => {
+    const view = await viewAt(ctx, args.asOf, ['asOf']);
+    return listAssets(view, listQuery(args, view));
+  },
 
   leaderboard: (_root, args, ctx) =>
     leaderboard(ctx, {
