@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/store/store.js';
+import { asOfContract } from './contract-as-of.js';
 import { danglingContract } from './contract-dangling.js';
 import { lineageContract } from './contract-lineage.js';
 import { rankingContract } from './contract-ranking.js';
@@ -47,5 +48,6 @@ export function storeContract(engine: string, harness: ContractHarness): void {
     lineageContract(store);
     scopeContract(store);
     danglingContract(store, (id) => harness.removeAssetDirectly(store(), id));
+    asOfContract(store);
   });
 }
