@@ -4,6 +4,7 @@ import { tryParseId } from '../../domain/ids.js';
 import type { AssetRecord } from '../../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
 import type { EdgeDirection, EdgeRecord, LineageDirection, RelationName } from '../../domain/relations.js';
+import { recordOfState } from '../states.js';
 import type { AssetPage, ListQuery, NeighborRequest } from '../store.js';
 import { breadthFirst } from './traverse.js';
 
@@ -270,7 +271,7 @@ export class SqliteAsOf {
   }
 }
 
-/** A state of an asset read from the change log. */
+/** A state of an asset read from the change log, as the statements return it. */
 interface StateRow {
   id: string;
   kind: AssetRecord['kind'];
@@ -279,20 +280,9 @@ interface StateRow {
   updated_at: string;
 }
 
-/**
- * A state as a record. The cast is the engine's boundary: a change's
- * `after` holds the asset's fields as the writer recorded them (name,
- * version, tag, properties and the kind's typed fields).
- */
 function stateRecord(row: StateRow): AssetRecord {
-  const record = JSON.parse(row.after) as Record<string, unknown>;
-  record['kind'] = row.kind;
-  record['id'] = row.id;
-  record['key'] = row.id.slice(row.id.indexOf('/') + 1);
-  record['createdAt'] = row.created_at ?? row.updated_at;
-  record['updatedAt'] = row.updated_at;
-  if (row.kind === 'SERVING_PERF' && record['statistics'] === undefined) record['statistics'] = null;
-  return record as AssetRecord;
+  const after = JSON.parse(row.after) as Record<string, unknown>;
+  return recordOfState({ id: row.id, kind: row.kind, after, createdAt: row.created_at, updatedAt: row.updated_at });
 }
 
 function escapeLike(text: string): string {
