@@ -1,5 +1,5 @@
 import type { Catalogue, OwnerStep } from './catalogue.js';
-import { badInput, conflict, notFound, type FieldPath, type MetalayerError } from './errors.js';
+import { badInput, conflict, ErrorCode, MetalayerError, notFound, type FieldPath } from './errors.js';
 import { canonicalJson } from './json.js';
 import { contentOf, type AssetContent, type AssetKind, type AssetRecord, type JsonObject, type JsonValue } from './kinds.js';
 import type { EdgeRecord } from './relations.js';
@@ -20,9 +20,12 @@ import type { MetricPointInput, RunChange } from './runs.js';
  *   time of the put (assets put earlier in the unit count), or it fails with
  *   NOT_FOUND naming `field`; the ends must be of kinds the relation joins,
  *   and distinct, or it fails with BAD_USER_INPUT.
+ * - removeEdge removes a relation, leaving its ends as they are; NOT_FOUND
+ *   naming `field` when no such relation exists (`relationNotFound`).
  * - updateAsset changes name, version or tag, a dataset's statistics, and
  *   merges properties (a null value removes the property); NOT_FOUND when
- *   the asset is missing.
+ *   the asset is missing. An update that changes nothing stores nothing
+ *   (`unchangedState`).
  * - deleteAsset removes an asset and every edge it takes part in. The
  *   core refuses beforehand (refuseOrphaningDelete) the delete of an asset
  *   others take their owners from.
@@ -40,6 +43,7 @@ import type { MetricPointInput, RunChange } from './runs.js';
 export type WriteOp =
   | { type: 'putAsset'; content: AssetContent; field: FieldPath; repeat?: RepeatRule }
   | { type: 'putEdge'; edge: EdgeRecord; field: FieldPath }
+  | { type: 'removeEdge'; edge: EdgeRecord; field: FieldPath }
   | { type: 'updateAsset'; id: string; patch: AssetPatch; field: FieldPath }
   | { type: 'deleteAsset'; id: string; field: FieldPath }
   | { type: 'updateRun'; id: string; change: RunChange; field: FieldPath; create?: AssetContent<'RUN'> }
@@ -162,6 +166,14 @@ export function patched(current: AssetRecord, patch: AssetPatch): AssetRecord {
   return { ...next, statistics: patch.statistics };
 }
 
+/**
+ * Whether a patch leaves an asset as it was: then the update stores
+ * nothing, so a retried update appends no change and keeps `updatedAt`.
+ */
+export function unchangedState(current: AssetRecord, next: AssetRecord): boolean {
+  return canonicalJson(contentOf(current)) === canonicalJson(contentOf(next));
+}
+
 /** The refusal of statistics for an asset that is not a dataset. */
 export function statisticsOfDatasetsOnly(id: string): MetalayerError {
   return badInput(['statistics'], `only datasets have statistics, and "${id}" is not a dataset`);
@@ -179,6 +191,11 @@ export function mergeProperties(
     else merged[key] = value;
   }
   return merged;
+}
+
+/** The NOT_FOUND of a relation to remove that does not exist. */
+export function relationNotFound(edge: EdgeRecord, field: FieldPath): MetalayerError {
+  return new MetalayerError(ErrorCode.NOT_FOUND, `no ${edge.relation} relation from "${edge.from}" to "${edge.to}"`, field);
 }
 
 /** An asset is never related to itself. */

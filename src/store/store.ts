@@ -1,3 +1,4 @@
+import type { ChangeOperation, ChangeRecord } from '../domain/changes.js';
 import { badInput } from '../domain/errors.js';
 import type { AssetContent, AssetKind, AssetRecord, RunStatus } from '../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../domain/lineage.js';
@@ -78,18 +79,49 @@ export interface Store {
   importBulk(batch: BulkBatch): Promise<BulkCount>;
 
   /**
+   * The audit trail (`domain/changes.ts`): the changes after `afterSequence`
+   * in sequence order, filtered by the selection, one page. With a scope,
+   * only the changes a viewer scoped to those projects may see, decided
+   * before the filter and the page: those of assets it sees now (so none of
+   * a deleted asset), and of relations whose both ends it sees.
+   */
+  changes(query: ChangeQuery): Promise<ChangePage>;
+
+  /** `changes` for many queries at once (the histories of a page of assets), answers in query order. */
+  histories(queries: readonly ChangeQuery[]): Promise<ChangePage[]>;
+
+  /**
+   * Who created and who last updated each asset, from the change log: the
+   * actor of its oldest CREATE and of its newest CREATE or UPDATE kept, in
+   * the order asked; `unknown` where the log holds none (pruned history).
+   */
+  authors(ids: readonly string[]): Promise<AssetAuthors[]>;
+
+  /** The instant before which history was pruned; null while the whole history is kept. */
+  historyStart(): Promise<string | null>;
+
+  /**
+   * Drops every change before `before` (relations' spans closed before it
+   * with them) and records `before` as the history's start, unless a later
+   * start is recorded already. Returns how many changes were dropped.
+   */
+  pruneHistory(before: string): Promise<number>;
+
+  /**
+   * Erases a deleted asset's content from the log: its changes keep their
+   * sequence, instant, actor, operation and ids, with `before` and `after`
+   * emptied (`{ "purged": true }` where there was a state). NOT_FOUND when
+   * the log holds nothing of `id`, CONFLICT while the asset exists. Returns
+   * how many changes were purged.
+   */
+  purgeHistory(id: string): Promise<number>;
+
+  /**
    * A random secret made the first time it is asked for and kept in the
    * database, so every server sharing the database, on any host and after
    * any restart, gets the same value (the cursor key).
    */
   sharedSecret(name: string): Promise<string>;
-
-  /**
-   * The history horizon: the instant before which history was pruned, so
-   * reads as of an earlier instant cannot be answered; null when the whole
-   * history is kept.
-   */
-  historyStart(): Promise<string | null>;
 
   /** Resolves when the database answers; rejects otherwise. */
   ping(): Promise<void>;
@@ -116,6 +148,45 @@ export interface SeriesRequest {
 export interface BulkBatch {
   assets: readonly AssetContent[];
   edges: readonly EdgeRecord[];
+  /** Who imports, as the change log records it; `unknown` when not given. Its source is `import`. */
+  actor?: string;
+}
+
+/** Which changes an audit query selects; every member given must hold. */
+export interface ChangeSelection {
+  actor: string | null;
+  /** Changes of these assets: about one of them, or a relation at either end of one. */
+  assets: readonly string[] | null;
+  kinds: readonly AssetKind[] | null;
+  operations: readonly ChangeOperation[] | null;
+  /** Changes at or after this instant. */
+  since: string | null;
+  /** Changes at or before this instant. */
+  until: string | null;
+}
+
+export interface ChangeQuery {
+  selection: ChangeSelection;
+  /** The sequence after which the page starts; null from the start. */
+  afterSequence: string | null;
+  first: number;
+  /** As ListQuery.scope. */
+  scope: readonly string[] | null;
+}
+
+export interface ChangePage {
+  changes: ChangeRecord[];
+  hasNextPage: boolean;
+}
+
+export interface AssetAuthors {
+  createdBy: string;
+  updatedBy: string;
+}
+
+/** A selection of every change. */
+export function makeChangeSelection(overrides: Partial<ChangeSelection> = {}): ChangeSelection {
+  return { actor: null, assets: null, kinds: null, operations: null, since: null, until: null, ...overrides };
 }
 
 export interface BulkCount {
@@ -243,8 +314,13 @@ export type StoreOperation =
   | 'metricSeries'
   | 'commit'
   | 'importBulk'
-  | 'sharedSecret'
+  | 'changes'
+  | 'histories'
+  | 'authors'
   | 'historyStart'
+  | 'pruneHistory'
+  | 'purgeHistory'
+  | 'sharedSecret'
   | 'ping';
 
 /** What an engine that answers only the present does with a read's instant: null passes, any other is refused. */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { asOfContract } from './contract-as-of.js';
+import { changesContract } from './contract-changes.js';
 import { danglingContract } from './contract-dangling.js';
 import { lineageContract } from './contract-lineage.js';
 import { rankingContract } from './contract-ranking.js';
@@ -47,6 +48,7 @@ export function storeContract(engine: string, harness: ContractHarness): void {
     writesContract(store);
     lineageContract(store);
     scopeContract(store);
+    changesContract(store);
     danglingContract(store, (id) => harness.removeAssetDirectly(store(), id));
     asOfContract(store);
   });

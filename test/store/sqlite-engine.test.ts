@@ -241,11 +241,54 @@ describe('sqlite engine: leaderboards', () => {
       ('devperf/r1', 'DEV_PERF', 'r1', 'r1', NULL, NULL, '{"metrics":{"rmse":1.5,"r2":1},"recordedAt":null}', '{}', 'a', 'a'),
       ('devperf/r2', 'DEV_PERF', 'r2', 'r2', NULL, NULL, '{"metrics":{"rmse":2},"recordedAt":null}', '{}', 'a', 'a');
       INSERT INTO edges (from_id, relation, to_id, created_at) VALUES ('run/r1', 'run_devperf', 'devperf/r1', 'a');`);
-    expect(migrate(raw)).toEqual([4]);
+    expect(migrate(raw)).toEqual([4, 5]);
     expect(raw.prepare('SELECT devperf_id, name, value, run_id FROM metric_latest ORDER BY devperf_id, name').all()).toEqual([
       { devperf_id: 'devperf/r1', name: 'r2', value: 1, run_id: 'run/r1' },
       { devperf_id: 'devperf/r1', name: 'rmse', value: 1.5, run_id: 'run/r1' },
       { devperf_id: 'devperf/r2', name: 'rmse', value: 2, run_id: null },
+    ]);
+    raw.close();
+  });
+
+  it('migration 5 logs what exists as a baseline: a CREATE per asset and a LINK per relation at their creation, by unknown', () => {
+    const raw = new BetterSqlite3(':memory:');
+    expect(migrate(raw, 4)).toEqual([1, 2, 3, 4]);
+    syncCatalogue(raw, CATALOGUE);
+    raw.exec(`INSERT INTO assets VALUES
+      ('models/m', 'MODEL', 'm', 'm', '2', 'prod', '{"description":null,"task":"t","framework":null,"uri":null}', '{"a":1}', '2026-01-02T00:00:00.000Z', '2026-01-05T00:00:00.000Z'),
+      ('run/r', 'RUN', 'r', 'r', NULL, NULL, '{"runId":"r","status":"COMPLETED","startedAt":null,"endedAt":null,"deploymentTag":null}', '{}', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+      INSERT INTO edges (from_id, relation, to_id, created_at) VALUES ('models/m', 'run_models', 'run/r', '2026-01-02T00:00:00.000Z');`);
+    expect(migrate(raw)).toEqual([5]);
+    const changes = raw.prepare('SELECT sequence, at, actor, operation, asset_id, kind, before, after, relation, from_id, to_id, source, tx FROM changes ORDER BY sequence').all();
+    expect(changes).toEqual([
+      { sequence: 1, at: '2026-01-01T00:00:00.000Z', actor: 'unknown', operation: 'CREATE', asset_id: 'run/r', kind: 'RUN', before: null,
+        after: '{"runId":"r","status":"COMPLETED","startedAt":null,"endedAt":null,"deploymentTag":null,"name":"r","version":null,"tag":null,"properties":{}}',
+        relation: null, from_id: null, to_id: null, source: 'baseline', tx: 'baseline' },
+      { sequence: 2, at: '2026-01-02T00:00:00.000Z', actor: 'unknown', operation: 'CREATE', asset_id: 'models/m', kind: 'MODEL', before: null,
+        after: '{"description":null,"task":"t","framework":null,"uri":null,"name":"m","version":"2","tag":"prod","properties":{"a":1}}',
+        relation: null, from_id: null, to_id: null, source: 'baseline', tx: 'baseline' },
+      { sequence: 3, at: '2026-01-02T00:00:00.000Z', actor: 'unknown', operation: 'LINK', asset_id: 'models/m', kind: 'MODEL', before: null,
+        after: null, relation: 'run_models', from_id: 'models/m', to_id: 'run/r', source: 'baseline', tx: 'baseline' },
+    ]);
+    expect(raw.prepare('SELECT * FROM edge_spans').all()).toEqual([
+      { from_id: 'models/m', relation: 'run_models', to_id: 'run/r', linked: 3, unlinked: null },
+    ]);
+    raw.close();
+  });
+
+  it('keeps a relation’s spans: one per time it existed, closed by the change that removed it', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'metalayer-spans-')), 'db.sqlite');
+    const store = openSqliteStore({ path, catalogue: CATALOGUE });
+    const link = { type: 'putEdge', edge: { relation: 'derived_from', from: 'datasets/b', to: 'datasets/a' }, field: ['x'] } as const;
+    await commitOps(store, [putAsset(content('DATASET', 'a')), putAsset(content('DATASET', 'b')), link]);
+    await commitOps(store, [{ ...link, type: 'removeEdge' }]);
+    await commitOps(store, [link]);
+    await commitOps(store, [{ type: 'deleteAsset', id: 'datasets/a', field: ['id'] }]);
+    await store.close();
+    const raw = new BetterSqlite3(path);
+    expect(raw.prepare('SELECT from_id, relation, to_id, linked, unlinked FROM edge_spans ORDER BY linked').all()).toEqual([
+      { from_id: 'datasets/b', relation: 'derived_from', to_id: 'datasets/a', linked: 3, unlinked: 4 },
+      { from_id: 'datasets/b', relation: 'derived_from', to_id: 'datasets/a', linked: 5, unlinked: 6 },
     ]);
     raw.close();
   });

@@ -4,7 +4,7 @@ import type { AssetRecord } from '../../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
 import type { CommitResult, UnitOfWork } from '../../domain/writes.js';
 import type { MetricPoint } from '../../domain/runs.js';
-import type { AssetPage, BulkBatch, BulkCount, ListQuery, NeighborRequest, RankPage, RankQuery, SeriesRequest, Store } from '../store.js';
+import type { AssetAuthors, AssetPage, BulkBatch, ChangePage, ChangeQuery, BulkCount, ListQuery, NeighborRequest, RankPage, RankQuery, SeriesRequest, Store } from '../store.js';
 import { ArangoBulkImport } from './bulk.js';
 import { ArangoNames } from './catalogue.js';
 import { DEFAULT_GRAPH_NAME, connect, queryOptions, type ArangoStoreOptions } from './connection.js';
@@ -102,13 +102,32 @@ class ArangoStore implements Store {
     return this.bulk.importBulk(batch);
   }
 
-  sharedSecret(name: string): Promise<string> {
-    return sharedSecret(this.db, this.perQuery, name);
+  changes(_query: ChangeQuery): Promise<ChangePage> {
+    return Promise.reject(new Error('ArangoDB: the change log is not answered yet'));
   }
 
-  /** Nothing is pruned before the change log exists. */
+  histories(_queries: readonly ChangeQuery[]): Promise<ChangePage[]> {
+    return Promise.reject(new Error('ArangoDB: the change log is not answered yet'));
+  }
+
+  authors(_ids: readonly string[]): Promise<AssetAuthors[]> {
+    return Promise.reject(new Error('ArangoDB: the change log is not answered yet'));
+  }
+
   async historyStart(): Promise<string | null> {
     return null;
+  }
+
+  pruneHistory(_before: string): Promise<number> {
+    return Promise.reject(new Error('ArangoDB: the change log is not answered yet'));
+  }
+
+  purgeHistory(_id: string): Promise<number> {
+    return Promise.reject(new Error('ArangoDB: the change log is not answered yet'));
+  }
+
+  sharedSecret(name: string): Promise<string> {
+    return sharedSecret(this.db, this.perQuery, name);
   }
 
   /** A cheap request on the configured database: its server version. */

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { SqliteError, type Database } from 'better-sqlite3';
+import { IMPORT_SOURCE, UNKNOWN_ACTOR, unitInstant } from '../../domain/changes.js';
 import type { Catalogue } from '../../domain/catalogue.js';
 import { conflict, notFound, type FieldPath } from '../../domain/errors.js';
 import type { AssetContent, AssetKind } from '../../domain/kinds.js';
@@ -6,6 +8,7 @@ import type { EdgeRecord } from '../../domain/relations.js';
 import { checkEdge, isNamedKind, nameTaken } from '../../domain/writes.js';
 import type { BulkBatch, BulkCount } from '../store.js';
 import { ASSET_COLUMNS, rowValues, toRow } from './rows.js';
+import { bulkChangeStatements } from './changes.js';
 import { nameHolder } from './writes.js';
 
 /**
@@ -61,9 +64,22 @@ export class SqliteBulkImport {
       this.checkCatalogue(batch.edges, lastEdge);
       this.statements.latestOfNewPerformances.run(lastAsset);
       this.statements.latestOfNewRuns.run(lastEdge);
+      this.recordChanges(batch, now, lastAsset, lastEdge);
       for (const sql of triggers) this.db.exec(sql);
       return { assets: batch.assets.length, edges: batch.edges.length };
     })();
+  }
+
+  /** The batch's changes, as one unit of work: a CREATE per asset, then a LINK per relation, in batch order. */
+  private recordChanges(batch: BulkBatch, now: string, lastAsset: number, lastEdge: number): void {
+    const { changes } = this.statements;
+    const lastAt = (this.statements.lastChangeAt.get() as string | undefined) ?? null;
+    const stamp = { at: unitInstant(now, lastAt), actor: batch.actor ?? UNKNOWN_ACTOR, source: IMPORT_SOURCE, tx: randomUUID() };
+    if (batch.assets.length > 0) changes.created.run({ ...stamp, after: lastAsset });
+    if (batch.edges.length === 0) return;
+    const beforeLinks = changes.lastSequence.get() as number;
+    changes.linked.run({ ...stamp, after: lastEdge });
+    changes.spans.run(beforeLinks);
   }
 
   /** Refuses the batch when one of its assets (rowids after `lastAsset`) is of a kind the catalogue lacks. */
@@ -124,6 +140,8 @@ export class SqliteBulkImport {
 
 function prepareStatements(db: Database) {
   return {
+    changes: bulkChangeStatements(db),
+    lastChangeAt: db.prepare(`/* lastChangeAt */ SELECT at FROM changes ORDER BY sequence DESC LIMIT 1`).pluck(),
     insertAsset: db.prepare(`/* importAsset */ INSERT INTO assets (${ASSET_COLUMNS})
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     insertEdge: db.prepare(`/* importEdge */ INSERT INTO edges (from_id, relation, to_id, created_at)

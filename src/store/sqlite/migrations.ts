@@ -231,11 +231,74 @@ const MIGRATION_4 = `
     WHERE a.kind = 'DEV_PERF' AND m.type IN ('integer', 'real');
 `;
 
+/**
+ * Migration 5: the change log (domain/changes.ts). `changes` holds one row
+ * per change, its sequence the AUTOINCREMENT rowid (never reused);
+ * `edge_spans` one row per time a relation existed, from the sequence of
+ * the change that linked it to the one that unlinked it (null while it
+ * exists); `history_meta` the history's `start` once pruned. What the
+ * database holds already is the baseline: one CREATE per asset at its
+ * creation and one LINK per relation at its creation, by `unknown`, in
+ * (instant, asset before relation, id) order, as one unit of work
+ * (transaction `baseline`).
+ */
+const MIGRATION_5 = `
+  CREATE TABLE changes (
+    sequence  INTEGER PRIMARY KEY AUTOINCREMENT,
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    operation TEXT NOT NULL CHECK (operation IN ('CREATE', 'UPDATE', 'DELETE', 'LINK', 'UNLINK')),
+    asset_id  TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    before    TEXT,
+    after     TEXT,
+    relation  TEXT,
+    from_id   TEXT,
+    to_id     TEXT,
+    source    TEXT NOT NULL,
+    tx        TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX changes_asset ON changes (asset_id, sequence);
+  CREATE INDEX changes_to ON changes (to_id, sequence) WHERE to_id IS NOT NULL;
+  CREATE INDEX changes_at ON changes (at);
+
+  CREATE TABLE edge_spans (
+    from_id  TEXT NOT NULL,
+    relation TEXT NOT NULL,
+    to_id    TEXT NOT NULL,
+    linked   INTEGER NOT NULL,
+    unlinked INTEGER
+  ) STRICT;
+  CREATE INDEX edge_spans_from ON edge_spans (from_id, relation, linked);
+  CREATE INDEX edge_spans_to ON edge_spans (to_id, relation, linked);
+
+  CREATE TABLE history_meta (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) STRICT, WITHOUT ROWID;
+
+  INSERT INTO changes (at, actor, operation, asset_id, kind, before, after, relation, from_id, to_id, source, tx)
+    SELECT at, 'unknown', operation, asset_id, kind, NULL, after, relation, from_id, to_id, 'baseline', 'baseline'
+    FROM (
+      SELECT a.created_at AS at, 0 AS edge, a.rowid AS n, 'CREATE' AS operation, a.id AS asset_id, a.kind AS kind,
+        json_set(a.fields, '$.name', a.name, '$.version', a.version, '$.tag', a.tag, '$.properties', json(a.properties)) AS after,
+        NULL AS relation, NULL AS from_id, NULL AS to_id
+      FROM assets a
+      UNION ALL
+      SELECT e.created_at, 1, e.rowid, 'LINK', e.from_id, f.kind, NULL, e.relation, e.from_id, e.to_id
+      FROM edges e JOIN assets f ON f.id = e.from_id
+    )
+    ORDER BY at, edge, asset_id, n;
+  INSERT INTO edge_spans (from_id, relation, to_id, linked, unlinked)
+    SELECT from_id, relation, to_id, sequence, NULL FROM changes WHERE operation = 'LINK' ORDER BY sequence;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'assets, edges and the relation catalogue', sql: MIGRATION_1 },
   { version: 2, name: 'kinds kept in a table, counters and secrets', sql: MIGRATION_2 },
   { version: 3, name: 'metric series', sql: MIGRATION_3 },
   { version: 4, name: 'latest metric values for leaderboards', sql: MIGRATION_4 },
+  { version: 5, name: 'change log', sql: MIGRATION_5 },
 ];
 
 /**

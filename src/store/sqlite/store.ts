@@ -7,9 +7,10 @@ import type { AssetRecord } from '../../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
 import type { CommitResult, UnitOfWork } from '../../domain/writes.js';
 import type { MetricPoint } from '../../domain/runs.js';
-import type { AssetPage, BulkBatch, BulkCount, ListQuery, NeighborRequest, RankPage, RankQuery, SeriesRequest, Store } from '../store.js';
+import type { AssetAuthors, AssetPage, BulkBatch, ChangePage, ChangeQuery, BulkCount, ListQuery, NeighborRequest, RankPage, RankQuery, SeriesRequest, Store } from '../store.js';
 import { migrate, syncCatalogue } from './migrations.js';
 import { SqliteBulkImport } from './bulk.js';
+import { ChangeReader } from './changes.js';
 import { SqliteReads } from './reads.js';
 import { SqliteWrites } from './writes.js';
 
@@ -60,6 +61,7 @@ class SqliteStore implements Store {
   private readonly reads: SqliteReads;
   private readonly writes: SqliteWrites;
   private readonly bulk: SqliteBulkImport;
+  private readonly log: ChangeReader;
 
   constructor(
     private readonly db: Database,
@@ -69,6 +71,7 @@ class SqliteStore implements Store {
     this.reads = new SqliteReads(db, catalogue);
     this.writes = new SqliteWrites(db, catalogue);
     this.bulk = new SqliteBulkImport(db, catalogue);
+    this.log = new ChangeReader(db, catalogue);
   }
 
   async getAssets(ids: readonly string[], asOf: string | null = null): Promise<(AssetRecord | null)[]> {
@@ -107,16 +110,35 @@ class SqliteStore implements Store {
     return this.bulk.importBulk(batch, this.now().toISOString());
   }
 
+  async changes(query: ChangeQuery): Promise<ChangePage> {
+    return this.log.changes(query);
+  }
+
+  async histories(queries: readonly ChangeQuery[]): Promise<ChangePage[]> {
+    return queries.map((query) => this.log.changes(query));
+  }
+
+  async authors(ids: readonly string[]): Promise<AssetAuthors[]> {
+    return this.log.authors(ids);
+  }
+
+  async historyStart(): Promise<string | null> {
+    return this.log.historyStart();
+  }
+
+  async pruneHistory(before: string): Promise<number> {
+    return this.log.pruneHistory(before);
+  }
+
+  async purgeHistory(id: string): Promise<number> {
+    return this.log.purgeHistory(id);
+  }
+
   async sharedSecret(name: string): Promise<string> {
     this.db
       .prepare('/* keepSecret */ INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING')
       .run(name, randomBytes(32).toString('base64url'));
     return this.db.prepare('/* readSecret */ SELECT value FROM secrets WHERE name = ?').pluck().get(name) as string;
-  }
-
-  /** Nothing is pruned before the change log exists. */
-  async historyStart(): Promise<string | null> {
-    return null;
   }
 
   async ping(): Promise<void> {

@@ -1,4 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
+import {
+  created,
+  deleted,
+  relationChange,
+  unitInstant,
+  updated as updatedChange,
+  type ChangeDraft,
+} from '../../domain/changes.js';
 import type { Catalogue } from '../../domain/catalogue.js';
 import { notFound, type FieldPath } from '../../domain/errors.js';
 import { contentOf, type AssetContent, type AssetKind, type AssetRecord } from '../../domain/kinds.js';
@@ -19,10 +28,13 @@ import {
   isNamedKind,
   nameTaken,
   patched,
+  relationNotFound,
+  unchangedState,
   type CommitResult,
   type UnitOfWork,
   type WriteOp,
 } from '../../domain/writes.js';
+import { ChangeWriter } from './changes.js';
 import { ASSET_COLUMNS, toRecord, toRow, type AssetRow } from './rows.js';
 
 /**
@@ -33,17 +45,20 @@ import { ASSET_COLUMNS, toRecord, toRow, type AssetRow } from './rows.js';
  */
 export class SqliteWrites {
   private readonly statements: Statements;
+  private readonly log: ChangeWriter;
 
   constructor(
     private readonly db: Database,
     private readonly catalogue: Catalogue,
   ) {
     this.statements = prepareStatements(db);
+    this.log = new ChangeWriter(db);
   }
 
   commit(unit: UnitOfWork): CommitResult {
     return this.db.transaction(() => {
-      const unitOfWork = new Unit(this.statements, this.catalogue, unit.at);
+      const stamp = { at: unitInstant(unit.at, this.log.lastAt()), actor: unit.actor, source: unit.source, tx: randomUUID() };
+      const unitOfWork = new Unit(this.statements, this.catalogue, unit.at, (draft) => this.log.append(stamp, draft));
       const result = unitOfWork.apply(unit.ops);
       const revision = unitOfWork.changed
         ? (this.statements.nextRevision.get() as number)
@@ -53,7 +68,10 @@ export class SqliteWrites {
   }
 }
 
-/** One unit of work in progress: applies ops in order and notes whether any changed the database. */
+/**
+ * One unit of work in progress: applies ops in order, notes whether any
+ * changed the database, and records each change as it makes it.
+ */
 class Unit {
   changed = false;
 
@@ -61,6 +79,7 @@ class Unit {
     private readonly statements: Statements,
     private readonly catalogue: Catalogue,
     private readonly at: string,
+    private readonly record: (draft: ChangeDraft) => void,
   ) {}
 
   apply(ops: readonly WriteOp[]) {
@@ -72,6 +91,9 @@ class Unit {
           break;
         case 'putEdge':
           this.putEdge(op.edge, op.field);
+          break;
+        case 'removeEdge':
+          this.removeEdge(op.edge, op.field);
           break;
         case 'updateAsset':
           result.assets.set(op.id, this.updateAsset(op));
@@ -103,9 +125,7 @@ class Unit {
     const existing = this.get(content.id);
     if (existing) return answerRepeatedPut(existing, content, field, repeat);
     this.requireNameFree(content);
-    this.statements.insert.run(toRow(content, this.at, this.at));
-    this.changed = true;
-    return this.stored(content.id);
+    return this.insert(content);
   }
 
   private requireNameFree(content: Pick<AssetContent, 'id' | 'kind' | 'name' | 'version'>): void {
@@ -116,21 +136,33 @@ class Unit {
 
   private putEdge(edge: EdgeRecord, field: FieldPath): void {
     const kindOf = (id: string) => (this.statements.kindOf.get(id) as AssetKind | undefined) ?? null;
-    checkEdge(this.catalogue, edge, kindOf(edge.from), kindOf(edge.to), field);
+    const fromKind = kindOf(edge.from);
+    checkEdge(this.catalogue, edge, fromKind, kindOf(edge.to), field);
     const { changes } = this.statements.insertEdge.run(edge.from, edge.relation, edge.to, this.at);
-    if (changes > 0) this.changed = true;
+    if (changes === 0 || fromKind === null) return;
+    this.changed = true;
+    this.record(relationChange('LINK', edge, fromKind));
+  }
+
+  private removeEdge(edge: EdgeRecord, field: FieldPath): void {
+    const fromKind = this.statements.kindOf.get(edge.from) as AssetKind | undefined;
+    const { changes } = this.statements.deleteEdge.run(edge.from, edge.relation, edge.to);
+    if (changes === 0 || fromKind === undefined) throw relationNotFound(edge, field);
+    this.changed = true;
+    this.record(relationChange('UNLINK', edge, fromKind));
   }
 
   private updateAsset(op: Extract<WriteOp, { type: 'updateAsset' }>): AssetRecord {
     const existing = this.get(op.id);
     if (!existing) throw notFound(op.id, op.field);
     const updated = patched(existing, op.patch);
+    if (unchangedState(existing, updated)) return existing;
     this.requireNameFree(updated);
-    return this.replace(updated);
+    return this.replace(existing, updated);
   }
 
   /** Stores an asset's new name, version, tag, typed fields and properties. */
-  private replace(updated: AssetRecord): AssetRecord {
+  private replace(existing: AssetRecord, updated: AssetRecord): AssetRecord {
     const row = toRow(contentOf(updated), updated.createdAt, this.at);
     this.statements.update.run({
       id: row.id,
@@ -142,7 +174,9 @@ class Unit {
       updated_at: this.at,
     });
     this.changed = true;
-    return this.stored(updated.id);
+    const stored = this.stored(updated.id);
+    this.record(updatedChange(existing, stored));
+    return stored;
   }
 
   private updateRun(op: Extract<WriteOp, { type: 'updateRun' }>): AssetRecord {
@@ -150,7 +184,7 @@ class Unit {
     if (!existing && op.create) return this.insert(op.create);
     if (!existing) throw notFound(op.id, op.field);
     const updated = updatedRun(existing, op.change, this.at, op.field);
-    return unchanged(existing, updated) ? existing : this.replace(updated);
+    return unchanged(existing, updated) ? existing : this.replace(existing, updated);
   }
 
   /**
@@ -177,22 +211,27 @@ class Unit {
       this.statements.insertPoint.run(content.id, point.name, point.at, point.step, point.value, key);
     }
     this.changed = true;
-    return this.replace({ ...current, ...metricsAfter(current, latest, stored) });
+    return this.replace(current, { ...current, ...metricsAfter(current, latest, stored) });
   }
 
   private insert(content: AssetContent): AssetRecord {
     this.statements.insert.run(toRow(content, this.at, this.at));
     this.changed = true;
-    return this.stored(content.id);
+    const stored = this.stored(content.id);
+    this.record(created(stored));
+    return stored;
   }
 
+  /** Removes an asset and its relations: an UNLINK for each relation, oldest first, then the DELETE. */
   private deleteAsset(id: string, field: FieldPath): { asset: AssetRecord; relations: number } {
     const asset = this.get(id);
     if (!asset) throw notFound(id, field);
-    const relations = this.statements.countEdges.get({ id }) as number;
+    const relations = this.statements.edgesOf.all({ id }) as (EdgeRecord & { fromKind: AssetKind })[];
+    for (const { fromKind, ...edge } of relations) this.record(relationChange('UNLINK', edge, fromKind));
     this.statements.delete.run(id);
     this.changed = true;
-    return { asset, relations };
+    this.record(deleted(asset));
+    return { asset, relations: relations.length };
   }
 
   /** An asset this unit has just written. */
@@ -224,10 +263,11 @@ function prepareStatements(db: Database) {
     nameHolder: nameHolder(db),
     insertEdge: db.prepare(`/* insertEdge */ INSERT INTO edges (from_id, relation, to_id, created_at)
       VALUES (?, ?, ?, ?) ON CONFLICT (from_id, relation, to_id) DO NOTHING`),
-    countEdges: db
-      .prepare(`/* countEdges */ SELECT (SELECT count(*) FROM edges WHERE from_id = @id)
-        + (SELECT count(*) FROM edges WHERE to_id = @id)`)
-      .pluck(),
+    deleteEdge: db.prepare(`/* deleteEdge */ DELETE FROM edges WHERE from_id = ? AND relation = ? AND to_id = ?`),
+    edgesOf: db.prepare(`/* edgesOf */ SELECT e.from_id AS "from", e.relation, e.to_id AS "to", f.kind AS fromKind
+      FROM edges e JOIN assets f ON f.id = e.from_id
+      WHERE e.rowid IN (SELECT rowid FROM edges WHERE from_id = @id UNION SELECT rowid FROM edges WHERE to_id = @id)
+      ORDER BY e.rowid`),
     delete: db.prepare(`/* deleteAsset */ DELETE FROM assets WHERE id = ?`),
     revision: db.prepare(`/* revision */ SELECT value FROM counters WHERE name = 'revision'`).pluck(),
     nextRevision: db

@@ -1,0 +1,246 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { Catalogue } from '../../domain/catalogue.js';
+import type { ChangeDraft, ChangeOperation, ChangeRecord } from '../../domain/changes.js';
+import { conflict, notFound } from '../../domain/errors.js';
+import type { AssetKind } from '../../domain/kinds.js';
+import type { RelationName } from '../../domain/relations.js';
+import type { AssetAuthors, ChangePage, ChangeQuery } from '../store.js';
+import { SCOPE_CTE, visibleSql } from './owners.js';
+
+/**
+ * The change log's tables (migration 5): the writer appends to `changes`
+ * and keeps `edge_spans` inside the unit of work's transaction; the readers
+ * page through the log.
+ */
+
+/** A `changes` row as better-sqlite3 returns it. */
+interface ChangeRow {
+  sequence: number;
+  at: string;
+  actor: string;
+  operation: ChangeOperation;
+  asset_id: string;
+  kind: AssetKind;
+  before: string | null;
+  after: string | null;
+  relation: RelationName | null;
+  from_id: string | null;
+  to_id: string | null;
+  source: string;
+  tx: string;
+}
+
+const CHANGE_COLUMNS = 'sequence, at, actor, operation, asset_id, kind, before, after, relation, from_id, to_id, source, tx';
+
+function toChange(row: ChangeRow): ChangeRecord {
+  return {
+    sequence: String(row.sequence),
+    at: row.at,
+    actor: row.actor,
+    operation: row.operation,
+    assetId: row.asset_id,
+    kind: row.kind,
+    before: row.before === null ? null : (JSON.parse(row.before) as Record<string, unknown>),
+    after: row.after === null ? null : (JSON.parse(row.after) as Record<string, unknown>),
+    relation: row.relation,
+    from: row.from_id,
+    to: row.to_id,
+    source: row.source,
+    transaction: row.tx,
+  };
+}
+
+/** Who, through what and when: what every change of one unit of work shares. */
+export interface ChangeStamp {
+  at: string;
+  actor: string;
+  source: string;
+  tx: string;
+}
+
+/** The writer's side: appends a unit's changes and keeps relations' spans, inside its transaction. */
+export class ChangeWriter {
+  private readonly insert: Statement;
+  private readonly openSpan: Statement;
+  private readonly closeSpan: Statement;
+  private readonly last: Statement;
+
+  constructor(db: Database) {
+    this.insert = db.prepare(`/* appendChange */ INSERT INTO changes
+      (at, actor, operation, asset_id, kind, before, after, relation, from_id, to_id, source, tx)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.openSpan = db.prepare(`/* openSpan */ INSERT INTO edge_spans (from_id, relation, to_id, linked, unlinked)
+      VALUES (?, ?, ?, ?, NULL)`);
+    this.closeSpan = db.prepare(`/* closeSpan */ UPDATE edge_spans SET unlinked = ?
+      WHERE from_id = ? AND relation = ? AND to_id = ? AND unlinked IS NULL`);
+    this.last = db.prepare(`/* lastChangeAt */ SELECT at FROM changes ORDER BY sequence DESC LIMIT 1`).pluck();
+  }
+
+  /** The instant of the newest change; null for an empty log. */
+  lastAt(): string | null {
+    return (this.last.get() as string | undefined) ?? null;
+  }
+
+  append(stamp: ChangeStamp, draft: ChangeDraft): void {
+    const json = (state: Record<string, unknown> | null) => (state === null ? null : JSON.stringify(state));
+    const { lastInsertRowid } = this.insert.run(
+      stamp.at,
+      stamp.actor,
+      draft.operation,
+      draft.assetId,
+      draft.kind,
+      json(draft.before),
+      json(draft.after),
+      draft.relation,
+      draft.from,
+      draft.to,
+      stamp.source,
+      stamp.tx,
+    );
+    if (draft.operation === 'LINK') this.openSpan.run(draft.from, draft.relation, draft.to, lastInsertRowid);
+    if (draft.operation === 'UNLINK') this.closeSpan.run(lastInsertRowid, draft.from, draft.relation, draft.to);
+  }
+}
+
+/**
+ * The bulk path's changes, one statement each over the batch's rows (those
+ * after the rowids it started from): a CREATE per asset, then a LINK per
+ * relation, in the order they were inserted, and the relations' spans.
+ */
+export function bulkChangeStatements(db: Database) {
+  return {
+    lastSequence: db.prepare(`/* lastSequence */ SELECT ifnull(max(sequence), 0) FROM changes`).pluck(),
+    created: db.prepare(`/* importCreated */ INSERT INTO changes
+      (at, actor, operation, asset_id, kind, before, after, relation, from_id, to_id, source, tx)
+      SELECT @at, @actor, 'CREATE', a.id, a.kind, NULL,
+        json_set(a.fields, '$.name', a.name, '$.version', a.version, '$.tag', a.tag, '$.properties', json(a.properties)),
+        NULL, NULL, NULL, @source, @tx
+      FROM assets a WHERE a.rowid > @after ORDER BY a.rowid`),
+    linked: db.prepare(`/* importLinked */ INSERT INTO changes
+      (at, actor, operation, asset_id, kind, before, after, relation, from_id, to_id, source, tx)
+      SELECT @at, @actor, 'LINK', e.from_id, f.kind, NULL, NULL, e.relation, e.from_id, e.to_id, @source, @tx
+      FROM edges e JOIN assets f ON f.id = e.from_id WHERE e.rowid > @after ORDER BY e.rowid`),
+    spans: db.prepare(`/* importSpans */ INSERT INTO edge_spans (from_id, relation, to_id, linked, unlinked)
+      SELECT from_id, relation, to_id, sequence, NULL FROM changes WHERE sequence > ? AND operation = 'LINK'`),
+  };
+}
+
+/** The readers' side: pages of the log, authors, the history's start, pruning and erasure. */
+export class ChangeReader {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly catalogue: Catalogue,
+  ) {}
+
+  private prepare(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * `/* changes *\/`: one page. With a scope, a change is seen when its
+   * asset exists and is visible, and, for a relation, its other end too.
+   */
+  changes(query: ChangeQuery): ChangePage {
+    const { selection } = query;
+    const ctes: string[] = [];
+    const params: unknown[] = [];
+    const where: string[] = ['c.sequence > ?'];
+    const whereParams: unknown[] = [query.afterSequence === null ? 0 : Number(query.afterSequence)];
+    let joins = '';
+    if (query.scope !== null) {
+      ctes.push(SCOPE_CTE);
+      params.push(JSON.stringify(query.scope));
+      joins = 'JOIN assets a ON a.id = c.asset_id LEFT JOIN assets t ON t.id = c.to_id';
+      where.push(visibleSql(this.catalogue, 'a'));
+      where.push(`(c.to_id IS NULL OR (t.id IS NOT NULL AND ${visibleSql(this.catalogue, 't')}))`);
+    }
+    const list = (column: string, values: readonly string[] | null) => {
+      if (values === null) return;
+      where.push(`${column} IN (SELECT value FROM json_each(?))`);
+      whereParams.push(JSON.stringify(values));
+    };
+    if (selection.actor !== null) {
+      where.push('c.actor = ?');
+      whereParams.push(selection.actor);
+    }
+    if (selection.assets !== null) {
+      where.push('(c.asset_id IN (SELECT value FROM json_each(?)) OR c.to_id IN (SELECT value FROM json_each(?)))');
+      whereParams.push(JSON.stringify(selection.assets), JSON.stringify(selection.assets));
+    }
+    list('c.kind', selection.kinds);
+    list('c.operation', selection.operations);
+    if (selection.since !== null) {
+      where.push('c.at >= ?');
+      whereParams.push(selection.since);
+    }
+    if (selection.until !== null) {
+      where.push('c.at <= ?');
+      whereParams.push(selection.until);
+    }
+    const sql = `/* changes */ ${ctes.length > 0 ? `WITH ${ctes.join(', ')} ` : ''}SELECT ${CHANGE_COLUMNS
+      .split(', ')
+      .map((column) => `c.${column}`)
+      .join(', ')}
+      FROM changes c ${joins}
+      WHERE ${where.join(' AND ')}
+      ORDER BY c.sequence LIMIT ?`;
+    const rows = this.prepare(sql).all(...params, ...whereParams, query.first + 1) as ChangeRow[];
+    return { changes: rows.slice(0, query.first).map(toChange), hasNextPage: rows.length > query.first };
+  }
+
+  /** `/* authors *\/`: the actors of each asset's oldest CREATE and newest CREATE or UPDATE. */
+  authors(ids: readonly string[]): AssetAuthors[] {
+    const rows = this.prepare(`/* authors */ SELECT r.key AS request,
+        (SELECT c.actor FROM changes c WHERE c.asset_id = r.value AND c.operation = 'CREATE'
+          ORDER BY c.sequence LIMIT 1) AS createdBy,
+        (SELECT c.actor FROM changes c WHERE c.asset_id = r.value AND c.operation IN ('CREATE', 'UPDATE')
+          ORDER BY c.sequence DESC LIMIT 1) AS updatedBy
+      FROM json_each(?) r ORDER BY r.key`).all(JSON.stringify(ids)) as {
+      createdBy: string | null;
+      updatedBy: string | null;
+    }[];
+    return rows.map((row) => ({ createdBy: row.createdBy ?? 'unknown', updatedBy: row.updatedBy ?? 'unknown' }));
+  }
+
+  historyStart(): string | null {
+    const start = this.prepare(`/* historyStart */ SELECT value FROM history_meta WHERE name = 'start'`).pluck().get();
+    return (start as string | undefined) ?? null;
+  }
+
+  /** Drops the changes before `before`, and the spans of relations unlinked by one of them. */
+  pruneHistory(before: string): number {
+    return this.db.transaction(() => {
+      const last = this.prepare(`/* pruneLast */ SELECT max(sequence) FROM changes WHERE at < ?`).pluck().get(before) as
+        | number
+        | null;
+      this.prepare(`/* keepHistoryStart */ INSERT INTO history_meta (name, value) VALUES ('start', ?)
+        ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`).run(before);
+      if (last === null) return 0;
+      this.prepare(`/* pruneSpans */ DELETE FROM edge_spans WHERE unlinked IS NOT NULL AND unlinked <= ?`).run(last);
+      return this.prepare(`/* pruneChanges */ DELETE FROM changes WHERE sequence <= ?`).run(last).changes;
+    })();
+  }
+
+  /** Empties the states of a deleted asset's changes, leaving `{ "purged": true }` in their place. */
+  purgeHistory(id: string): number {
+    return this.db.transaction(() => {
+      if (this.prepare(`/* assetExists */ SELECT 1 FROM assets WHERE id = ?`).pluck().get(id)) {
+        throw conflict(`"${id}" exists: only a deleted asset's history is purged; delete it first`, ['asset']);
+      }
+      const tombstone = '{"purged":true}';
+      const { changes } = this.prepare(`/* purgeChanges */ UPDATE changes
+        SET before = CASE WHEN before IS NULL THEN NULL ELSE ? END, after = CASE WHEN after IS NULL THEN NULL ELSE ? END
+        WHERE asset_id = ? AND (before IS NOT NULL OR after IS NOT NULL)`).run(tombstone, tombstone, id);
+      const held = this.prepare(`/* historyHeld */ SELECT 1 FROM changes WHERE asset_id = ? OR to_id = ? LIMIT 1`).pluck().get(id, id);
+      if (!held) throw notFound(id, ['asset']);
+      return changes;
+    })();
+  }
+}
