@@ -40,14 +40,18 @@ function expectWellFormed(query: AqlQuery, name: string): void {
   }
 }
 
-/** The instant's sequence opens every query: the last change at or before it, one seek of the `at` index. */
+/**
+ * The instant's sequence opens every query: just before the first change
+ * after it (one seek of the `at` index), else the counter's, which counts
+ * pruned changes too.
+ */
 const SEQUENCE_LINES = `LET seq = NOT_NULL(FIRST(
   FOR c IN metalayer_changes
-    FILTER c.at <= @asOf
-    SORT c.at DESC, c.seq DESC
+    FILTER c.at > @asOf
+    SORT c.at, c.seq
     LIMIT 1
-    RETURN c.seq
-), 0)`;
+    RETURN c.seq - 1
+), DOCUMENT("metalayer_meta/changes").seq, 0)`;
 
 const group = (overrides: Partial<LineageGroup> = {}): LineageGroup => ({
   direction: 'UPSTREAM',
@@ -212,11 +216,11 @@ const GET_ASSETS = aql`
       /* getAssetsAsOf */
       LET seq = NOT_NULL(FIRST(
         FOR c IN metalayer_changes
-          FILTER c.at <= @asOf
-          SORT c.at DESC, c.seq DESC
+          FILTER c.at > @asOf
+          SORT c.at, c.seq
           LIMIT 1
-          RETURN c.seq
-      ), 0)
+          RETURN c.seq - 1
+      ), DOCUMENT("metalayer_meta/changes").seq, 0)
       FOR id IN @ids
         LET change = FIRST(FOR c1 IN metalayer_changes FILTER c1.assetId == id AND c1.seq <= seq AND c1.operation IN ["CREATE", "UPDATE", "DELETE"] SORT c1.seq DESC LIMIT 1 RETURN c1)
         RETURN change == null || change.operation == "DELETE" ? null : { id: id, kind: change.kind, after: change.after, createdAt: FIRST(FOR k2 IN metalayer_changes FILTER k2.assetId == id AND k2.seq <= change.seq AND k2.operation == "CREATE" SORT k2.seq DESC LIMIT 1 RETURN k2.at), updatedAt: change.at }
@@ -226,11 +230,11 @@ const NEIGHBORS = aql`
       /* neighborsAsOf */
       LET seq = NOT_NULL(FIRST(
         FOR c IN metalayer_changes
-          FILTER c.at <= @asOf
-          SORT c.at DESC, c.seq DESC
+          FILTER c.at > @asOf
+          SORT c.at, c.seq
           LIMIT 1
-          RETURN c.seq
-      ), 0)
+          RETURN c.seq - 1
+      ), DOCUMENT("metalayer_meta/changes").seq, 0)
       LET g0 = (
         FOR id IN @g0_ids
           RETURN (
@@ -260,11 +264,11 @@ const OWNERS = aql`
       /* ownersAsOf */
       LET seq = NOT_NULL(FIRST(
         FOR c IN metalayer_changes
-          FILTER c.at <= @asOf
-          SORT c.at DESC, c.seq DESC
+          FILTER c.at > @asOf
+          SORT c.at, c.seq
           LIMIT 1
-          RETURN c.seq
-      ), 0)
+          RETURN c.seq - 1
+      ), DOCUMENT("metalayer_meta/changes").seq, 0)
       FOR id IN @ids
         LET existed = FIRST(FOR c1 IN metalayer_changes FILTER c1.assetId == id AND c1.seq <= seq AND c1.operation IN ["CREATE", "UPDATE", "DELETE"] SORT c1.seq DESC LIMIT 1 RETURN c1.operation) IN ["CREATE", "UPDATE"]
         LET collection2 = PARSE_IDENTIFIER(id).collection
@@ -331,11 +335,11 @@ const TRAVERSE = aql`
       /* traverseAsOf */
       LET seq = NOT_NULL(FIRST(
         FOR c IN metalayer_changes
-          FILTER c.at <= @asOf
-          SORT c.at DESC, c.seq DESC
+          FILTER c.at > @asOf
+          SORT c.at, c.seq
           LIMIT 1
-          RETURN c.seq
-      ), 0)
+          RETURN c.seq - 1
+      ), DOCUMENT("metalayer_meta/changes").seq, 0)
       LET g0 = (
         FOR start IN @g0_starts
           LET f0 = [start]
@@ -393,11 +397,11 @@ const SCOPED_TRAVERSE = aql`
       /* traverseAsOf */
       LET seq = NOT_NULL(FIRST(
         FOR c IN metalayer_changes
-          FILTER c.at <= @asOf
-          SORT c.at DESC, c.seq DESC
+          FILTER c.at > @asOf
+          SORT c.at, c.seq
           LIMIT 1
-          RETURN c.seq
-      ), 0)
+          RETURN c.seq - 1
+      ), DOCUMENT("metalayer_meta/changes").seq, 0)
       LET g0 = (
         FOR start IN @g0_starts
           LET f0 = [start]
@@ -573,11 +577,11 @@ const LIST = aql`
       /* listAssetsAsOf */
       LET seq = NOT_NULL(FIRST(
         FOR c IN metalayer_changes
-          FILTER c.at <= @asOf
-          SORT c.at DESC, c.seq DESC
+          FILTER c.at > @asOf
+          SORT c.at, c.seq
           LIMIT 1
-          RETURN c.seq
-      ), 0)
+          RETURN c.seq - 1
+      ), DOCUMENT("metalayer_meta/changes").seq, 0)
       FOR k IN metalayer_changes
         FILTER k.operation == "CREATE" AND k.seq <= seq
         FILTER k.at > @afterCreatedAt OR (k.at == @afterCreatedAt AND k.assetId > @afterId)

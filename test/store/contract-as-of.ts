@@ -134,6 +134,22 @@ export function asOfContract(store: () => Store): void {
       expect(lineage?.nodes.map((n) => `${n.asset.id} ${n.asset.tag}`)).toEqual(['run/r second']);
     });
 
+    it('answers after a prune what stood after the horizon: assets changed since, and unchanged ones as they are', async () => {
+      await commitOps(store(), [putAsset(content('DATASET', 'd', { tag: 'a' })), putAsset(content('DATASET', 'e'))], T1);
+      await commitOps(store(), [putEdge('derived_from', 'datasets/d', 'datasets/e')], T1);
+      await commitOps(store(), [{ type: 'updateAsset', id: 'datasets/d', patch: { tag: 'b' }, field: ['input'] }], T3);
+      await commitOps(store(), [putAsset(content('DATASET', 'f'))], T5);
+      await store().pruneHistory(T2);
+
+      const tags = async (asOf: string) => (await store().getAssets(['datasets/d', 'datasets/e', 'datasets/f'], asOf)).map((a) => a && a.tag);
+      expect(await tags(T2)).toEqual(['a', null, null]);
+      expect((await store().getAssets(['datasets/e'], T2))[0]?.id).toBe('datasets/e');
+      expect(await tags(T4)).toEqual(['b', null, null]);
+      expect((await store().getAssets(['datasets/f'], T6))[0]?.id).toBe('datasets/f');
+      const [lineage] = await store().traverse([traverseRequest('datasets/d', { asOf: T2 })]);
+      expect(lineage?.nodes.map((n) => n.asset.id)).toEqual(['datasets/e']);
+    });
+
     it('answers ownership and scoped lineages as they stood', async () => {
       await commitOps(
         store(),

@@ -4,7 +4,7 @@ import type { AssetKind } from '../../domain/kinds.js';
 import type { EdgeDirection } from '../../domain/relations.js';
 import type { ListQuery } from '../store.js';
 import { Bindings } from './bindings.js';
-import type { ArangoNames } from './catalogue.js';
+import { META_COLLECTION, type ArangoNames } from './catalogue.js';
 import type { LineageGroup, NeighborGroup } from './queries.js';
 
 /**
@@ -39,16 +39,20 @@ class Names {
   }
 }
 
-/** The line setting `seq` from the bound instant. */
+/**
+ * The lines setting `seq` from the bound instant: the sequence just before
+ * the first change after it, or the counter's last sequence when none is
+ * (so changes pruned since still count), 0 before the first change.
+ */
 function sequenceLines(asOf: string): string[] {
   return [
     'LET seq = NOT_NULL(FIRST(',
     `  FOR c IN ${CHANGES_COLLECTION}`,
-    `    FILTER c.at <= ${asOf}`,
-    '    SORT c.at DESC, c.seq DESC',
+    `    FILTER c.at > ${asOf}`,
+    '    SORT c.at, c.seq',
     '    LIMIT 1',
-    '    RETURN c.seq',
-    '), 0)',
+    '    RETURN c.seq - 1',
+    `), DOCUMENT("${META_COLLECTION}/changes").seq, 0)`,
   ];
 }
 

@@ -5,6 +5,7 @@ import type { AssetRecord } from '../../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
 import type { EdgeDirection, EdgeRecord, LineageDirection, RelationName } from '../../domain/relations.js';
 import { recordOfState } from '../states.js';
+import { ASSET_COLUMNS, toRecord, type AssetRow } from './rows.js';
 import type { AssetPage, ListQuery, NeighborRequest } from '../store.js';
 import { breadthFirst } from './traverse.js';
 
@@ -12,8 +13,7 @@ import { breadthFirst } from './traverse.js';
  * The SQLite engine's reads as of an instant, from the change log
  * (`changes`, `edge_spans`). "As of T" is the store after every change
  * whose `at` is at or before T: after the change of sequence S, the last
- * one with `at` ≤ T (instants never decrease in sequence order, so S is one
- * seek of the `at` index). At S:
+ * one with `at` ≤ T (instants never decrease in sequence order). At S:
  *
  * - an asset is the `after` of its last CREATE, UPDATE or DELETE change of
  *   a sequence ≤ S, absent when there is none or it is a DELETE; it was
@@ -29,14 +29,23 @@ export class SqliteAsOf {
     private readonly prepare: (sql: string) => Statement,
   ) {}
 
-  /** S for `asOf`: the last sequence whose `at` is at or before it, 0 before the first change. */
+  /**
+   * S for `asOf`: the sequence just before the first change after it, or the
+   * last sequence ever given when none is (AUTOINCREMENT never gives one
+   * twice, so pruned changes still count); 0 before the first change. One
+   * seek of the `at` index, whatever was pruned.
+   */
   sequenceAt(asOf: string): number {
-    const seq = this.prepare(
-      '/* sequenceAsOf */ SELECT sequence FROM changes WHERE at <= ? ORDER BY at DESC, sequence DESC LIMIT 1',
+    const next = this.prepare(
+      '/* sequenceAsOf */ SELECT sequence FROM changes WHERE at > ? ORDER BY at, sequence LIMIT 1',
     )
       .pluck()
       .get(asOf) as number | undefined;
-    return seq ?? 0;
+    if (next !== undefined) return next - 1;
+    const last = this.prepare(`/* lastSequence */ SELECT seq FROM sqlite_sequence WHERE name = 'changes'`).pluck().get() as
+      | number
+      | undefined;
+    return last ?? 0;
   }
 
   /** The assets of `ids` as they stood at S, in order, null where none existed. */
@@ -48,25 +57,75 @@ export class SqliteAsOf {
           WHERE c.asset_id = r.id AND c.sequence <= ? AND c.operation IN ('CREATE', 'UPDATE', 'DELETE')
           ORDER BY c.sequence DESC LIMIT 1) AS seq
         FROM r)
-      SELECT last.id, c.kind, c.after, c.at AS updated_at,
+      SELECT last.id, c.operation, c.kind, c.after, c.at AS updated_at,
         (SELECT k.at FROM changes k WHERE k.asset_id = last.id AND k.sequence <= last.seq AND k.operation = 'CREATE'
           ORDER BY k.sequence DESC LIMIT 1) AS created_at
-      FROM last JOIN changes c ON c.sequence = last.seq
-      WHERE c.operation <> 'DELETE'`).all(JSON.stringify(ids), seq) as StateRow[];
-    const byId = new Map(rows.map((row) => [row.id, stateRecord(row)]));
+      FROM last LEFT JOIN changes c ON c.sequence = last.seq`).all(JSON.stringify(ids), seq) as (StateRow & {
+      operation: string | null;
+    })[];
+    const byId = new Map<string, AssetRecord | null>();
+    const unlogged: string[] = [];
+    for (const row of rows) {
+      if (row.operation === null) unlogged.push(row.id);
+      else byId.set(row.id, row.operation === 'DELETE' ? null : stateRecord(row));
+    }
+    if (unlogged.length > 0) this.beforeAnyChange(unlogged, seq).forEach((record, i) => byId.set(unlogged[i] ?? '', record));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  /**
+   * The assets of `ids`, none of which has a state change up to S, as they
+   * stood at S. The log holds every change of the kept history, so such an
+   * asset did not exist at S when its next change creates it; it was as that
+   * next change found it (`before`) when it updates or deletes it, its
+   * earlier changes having been pruned; and it is as it is now when it has
+   * changed neither since nor within the kept history. Its creation is the
+   * stored one when it exists now; what is unknown of its times is the
+   * history's start.
+   */
+  private beforeAnyChange(ids: readonly string[], seq: number): (AssetRecord | null)[] {
+    const rows = this.prepare(`/* assetsBeforeChangesAsOf */ WITH r AS (SELECT value AS id FROM json_each(?)),
+      nxt AS (
+        SELECT r.id, (SELECT c.sequence FROM changes c
+          WHERE c.asset_id = r.id AND c.sequence > ? AND c.operation IN ('CREATE', 'UPDATE', 'DELETE')
+          ORDER BY c.sequence LIMIT 1) AS seq
+        FROM r)
+      SELECT nxt.id AS wanted, n.operation, n.kind AS change_kind, n.before,
+        (SELECT value FROM history_meta WHERE name = 'start') AS history_start, ${prefixed('a')}
+      FROM nxt LEFT JOIN changes n ON n.sequence = nxt.seq LEFT JOIN assets a ON a.id = nxt.id`).all(
+      JSON.stringify(ids),
+      seq,
+    ) as (Partial<AssetRow> & { wanted: string; operation: string | null; change_kind: AssetRecord['kind'] | null; before: string | null; history_start: string | null })[];
+    const byId = new Map<string, AssetRecord | null>();
+    for (const row of rows) {
+      if (row.operation === null) {
+        byId.set(row.wanted, row.kind === undefined || row.kind === null ? null : toRecord(row as AssetRow));
+      } else if (row.operation !== 'CREATE' && row.before !== null && row.change_kind !== null) {
+        const known = row.created_at ?? row.history_start;
+        byId.set(
+          row.wanted,
+          stateRecord({ id: row.wanted, kind: row.change_kind, after: row.before, created_at: known, updated_at: row.history_start ?? known ?? '' }),
+        );
+      }
+    }
     return ids.map((id) => byId.get(id) ?? null);
   }
 
   /** The ids among `ids` of assets that existed at S, in order. */
   private existing(ids: readonly string[], seq: number): string[] {
-    const present = new Set(
-      this.prepare(`/* existingAsOf */ SELECT r.value FROM json_each(?) r
-        WHERE (SELECT c.operation FROM changes c
-          WHERE c.asset_id = r.value AND c.sequence <= ? AND c.operation IN ('CREATE', 'UPDATE', 'DELETE')
-          ORDER BY c.sequence DESC LIMIT 1) IN ('CREATE', 'UPDATE')`)
-        .pluck()
-        .all(JSON.stringify(ids), seq) as string[],
-    );
+    const rows = this.prepare(`/* existingAsOf */ SELECT r.value AS id, (SELECT c.operation FROM changes c
+        WHERE c.asset_id = r.value AND c.sequence <= ? AND c.operation IN ('CREATE', 'UPDATE', 'DELETE')
+        ORDER BY c.sequence DESC LIMIT 1) AS operation
+      FROM json_each(?) r`).all(seq, JSON.stringify(ids)) as { id: string; operation: string | null }[];
+    const present = new Set<string>();
+    const unlogged: string[] = [];
+    for (const row of rows) {
+      if (row.operation === null) unlogged.push(row.id);
+      else if (row.operation !== 'DELETE') present.add(row.id);
+    }
+    if (unlogged.length > 0) {
+      this.beforeAnyChange(unlogged, seq).forEach((record) => record && present.add(record.id));
+    }
     return ids.filter((id) => present.has(id));
   }
 
@@ -283,6 +342,13 @@ interface StateRow {
 function stateRecord(row: StateRow): AssetRecord {
   const after = JSON.parse(row.after) as Record<string, unknown>;
   return recordOfState({ id: row.id, kind: row.kind, after, createdAt: row.created_at, updatedAt: row.updated_at });
+}
+
+/** The asset columns qualified by a table alias. */
+function prefixed(alias: string): string {
+  return ASSET_COLUMNS.split(', ')
+    .map((column) => `${alias}.${column}`)
+    .join(', ');
 }
 
 function escapeLike(text: string): string {
