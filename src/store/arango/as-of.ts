@@ -56,17 +56,34 @@ function sequenceLines(asOf: string): string[] {
   ];
 }
 
-/** An expression: the change that set the state at `seq` of the asset whose id is `id`, or null. */
+/**
+ * An expression: the change that set the state at `seq` of the asset whose
+ * id is `id`. When it has none up to `seq` (its earlier changes pruned, or
+ * none made), its next change stands for one: a CREATE means it did not
+ * exist (a DELETE), an UPDATE or DELETE found it as its `before` (an
+ * UPDATE of that state, at the history's start); with no change at all, it
+ * is as it is now (`CURRENT`).
+ */
 function stateChange(n: Names, id: string): string {
   const c = n.fresh('c');
-  return `FIRST(FOR ${c} IN ${CHANGES_COLLECTION} FILTER ${c}.assetId == ${id} AND ${c}.seq <= seq AND ${c}.operation IN ${STATE_OPERATIONS} SORT ${c}.seq DESC LIMIT 1 RETURN ${c})`;
+  const d = n.fresh('d');
+  return [
+    `NOT_NULL(FIRST(FOR ${c} IN ${CHANGES_COLLECTION} FILTER ${c}.assetId == ${id} AND ${c}.seq <= seq AND ${c}.operation IN ${STATE_OPERATIONS} SORT ${c}.seq DESC LIMIT 1 RETURN ${c}),`,
+    ` FIRST(FOR ${d} IN ${CHANGES_COLLECTION} FILTER ${d}.assetId == ${id} AND ${d}.seq > seq AND ${d}.operation IN ${STATE_OPERATIONS} SORT ${d}.seq LIMIT 1`,
+    ` RETURN ${d}.operation == "CREATE" ? { operation: "DELETE" } : { operation: "UPDATE", kind: ${d}.kind, after: ${d}.before, seq: seq, at: DOCUMENT("${META_COLLECTION}/history").start, created: DOCUMENT(${id}).created_at }),`,
+    ' { operation: "CURRENT" })',
+  ].join('');
 }
 
-/** An expression: the asset's state row from its state change `change` (a variable), or null when it did not exist. */
+/**
+ * An expression: the asset's state row from its state change `change` (a
+ * variable): null when it did not exist, `{ document }` when it is as it is now.
+ */
 function stateRow(n: Names, id: string, change: string): string {
   const k = n.fresh('k');
   const created = `FIRST(FOR ${k} IN ${CHANGES_COLLECTION} FILTER ${k}.assetId == ${id} AND ${k}.seq <= ${change}.seq AND ${k}.operation == "CREATE" SORT ${k}.seq DESC LIMIT 1 RETURN ${k}.at)`;
-  return `${change} == null || ${change}.operation == "DELETE" ? null : { id: ${id}, kind: ${change}.kind, after: ${change}.after, createdAt: ${created}, updatedAt: ${change}.at }`;
+  const state = `{ id: ${id}, kind: ${change}.kind, after: ${change}.after, createdAt: NOT_NULL(${change}.created, ${created}), updatedAt: ${change}.at }`;
+  return `${change}.operation == "DELETE" ? null : ${change}.operation == "CURRENT" ? { document: DOCUMENT(${id}) } : ${state}`;
 }
 
 /** A FILTER keeping the relation span `s` that existed at `seq`. */
@@ -74,10 +91,10 @@ function live(s: string): string {
   return `${s}.linked <= seq AND (${s}.unlinked == null OR ${s}.unlinked > seq)`;
 }
 
-/** An expression: whether the asset whose id is `id` existed at `seq`. */
+/** An expression: whether the asset whose id is `id` existed at `seq` (its state as `stateChange` reads it). */
 function exists(n: Names, id: string): string {
-  const c = n.fresh('c');
-  return `FIRST(FOR ${c} IN ${CHANGES_COLLECTION} FILTER ${c}.assetId == ${id} AND ${c}.seq <= seq AND ${c}.operation IN ${STATE_OPERATIONS} SORT ${c}.seq DESC LIMIT 1 RETURN ${c}.operation) IN ["CREATE", "UPDATE"]`;
+  const st = n.fresh('st');
+  return `FIRST(FOR ${st} IN [${stateChange(n, id)}] RETURN ${st}.operation IN ["CREATE", "UPDATE"] OR (${st}.operation == "CURRENT" AND DOCUMENT(${id}) != null))`;
 }
 
 /** `/* getAssetsAsOf *\/`: the state of each id at the instant, one row each, in order, null where none existed. */
@@ -112,7 +129,7 @@ export function neighborsAsOfQuery(groups: readonly NeighborGroup[], asOf: strin
       `        FILTER s.${near} == id AND s.relation == ${b.bind(`g${g}_relation`, group.relation)} AND ${live('s')}`,
       '        SORT s.linked',
       `        LET change = ${stateChange(n, `s.${far}`)}`,
-      '        FILTER change != null AND change.operation != "DELETE"',
+      '        FILTER change.operation != "DELETE"',
       `        RETURN ${stateRow(n, `s.${far}`, 'change')}`,
       '    )',
       ')',
@@ -343,7 +360,7 @@ export function listAssetsAsOfQuery(names: ArangoNames, query: ListQuery & { asO
     `  FILTER k.at > ${b.bind('afterCreatedAt', after.createdAt)} OR (k.at == @afterCreatedAt AND k.assetId > ${b.bind('afterId', after.id)})`,
     `  FILTER FIRST(FOR ${later} IN ${CHANGES_COLLECTION} FILTER ${later}.assetId == k.assetId AND ${later}.seq > k.seq AND ${later}.seq <= seq AND ${later}.operation == "CREATE" LIMIT 1 RETURN 1) == null`,
     `  LET change = ${stateChange(n, 'k.assetId')}`,
-    '  FILTER change != null AND change.operation != "DELETE"',
+    '  FILTER change.operation IN ["CREATE", "UPDATE"]',
     ...filters.map((line) => `  ${line}`),
     ...ownership.map((line) => `  ${line}`),
     '  SORT k.at, k.assetId',

@@ -67,11 +67,8 @@ export class ArangoReads {
         found.set(id, doc ? toRecord(this.catalogue, doc) : null);
       });
     } else {
-      const states = await this.all<AssetState | null>(getAssetsAsOfQuery(valid, asOf));
-      valid.forEach((id, i) => {
-        const state = states[i];
-        found.set(id, state ? recordOfState(state) : null);
-      });
+      const rows = await this.all<StateRow>(getAssetsAsOfQuery(valid, asOf));
+      valid.forEach((id, i) => found.set(id, recordOfRow(this.catalogue, rows[i] ?? null)));
     }
     return ids.map((id) => found.get(id) ?? null);
   }
@@ -84,8 +81,10 @@ export class ArangoReads {
     const { groups, places } = groupNeighborRequests(this.catalogue, requests);
     if (groups.length === 0) return requests.map(() => []);
     if (asOf !== null) {
-      const [answer] = await this.all<AssetState[][][]>(neighborsAsOfQuery(groups, asOf));
-      return places.map((place) => (place ? (answer?.[place.group]?.[place.index] ?? []) : []).map(recordOfState));
+      const [answer] = await this.all<StateRow[][][]>(neighborsAsOfQuery(groups, asOf));
+      return places.map((place) =>
+        (place ? (answer?.[place.group]?.[place.index] ?? []) : []).flatMap((row) => recordOfRow(this.catalogue, row) ?? []),
+      );
     }
     const [answer] = await this.all<StoredDocument[][][]>(neighborsQuery(this.names, groups));
     return places.map((place) => {
@@ -287,15 +286,30 @@ function toLineage(catalogue: Catalogue, row: LineageRow): Lineage {
   return { nodes, edges, truncated: row.truncated };
 }
 
+/**
+ * An asset as a read as of an instant answers it (as-of.ts): its state, or
+ * the document as it is now (unchanged within the kept history), or null.
+ */
+type StateRow = AssetState | { document: StoredDocument | null } | null;
+
+function recordOfRow(catalogue: Catalogue, row: StateRow): AssetRecord | null {
+  if (row === null) return null;
+  if ('document' in row) return row.document ? toRecord(catalogue, row.document) : null;
+  return recordOfState(row);
+}
+
 interface StateLineageRow {
-  nodes: { asset: AssetState | null; degree: number }[];
+  nodes: { asset: StateRow; degree: number }[];
   edges: { relation: string; from: string; to: string }[];
   truncated: boolean;
 }
 
 /** A lineage row read as of an instant, its nodes' assets as states. */
 function toLineageOfStates(catalogue: Catalogue, row: StateLineageRow): Lineage {
-  const nodes = row.nodes.flatMap((node): LineageNode[] => (node.asset ? [{ asset: recordOfState(node.asset), degree: node.degree }] : []));
+  const nodes = row.nodes.flatMap((node): LineageNode[] => {
+    const asset = recordOfRow(catalogue, node.asset);
+    return asset ? [{ asset, degree: node.degree }] : [];
+  });
   nodes.sort((a, b) => a.degree - b.degree || compare(a.asset.id, b.asset.id));
   const edges = row.edges.flatMap((edge): EdgeRecord[] =>
     catalogue.isRelationName(edge.relation) ? [{ relation: edge.relation, from: edge.from, to: edge.to }] : [],
