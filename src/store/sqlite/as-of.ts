@@ -52,14 +52,15 @@ export class SqliteAsOf {
   getAssets(ids: readonly string[], seq: number): (AssetRecord | null)[] {
     if (ids.length === 0) return [];
     const rows = this.prepare(`/* assetsAsOf */ WITH r AS (SELECT DISTINCT value AS id FROM json_each(?)),
-      last AS (
+      last AS MATERIALIZED (
         SELECT r.id, (SELECT c.sequence FROM changes c
           WHERE c.asset_id = r.id AND c.sequence <= ? AND c.operation IN ('CREATE', 'UPDATE', 'DELETE')
           ORDER BY c.sequence DESC LIMIT 1) AS seq
         FROM r)
       SELECT last.id, c.operation, c.kind, c.after, c.at AS updated_at,
-        (SELECT k.at FROM changes k WHERE k.asset_id = last.id AND k.sequence <= last.seq AND k.operation = 'CREATE'
-          ORDER BY k.sequence DESC LIMIT 1) AS created_at
+        CASE WHEN c.operation = 'CREATE' THEN c.at ELSE (SELECT k.at FROM changes k
+          WHERE k.asset_id = last.id AND k.sequence <= last.seq AND k.operation IN ('CREATE', 'UPDATE', 'DELETE') AND k.operation = 'CREATE'
+          ORDER BY k.sequence DESC LIMIT 1) END AS created_at
       FROM last LEFT JOIN changes c ON c.sequence = last.seq`).all(JSON.stringify(ids), seq) as (StateRow & {
       operation: string | null;
     })[];
