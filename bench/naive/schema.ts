@@ -1,6 +1,7 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
 import type { Catalogue } from '../../src/domain/catalogue.js';
+import { isChange } from '../../src/domain/changes.js';
 import { tryParseId } from '../../src/domain/ids.js';
 import type { AssetKind, AssetRecord, Metrics, RecordOf } from '../../src/domain/kinds.js';
 import { DEFAULT_LINEAGE_CAPS, lineageOptions, type LineageArgs } from '../../src/domain/lineage.js';
@@ -107,7 +108,7 @@ const naiveResolvers: Resolvers<NaiveContext> = {
       return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
     },
   },
-  Node: { __resolveType: typeName },
+  Node: { __resolveType: (node) => (isChange(node) ? 'Change' : typeName(node)) },
   Asset: { __resolveType: typeName },
   Project: { ...assetFields, models: many('project_models', 'OUT', 'MODEL') },
   Dataset: {

@@ -28,7 +28,7 @@ type NodeOf<Q extends { node?: unknown }, T extends string> = Extract<NonNullabl
 export type ModelProvenance = NodeOf<ModelProvenanceQuery, 'Model'>;
 export type DatasetImpact = NodeOf<DatasetImpactQuery, 'Dataset'>;
 export type ModelRuns = NodeOf<CompareRunsQuery, 'Model'>;
-export type AssetSummary = NonNullable<AssetQuery['node']>;
+export type AssetSummary = Exclude<NonNullable<AssetQuery['node']>, { __typename: 'Change' }>;
 export type SearchPage = SearchAssetsQuery['assets'];
 
 /** Everything upstream of a model, nearest first; `depth` bounds the hops. */
@@ -52,7 +52,8 @@ export async function compareRuns(client: ApolloClient, id: string): Promise<Mod
 /** One asset, from the cache alone: null when no query has brought it yet. */
 export async function cachedAsset(client: ApolloClient, id: string): Promise<AssetSummary | null> {
   const { data } = await client.query({ query: AssetDocument, variables: { id }, fetchPolicy: 'cache-only' });
-  return data?.node ?? null;
+  const node = data?.node;
+  return node && node.__typename !== 'Change' ? node : null;
 }
 
 export interface Search {

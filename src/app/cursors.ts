@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
 import type { Catalogue } from '../domain/catalogue.js';
+import { isSequence } from '../domain/changes.js';
 import { tryParseId } from '../domain/ids.js';
 import type { ListPosition } from '../store/store.js';
 
@@ -32,6 +33,10 @@ export interface CursorCodec {
   encodeRank(place: RankPlace): string;
   /** The place a leaderboard cursor stands for, or null when it is not one of this store's. */
   decodeRank(cursor: string): RankPlace | null;
+  /** A change-log cursor: the sequence of the last change of a page, sealed (never accepted plain). */
+  encodeChange(sequence: string): string;
+  /** The sequence a change-log cursor stands for, or null when it is not one of this store's. */
+  decodeChange(cursor: string): string | null;
 }
 
 /** A run's place on a leaderboard: its value, its id, and its 1-based rank. */
@@ -72,13 +77,38 @@ export function createCursorCodec(secret: string, catalogue: Catalogue): CursorC
     },
     encodeRank: ({ value, id, rank }) => seal(JSON.stringify([RANK_TAG, value, id, rank])),
     decodeRank: (cursor) => {
-      if (!cursor.startsWith(SEALED_PREFIX)) return null;
-      const body = cursor.slice(SEALED_PREFIX.length);
-      if (!/^[A-Za-z0-9_-]+$/.test(body)) return null;
-      const text = unseal(key, Buffer.from(body, 'base64url'));
-      return text === null ? null : parsePlace(text.trimEnd(), catalogue);
+      const text = unsealCursor(key, cursor);
+      return text === null ? null : parsePlace(text, catalogue);
+    },
+    encodeChange: (sequence) => seal(JSON.stringify([CHANGE_TAG, sequence])),
+    decodeChange: (cursor) => {
+      const text = unsealCursor(key, cursor);
+      return text === null ? null : parseSequence(text);
     },
   };
+}
+
+/** The plaintext of a sealed cursor, unpadded; null for anything else. */
+function unsealCursor(key: Buffer, cursor: string): string | null {
+  if (!cursor.startsWith(SEALED_PREFIX)) return null;
+  const body = cursor.slice(SEALED_PREFIX.length);
+  if (!/^[A-Za-z0-9_-]+$/.test(body)) return null;
+  return unseal(key, Buffer.from(body, 'base64url'))?.trimEnd() ?? null;
+}
+
+/** The first member of a change-log cursor's JSON, so that it reads as no other cursor, nor another as one. */
+const CHANGE_TAG = 'change';
+
+function parseSequence(text: string): string | null {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 2) return null;
+  const [tag, sequence]: unknown[] = decoded;
+  return tag === CHANGE_TAG && typeof sequence === 'string' && isSequence(sequence) ? sequence : null;
 }
 
 /** The first member of a leaderboard cursor's JSON, so that no listing cursor reads as one, nor one as a listing's. */

@@ -3,7 +3,7 @@ import type { AssetRecord } from '../domain/kinds.js';
 import { traverseKey, type Lineage, type TraverseRequest } from '../domain/lineage.js';
 import type { MetricPoint } from '../domain/runs.js';
 import type { WriteResult } from '../domain/writes.js';
-import type { NeighborRequest, Store } from '../store/store.js';
+import type { AssetAuthors, ChangePage, ChangeQuery, NeighborRequest, Store } from '../store/store.js';
 
 /**
  * The per-request DataLoaders: every store read the use cases make goes
@@ -45,6 +45,10 @@ export interface Loaders {
   owners: OwnersLookup;
   /** Metric series: every series asked for at one level of a query is one `metricSeries` call. */
   series: DataLoader<SeriesKey, MetricPoint[], string>;
+  /** Pages of assets' histories: every history asked for at one level of a query is one `histories` call. */
+  histories: DataLoader<ChangeQuery, ChangePage, string>;
+  /** Who created and last updated each asset: every asset asked for at one level is one `authors` call. */
+  authors: DataLoader<string, AssetAuthors>;
 }
 
 /** A series: one metric of a development performance. */
@@ -109,7 +113,12 @@ export function createLoaders(store: Store, asOf: string | null = null, mark?: (
     { cacheKeyFn: ({ devPerf, name }) => JSON.stringify([devPerf, name]) },
   );
 
-  return { assets, known, prime, neighbors, lineage, owners: createOwnersLoader(store, asOf), series };
+  const histories = new DataLoader<ChangeQuery, ChangePage, string>((queries) => store.histories(queries), {
+    cacheKeyFn: (query) => JSON.stringify(query),
+  });
+  const authors = new DataLoader<string, AssetAuthors>((ids) => store.authors(ids));
+
+  return { assets, known, prime, neighbors, lineage, owners: createOwnersLoader(store, asOf), series, histories, authors };
 }
 
 function neighborKey({ id, relation, direction }: NeighborStep): string {
@@ -147,4 +156,6 @@ export function refreshAfterWrite(loaders: Loaders, result: WriteResult): void {
   loaders.lineage.clearAll();
   loaders.series.clearAll();
   loaders.owners.clearAll();
+  loaders.histories.clearAll();
+  loaders.authors.clearAll();
 }

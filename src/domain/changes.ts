@@ -61,7 +61,7 @@ export function assetState(asset: AssetRecord | AssetContent): Record<string, un
   return state;
 }
 
-export function created(asset: AssetRecord): ChangeDraft {
+export function created(asset: AssetRecord | AssetContent): ChangeDraft {
   return { operation: 'CREATE', assetId: asset.id, kind: asset.kind, before: null, after: assetState(asset), relation: null, from: null, to: null };
 }
 
@@ -99,4 +99,31 @@ export function unitInstant(unitAt: string, lastAt: string | null): string {
 /** Whether a change is one of `id`'s history: about it, or a relation at either end. */
 export function concerns(change: Pick<ChangeRecord, 'assetId' | 'from' | 'to'>, id: string): boolean {
   return change.assetId === id || change.from === id || change.to === id;
+}
+
+/** What a Node is: an asset or a change. */
+export type NodeRecord = AssetRecord | ChangeRecord;
+
+/** Whether a node is a change (a change has a sequence, an asset none). */
+export function isChange(node: NodeRecord): node is ChangeRecord {
+  return 'sequence' in node;
+}
+
+/** The global id of a change: `metalayer_changes/<sequence>`, a collection no catalogue may name. */
+export const CHANGE_ID_PREFIX = 'metalayer_changes/';
+
+export function changeId(sequence: string): string {
+  return CHANGE_ID_PREFIX + sequence;
+}
+
+/** The sequence a change id names, or null when `id` is not a change's. */
+export function sequenceOfChangeId(id: string): string | null {
+  if (!id.startsWith(CHANGE_ID_PREFIX)) return null;
+  const sequence = id.slice(CHANGE_ID_PREFIX.length);
+  return isSequence(sequence) ? sequence : null;
+}
+
+/** Whether `text` is a sequence: decimal digits of a positive safe integer, no leading zero. */
+export function isSequence(text: string): boolean {
+  return /^[1-9][0-9]{0,15}$/.test(text) && Number.isSafeInteger(Number(text));
 }

@@ -29,8 +29,9 @@ import { DEFAULT_PAGE_SIZE } from './resolvers/paging.js';
  *
  * - `Query.nodes(ids)` by the number of ids, `Query._entities` by the
  *   number of representations (variables resolved);
- * - `AssetConnection.edges` and `LeaderboardConnection.edges` by the
- *   `first` of their `assets` or `leaderboard` (default page size when not
+ * - `AssetConnection.edges`, `LeaderboardConnection.edges` and
+ *   `ChangeConnection.edges` by the `first` of their `assets`,
+ *   `leaderboard`, `changes` or `history` (default page size when not
  *   given);
  * - `Lineage.nodes` and `Lineage.edges` by the `limit` of their `upstream`
  *   or `downstream` (the server's default lineage limit when not given);
@@ -205,6 +206,7 @@ class Measurer {
         return lengthOf(args['representations']);
       case 'AssetConnection.edges':
       case 'LeaderboardConnection.edges':
+      case 'ChangeConnection.edges':
         return size ?? this.model.defaultPageSize;
       case 'Lineage.nodes':
       case 'Lineage.edges':
@@ -216,11 +218,14 @@ class Measurer {
 
   /** The list size a field sets for the lists under it: `assets(first)`, a lineage's `limit`. */
   private sizeSetBy(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number | undefined {
-    if (field.name === 'assets' || field.name === 'leaderboard') return count(args['first']) ?? this.model.defaultPageSize;
+    if (PAGED_FIELDS.has(field.name)) return count(args['first']) ?? this.model.defaultPageSize;
     if (getNamedType(field.type).name === 'Lineage') return count(args['limit']) ?? this.model.defaultLineageLimit;
     return undefined;
   }
 }
+
+/** The fields whose `first` sizes the connection they return. */
+const PAGED_FIELDS: ReadonlySet<string> = new Set(['assets', 'leaderboard', 'changes', 'history']);
 
 function lengthOf(value: unknown): number {
   return Array.isArray(value) ? value.length : 1;

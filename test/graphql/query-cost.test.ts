@@ -147,3 +147,13 @@ describe('drift', () => {
     expect(measure('{ node(id: "datasets/d") { ... on Dataset { drift(against: "datasets/e") { drifted } } } }')?.cost).toBe(1 + 1 + walk + 1);
   });
 });
+
+describe('the change log', () => {
+  test('a change connection is priced by its page size, the default when not given, and histories nest', () => {
+    // changes 1 + edges 1 + n × (node 1 + sequence 1)
+    expect(measure('{ changes(first: 5) { edges { node { sequence } } } }')?.cost).toBe(2 + 5 * 2);
+    expect(measure('{ changes { edges { node { sequence } } } }')?.cost).toBe(2 + 20 * 2);
+    // assets 1 + edges 1 + 3 × (node 1 + history 1 + edges 1 + 4 × (node 1 + at 1))
+    expect(measure('{ assets(first: 3) { edges { node { history(first: 4) { edges { node { at } } } } } } }')?.cost).toBe(2 + 3 * (3 + 4 * 2));
+  });
+});

@@ -8,7 +8,8 @@ import { runCli } from '../helpers/cli.js';
 /**
  * Fault injection: the server process is killed with SIGKILL while clients
  * stream logRun mutations at it. After a restart, every write the server
- * acknowledged is there, and no run is there in part.
+ * acknowledged is there, and no run is there in part; every write stored
+ * has its changes in the log, and no change names what is not stored.
  */
 const LOG_RUN = `mutation ($input: LogRunInput!) { logRun(input: $input) { run { id } } }`;
 const WORKERS = 4;
@@ -85,7 +86,42 @@ describe('durability under SIGKILL', () => {
       )
       .pluck()
       .all();
+    // The change log, read directly: every stored asset and relation of a run has its change, in the
+    // run's one transaction, and no change names an asset or a relation that is not stored.
+    const unlogged = raw
+      .prepare(
+        `SELECT a.id FROM assets a WHERE a.key LIKE 'kill-%'
+           AND (SELECT count(*) FROM changes c WHERE c.asset_id = a.id AND c.operation = 'CREATE') <> 1
+         UNION ALL
+         SELECT e.from_id || ' ' || e.relation || ' ' || e.to_id FROM edges e
+         WHERE (e.from_id LIKE 'run/kill-%' OR e.to_id LIKE 'run/kill-%') AND NOT EXISTS (
+           SELECT 1 FROM changes c WHERE c.operation = 'LINK' AND c.from_id = e.from_id AND c.relation = e.relation AND c.to_id = e.to_id)`,
+      )
+      .pluck()
+      .all();
+    const unwritten = raw
+      .prepare(
+        `SELECT c.sequence FROM changes c WHERE c.asset_id LIKE '%/kill-%' AND c.operation = 'CREATE'
+           AND NOT EXISTS (SELECT 1 FROM assets a WHERE a.id = c.asset_id)
+         UNION ALL
+         SELECT c.sequence FROM changes c WHERE c.operation = 'LINK' AND (c.from_id LIKE 'run/kill-%' OR c.to_id LIKE 'run/kill-%')
+           AND NOT EXISTS (SELECT 1 FROM edges e WHERE e.from_id = c.from_id AND e.relation = c.relation AND e.to_id = c.to_id)`,
+      )
+      .pluck()
+      .all();
+    const transactions = raw
+      .prepare(
+        `SELECT count(DISTINCT c.tx) FROM changes c
+         WHERE c.asset_id IN ('run/' || ?, 'modelparams/' || ?, 'devperf/' || ?) OR c.to_id = 'run/' || ?`,
+      )
+      .pluck();
+    const splitRuns = runs.filter((key) => transactions.get(key, key, key, key) !== 1);
+    const spans = raw.prepare(`SELECT count(*) FROM edge_spans WHERE unlinked IS NULL AND (from_id LIKE 'run/kill-%' OR to_id LIKE 'run/kill-%')`).pluck().get();
     raw.close();
+    expect(unlogged).toEqual([]);
+    expect(unwritten).toEqual([]);
+    expect(splitRuns).toEqual([]);
+    expect(spans).toBe(runs.length * 6);
     console.info(
       `durability: ${attempted.length} logRuns sent, ${acknowledged.length} acknowledged, ${runs.length} stored at SIGKILL`,
     );

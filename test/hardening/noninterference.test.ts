@@ -32,6 +32,19 @@ export const DOCUMENTED_EXCEPTIONS = {
   VISIT_LIMIT: 'that a lineage visited more than the visit limit, hidden assets included',
   /** `deleteAsset.deletedRelations` counts the relations of an asset the viewer may write to assets it may not see. */
   DELETED_RELATIONS: 'how many relations an asset it deletes had to hidden assets',
+  /**
+   * Change sequences are global: the gaps between the sequences of the
+   * changes a viewer sees tell how many changes it may not see were made
+   * between them. The generators commit the hidden world after the visible
+   * one, so no gap opens among the visible changes.
+   */
+  SEQUENCE_GAPS: 'how many changes were made between two it sees',
+  /**
+   * A shared asset's `createdBy` and `updatedBy`, and the actor of its
+   * changes, name whoever made them, a token of another project included.
+   * The hidden world writes no shared asset.
+   */
+  ACTORS_OF_SHARED: 'the names of the tokens that created or changed a shared asset',
   /** Response times. */
   TIMING: 'response times',
 } as const;
@@ -417,7 +430,59 @@ const leaderboard = fc.record({ args: leaderboardArgs, forged: forgedCursor }).m
   { query: LEADERBOARD, variables: { ...args, after: forged } },
 ]);
 
-const operations = fc.oneof(listing, lineage, relations, entities, failingMutation, drift, leaderboard);
+const CHANGE = 'id sequence at actor operation assetId kind before after relation from to source transaction asset { id name }';
+
+interface ChangesPage {
+  changes: { pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+}
+
+const CHANGES = `query ($filter: ChangeFilter, $first: Int, $after: String, $afterSequence: String) {
+  changes(filter: $filter, first: $first, after: $after, afterSequence: $afterSequence) {
+    edges { cursor node { ${CHANGE} } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+const changeFilter = fc.record(
+  {
+    actor: fc.constantFrom('test', 'other'),
+    // Any id the viewer names, hidden ones included: a filter by a hidden id selects nothing, as a missing one does.
+    assets: fc.subarray([...VISIBLE_IDS, ...HIDDEN_IDS, 'models/missing'], { minLength: 1, maxLength: 4 }),
+    kinds: fc.subarray([...KINDS], { minLength: 1 }),
+    operations: fc.subarray(['CREATE', 'UPDATE', 'DELETE', 'LINK', 'UNLINK'], { minLength: 1 }),
+    since: instant,
+    until: instant,
+  },
+  { requiredKeys: [] },
+);
+
+/** A page of the audit trail, and pages after a forged cursor and after any sequence. */
+const auditTrail = fc
+  .record({
+    filter: fc.option(changeFilter, { nil: undefined }),
+    first: fc.integer({ min: 1, max: 6 }),
+    forged: forgedCursor,
+    afterSequence: fc.integer({ min: 0, max: 120 }).map(String),
+  })
+  .map(({ forged, afterSequence, ...args }): Operation[] => [
+    { query: CHANGES, variables: args },
+    { query: CHANGES, variables: { ...args, after: forged } },
+    { query: CHANGES, variables: { ...args, afterSequence } },
+  ]);
+
+/** A visible asset's authors and history, and a change by id (visible, hidden or missing sequences alike). */
+const history = fc
+  .record({ id: fc.constantFrom(...VISIBLE_IDS), first: fc.integer({ min: 1, max: 6 }), sequence: fc.integer({ min: 1, max: 120 }) })
+  .map(({ id, first, sequence }): Operation[] => [
+    {
+      query: `query ($id: ID!, $first: Int) { node(id: $id) { ... on Asset { createdBy updatedBy
+        history(first: $first) { edges { cursor node { ${CHANGE} } } pageInfo { hasNextPage endCursor } } } } }`,
+      variables: { id, first },
+    },
+    { query: `query ($id: ID!) { node(id: $id) { ... on Change { ${CHANGE} } } }`, variables: { id: `metalayer_changes/${sequence}` } },
+  ]);
+
+const operations = fc.oneof(listing, lineage, relations, entities, failingMutation, drift, leaderboard, auditTrail, history);
 
 describe('noninterference for a viewer scoped to a project', () => {
   it('names every documented exception (docs/scopes.md)', () => {
@@ -427,6 +492,8 @@ describe('noninterference for a viewer scoped to a project', () => {
       'PATHS_THROUGH_HIDDEN',
       'VISIT_LIMIT',
       'DELETED_RELATIONS',
+      'SEQUENCE_GAPS',
+      'ACTORS_OF_SHARED',
       'TIMING',
     ]);
   });
@@ -440,7 +507,7 @@ describe('noninterference for a viewer scoped to a project', () => {
     await Promise.all([plain.close(), withHidden.close()]);
   });
 
-  it('gives byte-identical answers to listings, lineages, relation fields, _entities, leaderboards and failing mutations', async () => {
+  it('gives byte-identical answers to listings, lineages, relation fields, _entities, leaderboards, the change log and failing mutations', async () => {
     await fc.assert(
       fc.asyncProperty(hidden, fc.array(operations, { minLength: 1, maxLength: 4 }), async (world, batches) => {
         await expectSameAnswers(world, batches.flat());
@@ -514,6 +581,30 @@ describe('noninterference for a viewer scoped to a project', () => {
         }
       }),
       { numRuns: 25, seed: SEED + 2 },
+    );
+  }, 120_000);
+
+  it('pages through the whole audit trail with real cursors identically', async () => {
+    await fc.assert(
+      fc.asyncProperty(hidden, fc.integer({ min: 1, max: 7 }), fc.option(changeFilter, { nil: undefined }), async (world, first, filterArgs) => {
+        const [plain, withHidden] = await worlds(world);
+        try {
+          let after: string | null = null;
+          for (let page = 0; page < 40; page += 1) {
+            const variables: Record<string, unknown> = { first, after, filter: filterArgs };
+            const a: GraphQLResult<ChangesPage> = await plain.execute<ChangesPage>(CHANGES, variables);
+            const b = await withHidden.execute(CHANGES, variables);
+            if (JSON.stringify(a) !== JSON.stringify(b)) {
+              throw new Error(`page ${page} differs\nwithout hidden assets: ${JSON.stringify(a)}\nwith hidden assets:    ${JSON.stringify(b)}`);
+            }
+            if (!a.data?.changes.pageInfo.hasNextPage) break;
+            after = a.data.changes.pageInfo.endCursor;
+          }
+        } finally {
+          await Promise.all([plain.close(), withHidden.close()]);
+        }
+      }),
+      { numRuns: 20, seed: SEED + 4 },
     );
   }, 120_000);
 

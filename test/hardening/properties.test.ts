@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ASSET_KINDS, type AssetRecord } from '../../src/domain/kinds.js';
 import { RELATION_NAMES } from '../../src/domain/relations.js';
-import { makeListQuery, type Store } from '../../src/store/store.js';
+import { assetState, type ChangeRecord } from '../../src/domain/changes.js';
+import { makeChangeSelection, makeListQuery, type Store } from '../../src/store/store.js';
 import { CATALOGUE } from '../helpers/assets.js';
 import { createTestApi, type GraphQLResult, type TestApi } from '../helpers/graphql.js';
 import { PIPELINE, seedPipeline } from '../helpers/pipeline.js';
@@ -11,8 +12,9 @@ import { BETA_ONLY, seedTwoProjects, TWO, viewer } from '../helpers/projects.js'
 /**
  * Property-based tests: random valid and invalid mutation inputs and lineage
  * arguments never produce INTERNAL_SERVER_ERROR, and the store's invariants
- * hold after any sequence of them; random viewers never receive an asset
- * they may not see.
+ * hold after any sequence of them (replaying the change log gives the store
+ * as it is); random viewers never receive an asset they may not see, in
+ * data, in a readable cursor or in the change log.
  */
 const CLIENT_CODES = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'GRAPHQL_VALIDATION_FAILED']);
 
@@ -109,6 +111,48 @@ async function checkInvariants(store: Store): Promise<void> {
   );
   const answers = await store.neighbors(requests);
   for (const neighbours of answers) for (const n of neighbours) expect(ids.has(n.id)).toBe(true);
+  const stored = requests.flatMap((request, i) =>
+    request.direction === 'OUT' ? (answers[i] ?? []).map((n) => `${request.id} ${request.relation} ${n.id}`) : [],
+  );
+  await checkChangeLog(store, assets, stored);
+}
+
+/** Every change, in sequence order, through the port. */
+async function everyChange(store: Store): Promise<ChangeRecord[]> {
+  const all: ChangeRecord[] = [];
+  for (let after: string | null = null; ; ) {
+    const page = await store.changes({ selection: makeChangeSelection(), afterSequence: after, first: 100, scope: null });
+    all.push(...page.changes);
+    after = page.changes.at(-1)?.sequence ?? null;
+    if (!page.hasNextPage) return all;
+  }
+}
+
+/**
+ * Replaying the change log gives the store as it is: the assets it created
+ * and did not delete, each in the state of its last change, and the
+ * relations it linked and did not unlink; sequences increase and instants
+ * never decrease.
+ */
+async function checkChangeLog(store: Store, assets: readonly AssetRecord[], relations: readonly string[]): Promise<void> {
+  const changes = await everyChange(store);
+  const states = new Map<string, unknown>();
+  const linked = new Set<string>();
+  changes.forEach((change, i) => {
+    const previous = changes[i - 1];
+    if (previous) {
+      expect(Number(change.sequence)).toBeGreaterThan(Number(previous.sequence));
+      expect(change.at >= previous.at).toBe(true);
+    }
+    const relation = `${change.from} ${change.relation} ${change.to}`;
+    if (change.operation === 'CREATE' || change.operation === 'UPDATE') states.set(change.assetId, change.after);
+    if (change.operation === 'DELETE') states.delete(change.assetId);
+    if (change.operation === 'LINK') linked.add(relation);
+    if (change.operation === 'UNLINK') linked.delete(relation);
+  });
+  expect([...states.keys()].sort()).toEqual(assets.map((a) => a.id).sort());
+  for (const asset of assets) expect(states.get(asset.id)).toEqual(assetState(asset));
+  expect([...linked].sort()).toEqual([...relations].sort());
 }
 
 describe('property: random mutations', () => {
@@ -196,7 +240,20 @@ describe('property: random viewers and reads', () => {
   ... on DevPerf { run { id } }
   ... on Deployment { model { id } params { id } featureset { id } servingPerf { id } }
   ... on ServingPerf { deployment { id } }`;
+  const CHANGE = 'sequence assetId kind before after relation from to asset { id }';
   const read = fc.oneof(
+    fc.record({ first: fc.integer({ min: 1, max: 100 }), kinds: fc.option(fc.subarray([...ASSET_KINDS], { minLength: 1 }), { nil: null }) }).map(
+      (variables) => ({
+        query: `query ($first: Int, $kinds: [AssetKind!]) {
+          changes(first: $first, filter: { kinds: $kinds }) { edges { cursor node { ${CHANGE} } } pageInfo { endCursor } }
+        }`,
+        variables,
+      }),
+    ),
+    fc.record({ ids: fc.subarray(ids, { minLength: 1 }) }).map((variables) => ({
+      query: `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Asset { createdBy updatedBy history(first: 100) { edges { cursor node { ${CHANGE} } } } } } }`,
+      variables,
+    })),
     fc.record({ ids: fc.subarray(ids, { minLength: 1 }), depth: fc.integer({ min: 1, max: 5 }) }).map((variables) => ({
       query: `query ($ids: [ID!]!, $depth: Int) { nodes(ids: $ids) { ${EVERYTHING} } }`,
       variables,

@@ -105,9 +105,15 @@ const putEdge = (relation: RelationName, from: string, to: string, field: FieldP
 const unit = (...ops: WriteOp[]) => ({ ops, actor: 'tester', source: 'test', at: AT });
 const writes = (fake: ScriptedDatabase) => new ArangoWrites(fake.db, {}, names, new SequenceClock(clock));
 
-/** Answers a commit's last step: the revision after it (7 before, 8 after counting it). */
-const revisionAnswer = (name: string): Answer | null =>
-  name === 'nextRevision' ? [8] : name === 'revision' ? [7] : null;
+/**
+ * Answers a commit's last steps: its changes appended from sequence 11, the
+ * spans, and the revision after it (7 before, 8 after counting it).
+ */
+const revisionAnswer = (name: string): Answer | null => {
+  if (name === 'appendChanges') return [{ first: 11, at: AT }];
+  if (name === 'openSpans' || name === 'closeSpans') return [];
+  return name === 'nextRevision' ? [8] : name === 'revision' ? [7] : null;
+};
 
 describe('arango engine: reads', () => {
   const reads = (fake: ScriptedDatabase) => new ArangoReads(fake.db, {}, names);
@@ -358,10 +364,12 @@ describe('arango engine: the unit of work', () => {
       ),
     );
     expect(fake.log).toEqual([
-      'begin write=metalayer_meta,models,run,run_models read=',
+      'begin write=metalayer_changes,metalayer_edge_spans,metalayer_meta,models,run,run_models read=',
       'putAsset',
       'putAsset',
       'putEdge',
+      'appendChanges',
+      'openSpans',
       'nextRevision',
       'commit',
     ]);
@@ -374,6 +382,33 @@ describe('arango engine: the unit of work', () => {
       created_at: AT,
       seq: NOW.getTime() * 1000,
     });
+  });
+
+  it('appends the unit’s changes in op order with who, through what and one transaction id, and opens the spans of its links', async () => {
+    const fake = new ScriptedDatabase(
+      (name, query) => revisionAnswer(name) ?? (name === 'putAsset' ? inserted(query) : edgeRow(true, true)),
+    );
+    await writes(fake).commit(unit(putAsset(content('MODEL', 'm')), putAsset(content('RUN', 'r')), putEdge('run_models', 'models/m', 'run/r')));
+    const changes = fake.bound('appendChanges')?.['changes'] as Record<string, unknown>[];
+    expect(changes.map((c) => [c['operation'], c['assetId'], c['kind'], c['actor'], c['source']])).toEqual([
+      ['CREATE', 'models/m', 'MODEL', 'tester', 'test'],
+      ['CREATE', 'run/r', 'RUN', 'tester', 'test'],
+      ['LINK', 'models/m', 'MODEL', 'tester', 'test'],
+    ]);
+    expect(changes[0]).toMatchObject({ before: null, after: { name: 'm', task: null, properties: {} } });
+    expect(changes[2]).toMatchObject({ relation: 'run_models', from: 'models/m', to: 'run/r', before: null, after: null });
+    // The statement gives them the unit's transaction id, the first change's sequence.
+    expect(changes.every((c) => !('transaction' in c))).toBe(true);
+    expect(fake.bound('appendChanges')?.['at']).toBe(AT);
+    expect(fake.bound('openSpans')?.['spans']).toEqual([{ from: 'models/m', to: 'run/r', relation: 'run_models', seq: 13 }]);
+  });
+
+  it('stores nothing and appends nothing for an update that changes nothing', async () => {
+    const stored = storedOf(content('MODEL', 'm', { tag: 't' }));
+    const fake = new ScriptedDatabase((name) => revisionAnswer(name) ?? [stored]);
+    const result = await writes(fake).commit(unit({ type: 'updateAsset', id: 'models/m', patch: { tag: 't' }, field: ['id'] }));
+    expect(result.revision).toBe('7');
+    expect(fake.log.slice(1)).toEqual(['readAsset', 'revision', 'commit']);
   });
 
   it('answers a unit that changed nothing with the revision as it is, without counting it', async () => {
@@ -391,7 +426,7 @@ describe('arango engine: the unit of work', () => {
     const again = await writes(fake).commit(unit(putAsset(asset)));
     expect(again.revision).toBe('7');
     expect(again.assets.get('datasets/d1')?.createdAt).toBe('2026-01-01T00:00:00.000Z');
-    expect(fake.log).toEqual(['begin write=datasets,metalayer_meta read=', 'putAsset', 'revision', 'commit']);
+    expect(fake.log).toEqual(['begin write=datasets,metalayer_changes,metalayer_edge_spans,metalayer_meta read=', 'putAsset', 'revision', 'commit']);
 
     const existingEdge = new ScriptedDatabase(
       (name) =>
@@ -438,7 +473,7 @@ describe('arango engine: the unit of work', () => {
       detail: 'run_datasets relates run to datasets, received models "models/m" to datasets "datasets/d"',
     });
     expect(() => checkEdge(catalogue, edge, 'MODEL', 'DATASET', ['derivedFrom'])).toThrow(error.message);
-    expect(fake.log).toEqual(['begin write=metalayer_meta,run_datasets read=datasets,models', 'putEdge', 'abort']);
+    expect(fake.log).toEqual(['begin write=metalayer_changes,metalayer_edge_spans,metalayer_meta,run_datasets read=datasets,models', 'putEdge', 'abort']);
 
     // A missing end is NOT_FOUND before the kinds are looked at, as on every engine.
     const missing = new ScriptedDatabase((name) => revisionAnswer(name) ?? edgeRow(false, true));
@@ -454,7 +489,7 @@ describe('arango engine: the unit of work', () => {
     });
     const fake = new ScriptedDatabase((name) => revisionAnswer(name) ?? ['derived_from/x']);
     expect((await writes(fake).commit(unit(removeEdge('models/m2', 'models/m1')))).revision).toBe('8');
-    expect(fake.log).toEqual(['begin write=derived_from,metalayer_meta read=', 'removeEdge', 'nextRevision', 'commit']);
+    expect(fake.log).toEqual(['begin write=derived_from,metalayer_changes,metalayer_edge_spans,metalayer_meta read=', 'removeEdge', 'appendChanges', 'closeSpans', 'nextRevision', 'commit']);
 
     const none = new ScriptedDatabase((name) => revisionAnswer(name) ?? []);
     const error = await rejection(() => writes(none).commit(unit(removeEdge('models/m2', 'models/m1'))));
@@ -463,11 +498,11 @@ describe('arango engine: the unit of work', () => {
       field: ['derivedFrom'],
       detail: 'no derived_from relation from "models/m2" to "models/m1"',
     });
-    expect(none.log).toEqual(['begin write=derived_from,metalayer_meta read=', 'removeEdge', 'abort']);
+    expect(none.log).toEqual(['begin write=derived_from,metalayer_changes,metalayer_edge_spans,metalayer_meta read=', 'removeEdge', 'abort']);
 
     const outside = new ScriptedDatabase((name) => revisionAnswer(name) ?? []);
     expect(await rejection(() => writes(outside).commit(unit(removeEdge('widgets/w', 'models/m1'))))).toMatchObject({ code: 'NOT_FOUND' });
-    expect(outside.log).toEqual(['begin write=derived_from,metalayer_meta read=', 'abort']);
+    expect(outside.log).toEqual(['begin write=derived_from,metalayer_changes,metalayer_edge_spans,metalayer_meta read=', 'abort']);
   });
 
   it('refuses an asset related to itself before asking anything, with the domain’s message', async () => {
@@ -480,14 +515,14 @@ describe('arango engine: the unit of work', () => {
       field: ['derivedFrom'],
       detail: 'an asset cannot be related to itself ("models/m")',
     });
-    expect(fake.log).toEqual(['begin write=derived_from,metalayer_meta read=models', 'abort']);
+    expect(fake.log).toEqual(['begin write=derived_from,metalayer_changes,metalayer_edge_spans,metalayer_meta read=models', 'abort']);
   });
 
   it('reports an end outside the catalogue as NOT_FOUND, the first missing end as the domain orders them', async () => {
     const found = new ScriptedDatabase((name) => revisionAnswer(name) ?? [storedOf(content('MODEL', 'm'))]);
     const to = await rejection(() => writes(found).commit(unit(putEdge('run_models', 'models/m', 'widgets/w'))));
     expect(to).toMatchObject({ code: 'NOT_FOUND', detail: 'no asset with id "widgets/w"' });
-    expect(found.log).toEqual(['begin write=metalayer_meta,run_models read=models', 'readAsset', 'abort']);
+    expect(found.log).toEqual(['begin write=metalayer_changes,metalayer_edge_spans,metalayer_meta,run_models read=models', 'readAsset', 'abort']);
 
     const gone = new ScriptedDatabase((name) => revisionAnswer(name) ?? [null]);
     const from = await rejection(() => writes(gone).commit(unit(putEdge('run_models', 'models/m', 'widgets/w'))));
@@ -496,7 +531,7 @@ describe('arango engine: the unit of work', () => {
     const unknown = new ScriptedDatabase((name) => revisionAnswer(name) ?? []);
     const first = await rejection(() => writes(unknown).commit(unit(putEdge('run_models', 'widgets/w', 'run/r'))));
     expect(first).toMatchObject({ code: 'NOT_FOUND', detail: 'no asset with id "widgets/w"' });
-    expect(unknown.log).toEqual(['begin write=metalayer_meta,run_models read=run', 'abort']);
+    expect(unknown.log).toEqual(['begin write=metalayer_changes,metalayer_edge_spans,metalayer_meta,run_models read=run', 'abort']);
   });
 
   it('answers a repeated put with the stored record, and a different one with CONFLICT naming the key’s field', async () => {
@@ -539,11 +574,12 @@ describe('arango engine: the unit of work', () => {
     const result = await writes(fake).commit(unit(putAsset(content('MODEL', 'm'))));
     expect(result.assets.has('models/m')).toBe(true);
     expect(fake.log).toEqual([
-      'begin write=metalayer_meta,models read=',
+      'begin write=metalayer_changes,metalayer_edge_spans,metalayer_meta,models read=',
       'putAsset',
       'abort',
-      'begin write=metalayer_meta,models read=',
+      'begin write=metalayer_changes,metalayer_edge_spans,metalayer_meta,models read=',
       'putAsset',
+      'appendChanges',
       'nextRevision',
       'commit',
     ]);
@@ -579,11 +615,12 @@ describe('arango engine: the unit of work', () => {
     const result = await writes(fake).commit(unit(putAsset(content('MODEL', 'm'))));
     expect(result.assets.has('models/m')).toBe(true);
     expect(fake.log).toEqual([
-      'begin write=metalayer_meta,models read=',
+      'begin write=metalayer_changes,metalayer_edge_spans,metalayer_meta,models read=',
       'putAsset',
       'abort',
-      'begin write=metalayer_meta,models read=',
+      'begin write=metalayer_changes,metalayer_edge_spans,metalayer_meta,models read=',
       'putAsset',
+      'appendChanges',
       'nextRevision',
       'commit',
     ]);
@@ -602,7 +639,7 @@ describe('arango engine: the unit of work', () => {
     const goneError = await rejection(() => writes(gone).commit(unit(putAsset(content('MODEL', 'm')))));
     expect(goneError).toMatchObject({ code: 'STORE_UNAVAILABLE', message: lost });
     expect((goneError as Error).cause).toBe(expired);
-    expect(gone.log).toEqual(['begin write=metalayer_meta,models read=', 'putAsset', 'abort']);
+    expect(gone.log).toEqual(['begin write=metalayer_changes,metalayer_edge_spans,metalayer_meta,models read=', 'putAsset', 'abort']);
   });
 
   it('answers a write statement stopped at a query limit with QUERY_TOO_EXPENSIVE, without retrying', async () => {
@@ -610,7 +647,7 @@ describe('arango engine: the unit of work', () => {
     const error = await rejection(() => writes(fake).commit(unit(putAsset(content('MODEL', 'm')))));
     expect(error.code).toBe('QUERY_TOO_EXPENSIVE');
     expect(error.message).not.toContain('raw server text');
-    expect(fake.log).toEqual(['begin write=metalayer_meta,models read=', 'putAsset', 'abort']);
+    expect(fake.log).toEqual(['begin write=metalayer_changes,metalayer_edge_spans,metalayer_meta,models read=', 'putAsset', 'abort']);
   });
 
   it('updates through the revision it read, merging properties and keeping createdAt', async () => {
@@ -634,9 +671,10 @@ describe('arango engine: the unit of work', () => {
     };
     const result = await writes(fake).commit(unit(op));
     expect(fake.log).toEqual([
-      'begin write=metalayer_meta,models read=',
+      'begin write=metalayer_changes,metalayer_edge_spans,metalayer_meta,models read=',
       'readAsset',
       'replaceAsset',
+      'appendChanges',
       'nextRevision',
       'commit',
     ]);
@@ -712,15 +750,28 @@ describe('arango engine: the unit of work', () => {
   });
 
   it('deletes with every edge collection declared, and NOT_FOUND when nothing was there', async () => {
-    const fake = new ScriptedDatabase(
-      (name) => revisionAnswer(name) ?? [{ asset: storedOf(content('MODEL', 'm')), relations: 2 }],
-    );
+    const edges = [
+      { relation: 'run_models', from: 'models/m', to: 'run/r' },
+      { relation: 'deployment_model', from: 'deployment/d', to: 'models/m' },
+    ];
+    const fake = new ScriptedDatabase((name) => revisionAnswer(name) ?? [{ asset: storedOf(content('MODEL', 'm')), edges }]);
     const result = await writes(fake).commit(unit({ type: 'deleteAsset', id: 'models/m', field: ['id'] }));
     expect(result.deleted.get('models/m')).toMatchObject({ asset: { id: 'models/m' }, relations: 2 });
     expect(result.revision).toBe('8');
     expect(fake.log[0]).toContain('derived_from');
+    expect(fake.log.slice(1)).toEqual(['deleteAsset', 'appendChanges', 'closeSpans', 'nextRevision', 'commit']);
+    const changes = fake.bound('appendChanges')?.['changes'] as { operation: string; assetId: string; kind: string }[];
+    expect(changes.map((c) => [c.operation, c.assetId, c.kind])).toEqual([
+      ['UNLINK', 'models/m', 'MODEL'],
+      ['UNLINK', 'deployment/d', 'DEPLOYMENT'],
+      ['DELETE', 'models/m', 'MODEL'],
+    ]);
+    expect(fake.bound('closeSpans')?.['spans']).toEqual([
+      { from: 'models/m', to: 'run/r', relation: 'run_models', seq: 11 },
+      { from: 'deployment/d', to: 'models/m', relation: 'deployment_model', seq: 12 },
+    ]);
 
-    const empty = new ScriptedDatabase((name) => revisionAnswer(name) ?? [{ asset: null, relations: 0 }]);
+    const empty = new ScriptedDatabase((name) => revisionAnswer(name) ?? [{ asset: null, edges: [] }]);
     const error = await rejection(() =>
       writes(empty).commit(unit({ type: 'deleteAsset', id: 'models/none', field: ['id'] })),
     );
@@ -815,22 +866,42 @@ describe('arango engine: bulk import', () => {
   const bulk = (fake: ScriptedDatabase) => new ArangoBulkImport(fake.db, {}, names, clock, new SequenceClock(clock));
 
   it('inserts assets, then relations, one statement per collection in one transaction', async () => {
-    const fake = new ScriptedDatabase((name) => (name === 'importEdges' ? [{ missing: null, inserted: 1 }] : []));
+    const fake = new ScriptedDatabase((name) =>
+      name === 'importEdges' ? [{ missing: null, inserted: 1 }] : name === 'appendChanges' ? [{ first: 21, at: AT }] : [],
+    );
     const count = await bulk(fake).importBulk({
       assets: [content('DATASET', 'd1'), content('RUN', 'r1'), content('DATASET', 'd2')],
       edges: [
         { relation: 'run_datasets', from: 'run/r1', to: 'datasets/d1' },
         { relation: 'derived_from', from: 'datasets/d2', to: 'datasets/d0' },
       ],
+      actor: 'loader',
     });
     expect(count).toEqual({ assets: 3, edges: 2 });
     expect(fake.log).toEqual([
-      'begin write=datasets,derived_from,run,run_datasets read=',
+      'begin write=datasets,derived_from,metalayer_changes,metalayer_edge_spans,metalayer_meta,run,run_datasets read=',
       'importAssets',
       'importAssets',
       'importEdges',
       'importEdges',
+      'appendChanges',
+      'openSpans',
       'commit',
+    ]);
+    // The changes follow the batch's order, assets then relations, as one unit of work of source import.
+    const changes = fake.bound('appendChanges')?.['changes'] as { operation: string; assetId: string; actor: string; source: string; transaction: string }[];
+    expect(changes.map((c) => [c.operation, c.assetId, c.actor, c.source])).toEqual([
+      ['CREATE', 'datasets/d1', 'loader', 'import'],
+      ['CREATE', 'run/r1', 'loader', 'import'],
+      ['CREATE', 'datasets/d2', 'loader', 'import'],
+      ['LINK', 'run/r1', 'loader', 'import'],
+      ['LINK', 'datasets/d2', 'loader', 'import'],
+    ]);
+    expect(changes.every((c) => !('transaction' in c))).toBe(true);
+    expect(fake.bound('appendChanges')?.['at']).toBe(NOW.toISOString());
+    expect(fake.bound('openSpans')?.['spans']).toEqual([
+      { from: 'run/r1', to: 'datasets/d1', relation: 'run_datasets', seq: 24 },
+      { from: 'datasets/d2', to: 'datasets/d0', relation: 'derived_from', seq: 25 },
     ]);
     expect((fake.queries[0]?.bindVars.docs as { _key: string }[]).map((d) => d._key)).toEqual(['d1', 'd2']);
     expect(fake.queries[3]?.bindVars.edges).toEqual([
@@ -875,7 +946,7 @@ describe('arango engine: bulk import', () => {
     );
     expect(taken).toMatchObject({ code: 'CONFLICT', field: ['assets', 1] });
     expect(taken.message).toContain('"datasets/d0" already exists');
-    expect(existing.log).toEqual(['begin write=datasets read=', 'importAssets', 'abort', 'existingKeys']);
+    expect(existing.log).toEqual(['begin write=datasets,metalayer_changes,metalayer_edge_spans,metalayer_meta read=', 'importAssets', 'abort', 'existingKeys']);
 
     const named = new ScriptedDatabase((name, query) =>
       query.query.includes('INTO datasets')
@@ -912,7 +983,7 @@ describe('arango engine: bulk import', () => {
     expect(fake.log).toEqual([]);
 
     expect(await budgeted(total).importBulk({ assets, edges: [] })).toEqual({ assets: 2, edges: 0 });
-    expect(fake.log).toEqual(['begin write=datasets read=', 'importAssets', 'commit']);
+    expect(fake.log).toEqual(['begin write=datasets,metalayer_changes,metalayer_edge_spans,metalayer_meta read=', 'importAssets', 'appendChanges', 'commit']);
     expect(IMPORT_BYTE_BUDGET).toBe(32 * 2 ** 20);
   });
 
@@ -940,7 +1011,7 @@ describe('arango engine: bulk import', () => {
       message: 'The batch is larger than the database lets one import write: split it into smaller batches',
     });
     expect((error as Error).cause).toBe(failure);
-    expect(fake.log).toEqual(['begin write=run,run_models read=models', 'importAssets', 'importEdges', 'abort']);
+    expect(fake.log).toEqual(['begin write=metalayer_changes,metalayer_edge_spans,metalayer_meta,run,run_models read=models', 'importAssets', 'importEdges', 'abort']);
   });
 
   it('answers an import whose transaction expired (1655) or was aborted (1654) with a retryable STORE_UNAVAILABLE', async () => {
@@ -951,7 +1022,7 @@ describe('arango engine: bulk import', () => {
         code: 'STORE_UNAVAILABLE',
         message: 'The database dropped the write before it was committed, so nothing was written; try again',
       });
-      expect(fake.log).toEqual(['begin write=models read=', 'importAssets', 'abort']);
+      expect(fake.log).toEqual(['begin write=metalayer_changes,metalayer_edge_spans,metalayer_meta,models read=', 'importAssets', 'abort']);
     }
   });
 
@@ -1006,7 +1077,7 @@ describe('arango engine: run lifecycle and metric series', () => {
     const result = await writes(fake).commit(
       unit({ type: 'updateRun', id: 'run/r', change: { status: 'COMPLETED' }, field: ['run'] }),
     );
-    expect(fake.log).toEqual(['begin write=metalayer_meta,run read=', 'readAsset', 'replaceAsset', 'nextRevision', 'commit']);
+    expect(fake.log).toEqual(['begin write=metalayer_changes,metalayer_edge_spans,metalayer_meta,run read=', 'readAsset', 'replaceAsset', 'appendChanges', 'nextRevision', 'commit']);
     expect(fake.bound('replaceAsset')?.['doc']).toMatchObject({ _key: 'r', _rev: '_r1', status: 'COMPLETED', ended_at: AT, updated_at: AT });
     expect(result.assets.get('run/r')).toMatchObject({ status: 'COMPLETED', endedAt: AT });
   });
@@ -1018,7 +1089,7 @@ describe('arango engine: run lifecycle and metric series', () => {
       writes(fake).commit(unit({ type: 'updateRun', id: 'run/r', change: { status: 'COMPLETED' }, field: ['run'] })),
     );
     expect(error).toMatchObject({ code: 'CONFLICT', field: ['status'] });
-    expect(fake.log).toEqual(['begin write=metalayer_meta,run read=', 'readAsset', 'abort']);
+    expect(fake.log).toEqual(['begin write=metalayer_changes,metalayer_edge_spans,metalayer_meta,run read=', 'readAsset', 'abort']);
   });
 
   it('updateRun of a missing run puts the run its first observation makes, in the same transaction', async () => {
@@ -1032,7 +1103,7 @@ describe('arango engine: run lifecycle and metric series', () => {
     const result = await writes(fake).commit(
       unit({ type: 'updateRun', id: 'run/o', change: { observation }, field: ['run', 'runId'], create }),
     );
-    expect(fake.log).toEqual(['begin write=metalayer_meta,run read=', 'readAsset', 'putAsset', 'nextRevision', 'commit']);
+    expect(fake.log).toEqual(['begin write=metalayer_changes,metalayer_edge_spans,metalayer_meta,run read=', 'readAsset', 'putAsset', 'appendChanges', 'nextRevision', 'commit']);
     expect(fake.bound('putAsset')?.['doc']).toMatchObject({ _key: 'o', status: 'RUNNING', started_at: AT, ended_at: null });
     expect(result.assets.get('run/o')).toMatchObject({ status: 'RUNNING', startedAt: AT, properties: { observed: { origin: 'openlineage:ns', at: AT } } });
   });
@@ -1057,10 +1128,11 @@ describe('arango engine: run lifecycle and metric series', () => {
     });
     const result = await writes(fake).commit(unit(record('k')));
     expect(fake.log).toEqual([
-      'begin write=devperf,metalayer_meta,metalayer_metric_points read=',
+      'begin write=devperf,metalayer_changes,metalayer_edge_spans,metalayer_meta,metalayer_metric_points read=',
       'metricFacts',
       'putAsset',
       'insertMetricPoints',
+      'appendChanges',
       'nextRevision',
       'commit',
     ]);
@@ -1085,10 +1157,11 @@ describe('arango engine: run lifecycle and metric series', () => {
     });
     await writes(fake).commit(unit(record(null)));
     expect(fake.log).toEqual([
-      'begin write=devperf,metalayer_meta,metalayer_metric_points read=',
+      'begin write=devperf,metalayer_changes,metalayer_edge_spans,metalayer_meta,metalayer_metric_points read=',
       'metricFacts',
       'replaceAsset',
       'insertMetricPoints',
+      'appendChanges',
       'nextRevision',
       'commit',
     ]);
@@ -1103,7 +1176,7 @@ describe('arango engine: run lifecycle and metric series', () => {
     ];
     const fake = new ScriptedDatabase((name) => (name === 'metricFacts' ? [{ devPerf: stored, prior, latest: [] }] : revisionAnswer(name) ?? []));
     await writes(fake).commit(unit(record('k')));
-    expect(fake.log).toEqual(['begin write=devperf,metalayer_meta,metalayer_metric_points read=', 'metricFacts', 'revision', 'commit']);
+    expect(fake.log).toEqual(['begin write=devperf,metalayer_changes,metalayer_edge_spans,metalayer_meta,metalayer_metric_points read=', 'metricFacts', 'revision', 'commit']);
 
     const other = new ScriptedDatabase((name) =>
       name === 'metricFacts' ? [{ devPerf: stored, prior: prior.slice(0, 1), latest: [] }] : revisionAnswer(name) ?? [],

@@ -531,17 +531,19 @@ describe('arango statements', () => {
     expect(query.bindVars).toEqual({ from: 'models/m2', to: 'models/m1' });
   });
 
-  it('deleteAsset removes the vertex and its edges in every edge collection, counting them', () => {
+  it('deleteAsset removes the vertex and its edges in every edge collection, returning the relations removed, oldest first', () => {
     const query = deleteAssetStatement(names, 'models', 'models/m1', 'm1');
     expectWellFormed(query, 'deleteAsset');
     const lines = query.query.split('\n');
     expect(lines[1]).toBe('LET removed = (FOR d IN models FILTER d._key == @key REMOVE d IN models RETURN OLD)');
     expect(lines[2]).toBe(
-      'LET project_models_removed = (FOR e IN project_models FILTER e._from == @id OR e._to == @id REMOVE e IN project_models RETURN 1)',
+      'LET project_models_removed = (FOR e IN project_models FILTER e._from == @id OR e._to == @id SORT e.seq, e._key ' +
+        'REMOVE e IN project_models RETURN { relation: "project_models", from: OLD._from, to: OLD._to })',
     );
-    expect(lines.filter((l) => /^LET \w+_removed = \(FOR e IN (\w+) .* REMOVE e IN \1 RETURN 1\)$/.test(l))).toHaveLength(13);
-    expect(lines.at(-1)).toMatch(/^RETURN \{ asset: FIRST\(removed\), relations: SUM\(\[LENGTH\(project_models_removed\), /);
-    expect(lines.at(-1)).toContain('LENGTH(derived_from_removed), LENGTH(run_outputs_removed)]) }');
+    const removal = /^LET (\w+)_removed = \(FOR e IN \1 FILTER .* SORT e.seq, e._key REMOVE e IN \1 RETURN \{ relation: "\1", from: OLD._from, to: OLD._to \}\)$/;
+    expect(lines.filter((l) => removal.test(l))).toHaveLength(13);
+    expect(lines.at(-1)).toMatch(/^RETURN \{ asset: FIRST\(removed\), edges: FLATTEN\(\[project_models_removed, /);
+    expect(lines.at(-1)).toContain('derived_from_removed, run_outputs_removed]) }');
     expect(query.bindVars).toEqual({ id: 'models/m1', key: 'm1' });
   });
 
@@ -612,13 +614,13 @@ describe('arango statements', () => {
         { type: 'putEdge', edge: { relation: 'run_models', from: 'models/m', to: 'run/r' }, field: ['model'] },
         { type: 'updateAsset', id: 'datasets/d', patch: {}, field: ['id'] },
       ]),
-    ).toEqual({ write: ['datasets', 'metalayer_meta', 'run', 'run_models'], read: ['models'] });
+    ).toEqual({ write: ['datasets', 'metalayer_changes', 'metalayer_edge_spans', 'metalayer_meta', 'run', 'run_models'], read: ['models'] });
     const removal = transactionCollections(names, [
       { type: 'removeEdge', edge: { relation: 'derived_from', from: 'models/m2', to: 'models/m1' }, field: ['from'] },
     ]);
-    expect(removal).toEqual({ write: ['derived_from', 'metalayer_meta'], read: [] });
+    expect(removal).toEqual({ write: ['derived_from', 'metalayer_changes', 'metalayer_edge_spans', 'metalayer_meta'], read: [] });
     const deletion = transactionCollections(names, [{ type: 'deleteAsset', id: 'models/m', field: ['id'] }]);
-    expect(deletion.write).toHaveLength(15);
+    expect(deletion.write).toHaveLength(17);
     expect(deletion.write).toContain('metalayer_meta');
     expect(deletion.write).toContain('derived_from');
     expect(deletion.write).toContain('run_outputs');
@@ -850,7 +852,10 @@ describe('metric series statements', () => {
         },
         { type: 'putEdge', edge: { relation: 'run_devperf', from: 'run/r', to: 'devperf/r' }, field: ['run'] },
       ]),
-    ).toEqual({ write: ['devperf', 'metalayer_meta', 'metalayer_metric_points', 'run', 'run_devperf'], read: [] });
+    ).toEqual({
+      write: ['devperf', 'metalayer_changes', 'metalayer_edge_spans', 'metalayer_meta', 'metalayer_metric_points', 'run', 'run_devperf'],
+      read: [],
+    });
   });
 });
 

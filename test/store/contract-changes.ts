@@ -53,6 +53,8 @@ export function changesContract(store: () => Store): void {
       expect(page.changes.map((c) => c.at)).toEqual([T1, T1, T1, T2, T2, T3, T3, T3]);
       const [first, , , update] = page.changes;
       expect(first?.transaction).toBe(page.changes[2]?.transaction);
+      // A unit's transaction id is its first change's sequence: unique, and the same in every run of the same writes.
+      expect(page.changes.map((c) => c.transaction)).toEqual(['1', '1', '1', '4', '5', '6', '6', '6'].map((n) => String(Number(n) - 1 + Number(first?.sequence))));
       expect(update?.transaction).not.toBe(first?.transaction);
       expect(update).toMatchObject({
         kind: 'MODEL',

@@ -14,7 +14,8 @@ import { DriftReport } from './DriftReport.js';
 import { ServingChart } from './ServingChart.js';
 
 type AssetRoute = Extract<Route, { page: 'asset' }>;
-type Loaded = NonNullable<ExplorerAssetQuery['node']>;
+/** An asset the page shows; `node` may name a change too, which the page does not show. */
+type Loaded = Exclude<NonNullable<ExplorerAssetQuery['node']>, { __typename: 'Change' }>;
 
 const DEPTHS = [1, 2, 3, 4, 5, 6, 8, 10];
 
@@ -30,7 +31,8 @@ export function AssetPage({ route }: { route: AssetRoute }) {
     // reading it back would cost more than the request.
     fetchPolicy: 'no-cache',
   });
-  const asset = data?.node;
+  const node = data?.node;
+  const asset = node && node.__typename !== 'Change' ? node : null;
   return (
     <section aria-labelledby="asset-title" data-asset-id={route.id}>
       {error ? <ErrorNotice error={error} /> : null}

@@ -57,6 +57,28 @@ export type AssetKind =
   | 'RUN'
   | 'SERVING_PERF';
 
+/** Which changes an audit query selects; all given filters must hold. */
+export type ChangeFilter = {
+  /** Changes made by this actor (exact). */
+  actor?: InputMaybe<Scalars['String']['input']>;
+  /** Changes of these assets (at most 100), relations at either end of one included. */
+  assets?: InputMaybe<Array<Scalars['ID']['input']>>;
+  kinds?: InputMaybe<Array<AssetKind>>;
+  operations?: InputMaybe<Array<ChangeOperation>>;
+  /** Changes at or after this instant. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Changes at or before this instant. */
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** What a change did: an asset created, updated or deleted, a relation added (LINK) or removed (UNLINK). */
+export type ChangeOperation =
+  | 'CREATE'
+  | 'DELETE'
+  | 'LINK'
+  | 'UNLINK'
+  | 'UPDATE';
+
 export type DeleteAssetInput = {
   id: Scalars['ID']['input'];
 };
@@ -305,6 +327,7 @@ export type AssetQueryVariables = Exact<{
 
 
 export type AssetQuery = { __typename: 'Query', node?:
+    | { __typename: 'Change', id: string }
     | { __typename: 'Dataset', id: string, kind: AssetKind, name: string, version?: string | null, tag?: string | null }
     | { __typename: 'Deployment', id: string, kind: AssetKind, name: string, version?: string | null, tag?: string | null }
     | { __typename: 'DevPerf', id: string, kind: AssetKind, name: string, version?: string | null, tag?: string | null }
@@ -322,6 +345,7 @@ export type CompareRunsQueryVariables = Exact<{
 
 
 export type CompareRunsQuery = { __typename: 'Query', node?:
+    | { __typename: 'Change', id: string }
     | { __typename: 'Dataset', id: string }
     | { __typename: 'Deployment', id: string }
     | { __typename: 'DevPerf', id: string }
@@ -340,6 +364,7 @@ export type DatasetImpactQueryVariables = Exact<{
 
 
 export type DatasetImpactQuery = { __typename: 'Query', node?:
+    | { __typename: 'Change', id: string }
     | { __typename: 'Dataset', id: string, kind: AssetKind, name: string, version?: string | null, tag?: string | null, downstream: { __typename: 'Lineage', truncated: boolean, nodes: Array<{ __typename: 'LineageNode', degree: number, asset:
             | { __typename: 'Dataset', id: string, kind: AssetKind, name: string, version?: string | null, tag?: string | null }
             | { __typename: 'Deployment', environment?: string | null, id: string, kind: AssetKind, name: string, version?: string | null, tag?: string | null, model?: { __typename: 'Model', id: string, kind: AssetKind, name: string, version?: string | null, tag?: string | null } | null }
@@ -369,6 +394,7 @@ export type ModelProvenanceQueryVariables = Exact<{
 
 
 export type ModelProvenanceQuery = { __typename: 'Query', node?:
+    | { __typename: 'Change', id: string }
     | { __typename: 'Dataset', id: string }
     | { __typename: 'Deployment', id: string }
     | { __typename: 'DevPerf', id: string }

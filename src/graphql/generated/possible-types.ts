@@ -5,5 +5,5 @@
 /** The object types that may stand for each interface and union, for InMemoryCache `possibleTypes`. */
 export const possibleTypes = {
   Asset: ['Dataset', 'Deployment', 'DevPerf', 'Featureset', 'Model', 'ModelParams', 'Project', 'Run', 'ServingPerf'],
-  Node: ['Dataset', 'Deployment', 'DevPerf', 'Featureset', 'Model', 'ModelParams', 'Project', 'Run', 'ServingPerf'],
+  Node: ['Change', 'Dataset', 'Deployment', 'DevPerf', 'Featureset', 'Model', 'ModelParams', 'Project', 'Run', 'ServingPerf'],
 } satisfies Record<string, string[]>;

@@ -3,6 +3,8 @@
  * Do not edit by hand: change the schema or the config and regenerate.
  */
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { NodeRecord, ChangeRecord } from '../../domain/changes.js';
+import type { ChangePageRecord, ChangeEdgeRecord } from '../../app/history.js';
 import type { AssetRecord, ProjectRecord, DatasetRecord, FeaturesetRecord, ModelRecord, RunRecord, ModelParamsRecord, DevPerfRecord, DeploymentRecord, ServingPerfRecord } from '../../domain/kinds.js';
 import type { RunScoreRecord, LeaderboardEdgeRecord } from '../../app/compare.js';
 import type { ViewedLineage as LineageRecord, LineageNode as LineageNodeRecord } from '../../domain/lineage.js';
@@ -39,12 +41,20 @@ export type Scalars = {
  */
 export type Asset = {
   createdAt: Scalars['DateTime']['output'];
+  /** Who created the asset: a token's name, `unknown` for what predates the change log (docs/history.md). */
+  createdBy: Scalars['String']['output'];
   /** The assets derived from this one. */
   derivatives: Array<Asset>;
   /** The assets this one was derived from: an earlier version, a base model. */
   derivedFrom: Array<Asset>;
   /** Everything derived from this asset, nearest first; arguments as for `upstream`. */
   downstream: Lineage;
+  /**
+   * The asset's changes, oldest first, including relations added or removed
+   * at either end. `first` is the page size (default 20, at most 100);
+   * `after` is a cursor from `pageInfo`.
+   */
+  history: ChangeConnection;
   id: Scalars['ID']['output'];
   kind: AssetKind;
   name: Scalars['String']['output'];
@@ -52,6 +62,8 @@ export type Asset = {
   properties: Scalars['JSON']['output'];
   tag?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
+  /** Who last changed the asset's fields (relations aside): a token's name, `unknown` when no kept change says. */
+  updatedBy: Scalars['String']['output'];
   /**
    * Everything this asset came from, nearest first. `depth` bounds the hops
    * (default and maximum set by the server), `limit` the number of assets
@@ -77,6 +89,17 @@ export type AssetDownstreamArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * An asset of an ML pipeline. Every kind carries its free-form `properties`
+ * beside its typed fields, and the two lineage relations every asset has:
+ * `derivedFrom` (earlier versions, base models) and `derivatives`.
+ */
+export type AssetHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -137,10 +160,80 @@ export type AssetKind =
   | 'RUN'
   | 'SERVING_PERF';
 
+/**
+ * One change of the append-only change log (docs/history.md): what one unit of
+ * work (one mutation, one import, one ingested event) did to one asset or one
+ * relation, by whom and when. Its id is `metalayer_changes/<sequence>`.
+ */
+export type Change = Node & {
+  __typename?: 'Change';
+  /** The token's name, the request log's name when authentication is off, `unknown` for baselines. */
+  actor: Scalars['String']['output'];
+  /** The asset's fields after the change; null for DELETE, LINK and UNLINK. */
+  after?: Maybe<Scalars['JSON']['output']>;
+  /** The asset as it is now; null once deleted. */
+  asset?: Maybe<Asset>;
+  /** The asset changed; for LINK and UNLINK, the relation's `from` end. */
+  assetId: Scalars['ID']['output'];
+  /** The instant of the unit of work; never decreases in sequence order. */
+  at: Scalars['DateTime']['output'];
+  /** The asset's fields (name, version, tag, properties and its kind's typed fields) before the change; null for CREATE, LINK and UNLINK. */
+  before?: Maybe<Scalars['JSON']['output']>;
+  /** LINK and UNLINK: the relation's ends. */
+  from?: Maybe<Scalars['ID']['output']>;
+  id: Scalars['ID']['output'];
+  kind: AssetKind;
+  operation: ChangeOperation;
+  /** LINK and UNLINK: the relation's collection name (`run_datasets`, `derived_from`…). */
+  relation?: Maybe<Scalars['String']['output']>;
+  /** Strictly increasing in commit order, never reused; decimal digits (`afterSequence` takes it). */
+  sequence: Scalars['String']['output'];
+  /** The operation that made it: a mutation's name, `import`, `openlineage`, `baseline`… */
+  source: Scalars['String']['output'];
+  to?: Maybe<Scalars['ID']['output']>;
+  /** Groups the changes of one unit of work. */
+  transaction: Scalars['ID']['output'];
+};
+
+export type ChangeConnection = {
+  __typename?: 'ChangeConnection';
+  edges: Array<ChangeEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ChangeEdge = {
+  __typename?: 'ChangeEdge';
+  cursor: Scalars['String']['output'];
+  node: Change;
+};
+
+/** Which changes an audit query selects; all given filters must hold. */
+export type ChangeFilter = {
+  /** Changes made by this actor (exact). */
+  actor?: InputMaybe<Scalars['String']['input']>;
+  /** Changes of these assets (at most 100), relations at either end of one included. */
+  assets?: InputMaybe<Array<Scalars['ID']['input']>>;
+  kinds?: InputMaybe<Array<AssetKind>>;
+  operations?: InputMaybe<Array<ChangeOperation>>;
+  /** Changes at or after this instant. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Changes at or before this instant. */
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** What a change did: an asset created, updated or deleted, a relation added (LINK) or removed (UNLINK). */
+export type ChangeOperation =
+  | 'CREATE'
+  | 'DELETE'
+  | 'LINK'
+  | 'UNLINK'
+  | 'UPDATE';
+
 /** A data source. */
 export type Dataset = Asset & Node & {
   __typename?: 'Dataset';
   createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
   derivatives: Array<Asset>;
   derivedFrom: Array<Asset>;
   description?: Maybe<Scalars['String']['output']>;
@@ -154,6 +247,7 @@ export type Dataset = Asset & Node & {
   drift?: Maybe<DriftReport>;
   /** Featuresets derived from this dataset (`featureset_dataset`). */
   featuresets: Array<Featureset>;
+  history: ChangeConnection;
   id: Scalars['ID']['output'];
   kind: AssetKind;
   name: Scalars['String']['output'];
@@ -172,6 +266,7 @@ export type Dataset = Asset & Node & {
   statistics?: Maybe<Scalars['JSON']['output']>;
   tag?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
+  updatedBy: Scalars['String']['output'];
   upstream: Lineage;
   version?: Maybe<Scalars['String']['output']>;
 };
@@ -191,6 +286,13 @@ export type DatasetDriftArgs = {
   against: Scalars['ID']['input'];
   method?: InputMaybe<DriftMethod>;
   threshold?: InputMaybe<Scalars['Float']['input']>;
+};
+
+
+/** A data source. */
+export type DatasetHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -218,6 +320,7 @@ export type DeleteAssetPayload = {
 export type Deployment = Asset & Node & {
   __typename?: 'Deployment';
   createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
   derivatives: Array<Asset>;
   derivedFrom: Array<Asset>;
   downstream: Lineage;
@@ -234,6 +337,7 @@ export type Deployment = Asset & Node & {
   environment?: Maybe<Scalars['String']['output']>;
   /** The featureset it serves with (`deployment_featureset`). */
   featureset?: Maybe<Featureset>;
+  history: ChangeConnection;
   id: Scalars['ID']['output'];
   kind: AssetKind;
   /** The model served (`deployment_model`). */
@@ -254,6 +358,7 @@ export type Deployment = Asset & Node & {
   servingPerf: Array<ServingPerf>;
   tag?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
+  updatedBy: Scalars['String']['output'];
   upstream: Lineage;
   version?: Maybe<Scalars['String']['output']>;
 };
@@ -277,6 +382,13 @@ export type DeploymentDriftArgs = {
 
 
 /** A model in serving. */
+export type DeploymentHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A model in serving. */
 export type DeploymentPerformanceArgs = {
   metric: Scalars['String']['input'];
 };
@@ -294,9 +406,11 @@ export type DeploymentUpstreamArgs = {
 export type DevPerf = Asset & Node & {
   __typename?: 'DevPerf';
   createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
   derivatives: Array<Asset>;
   derivedFrom: Array<Asset>;
   downstream: Lineage;
+  history: ChangeConnection;
   id: Scalars['ID']['output'];
   kind: AssetKind;
   /** The latest value of one metric (as in `metrics`), or null when it was not measured. */
@@ -316,6 +430,7 @@ export type DevPerf = Asset & Node & {
   series: Array<MetricPoint>;
   tag?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
+  updatedBy: Scalars['String']['output'];
   upstream: Lineage;
   version?: Maybe<Scalars['String']['output']>;
 };
@@ -327,6 +442,13 @@ export type DevPerfDownstreamArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Development-time performance of a run. */
+export type DevPerfHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -411,6 +533,7 @@ export type FeatureInput = {
 export type Featureset = Asset & Node & {
   __typename?: 'Featureset';
   createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
   /** The datasets the features were derived from (`featureset_dataset`). */
   datasets: Array<Dataset>;
   /** Deployments serving with this featureset (`deployment_featureset`). */
@@ -420,6 +543,7 @@ export type Featureset = Asset & Node & {
   description?: Maybe<Scalars['String']['output']>;
   downstream: Lineage;
   features: Array<Feature>;
+  history: ChangeConnection;
   id: Scalars['ID']['output'];
   kind: AssetKind;
   name: Scalars['String']['output'];
@@ -428,6 +552,7 @@ export type Featureset = Asset & Node & {
   runs: Array<Run>;
   tag?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
+  updatedBy: Scalars['String']['output'];
   upstream: Lineage;
   version?: Maybe<Scalars['String']['output']>;
 };
@@ -439,6 +564,13 @@ export type FeaturesetDownstreamArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The features derived from one or more datasets. */
+export type FeaturesetHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -605,6 +737,7 @@ export type MetricPointInput = {
 export type Model = Asset & Node & {
   __typename?: 'Model';
   createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
   /** Deployments serving the model (`deployment_model`). */
   deployments: Array<Deployment>;
   derivatives: Array<Asset>;
@@ -612,6 +745,7 @@ export type Model = Asset & Node & {
   description?: Maybe<Scalars['String']['output']>;
   downstream: Lineage;
   framework?: Maybe<Scalars['String']['output']>;
+  history: ChangeConnection;
   id: Scalars['ID']['output'];
   kind: AssetKind;
   name: Scalars['String']['output'];
@@ -624,6 +758,7 @@ export type Model = Asset & Node & {
   /** What the model predicts: regression, classification, ... */
   task?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
+  updatedBy: Scalars['String']['output'];
   upstream: Lineage;
   /** Where the model's artifact is stored. */
   uri?: Maybe<Scalars['String']['output']>;
@@ -641,6 +776,13 @@ export type ModelDownstreamArgs = {
 
 
 /** A trained model. */
+export type ModelHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A trained model. */
 export type ModelUpstreamArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
@@ -652,11 +794,13 @@ export type ModelUpstreamArgs = {
 export type ModelParams = Asset & Node & {
   __typename?: 'ModelParams';
   createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
   /** Deployments configured with these parameters (`deployment_modelparams`). */
   deployments: Array<Deployment>;
   derivatives: Array<Asset>;
   derivedFrom: Array<Asset>;
   downstream: Lineage;
+  history: ChangeConnection;
   id: Scalars['ID']['output'];
   kind: AssetKind;
   name: Scalars['String']['output'];
@@ -667,6 +811,7 @@ export type ModelParams = Asset & Node & {
   run?: Maybe<Run>;
   tag?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
+  updatedBy: Scalars['String']['output'];
   upstream: Lineage;
   version?: Maybe<Scalars['String']['output']>;
 };
@@ -678,6 +823,13 @@ export type ModelParamsDownstreamArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The hyperparameters of a run. */
+export type ModelParamsHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -897,10 +1049,12 @@ export type PerformanceComparison = {
 export type Project = Asset & Node & {
   __typename?: 'Project';
   createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
   derivatives: Array<Asset>;
   derivedFrom: Array<Asset>;
   description?: Maybe<Scalars['String']['output']>;
   downstream: Lineage;
+  history: ChangeConnection;
   id: Scalars['ID']['output'];
   kind: AssetKind;
   /** The models the project contains (`project_models`). */
@@ -909,6 +1063,7 @@ export type Project = Asset & Node & {
   properties: Scalars['JSON']['output'];
   tag?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
+  updatedBy: Scalars['String']['output'];
   upstream: Lineage;
   version?: Maybe<Scalars['String']['output']>;
 };
@@ -920,6 +1075,13 @@ export type ProjectDownstreamArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A group of models. */
+export type ProjectHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -942,6 +1104,15 @@ export type Query = {
    * at that instant, as they stood then (`asOf` as for `node`).
    */
   assets: AssetConnection;
+  /**
+   * The audit trail: changes in sequence order, filtered. `first` is the page
+   * size (default 20, at most 100); `after` is a cursor from `pageInfo`, and
+   * `afterSequence` starts after a `Change.sequence` (give one or the other).
+   * Changes of a deleted asset stay readable. For a viewer scoped to projects,
+   * only the changes of assets it sees now, relations with both ends among
+   * them (docs/history.md).
+   */
+  changes: ChangeConnection;
   /**
    * The runs whose development performance measured `metric`, ranked by its
    * latest value (`DevPerf.metric`) in `order` (whether lower is better
@@ -978,6 +1149,14 @@ export type QueryAssetsArgs = {
   filter?: InputMaybe<AssetFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   kind?: InputMaybe<AssetKind>;
+};
+
+
+export type QueryChangesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  afterSequence?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ChangeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1094,6 +1273,7 @@ export type RegisterProjectPayload = {
 export type Run = Asset & Node & {
   __typename?: 'Run';
   createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
   /** The datasets the run trained on (`run_datasets`). */
   datasets: Array<Dataset>;
   deploymentTag?: Maybe<Scalars['String']['output']>;
@@ -1105,6 +1285,7 @@ export type Run = Asset & Node & {
   endedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The featuresets the run used (`run_featuresets`). */
   featuresets: Array<Featureset>;
+  history: ChangeConnection;
   id: Scalars['ID']['output'];
   kind: AssetKind;
   /** The model the run produced (`run_models`). */
@@ -1121,6 +1302,7 @@ export type Run = Asset & Node & {
   status: RunStatus;
   tag?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
+  updatedBy: Scalars['String']['output'];
   upstream: Lineage;
   version?: Maybe<Scalars['String']['output']>;
 };
@@ -1132,6 +1314,13 @@ export type RunDownstreamArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** One training or experiment execution. */
+export type RunHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1181,11 +1370,13 @@ export type RunStatus =
 export type ServingPerf = Asset & Node & {
   __typename?: 'ServingPerf';
   createdAt: Scalars['DateTime']['output'];
+  createdBy: Scalars['String']['output'];
   /** The deployment observed (`deployment_servingperf`). */
   deployment?: Maybe<Deployment>;
   derivatives: Array<Asset>;
   derivedFrom: Array<Asset>;
   downstream: Lineage;
+  history: ChangeConnection;
   id: Scalars['ID']['output'];
   kind: AssetKind;
   /** The value of one metric, or null when it was not measured. */
@@ -1199,6 +1390,7 @@ export type ServingPerf = Asset & Node & {
   statistics?: Maybe<Scalars['JSON']['output']>;
   tag?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
+  updatedBy: Scalars['String']['output'];
   upstream: Lineage;
   version?: Maybe<Scalars['String']['output']>;
 };
@@ -1210,6 +1402,13 @@ export type ServingPerfDownstreamArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** Serving-time performance of a deployment over one period. */
+export type ServingPerfHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1408,13 +1607,18 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   Asset: ResolverTypeWrapper<AssetRecord>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   AssetConnection: ResolverTypeWrapper<Omit<AssetConnection, 'edges'> & { edges: Array<ResolversTypes['AssetEdge']> }>;
   AssetEdge: ResolverTypeWrapper<Omit<AssetEdge, 'node'> & { node: ResolversTypes['Asset'] }>;
   AssetFilter: AssetFilter;
   AssetKind: AssetKind;
+  Change: ResolverTypeWrapper<ChangeRecord>;
+  ChangeConnection: ResolverTypeWrapper<ChangePageRecord>;
+  ChangeEdge: ResolverTypeWrapper<ChangeEdgeRecord>;
+  ChangeFilter: ChangeFilter;
+  ChangeOperation: ChangeOperation;
   Dataset: ResolverTypeWrapper<DatasetRecord>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1451,7 +1655,7 @@ export type ResolversTypes = ResolversObject<{
   Model: ResolverTypeWrapper<ModelRecord>;
   ModelParams: ResolverTypeWrapper<ModelParamsRecord>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Node: ResolverTypeWrapper<AssetRecord>;
+  Node: ResolverTypeWrapper<NodeRecord>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PerformanceComparison: ResolverTypeWrapper<PerformanceComparison>;
   Project: ResolverTypeWrapper<ProjectRecord>;
@@ -1481,12 +1685,16 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Asset: AssetRecord;
+  String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
   ID: Scalars['ID']['output'];
-  String: Scalars['String']['output'];
   AssetConnection: Omit<AssetConnection, 'edges'> & { edges: Array<ResolversParentTypes['AssetEdge']> };
   AssetEdge: Omit<AssetEdge, 'node'> & { node: ResolversParentTypes['Asset'] };
   AssetFilter: AssetFilter;
+  Change: ChangeRecord;
+  ChangeConnection: ChangePageRecord;
+  ChangeEdge: ChangeEdgeRecord;
+  ChangeFilter: ChangeFilter;
   Dataset: DatasetRecord;
   Float: Scalars['Float']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1521,7 +1729,7 @@ export type ResolversParentTypes = ResolversObject<{
   Model: ModelRecord;
   ModelParams: ModelParamsRecord;
   Mutation: Record<PropertyKey, never>;
-  Node: AssetRecord;
+  Node: NodeRecord;
   PageInfo: PageInfo;
   PerformanceComparison: PerformanceComparison;
   Project: ProjectRecord;
@@ -1561,15 +1769,46 @@ export type AssetEdgeResolvers<ContextType = Context, ParentType extends Resolve
   node?: Resolver<ResolversTypes['Asset'], ParentType, ContextType>;
 }>;
 
+export type ChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Change'] = ResolversParentTypes['Change']> = ResolversObject<{
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  after?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  asset?: Resolver<Maybe<ResolversTypes['Asset']>, ParentType, ContextType>;
+  assetId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  before?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['AssetKind'], ParentType, ContextType>;
+  operation?: Resolver<ResolversTypes['ChangeOperation'], ParentType, ContextType>;
+  relation?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  transaction?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ChangeConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChangeConnection'] = ResolversParentTypes['ChangeConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ChangeEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type ChangeEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChangeEdge'] = ResolversParentTypes['ChangeEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Change'], ParentType, ContextType>;
+}>;
+
 export type DatasetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Dataset'] = ResolversParentTypes['Dataset'], FederationReferenceType extends FederationReferenceTypes['Dataset'] = FederationReferenceTypes['Dataset']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Dataset']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   derivatives?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   derivedFrom?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   downstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<DatasetDownstreamArgs>>;
   drift?: Resolver<Maybe<ResolversTypes['DriftReport']>, ParentType, ContextType, RequireFields<DatasetDriftArgs, 'against' | 'method'>>;
   featuresets?: Resolver<Array<ResolversTypes['Featureset']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['ChangeConnection'], ParentType, ContextType, Partial<DatasetHistoryArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['AssetKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1580,6 +1819,7 @@ export type DatasetResolvers<ContextType = Context, ParentType extends Resolvers
   statistics?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   tag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<DatasetUpstreamArgs>>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1597,12 +1837,14 @@ export type DeleteAssetPayloadResolvers<ContextType = Context, ParentType extend
 export type DeploymentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Deployment'] = ResolversParentTypes['Deployment'], FederationReferenceType extends FederationReferenceTypes['Deployment'] = FederationReferenceTypes['Deployment']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Deployment']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   derivatives?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   derivedFrom?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   downstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<DeploymentDownstreamArgs>>;
   drift?: Resolver<Maybe<ResolversTypes['DriftReport']>, ParentType, ContextType, RequireFields<DeploymentDriftArgs, 'method'>>;
   environment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   featureset?: Resolver<Maybe<ResolversTypes['Featureset']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['ChangeConnection'], ParentType, ContextType, Partial<DeploymentHistoryArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['AssetKind'], ParentType, ContextType>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType>;
@@ -1613,6 +1855,7 @@ export type DeploymentResolvers<ContextType = Context, ParentType extends Resolv
   servingPerf?: Resolver<Array<ResolversTypes['ServingPerf']>, ParentType, ContextType>;
   tag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<DeploymentUpstreamArgs>>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1621,9 +1864,11 @@ export type DeploymentResolvers<ContextType = Context, ParentType extends Resolv
 export type DevPerfResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DevPerf'] = ResolversParentTypes['DevPerf'], FederationReferenceType extends FederationReferenceTypes['DevPerf'] = FederationReferenceTypes['DevPerf']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['DevPerf']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   derivatives?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   derivedFrom?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   downstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<DevPerfDownstreamArgs>>;
+  history?: Resolver<ResolversTypes['ChangeConnection'], ParentType, ContextType, Partial<DevPerfHistoryArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['AssetKind'], ParentType, ContextType>;
   metric?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType, RequireFields<DevPerfMetricArgs, 'name'>>;
@@ -1635,6 +1880,7 @@ export type DevPerfResolvers<ContextType = Context, ParentType extends Resolvers
   series?: Resolver<Array<ResolversTypes['MetricPoint']>, ParentType, ContextType, RequireFields<DevPerfSeriesArgs, 'name'>>;
   tag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<DevPerfUpstreamArgs>>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1665,6 +1911,7 @@ export type FeatureDriftResolvers<ContextType = Context, ParentType extends Reso
 export type FeaturesetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Featureset'] = ResolversParentTypes['Featureset'], FederationReferenceType extends FederationReferenceTypes['Featureset'] = FederationReferenceTypes['Featureset']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Featureset']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   datasets?: Resolver<Array<ResolversTypes['Dataset']>, ParentType, ContextType>;
   deployments?: Resolver<Array<ResolversTypes['Deployment']>, ParentType, ContextType>;
   derivatives?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
@@ -1672,6 +1919,7 @@ export type FeaturesetResolvers<ContextType = Context, ParentType extends Resolv
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   downstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<FeaturesetDownstreamArgs>>;
   features?: Resolver<Array<ResolversTypes['Feature']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['ChangeConnection'], ParentType, ContextType, Partial<FeaturesetHistoryArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['AssetKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1679,6 +1927,7 @@ export type FeaturesetResolvers<ContextType = Context, ParentType extends Resolv
   runs?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType>;
   tag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<FeaturesetUpstreamArgs>>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1748,12 +1997,14 @@ export type MetricPointResolvers<ContextType = Context, ParentType extends Resol
 export type ModelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Model'] = ResolversParentTypes['Model'], FederationReferenceType extends FederationReferenceTypes['Model'] = FederationReferenceTypes['Model']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Model']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   deployments?: Resolver<Array<ResolversTypes['Deployment']>, ParentType, ContextType>;
   derivatives?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   derivedFrom?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   downstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<ModelDownstreamArgs>>;
   framework?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['ChangeConnection'], ParentType, ContextType, Partial<ModelHistoryArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['AssetKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1763,6 +2014,7 @@ export type ModelResolvers<ContextType = Context, ParentType extends ResolversPa
   tag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   task?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<ModelUpstreamArgs>>;
   uri?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1772,10 +2024,12 @@ export type ModelResolvers<ContextType = Context, ParentType extends ResolversPa
 export type ModelParamsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ModelParams'] = ResolversParentTypes['ModelParams'], FederationReferenceType extends FederationReferenceTypes['ModelParams'] = FederationReferenceTypes['ModelParams']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ModelParams']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   deployments?: Resolver<Array<ResolversTypes['Deployment']>, ParentType, ContextType>;
   derivatives?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   derivedFrom?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   downstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<ModelParamsDownstreamArgs>>;
+  history?: Resolver<ResolversTypes['ChangeConnection'], ParentType, ContextType, Partial<ModelParamsHistoryArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['AssetKind'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1784,6 +2038,7 @@ export type ModelParamsResolvers<ContextType = Context, ParentType extends Resol
   run?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType>;
   tag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<ModelParamsUpstreamArgs>>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1805,7 +2060,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'Dataset' | 'Deployment' | 'DevPerf' | 'Featureset' | 'Model' | 'ModelParams' | 'Project' | 'Run' | 'ServingPerf', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'Change' | 'Dataset' | 'Deployment' | 'DevPerf' | 'Featureset' | 'Model' | 'ModelParams' | 'Project' | 'Run' | 'ServingPerf', ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -1822,10 +2077,12 @@ export type PerformanceComparisonResolvers<ContextType = Context, ParentType ext
 export type ProjectResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Project'] = ResolversParentTypes['Project'], FederationReferenceType extends FederationReferenceTypes['Project'] = FederationReferenceTypes['Project']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Project']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   derivatives?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   derivedFrom?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   downstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<ProjectDownstreamArgs>>;
+  history?: Resolver<ResolversTypes['ChangeConnection'], ParentType, ContextType, Partial<ProjectHistoryArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['AssetKind'], ParentType, ContextType>;
   models?: Resolver<Array<ResolversTypes['Model']>, ParentType, ContextType>;
@@ -1833,6 +2090,7 @@ export type ProjectResolvers<ContextType = Context, ParentType extends Resolvers
   properties?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   tag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<ProjectUpstreamArgs>>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1840,6 +2098,7 @@ export type ProjectResolvers<ContextType = Context, ParentType extends Resolvers
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   assets?: Resolver<ResolversTypes['AssetConnection'], ParentType, ContextType, Partial<QueryAssetsArgs>>;
+  changes?: Resolver<ResolversTypes['ChangeConnection'], ParentType, ContextType, Partial<QueryChangesArgs>>;
   leaderboard?: Resolver<ResolversTypes['LeaderboardConnection'], ParentType, ContextType, RequireFields<QueryLeaderboardArgs, 'bestPerModel' | 'metric' | 'order'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
@@ -1868,6 +2127,7 @@ export type RegisterProjectPayloadResolvers<ContextType = Context, ParentType ex
 export type RunResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Run'] = ResolversParentTypes['Run'], FederationReferenceType extends FederationReferenceTypes['Run'] = FederationReferenceTypes['Run']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Run']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   datasets?: Resolver<Array<ResolversTypes['Dataset']>, ParentType, ContextType>;
   deploymentTag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   derivatives?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
@@ -1876,6 +2136,7 @@ export type RunResolvers<ContextType = Context, ParentType extends ResolversPare
   downstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<RunDownstreamArgs>>;
   endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   featuresets?: Resolver<Array<ResolversTypes['Featureset']>, ParentType, ContextType>;
+  history?: Resolver<ResolversTypes['ChangeConnection'], ParentType, ContextType, Partial<RunHistoryArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['AssetKind'], ParentType, ContextType>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType>;
@@ -1888,6 +2149,7 @@ export type RunResolvers<ContextType = Context, ParentType extends ResolversPare
   status?: Resolver<ResolversTypes['RunStatus'], ParentType, ContextType>;
   tag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<RunUpstreamArgs>>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1903,10 +2165,12 @@ export type RunScoreResolvers<ContextType = Context, ParentType extends Resolver
 export type ServingPerfResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ServingPerf'] = ResolversParentTypes['ServingPerf'], FederationReferenceType extends FederationReferenceTypes['ServingPerf'] = FederationReferenceTypes['ServingPerf']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ServingPerf']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   deployment?: Resolver<Maybe<ResolversTypes['Deployment']>, ParentType, ContextType>;
   derivatives?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   derivedFrom?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
   downstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<ServingPerfDownstreamArgs>>;
+  history?: Resolver<ResolversTypes['ChangeConnection'], ParentType, ContextType, Partial<ServingPerfHistoryArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['AssetKind'], ParentType, ContextType>;
   metric?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType, RequireFields<ServingPerfMetricArgs, 'name'>>;
@@ -1918,6 +2182,7 @@ export type ServingPerfResolvers<ContextType = Context, ParentType extends Resol
   statistics?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   tag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<ServingPerfUpstreamArgs>>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1935,6 +2200,9 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Asset?: AssetResolvers<ContextType>;
   AssetConnection?: AssetConnectionResolvers<ContextType>;
   AssetEdge?: AssetEdgeResolvers<ContextType>;
+  Change?: ChangeResolvers<ContextType>;
+  ChangeConnection?: ChangeConnectionResolvers<ContextType>;
+  ChangeEdge?: ChangeEdgeResolvers<ContextType>;
   Dataset?: DatasetResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DeleteAssetPayload?: DeleteAssetPayloadResolvers<ContextType>;

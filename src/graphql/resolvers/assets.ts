@@ -7,7 +7,9 @@ import type { Metric, Resolvers } from '../generated/resolvers.js';
 import { datasetDrift, deploymentDrift } from '../../app/drift.js';
 import { deploymentPerformance, rankCursor } from '../../app/compare.js';
 import { metricSeries } from '../../app/reads.js';
+import { isChange } from '../../domain/changes.js';
 import { anyEntity, entityOfKind } from './entities.js';
+import { assetHistoryFields } from './history.js';
 import { lineageField } from './lineage.js';
 import { relationFields } from './relations.js';
 
@@ -95,13 +97,14 @@ export function assetResolvers(catalogue: Catalogue): Resolvers {
   const assetFields = {
     createdAt: storedInstant('createdAt', 'creation time'),
     updatedAt: storedInstant('updatedAt', 'update time'),
+    ...assetHistoryFields,
     derivedFrom: anyKind('derived_from', 'OUT'),
     derivatives: anyKind('derived_from', 'IN'),
     upstream: lineageField('UPSTREAM'),
     downstream: lineageField('DOWNSTREAM'),
   };
   return {
-    Node: { __resolveType: typeNameOf },
+    Node: { __resolveType: (node) => (isChange(node) ? 'Change' : typeNameOf(node)) },
     Asset: { __resolveType: typeNameOf, __resolveReference: anyEntity },
     Project: {
       __resolveReference: entityOfKind('PROJECT'),

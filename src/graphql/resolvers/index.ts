@@ -1,6 +1,7 @@
 import type { Catalogue } from '../../domain/catalogue.js';
 import type { Resolvers } from '../generated/resolvers.js';
 import { assetResolvers } from './assets.js';
+import { changeResolvers } from './history.js';
 import { lineageResolvers } from './lineage.js';
 import { mutationResolvers } from './mutation.js';
 import { queryResolvers } from './query.js';
@@ -15,5 +16,6 @@ export function createResolvers(catalogue: Catalogue): Resolvers {
     DateTime: DateTimeScalar,
     ...assetResolvers(catalogue),
     ...lineageResolvers,
+    ...changeResolvers,
   };
 }

@@ -3,13 +3,16 @@ import type { AqlQuery } from 'arangojs/aql';
 import type { QueryOptions } from 'arangojs/queries';
 import type { Transaction } from 'arangojs/transactions';
 import type { Catalogue } from '../../domain/catalogue.js';
+import { IMPORT_SOURCE, UNKNOWN_ACTOR, created, relationChange } from '../../domain/changes.js';
 import { MetalayerError, conflict, notFound, queryTooExpensive } from '../../domain/errors.js';
+import { tryParseId } from '../../domain/ids.js';
 import type { AssetContent } from '../../domain/kinds.js';
 import type { EdgeRecord, RelationName } from '../../domain/relations.js';
 import { nameTaken } from '../../domain/writes.js';
 import type { BulkBatch, BulkCount } from '../store.js';
 import { versionKey, type AssetDocument } from './attributes.js';
-import type { ArangoNames } from './catalogue.js';
+import { META_COLLECTION, type ArangoNames } from './catalogue.js';
+import { CHANGES_COLLECTION, EDGE_SPANS_COLLECTION, appendChangesStatement, openSpansStatement } from './changes.js';
 import { toDocument } from './documents.js';
 import { SequenceClock, edgeDocument, edgeEnds, type EdgeDocument } from './edges.js';
 import { ErrorNum, errorNum, translateError } from './errors.js';
@@ -79,7 +82,8 @@ export class ArangoBulkImport {
   ) {}
 
   async importBulk(batch: BulkBatch): Promise<BulkCount> {
-    const steps = this.plan(batch, this.now().toISOString());
+    const now = this.now().toISOString();
+    const steps = this.plan(batch, now);
     if (steps.length === 0) return { assets: 0, edges: 0 };
     const bytes = documentBytes(steps);
     if (bytes > this.byteBudget) throw batchTooLarge(bytes, this.byteBudget);
@@ -91,6 +95,8 @@ export class ArangoBulkImport {
           current = step;
           await this.run(trx, step);
         }
+        current = null;
+        await this.log(trx, batch, now);
         await trx.commit();
       } catch (error) {
         await trx.abort().catch(() => undefined);
@@ -120,6 +126,22 @@ export class ArangoBulkImport {
       for (const chunk of chunks(entries)) steps.push({ type: 'edges', relation, entries: chunk });
     }
     return steps;
+  }
+
+  /** The batch's changes, as one unit of work of source `import`: a CREATE per asset, then a LINK per relation. */
+  private async log(trx: Transaction, batch: BulkBatch, now: string): Promise<void> {
+    const stamp = { actor: batch.actor ?? UNKNOWN_ACTOR, source: IMPORT_SOURCE };
+    const drafts = [
+      ...batch.assets.map((content) => created(content)),
+      ...batch.edges.flatMap((edge) => {
+        const from = tryParseId(edge.from, this.names.catalogue);
+        return from ? [relationChange('LINK', edge, from.kind)] : [];
+      }),
+    ];
+    const [appended] = await this.query<{ first: number }>(appendChangesStatement(drafts.map((draft) => ({ ...draft, ...stamp })), now), trx);
+    const first = appended?.first ?? 0;
+    const links = batch.edges.map((edge, i) => ({ from: edge.from, to: edge.to, relation: edge.relation, seq: first + batch.assets.length + i }));
+    if (links.length > 0) await this.query(openSpansStatement(links), trx);
   }
 
   private async run(trx: Transaction, step: Step): Promise<void> {
@@ -246,7 +268,7 @@ function relationExists({ item, index }: Entry<EdgeRecord>): MetalayerError {
 
 /** The collections an import writes (and the edge ends it reads), declared when its transaction begins. */
 function importCollections(steps: readonly Step[]): { write: string[]; read: string[] } {
-  const write = new Set<string>();
+  const write = new Set<string>([META_COLLECTION, CHANGES_COLLECTION, EDGE_SPANS_COLLECTION]);
   const read = new Set<string>();
   for (const step of steps) {
     if (step.type === 'assets') {

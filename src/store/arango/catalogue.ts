@@ -39,7 +39,7 @@ export class ArangoNames {
   private readonly ownerSteps: ReadonlyMap<RelationName, 'OUT' | 'IN'>;
   private readonly known: ReadonlySet<string>;
 
-  /** Refuses a catalogue whose names cannot stand in AQL as they are, or that claims metalayer's own collection. */
+  /** Refuses a catalogue whose names cannot stand in AQL as they are, or that claims metalayer's own (`metalayer_…`). */
   constructor(readonly catalogue: Catalogue) {
     this.vertexCollections = catalogue.kinds.map((spec) => spec.collection);
     this.edgeCollections = catalogue.relations.map((relation) => relation.name);
@@ -51,7 +51,7 @@ export class ArangoNames {
     this.ownerDepth = Math.max(0, ...chains.map((chain) => chain.length));
     this.ownerSteps = ownerStepsOf(chains.flat());
     for (const name of this.known) {
-      if (!PLAIN_NAME.test(name) || name === META_COLLECTION || name === METRIC_POINTS_COLLECTION) {
+      if (!PLAIN_NAME.test(name) || name.startsWith('metalayer_')) {
         throw new Error(`ArangoDB: the catalogue's collection name "${name}" cannot be used`);
       }
     }

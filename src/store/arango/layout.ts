@@ -3,6 +3,7 @@ import { CollectionType } from 'arangojs/collections';
 import type { EnsurePersistentIndexOptions } from 'arangojs/indexes';
 import type { Catalogue } from '../../domain/catalogue.js';
 import { ArangoNames, META_COLLECTION, METRIC_POINTS_COLLECTION } from './catalogue.js';
+import { CHANGES_COLLECTION, EDGE_SPANS_COLLECTION } from './changes.js';
 import { METRIC_POINT_INDEXES } from './metrics.js';
 import { VERSION_KEY_ATTRIBUTE } from './attributes.js';
 import { ErrorNum, errorNum } from './errors.js';
@@ -43,7 +44,8 @@ export const NAME_INDEX: EnsurePersistentIndexOptions = {
  * kind and an edge collection per relation (arangopipe's nine and twelve for
  * the built-in catalogue), the named graph with one edge definition per
  * relation, metalayer's indexes, and metalayer's own collections
- * (`metalayer_meta`, and `metalayer_metric_points` with its indexes). Idempotent, safe to run from several processes at
+ * (`metalayer_meta`, `metalayer_metric_points`, the change log's
+ * `metalayer_changes` and `metalayer_edge_spans`, with their indexes). Idempotent, safe to run from several processes at
  * once, and it never drops or changes what exists (an existing graph only
  * gains the edge definitions it lacks, such as `derived_from`).
  */
@@ -51,12 +53,12 @@ export async function ensureLayout(db: Database, options: LayoutOptions): Promis
   const names = new ArangoNames(options.catalogue);
   const existing = new Map((await db.listCollections()).map((c) => [c.name, c.type]));
   const settings = collectionSettings(options);
-  for (const name of [...names.vertexCollections, META_COLLECTION, METRIC_POINTS_COLLECTION]) {
+  for (const name of [...names.vertexCollections, META_COLLECTION, METRIC_POINTS_COLLECTION, CHANGES_COLLECTION]) {
     await ensureCollection(existing.get(name), name, CollectionType.DOCUMENT_COLLECTION, () =>
       db.createCollection(name, settings),
     );
   }
-  for (const name of names.edgeCollections) {
+  for (const name of [...names.edgeCollections, EDGE_SPANS_COLLECTION]) {
     await ensureCollection(existing.get(name), name, CollectionType.EDGE_COLLECTION, () =>
       db.createEdgeCollection(name, settings),
     );
@@ -67,7 +69,22 @@ export async function ensureLayout(db: Database, options: LayoutOptions): Promis
   }
   for (const name of names.namedCollections) await ensureNameIndex(db, name);
   for (const index of METRIC_POINT_INDEXES) await db.collection(METRIC_POINTS_COLLECTION).ensureIndex(index);
+  for (const index of CHANGE_INDEXES) await db.collection(CHANGES_COLLECTION).ensureIndex(index);
+  for (const index of SPAN_INDEXES) await db.collection(EDGE_SPANS_COLLECTION).ensureIndex(index);
 }
+
+/** The change log's indexes: an asset's history, a relation's `to` end's, instants. */
+export const CHANGE_INDEXES: readonly EnsurePersistentIndexOptions[] = [
+  { type: 'persistent', name: 'metalayer_change_asset', fields: ['assetId', 'seq'], inBackground: true },
+  { type: 'persistent', name: 'metalayer_change_to', fields: ['to', 'seq'], sparse: true, inBackground: true },
+  { type: 'persistent', name: 'metalayer_change_at', fields: ['at'], inBackground: true },
+];
+
+/** The spans' indexes beside the edge index: a relation's spans from either end, in the order they began. */
+export const SPAN_INDEXES: readonly EnsurePersistentIndexOptions[] = [
+  { type: 'persistent', name: 'metalayer_span_from', fields: ['_from', 'relation', 'linked'], inBackground: true },
+  { type: 'persistent', name: 'metalayer_span_to', fields: ['_to', 'relation', 'linked'], inBackground: true },
+];
 
 function collectionSettings(options: LayoutOptions): { replicationFactor?: number; writeConcern?: number } {
   return {

@@ -27,7 +27,7 @@ export function getAssetsQuery(ids: readonly string[]): AqlQuery {
  * longest chain, keeping the vertices of the owner collections. It runs
  * inside the query that needs it, never as a query of its own.
  */
-function ownersLines(names: ArangoNames, variable: string, id: string, ownerCollections: string): string[] {
+export function ownersLines(names: ArangoNames, variable: string, id: string, ownerCollections: string): string[] {
   return [
     `LET ${variable} = (`,
     `  FOR o IN 0..${names.ownerDepth} ANY ${id} ${names.ownerEdgeList()}`,

@@ -151,8 +151,8 @@ export function removeEdgeStatement(names: ArangoNames, relation: RelationName, 
 /**
  * `/* deleteAsset *\/`: removes the asset and every edge it takes part in, in
  * every edge collection, and a development performance's metric points with
- * it. Returns `{ asset, relations }`: the removed document (null when there
- * was none, and the caller aborts) and the edge count.
+ * it. Returns `{ asset, edges }`: the removed document (null when there
+ * was none, and the caller aborts) and the relations removed with it.
  */
 export function deleteAssetStatement(names: ArangoNames, collection: string, id: string, key: string): AqlQuery {
   const b = new Bindings();
@@ -160,10 +160,10 @@ export function deleteAssetStatement(names: ArangoNames, collection: string, id:
   const idRef = b.bind('id', id);
   const edgeLines = names.edgeCollections.map((edges) => names.identifier(edges)).map(
     (edges) =>
-      `LET ${edges}_removed = ` +
-      `(FOR e IN ${edges} FILTER e._from == ${idRef} OR e._to == ${idRef} REMOVE e IN ${edges} RETURN 1)`,
+      `LET ${edges}_removed = (FOR e IN ${edges} FILTER e._from == ${idRef} OR e._to == ${idRef} ` +
+      `SORT e.seq, e._key REMOVE e IN ${edges} RETURN { relation: "${edges}", from: OLD._from, to: OLD._to })`,
   );
-  const counts = names.edgeCollections.map((edges) => `LENGTH(${edges}_removed)`).join(', ');
+  const removed = names.edgeCollections.map((edges) => `${edges}_removed`).join(', ');
   const points = METRIC_POINTS_COLLECTION;
   const pointLines = hasMetricPoints(names, collection)
     ? [`LET points_removed = (FOR p IN ${points} FILTER p.devperf == ${idRef} REMOVE p IN ${points} RETURN 1)`]
@@ -173,7 +173,7 @@ export function deleteAssetStatement(names: ArangoNames, collection: string, id:
     `LET removed = (FOR d IN ${coll} FILTER d._key == ${b.bind('key', key)} REMOVE d IN ${coll} RETURN OLD)`,
     ...edgeLines,
     ...pointLines,
-    `RETURN { asset: FIRST(removed), relations: SUM([${counts}]) }`,
+    `RETURN { asset: FIRST(removed), edges: FLATTEN([${removed}]) }`,
   ]);
 }
 

@@ -5,11 +5,13 @@ import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
 import type { CommitResult, UnitOfWork } from '../../domain/writes.js';
 import type { MetricPoint } from '../../domain/runs.js';
 import type { AssetAuthors, AssetPage, BulkBatch, ChangePage, ChangeQuery, BulkCount, ListQuery, NeighborRequest, RankPage, RankQuery, SeriesRequest, Store } from '../store.js';
+import { baselineUnseen } from './baseline.js';
 import { ArangoBulkImport } from './bulk.js';
 import { ArangoNames } from './catalogue.js';
 import { DEFAULT_GRAPH_NAME, connect, queryOptions, type ArangoStoreOptions } from './connection.js';
 import { ErrorNum, errorNum, translateError } from './errors.js';
 import { SequenceClock } from './edges.js';
+import { ArangoHistory } from './history.js';
 import { ensureLayout } from './layout.js';
 import { sharedSecret } from './meta.js';
 import { ArangoReads } from './reads.js';
@@ -18,7 +20,8 @@ import { ArangoWrites } from './writes.js';
 /**
  * Opens the ArangoDB engine on an existing database (metalayer's own, or one
  * arangopipe writes to) and, unless `ensureLayout` is false, creates what is
- * missing of the layout. Start-up failures are thrown as they are, for the
+ * missing of the layout and logs a baseline of what the change log has not
+ * seen (`baselineUnseen`). Start-up failures are thrown as they are, for the
  * operator; once open, the engine's failures follow the port's rules.
  */
 export async function createArangoStore(options: ArangoStoreOptions): Promise<Store> {
@@ -32,6 +35,7 @@ export async function createArangoStore(options: ArangoStoreOptions): Promise<St
         replicationFactor: options.replicationFactor,
         writeConcern: options.writeConcern,
       });
+      await baselineUnseen(db, queryOptions(options), names);
     } else {
       await db.version();
     }
@@ -50,6 +54,7 @@ class ArangoStore implements Store {
   private readonly reads: ArangoReads;
   private readonly writes: ArangoWrites;
   private readonly bulk: ArangoBulkImport;
+  private readonly history: ArangoHistory;
   private readonly perQuery: QueryOptions;
 
   constructor(
@@ -64,6 +69,7 @@ class ArangoStore implements Store {
     this.reads = new ArangoReads(db, this.perQuery, names);
     this.writes = new ArangoWrites(db, this.perQuery, names, sequence);
     this.bulk = new ArangoBulkImport(db, this.perQuery, names, now, sequence);
+    this.history = new ArangoHistory(db, this.perQuery, names);
   }
 
   getAssets(ids: readonly string[], asOf: string | null = null): Promise<(AssetRecord | null)[]> {
@@ -102,28 +108,28 @@ class ArangoStore implements Store {
     return this.bulk.importBulk(batch);
   }
 
-  changes(_query: ChangeQuery): Promise<ChangePage> {
-    return Promise.reject(new Error('ArangoDB: the change log is not answered yet'));
+  changes(query: ChangeQuery): Promise<ChangePage> {
+    return this.history.changes(query);
   }
 
-  histories(_queries: readonly ChangeQuery[]): Promise<ChangePage[]> {
-    return Promise.reject(new Error('ArangoDB: the change log is not answered yet'));
+  histories(queries: readonly ChangeQuery[]): Promise<ChangePage[]> {
+    return this.history.histories(queries);
   }
 
-  authors(_ids: readonly string[]): Promise<AssetAuthors[]> {
-    return Promise.reject(new Error('ArangoDB: the change log is not answered yet'));
+  authors(ids: readonly string[]): Promise<AssetAuthors[]> {
+    return this.history.authors(ids);
   }
 
-  async historyStart(): Promise<string | null> {
-    return null;
+  historyStart(): Promise<string | null> {
+    return this.history.historyStart();
   }
 
-  pruneHistory(_before: string): Promise<number> {
-    return Promise.reject(new Error('ArangoDB: the change log is not answered yet'));
+  pruneHistory(before: string): Promise<number> {
+    return this.history.pruneHistory(before);
   }
 
-  purgeHistory(_id: string): Promise<number> {
-    return Promise.reject(new Error('ArangoDB: the change log is not answered yet'));
+  purgeHistory(id: string): Promise<number> {
+    return this.history.purgeHistory(id);
   }
 
   sharedSecret(name: string): Promise<string> {

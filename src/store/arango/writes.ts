@@ -3,6 +3,8 @@ import type { AqlQuery } from 'arangojs/aql';
 import type { QueryOptions } from 'arangojs/queries';
 import type { Transaction } from 'arangojs/transactions';
 import type { Catalogue } from '../../domain/catalogue.js';
+import { created, deleted, relationChange, updated as updatedChange, type ChangeDraft } from '../../domain/changes.js';
+import type { EdgeRecord } from '../../domain/relations.js';
 import { MetalayerError, conflict, notFound } from '../../domain/errors.js';
 import { tryParseId, type ParsedId } from '../../domain/ids.js';
 import { assertNever } from '../../domain/never.js';
@@ -17,12 +19,14 @@ import {
   patched,
   relationNotFound,
   requireDistinctEnds,
+  unchangedState,
   type CommitResult,
   type UnitOfWork,
   type WriteOp,
   type WriteResult,
 } from '../../domain/writes.js';
 import { versionKey, type StoredDocument } from './attributes.js';
+import { CHANGES_COLLECTION, EDGE_SPANS_COLLECTION, appendChangesStatement, closeSpansStatement, openSpansStatement } from './changes.js';
 import { META_COLLECTION, METRIC_POINTS_COLLECTION, type ArangoNames } from './catalogue.js';
 import { replacementDocument, toDocument, toRecord } from './documents.js';
 import { SequenceClock, edgeDocument, hashedEdgeKey } from './edges.js';
@@ -87,6 +91,7 @@ export class ArangoWrites {
     try {
       const work = new Unit(this.db, this.options, this.names, this.sequence, trx, unit);
       const result = await work.apply();
+      await work.log();
       const revision = await work.step<number>(null, work.changed ? nextRevisionStatement() : revisionStatement());
       await trx.commit();
       return { ...result, revision: String(revision) };
@@ -116,6 +121,8 @@ export class ArangoWrites {
 class Unit {
   changed = false;
   private readonly catalogue: Catalogue;
+  /** The changes made so far, in order. */
+  private readonly drafts: ChangeDraft[] = [];
 
   constructor(
     private readonly db: Database,
@@ -161,6 +168,27 @@ class Unit {
     return result;
   }
 
+  /**
+   * Appends the unit's changes and keeps the spans of the relations it
+   * linked and unlinked, as steps of its transaction.
+   */
+  async log(): Promise<void> {
+    if (this.drafts.length === 0) return;
+    const { actor, source } = this.unit;
+    const bound = this.drafts.map((draft) => ({ ...draft, actor, source }));
+    const { first } = await this.step<{ first: number; at: string }>(null, appendChangesStatement(bound, this.unit.at));
+    const spans = (operation: 'LINK' | 'UNLINK') =>
+      this.drafts.flatMap((draft, i) =>
+        draft.operation === operation && draft.from !== null && draft.to !== null && draft.relation !== null
+          ? [{ from: draft.from, to: draft.to, relation: draft.relation, seq: first + i }]
+          : [],
+      );
+    const links = spans('LINK');
+    const unlinks = spans('UNLINK');
+    if (links.length > 0) await this.step(null, openSpansStatement(links));
+    if (unlinks.length > 0) await this.step(null, closeSpansStatement(unlinks));
+  }
+
   private async putAsset(op: PutAssetOp): Promise<AssetRecord> {
     const { content } = op;
     const statement = putAssetStatement(
@@ -174,7 +202,9 @@ class Unit {
     const row = await this.step<Row>(op, statement);
     if (row.inserted) {
       this.changed = true;
-      return this.stored(row.inserted);
+      const stored = this.stored(row.inserted);
+      this.drafts.push(created(stored));
+      return stored;
     }
     if (row.existing) return answerRepeatedPut(this.stored(row.existing), content, op.field, op.repeat);
     throw this.nameTaken(content, row.taken);
@@ -203,17 +233,22 @@ class Unit {
     const doc = edgeDocument(this.names, edge, { from, to }, this.unit.at, this.sequence.next());
     const statement = putEdgeStatement(this.names, edge.relation, doc, hashedEdgeKey(edge.from, edge.to));
     const row = await this.step<{ fromFound: boolean; toFound: boolean; inserted: string | null }>(op, statement);
-    if (row.inserted) this.changed = true;
+    if (row.inserted) {
+      this.changed = true;
+      this.drafts.push(relationChange('LINK', edge, from.kind));
+    }
     return [row.fromFound ? from.kind : null, row.toFound ? to.kind : null];
   }
 
   /** Removes a relation; NOT_FOUND when there is none (an id outside the catalogue names none). */
   private async removeEdge(op: RemoveEdgeOp): Promise<void> {
     const { edge, field } = op;
-    if (!tryParseId(edge.from, this.catalogue) || !tryParseId(edge.to, this.catalogue)) throw relationNotFound(edge, field);
+    const from = tryParseId(edge.from, this.catalogue);
+    if (!from || !tryParseId(edge.to, this.catalogue)) throw relationNotFound(edge, field);
     const removed = await this.steps<string>(op, removeEdgeStatement(this.names, edge.relation, edge.from, edge.to));
     if (removed.length === 0) throw relationNotFound(edge, field);
     this.changed = true;
+    this.drafts.push(relationChange('UNLINK', edge, from.kind));
   }
 
   /** The kind of a stored asset; null when it does not exist. */
@@ -229,11 +264,18 @@ class Unit {
     const doc = await this.step<StoredDocument | null>(op, readAssetStatement(op.id));
     const current = doc ? toRecord(this.catalogue, doc) : null;
     if (!doc || !current || typeof doc._rev !== 'string') throw notFound(op.id, op.field);
-    return this.replace(op, parsed.collection, doc, patched(current, op.patch));
+    const next = patched(current, op.patch);
+    return unchangedState(current, next) ? current : this.replace(op, parsed.collection, doc, current, next);
   }
 
   /** Replaces a stored document (as read, with its `_rev`) by an asset's next state, unless its name is taken. */
-  private async replace(op: WriteOp, collection: string, doc: StoredDocument, next: AssetRecord): Promise<AssetRecord> {
+  private async replace(
+    op: WriteOp,
+    collection: string,
+    doc: StoredDocument,
+    current: AssetRecord,
+    next: AssetRecord,
+  ): Promise<AssetRecord> {
     if (typeof doc._rev !== 'string') throw new Error(`ArangoDB returned a document without _rev: ${String(doc._id)}`);
     const replacement = { ...replacementDocument(this.catalogue, next, doc, this.unit.at), _rev: doc._rev };
     const row = await this.step<{ taken: string | null; replaced: StoredDocument | null }>(
@@ -242,7 +284,9 @@ class Unit {
     );
     if (!row.replaced) throw this.nameTaken(next, row.taken);
     this.changed = true;
-    return this.stored(row.replaced);
+    const stored = this.stored(row.replaced);
+    this.drafts.push(updatedChange(current, stored));
+    return stored;
   }
 
   private async updateRun(op: UpdateRunOp): Promise<AssetRecord> {
@@ -253,7 +297,7 @@ class Unit {
     if (!doc && op.create) return this.putAsset({ type: 'putAsset', content: op.create, field: op.field });
     if (!doc || !current) throw notFound(op.id, op.field);
     const next = updatedRun(current, op.change, this.unit.at, op.field);
-    return unchanged(current, next) ? current : this.replace(op, parsed.collection, doc, next);
+    return unchanged(current, next) ? current : this.replace(op, parsed.collection, doc, current, next);
   }
 
   /**
@@ -274,7 +318,7 @@ class Unit {
     const collection = this.names.collection('DEV_PERF');
     const written =
       current && facts.devPerf
-        ? await this.replace(op, collection, facts.devPerf, { ...current, ...metricsAfter(current, latest, stored) })
+        ? await this.replace(op, collection, facts.devPerf, current, { ...current, ...metricsAfter(current, latest, stored) })
         : await this.putAsset({
             type: 'putAsset',
             content: { ...content, ...metricsAfter(content, latest, stored) },
@@ -289,14 +333,19 @@ class Unit {
   private async deleteAsset(op: DeleteAssetOp): Promise<{ asset: AssetRecord; relations: number }> {
     const parsed = tryParseId(op.id, this.catalogue);
     if (!parsed) throw notFound(op.id, op.field);
-    const row = await this.step<{ asset: StoredDocument | null; relations: number }>(
+    const row = await this.step<{ asset: StoredDocument | null; edges: EdgeRecord[] }>(
       op,
       deleteAssetStatement(this.names, parsed.collection, op.id, parsed.key),
     );
     const asset = row.asset ? toRecord(this.catalogue, row.asset) : null;
     if (!asset) throw notFound(op.id, op.field);
     this.changed = true;
-    return { asset, relations: row.relations };
+    for (const edge of row.edges) {
+      const from = tryParseId(edge.from, this.catalogue);
+      if (from) this.drafts.push(relationChange('UNLINK', edge, from.kind));
+    }
+    this.drafts.push(deleted(asset));
+    return { asset, relations: row.edges.length };
   }
 
   /** Runs one statement as a step of the transaction; its failure carries the op (null: the revision step). */
@@ -349,13 +398,14 @@ class StepFailure extends Error {
 
 /**
  * Every collection a unit of work writes (and reads), declared when its
- * transaction begins: metalayer's own collection always, for the revision.
+ * transaction begins: metalayer's own collections always, for the revision
+ * and the change log.
  */
 export function transactionCollections(
   names: ArangoNames,
   ops: readonly WriteOp[],
 ): { write: string[]; read: string[] } {
-  const write = new Set<string>([META_COLLECTION]);
+  const write = new Set<string>([META_COLLECTION, CHANGES_COLLECTION, EDGE_SPANS_COLLECTION]);
   const read = new Set<string>();
   const parse = (id: string) => tryParseId(id, names.catalogue);
   for (const op of ops) {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { SqliteError, type Database } from 'better-sqlite3';
 import { IMPORT_SOURCE, UNKNOWN_ACTOR, unitInstant } from '../../domain/changes.js';
 import type { Catalogue } from '../../domain/catalogue.js';
@@ -74,7 +73,8 @@ export class SqliteBulkImport {
   private recordChanges(batch: BulkBatch, now: string, lastAsset: number, lastEdge: number): void {
     const { changes } = this.statements;
     const lastAt = (this.statements.lastChangeAt.get() as string | undefined) ?? null;
-    const stamp = { at: unitInstant(now, lastAt), actor: batch.actor ?? UNKNOWN_ACTOR, source: IMPORT_SOURCE, tx: randomUUID() };
+    const tx = String((changes.lastSequence.get() as number) + 1);
+    const stamp = { at: unitInstant(now, lastAt), actor: batch.actor ?? UNKNOWN_ACTOR, source: IMPORT_SOURCE, tx };
     if (batch.assets.length > 0) changes.created.run({ ...stamp, after: lastAsset });
     if (batch.edges.length === 0) return;
     const beforeLinks = changes.lastSequence.get() as number;

@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Catalogue } from '../../domain/catalogue.js';
-import type { ChangeDraft, ChangeOperation, ChangeRecord } from '../../domain/changes.js';
+import { unitInstant, type ChangeDraft, type ChangeOperation, type ChangeRecord } from '../../domain/changes.js';
 import { conflict, notFound } from '../../domain/errors.js';
 import type { AssetKind } from '../../domain/kinds.js';
 import type { RelationName } from '../../domain/relations.js';
@@ -64,6 +64,7 @@ export class ChangeWriter {
   private readonly openSpan: Statement;
   private readonly closeSpan: Statement;
   private readonly last: Statement;
+  private readonly lastSequence: Statement;
 
   constructor(db: Database) {
     this.insert = db.prepare(`/* appendChange */ INSERT INTO changes
@@ -74,11 +75,19 @@ export class ChangeWriter {
     this.closeSpan = db.prepare(`/* closeSpan */ UPDATE edge_spans SET unlinked = ?
       WHERE from_id = ? AND relation = ? AND to_id = ? AND unlinked IS NULL`);
     this.last = db.prepare(`/* lastChangeAt */ SELECT at FROM changes ORDER BY sequence DESC LIMIT 1`).pluck();
+    this.lastSequence = db.prepare(`/* lastSequence */ SELECT ifnull(max(seq), 0) FROM sqlite_sequence WHERE name = 'changes'`).pluck();
   }
 
-  /** The instant of the newest change; null for an empty log. */
-  lastAt(): string | null {
-    return (this.last.get() as string | undefined) ?? null;
+  /**
+   * What every change of a unit of work shares: its instant, or the last
+   * change's when that is later (unitInstant); its actor and source; and as
+   * its transaction id, the sequence its first change takes (AUTOINCREMENT
+   * gives the one after the largest ever used).
+   */
+  stamp(unit: { at: string; actor: string; source: string }): ChangeStamp {
+    const last = (this.last.get() as string | undefined) ?? null;
+    const tx = String((this.lastSequence.get() as number) + 1);
+    return { at: unitInstant(unit.at, last), actor: unit.actor, source: unit.source, tx };
   }
 
   append(stamp: ChangeStamp, draft: ChangeDraft): void {
@@ -109,7 +118,7 @@ export class ChangeWriter {
  */
 export function bulkChangeStatements(db: Database) {
   return {
-    lastSequence: db.prepare(`/* lastSequence */ SELECT ifnull(max(sequence), 0) FROM changes`).pluck(),
+    lastSequence: db.prepare(`/* lastSequence */ SELECT ifnull(max(seq), 0) FROM sqlite_sequence WHERE name = 'changes'`).pluck(),
     created: db.prepare(`/* importCreated */ INSERT INTO changes
       (at, actor, operation, asset_id, kind, before, after, relation, from_id, to_id, source, tx)
       SELECT @at, @actor, 'CREATE', a.id, a.kind, NULL,

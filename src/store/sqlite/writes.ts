@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import {
   created,
   deleted,
   relationChange,
-  unitInstant,
   updated as updatedChange,
   type ChangeDraft,
 } from '../../domain/changes.js';
@@ -34,7 +32,7 @@ import {
   type UnitOfWork,
   type WriteOp,
 } from '../../domain/writes.js';
-import { ChangeWriter } from './changes.js';
+import { ChangeWriter, type ChangeStamp } from './changes.js';
 import { ASSET_COLUMNS, toRecord, toRow, type AssetRow } from './rows.js';
 
 /**
@@ -57,8 +55,10 @@ export class SqliteWrites {
 
   commit(unit: UnitOfWork): CommitResult {
     return this.db.transaction(() => {
-      const stamp = { at: unitInstant(unit.at, this.log.lastAt()), actor: unit.actor, source: unit.source, tx: randomUUID() };
-      const unitOfWork = new Unit(this.statements, this.catalogue, unit.at, (draft) => this.log.append(stamp, draft));
+      // Stamped when its first change is made: a unit that changes nothing reads nothing of the log.
+      let stamp: ChangeStamp | null = null;
+      const record = (draft: ChangeDraft) => this.log.append((stamp ??= this.log.stamp(unit)), draft);
+      const unitOfWork = new Unit(this.statements, this.catalogue, unit.at, record);
       const result = unitOfWork.apply(unit.ops);
       const revision = unitOfWork.changed
         ? (this.statements.nextRevision.get() as number)

@@ -57,6 +57,28 @@ export type AssetKind =
   | 'RUN'
   | 'SERVING_PERF';
 
+/** Which changes an audit query selects; all given filters must hold. */
+export type ChangeFilter = {
+  /** Changes made by this actor (exact). */
+  actor?: InputMaybe<Scalars['String']['input']>;
+  /** Changes of these assets (at most 100), relations at either end of one included. */
+  assets?: InputMaybe<Array<Scalars['ID']['input']>>;
+  kinds?: InputMaybe<Array<AssetKind>>;
+  operations?: InputMaybe<Array<ChangeOperation>>;
+  /** Changes at or after this instant. */
+  since?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Changes at or before this instant. */
+  until?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** What a change did: an asset created, updated or deleted, a relation added (LINK) or removed (UNLINK). */
+export type ChangeOperation =
+  | 'CREATE'
+  | 'DELETE'
+  | 'LINK'
+  | 'UNLINK'
+  | 'UPDATE';
+
 export type DeleteAssetInput = {
   id: Scalars['ID']['input'];
 };
@@ -329,6 +351,7 @@ export type ExplorerAssetQueryVariables = Exact<{
 
 
 export type ExplorerAssetQuery = { __typename: 'Query', node?:
+    | { __typename: 'Change', id: string }
     | { __typename: 'Dataset', kind: AssetKind, name: string, version?: string | null, tag?: string | null, properties: unknown, createdAt: string, updatedAt: string, description?: string | null, source?: string | null, statistics?: unknown | null, id: string, upstream: { __typename: 'Lineage', truncated: boolean, restricted: number, nodes: Array<{ __typename: 'LineageNode', degree: number, asset:
             | { __typename: 'Dataset', id: string, kind: AssetKind, name: string, version?: string | null }
             | { __typename: 'Deployment', id: string, kind: AssetKind, name: string, version?: string | null }
