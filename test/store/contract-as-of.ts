@@ -134,6 +134,22 @@ export function asOfContract(store: () => Store): void {
       expect(lineage?.nodes.map((n) => `${n.asset.id} ${n.asset.tag}`)).toEqual(['run/r second']);
     });
 
+    it('follows a relation removed since, both ends still there, only up to its removal, and again once relinked', async () => {
+      await commitOps(store(), [putAsset(content('MODEL', 'base')), putAsset(content('MODEL', 'tuned'))], T1);
+      await commitOps(store(), [putEdge('derived_from', 'models/tuned', 'models/base')], T1);
+      await commitOps(store(), [{ type: 'removeEdge', edge: { relation: 'derived_from', from: 'models/tuned', to: 'models/base' }, field: ['input'] }], T3);
+      await commitOps(store(), [putEdge('derived_from', 'models/tuned', 'models/base')], T5);
+
+      const upstream = async (asOf: string) =>
+        (await store().traverse([traverseRequest('models/tuned', { asOf })]))[0]?.edges.map((e) => `${e.from} ${e.relation} ${e.to}`);
+      expect(await upstream(T2)).toEqual(['models/tuned derived_from models/base']);
+      expect(await upstream(T4)).toEqual([]);
+      expect(await upstream(T6)).toEqual(['models/tuned derived_from models/base']);
+      const bases = async (asOf: string) =>
+        (await store().neighbors([{ id: 'models/base', relation: 'derived_from', direction: 'IN', asOf }]))[0]?.map((a) => a.id);
+      expect([await bases(T2), await bases(T4), await bases(T6)]).toEqual([['models/tuned'], [], ['models/tuned']]);
+    });
+
     it('answers after a prune what stood after the horizon: assets changed since, and unchanged ones as they are', async () => {
       await commitOps(store(), [putAsset(content('DATASET', 'd', { tag: 'a' })), putAsset(content('DATASET', 'e'))], T1);
       await commitOps(store(), [putEdge('derived_from', 'datasets/d', 'datasets/e')], T1);
