@@ -18,6 +18,7 @@ export function formatReport(results: BenchResults): string {
     httpTable(results),
     '',
     loadLine(results),
+    changeLogLine(results),
     memoryLine(results),
     '',
     'targets (set for the 1M-asset graph):',
@@ -86,6 +87,15 @@ function loadLine(results: BenchResults): string {
   return (
     `W6 bulk import: ${(load.assets + load.edges).toLocaleString('en-US')} assets and relations in ${load.chunks} importBulk calls, ` +
     `${load.importSeconds.toFixed(1)} s in the store (${per} per second; generating took ${load.generateSeconds.toFixed(1)} s more)`
+  );
+}
+
+function changeLogLine(results: BenchResults): string {
+  const log = results.changeLog;
+  return (
+    `change log on disk: ${log.changes.toLocaleString('en-US')} changes and ${log.spans.toLocaleString('en-US')} relation spans in ` +
+    `${(log.bytes / 1_048_576).toFixed(1)} MiB, ${Math.round(log.bytesPerChange)} bytes per change ` +
+    `(the assets and relations themselves: ${Math.round(log.bytesPerItem)} bytes each)`
   );
 }
 

@@ -1,6 +1,7 @@
 import type { GraphSummary } from './data/generate.js';
 import type { HttpFigures } from './http/throughput.js';
 import type { ImportFigures } from './bulk-import.js';
+import type { ChangeLogFigures } from './change-log.js';
 import type { ReadFigure, WorkloadCheck } from './reads.js';
 import type { VariantName } from './workloads.js';
 
@@ -13,6 +14,8 @@ export interface BenchResults {
   graph: Omit<GraphSummary, 'probes'> & { seed: number; dbFile: string; dbMiB: number };
   /** W6; null when an existing database file was reused. */
   load: ImportFigures | null;
+  /** The change log's size on disk after the load (the import's changes). */
+  changeLog: ChangeLogFigures;
   reads: ReadFigure[];
   checks: WorkloadCheck[];
   /** W4 and W5 over HTTP; null when skipped. */

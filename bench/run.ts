@@ -8,6 +8,7 @@ import type { Store } from '../src/store/store.js';
 import type { GraphSpec, Probes } from './data/generate.js';
 import { measureHttp, type HttpOptions } from './http/throughput.js';
 import { importGraph } from './bulk-import.js';
+import { measureChangeLog } from './change-log.js';
 import type { Budget } from './measure.js';
 import { measureReads } from './reads.js';
 import { judgeTargets, type BenchResults, type Machine } from './results.js';
@@ -43,6 +44,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     const loading = openSqliteStore({ path: dbFile, catalogue });
     const { summary, figures: load } = await importGraph(reuse ? null : loading, options.graph).finally(() => loading.close());
     const { probes, ...graph } = summary;
+    const changeLog = measureChangeLog(dbFile);
 
     // The reads start on a fresh connection, as a server that opens the file does.
     const store = openSqliteStore({ path: dbFile, catalogue });
@@ -63,6 +65,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
         dbMiB: statSync(dbFile).size / 1_048_576,
       },
       load: reuse ? null : load,
+      changeLog,
       reads: reads.figures,
       checks: reads.checks,
       http,

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { parseHistoryArgs, runHistoryAction } from './cli/history.js';
 import { describeListen, describeStore, servingLine, StartFailure, startStep } from './cli/start.js';
 import { COMMAND_USAGE, GLOBAL_USAGE, isCommandName } from './cli/usage.js';
 import { packageVersion } from './cli/version.js';
@@ -41,13 +42,14 @@ async function main(argv: readonly string[], surroundings: Surroundings): Promis
   }
   if (!isCommandName(command)) {
     const problem = command.startsWith('-') ? `Expected a command before "${command}"` : `Unknown command "${command}"`;
-    throw new ConfigError(`${problem}; expected serve, seed or token (metalayer --help says more)`);
+    throw new ConfigError(`${problem}; expected serve, seed, token or history (metalayer --help says more)`);
   }
   if (rest.includes('--help') || rest.includes('-h')) {
     console.log(COMMAND_USAGE[command]);
     return 0;
   }
   if (command === 'token') return tokenCommand(rest);
+  if (command === 'history') return historyCommand(rest, surroundings);
   const { config, switches, positionals } = loadConfig(rest, surroundings.env);
   if (positionals.length > 0) throw new ConfigError(`Unexpected argument "${positionals.join(' ')}" to ${command}\n\n${COMMAND_USAGE[command]}`);
   const logger = createLogger(config);
@@ -64,12 +66,22 @@ async function main(argv: readonly string[], surroundings: Surroundings): Promis
   return 0;
 }
 
+/** `history prune` and `history purge`: one sentence on stdout saying what was done. */
+async function historyCommand(argv: readonly string[], surroundings: Surroundings): Promise<number> {
+  const catalogue = builtinCatalogue();
+  const { action, rest } = parseHistoryArgs(argv, catalogue, new Date(), COMMAND_USAGE.history);
+  const { config, positionals } = loadConfig(rest, surroundings.env);
+  if (positionals.length > 0) throw new ConfigError(`Unexpected argument "${positionals.join(' ')}" to history\n\n${COMMAND_USAGE.history}`);
+  await withStore(config, catalogue, async (store) => console.log(await runHistoryAction(store, action)));
+  return 0;
+}
+
 function help(topic: string | undefined): number {
   if (topic === undefined) {
     console.log(GLOBAL_USAGE);
     return 0;
   }
-  if (!isCommandName(topic)) throw new ConfigError(`No help for "${topic}"; expected serve, seed or token`);
+  if (!isCommandName(topic)) throw new ConfigError(`No help for "${topic}"; expected serve, seed, token or history`);
   console.log(COMMAND_USAGE[topic]);
   return 0;
 }

@@ -1,6 +1,6 @@
 /** What `--help` prints, per command; the README and docs/operations.md say the same at length. */
 
-export type CommandName = 'serve' | 'seed' | 'token';
+export type CommandName = 'serve' | 'seed' | 'token' | 'history';
 
 const SERVE = `Usage: metalayer serve [--demo] [--port N] [--host H] [--store sqlite|arango] [--db PATH]
                        [--log-level LEVEL] [--no-relay-node]
@@ -41,7 +41,20 @@ holds its SHA-256, never the token.
   --project ID      scope the token to a project (project/churn); repeat for more.
                     Admin tokens cannot be scoped.`;
 
-export const COMMAND_USAGE: Record<CommandName, string> = { serve: SERVE, seed: SEED, token: TOKEN };
+const HISTORY = `Usage: metalayer history prune --before INSTANT [--store sqlite|arango] [--db PATH]
+       metalayer history purge --asset ID [--store sqlite|arango] [--db PATH]
+
+The change log is kept forever unless pruned (docs/history.md).
+
+  prune --before INSTANT   drop every change made before INSTANT (2026-01-31, or
+                           2026-01-31T12:00:00Z); reads as of an earlier instant
+                           are refused from then on
+  purge --asset ID         erase a deleted asset's content (its fields before and
+                           after each change) from the log, leaving tombstones
+  --store ENGINE           sqlite or arango (METALAYER_STORE, default sqlite)
+  --db PATH                the SQLite file (METALAYER_DB, default ./data/metalayer.db)`;
+
+export const COMMAND_USAGE: Record<CommandName, string> = { serve: SERVE, seed: SEED, token: TOKEN, history: HISTORY };
 
 export const GLOBAL_USAGE = `metalayer: a GraphQL lineage API for machine-learning metadata
 
@@ -51,6 +64,8 @@ Commands:
   serve           serve GraphQL at /graphql (with --demo, load the demo pipeline first)
   seed --demo     load the demo pipeline into the store
   token create    make an API token
+  history prune   drop the change log before an instant
+  history purge   erase a deleted asset's content from the change log
   help [command]  print this, or a command's flags
 
 Flags:
@@ -60,5 +75,5 @@ Flags:
 Run "metalayer <command> --help" for a command's flags.`;
 
 export function isCommandName(name: string | undefined): name is CommandName {
-  return name === 'serve' || name === 'seed' || name === 'token';
+  return name === 'serve' || name === 'seed' || name === 'token' || name === 'history';
 }

@@ -5,6 +5,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { servingLine } from '../../src/cli/start.js';
 import { COMMAND_USAGE, GLOBAL_USAGE } from '../../src/cli/usage.js';
+import { seedHousingDemo } from '../../src/demo/housing.js';
+import { openSqliteStore } from '../../src/store/sqlite/index.js';
+import { makeChangeSelection } from '../../src/store/store.js';
+import { CATALOGUE, commitOps } from '../helpers/assets.js';
 import { runCli, runCliInTerminal, type CliProcess } from '../helpers/cli.js';
 import { startServer } from '../helpers/server.js';
 
@@ -52,6 +56,46 @@ describe('metalayer command line', () => {
     again.child.kill('SIGTERM');
     expect(await again.exited).toBe(0);
   });
+
+  it('history prune drops the log before an instant and says so; history purge erases a deleted asset’s content', async () => {
+    const db = tempDb();
+    const store = openSqliteStore({ path: db, catalogue: CATALOGUE });
+    await seedHousingDemo(store, CATALOGUE);
+    await commitOps(store, [{ type: 'deleteAsset', id: 'servingperf/housing-prod-2026-w14', field: ['id'] }]);
+    await store.close();
+
+    const exists = runCli(['history', 'purge', '--asset', 'models/housing-gbm', '--db', db]);
+    expect(await exists.exited).toBe(2);
+    expect(exists.stderr()).toBe('history purge: "models/housing-gbm" exists: only a deleted asset\'s history is purged; delete it first\n');
+    const purge = runCli(['history', 'purge', '--asset', 'servingperf/housing-prod-2026-w14', '--db', db]);
+    expect(await purge.exited).toBe(0);
+    expect(stdout(purge)).toBe(
+      'Erased the content of 2 changes of servingperf/housing-prod-2026-w14; their tombstones keep when, by whom and what was done.',
+    );
+
+    const future = runCli(['history', 'prune', '--before', '2999-01-01', '--db', db]);
+    expect(await future.exited).toBe(2);
+    expect(future.stderr()).toBe('--before: 2999-01-01T00:00:00.000Z is in the future; history can only be pruned up to now\n');
+    const malformed = runCli(['history', 'prune', '--before', 'yesterday', '--db', db]);
+    expect(await malformed.exited).toBe(2);
+    expect(malformed.stderr()).toMatch(/^--before: expected an instant/);
+
+    const before = new Date().toISOString();
+    const prune = runCli(['history', 'prune', '--before', before, '--db', db]);
+    expect(await prune.exited).toBe(0);
+    expect(stdout(prune)).toMatch(new RegExp(`^Dropped [0-9]+ changes made before ${before}\\. History now starts at ${before}: reads as of an earlier instant are refused\\.$`));
+    const again = runCli(['history', 'prune', '--before', '2020-01-01', '--db', db]);
+    expect(await again.exited).toBe(0);
+    expect(stdout(again)).toBe(`No change was older. History now starts at ${before}: reads as of an earlier instant are refused.`);
+
+    const after = openSqliteStore({ path: db, catalogue: CATALOGUE });
+    try {
+      expect(await after.historyStart()).toBe(before);
+      expect((await after.changes({ selection: makeChangeSelection(), afterSequence: null, first: 10, scope: null })).changes).toEqual([]);
+    } finally {
+      await after.close();
+    }
+  }, 120_000);
 
   it('seed --demo is idempotent', async () => {
     const db = tempDb();
@@ -101,10 +145,10 @@ describe('metalayer command line', () => {
     expect(badEngine.stderr()).toMatch(/METALAYER_STORE/);
     const unknown = runCli(['frobnicate']);
     expect(await unknown.exited).toBe(2);
-    expect(unknown.stderr()).toBe('Unknown command "frobnicate"; expected serve, seed or token (metalayer --help says more)\n');
+    expect(unknown.stderr()).toBe('Unknown command "frobnicate"; expected serve, seed, token or history (metalayer --help says more)\n');
     const flagFirst = runCli(['--demo', 'serve']);
     expect(await flagFirst.exited).toBe(2);
-    expect(flagFirst.stderr()).toBe('Expected a command before "--demo"; expected serve, seed or token (metalayer --help says more)\n');
+    expect(flagFirst.stderr()).toBe('Expected a command before "--demo"; expected serve, seed, token or history (metalayer --help says more)\n');
   });
 
   it('token create names an admin token with "An"', async () => {
@@ -139,6 +183,9 @@ describe.concurrent('metalayer --help and --version', () => {
     [['token', '--help'], 'token'],
     [['token', 'create', '--help'], 'token'],
     [['help', 'token'], 'token'],
+    [['history', '--help'], 'history'],
+    [['history', 'prune', '--help'], 'history'],
+    [['help', 'history'], 'history'],
   ] as const)('%j prints the flags of %s and starts nothing', async (args, command) => {
     // An invalid setting does not stop help: help reads no configuration.
     const cli = runCli([...args], { PORT: 'eighty' });

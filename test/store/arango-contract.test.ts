@@ -8,6 +8,7 @@ import { makeListQuery, type ListPosition, type Store } from '../../src/store/st
 import { tryParseId } from '../../src/domain/ids.js';
 import { createArangoStore, ensureLayout, type ArangoStoreOptions } from '../../src/store/arango/index.js';
 import { ArangoNames, META_COLLECTION } from '../../src/store/arango/catalogue.js';
+import { CHANGES_COLLECTION, EDGE_SPANS_COLLECTION } from '../../src/store/arango/changes.js';
 import { content } from '../helpers/assets.js';
 import { storeContract } from './contract.js';
 
@@ -39,7 +40,7 @@ if (!url) {
   const testDb = () => system.database(database);
   const catalogue = builtinCatalogue();
   const names = new ArangoNames(catalogue);
-  const collections = [...names.vertexCollections, ...names.edgeCollections, META_COLLECTION];
+  const collections = [...names.vertexCollections, ...names.edgeCollections, META_COLLECTION, CHANGES_COLLECTION, EDGE_SPANS_COLLECTION];
   const commit = (store: Store, ...ops: WriteOp[]) =>
     store.commit({ ops, actor: 'contract', source: 'test', at: new Date().toISOString() });
 

@@ -5,6 +5,7 @@ import type { EdgeDirection } from '../../domain/relations.js';
 import type { ListQuery } from '../store.js';
 import { Bindings } from './bindings.js';
 import { META_COLLECTION, type ArangoNames } from './catalogue.js';
+import { CHANGE_COUNTER_KEY, CHANGES_COLLECTION, EDGE_SPANS_COLLECTION as SPANS_COLLECTION, HISTORY_KEY } from './changes.js';
 import type { LineageGroup, NeighborGroup } from './queries.js';
 
 /**
@@ -25,8 +26,6 @@ import type { LineageGroup, NeighborGroup } from './queries.js';
  * createdAt, updatedAt }` (store/states.ts).
  */
 
-export const CHANGES_COLLECTION = 'metalayer_changes';
-export const SPANS_COLLECTION = 'metalayer_edge_spans';
 
 /** The change operations that set an asset's state. */
 const STATE_OPERATIONS = '["CREATE", "UPDATE", "DELETE"]';
@@ -52,7 +51,7 @@ function sequenceLines(asOf: string): string[] {
     '    SORT c.at, c.seq',
     '    LIMIT 1',
     '    RETURN c.seq - 1',
-    `), DOCUMENT("${META_COLLECTION}/changes").seq, 0)`,
+    `), DOCUMENT("${META_COLLECTION}/${CHANGE_COUNTER_KEY}").seq, 0)`,
   ];
 }
 
@@ -70,7 +69,7 @@ function stateChange(n: Names, id: string): string {
   return [
     `NOT_NULL(FIRST(FOR ${c} IN ${CHANGES_COLLECTION} FILTER ${c}.assetId == ${id} AND ${c}.seq <= seq AND ${c}.operation IN ${STATE_OPERATIONS} SORT ${c}.seq DESC LIMIT 1 RETURN ${c}),`,
     ` FIRST(FOR ${d} IN ${CHANGES_COLLECTION} FILTER ${d}.assetId == ${id} AND ${d}.seq > seq AND ${d}.operation IN ${STATE_OPERATIONS} SORT ${d}.seq LIMIT 1`,
-    ` RETURN ${d}.operation == "CREATE" ? { operation: "DELETE" } : { operation: "UPDATE", kind: ${d}.kind, after: ${d}.before, seq: seq, at: DOCUMENT("${META_COLLECTION}/history").start, created: DOCUMENT(${id}).created_at }),`,
+    ` RETURN ${d}.operation == "CREATE" ? { operation: "DELETE" } : { operation: "UPDATE", kind: ${d}.kind, after: ${d}.before, seq: seq, at: DOCUMENT("${META_COLLECTION}/${HISTORY_KEY}").start, created: DOCUMENT(${id}).created_at }),`,
     ' { operation: "CURRENT" })',
   ].join('');
 }
