@@ -55,6 +55,13 @@ export function ratio(reads: readonly ReadFigure[], workload: string, link: stri
   return top && bottom && bottom.latency.p50 > 0 ? top.latency.p50 / bottom.latency.p50 : null;
 }
 
+/** p50(top) / p50(bottom) of metalayer's answers in-process, for two workloads. */
+function p50Ratio(reads: readonly ReadFigure[], top: string, bottom: string): number | null {
+  const a = figure(reads, top, 'in-process', 'metalayer');
+  const b = figure(reads, bottom, 'in-process', 'metalayer');
+  return a && b && b.latency.p50 > 0 ? a.latency.p50 / b.latency.p50 : null;
+}
+
 const fixed = (value: number | null | undefined, digits = 2) => (value === null || value === undefined ? 'n/a' : value.toFixed(digits));
 
 /** The issue's targets, judged on this run's figures. */
@@ -67,6 +74,8 @@ export function judgeTargets(results: Omit<BenchResults, 'targets'>): Target[] {
   const w3Visit = figure(reads, 'W3-visit', 'in-process', 'metalayer');
   const w3Answer = checks.find((c) => c.workload === 'W3')?.answerAssets;
   const w8 = ratio(reads, 'W8', 'in-process', 'metalayer', 'store');
+  const w7 = p50Ratio(reads, 'W7', 'W1');
+  const w7Down = p50Ratio(reads, 'W7-down', 'W3');
   return [
     {
       id: 'W1',
@@ -97,6 +106,12 @@ export function judgeTargets(results: Omit<BenchResults, 'targets'>): Target[] {
       goal: 'a lineage of ≥ 100,000 reachable assets stays bounded by the node limit (1,000 assets in < 100 ms p50)',
       measured: `${graph.rootReach.toLocaleString('en-US')} reachable; ${w3Answer ?? 'n/a'} returned in ${fixed(w3?.latency.p50, 1)} ms p50; visit-limit bound ${fixed(w3Visit?.latency.p50, 0)} ms`,
       met: w3 && w3Answer !== undefined && graph.rootReach >= 100_000 ? w3Answer === 1000 && w3.latency.p50 < 100 : null,
+    },
+    {
+      id: 'W7',
+      goal: 'a lineage as of an instant beside the current one, in-process: (as of)/(current) ≤ 1.5',
+      measured: `W7/W1 = ${fixed(w7)}, W7-down/W3 = ${fixed(w7Down)}`,
+      met: w7 === null || w7Down === null ? null : w7 <= 1.5 && w7Down <= 1.5,
     },
     {
       id: 'W8',

@@ -88,6 +88,40 @@ export const DOWNSTREAM_LINEAGE = /* GraphQL */ `
     }
   }`;
 
+/**
+ * W7: W1 as of an instant. The model is read as of it, so its upstream is
+ * too (a record read as of an instant carries it to its lineage).
+ */
+const W7_QUERY = /* GraphQL */ `
+  query W7($id: ID!, $asOf: DateTime!) {
+    node(id: $id, asOf: $asOf) {
+      ... on Model {
+        id
+        upstream {
+          truncated
+          nodes { degree asset { ...EveryField } }
+          edges { kind from { id kind } to { id kind } }
+        }
+      }
+    }
+  }
+  ${EVERY_FIELD}`;
+
+/** W7-down: W3 as of an instant. */
+const W7_DOWNSTREAM = /* GraphQL */ `
+  query W7down($id: ID!, $asOf: DateTime!) {
+    node(id: $id, asOf: $asOf) {
+      ... on Dataset {
+        id
+        downstream {
+          truncated
+          nodes { degree asset { __typename id kind name version } }
+          edges { kind from { id } to { id } }
+        }
+      }
+    }
+  }`;
+
 const W4_QUERY = /* GraphQL */ `
   query W4($id: ID!) {
     node(id: $id) { id ... on Asset { kind name version } ... on Model { task framework uri } }
@@ -123,10 +157,10 @@ async function rawDrift(store: Store, id: string) {
 /** The GraphQL text of the point lookup, which the HTTP workload sends too. */
 export const POINT_LOOKUP = W4_QUERY;
 
-/** A lineage as the resolvers request it: `args` with the server's default caps. */
-async function rawLineage(store: Store, start: string, direction: LineageDirection, args: LineageArgs) {
-  const [asset] = await store.getAssets([start]);
-  const [lineage] = await store.traverse([{ start, ...lineageOptions(direction, args, DEFAULT_LINEAGE_CAPS), asOf: null, scope: null }]);
+/** A lineage as the resolvers request it: `args` with the server's default caps, at `asOf` (null: now). */
+async function rawLineage(store: Store, start: string, direction: LineageDirection, args: LineageArgs, asOf: string | null = null) {
+  const [asset] = await store.getAssets([start], asOf);
+  const [lineage] = await store.traverse([{ start, ...lineageOptions(direction, args, DEFAULT_LINEAGE_CAPS), asOf, scope: null }]);
   return { asset, lineage };
 }
 
@@ -177,7 +211,12 @@ async function rawLeaderboard(store: Store) {
   return { page, models };
 }
 
-export function readWorkloads(probes: Probes): ReadWorkload[] {
+/**
+ * The read workloads on the generated graph. W7 reads as of `asOf`, an
+ * instant after the graph was loaded (the load is one import, logged at one
+ * instant), so its answers are W1's and W3's, read from the change log.
+ */
+export function readWorkloads(probes: Probes, asOf: string = new Date().toISOString()): ReadWorkload[] {
   return [
     {
       id: 'W1',
@@ -215,6 +254,24 @@ export function readWorkloads(probes: Probes): ReadWorkload[] {
       variants: ALL,
     },
     downstream('W3', 'downstream of a root dataset, cut at the default limit (1,000)', probes, {}, ALL),
+    {
+      id: 'W7',
+      title: 'W1 as of an instant: the full upstream of a deep model, every field, from the change log',
+      query: W7_QUERY,
+      variables: () => ({ id: probes.deepModel, asOf }),
+      raw: (store) => rawLineage(store, probes.deepModel, 'UPSTREAM', {}, asOf),
+      answerSize: lineageSize,
+      variants: ['metalayer', 'store'],
+    },
+    {
+      id: 'W7-down',
+      title: 'W3 as of an instant: downstream of a root dataset, cut at 1,000, from the change log',
+      query: W7_DOWNSTREAM,
+      variables: () => ({ id: probes.rootDataset, asOf }),
+      raw: (store) => rawLineage(store, probes.rootDataset, 'DOWNSTREAM', {}, asOf),
+      answerSize: lineageSize,
+      variants: ['metalayer', 'store'],
+    },
     downstream('W3-10k', 'the same, at the largest limit (10,000)', probes, { limit: 10_000 }, ALL),
     downstream('W3-visit', 'the same, only deployments: bounded by the visit limit', probes, { kinds: ['DEPLOYMENT'] }, ['metalayer', 'store']),
     {

@@ -60,11 +60,20 @@ export interface SeriesKey {
 /** A one-hop neighbour request; the loaders add their instant. */
 export type NeighborStep = Omit<NeighborRequest, 'asOf'>;
 
-export function createLoaders(store: Store, asOf: string | null = null): Loaders {
+/**
+ * The loaders of one instant. `mark`, when given, is told of every asset
+ * and lineage edge they return or are primed with, so a session can tell
+ * which instant a record was read at (Session.viewOf).
+ */
+export function createLoaders(store: Store, asOf: string | null = null, mark?: (value: object) => void): Loaders {
   const known = new Map<string, AssetRecord>();
   const assets = new DataLoader<string, AssetRecord | null>(async (ids) => {
     const records = await store.getAssets(ids, asOf);
-    for (const record of records) if (record && !known.has(record.id)) known.set(record.id, record);
+    for (const record of records) {
+      if (!record) continue;
+      mark?.(record);
+      if (!known.has(record.id)) known.set(record.id, record);
+    }
     return records;
   });
 
@@ -72,6 +81,7 @@ export function createLoaders(store: Store, asOf: string | null = null): Loaders
   // request keeps the identity it was first seen with.
   const prime = (records: Iterable<AssetRecord>) => {
     for (const record of records) {
+      mark?.(record);
       assets.prime(record.id, record);
       if (!known.has(record.id)) known.set(record.id, record);
     }
@@ -89,7 +99,10 @@ export function createLoaders(store: Store, asOf: string | null = null): Loaders
   const lineage = new DataLoader<Omit<TraverseRequest, 'asOf'>, Lineage, string>(
     async (requests) => {
       const answers = await store.traverse(requests.map((request) => ({ ...request, asOf })));
-      for (const answer of answers) prime(answer.nodes.map((node) => node.asset));
+      for (const answer of answers) {
+        prime(answer.nodes.map((node) => node.asset));
+        if (mark) for (const edge of answer.edges) mark(edge);
+      }
       return answers;
     },
     { cacheKeyFn: (request) => traverseKey({ ...request, asOf }) },

@@ -1,5 +1,5 @@
 import { scopeOf } from '../domain/access.js';
-import type { FieldPath } from '../domain/errors.js';
+import { badInput, type FieldPath } from '../domain/errors.js';
 import { parseId, tryParseId } from '../domain/ids.js';
 import type { AssetRecord } from '../domain/kinds.js';
 import { lineageOptions, type LineageArgs, type ViewedLineage } from '../domain/lineage.js';
@@ -13,6 +13,30 @@ import type { Session } from './session.js';
  * store read goes through the session's loaders, so reads started together
  * (every field at one level of a GraphQL query) share one store call.
  */
+
+/**
+ * The view of the request at a client's instant, given as the argument
+ * `field`; without one, `fallback` (the present, or the instant the parent
+ * record was read at). "As of T" is after every change whose `at` is at or
+ * before T; an instant before the history the store keeps, or after now,
+ * cannot be answered and is BAD_USER_INPUT naming the field. The horizon is
+ * asked for once per request, and only when an instant is given.
+ */
+export async function viewAt(
+  session: Session,
+  asOf: string | null | undefined,
+  field: FieldPath,
+  fallback: Session = session,
+): Promise<Session> {
+  if (asOf === null || asOf === undefined) return fallback;
+  const now = session.now();
+  if (asOf > now) throw badInput(field, `expected an instant no later than now (${now}), received ${asOf}`);
+  const start = await session.historyStart();
+  if (start !== null && asOf < start) {
+    throw badInput(field, `expected an instant from ${start}, where the kept history starts, to now, received ${asOf}`);
+  }
+  return session.at(asOf);
+}
 
 /**
  * An asset by id, or null. A malformed id names no asset, so it answers
@@ -51,9 +75,11 @@ export async function relatedAssets(
   direction: EdgeDirection,
 ): Promise<AssetRecord[]> {
   session.deadline.check();
-  const neighbours = await session.loaders.neighbors.load({ id: parent.id, relation, direction });
+  // A parent read as of an instant has its relations read as of that instant.
+  const view = session.viewOf(parent);
+  const neighbours = await view.loaders.neighbors.load({ id: parent.id, relation, direction });
   // Only what the viewer sees counts against the budget: RESULT_TOO_LARGE never counts hidden assets.
-  const visible = await session.access.visibleOnly(neighbours);
+  const visible = await view.access.visibleOnly(neighbours);
   session.budget.spend(visible.length);
   return visible;
 }
@@ -65,18 +91,23 @@ export async function relatedAssets(
  * The lineages of every asset asked for at once are one `traverse` call
  * (the lineage loader batches them), and the loader primes the by-id
  * loader with every asset returned; the start is primed too, as an edge
- * may end at it.
+ * may end at it. `asOf` reads the lineage at that instant (`viewAt`); by
+ * default it is read at the instant `asset` was read at.
  */
 export async function readLineage(
   session: Session,
   asset: AssetRecord,
   direction: LineageDirection,
-  args: LineageArgs,
+  args: LineageArgs & { asOf?: string | null },
 ): Promise<ViewedLineage> {
   const options = lineageOptions(direction, args, session.lineageCaps);
-  session.deadline.check();
-  session.loaders.prime([asset]);
-  const lineage = await session.loaders.lineage.load({ start: asset.id, ...options, scope: scopeOf(session.viewer) });
+  // By default the lineage is read at the instant the asset was read at.
+  const own = session.viewOf(asset);
+  const view = await viewAt(session, args.asOf, ['asOf'], own);
+  view.deadline.check();
+  // The start as read is the start at the lineage's instant only when both are the same.
+  if (view === own) view.loaders.prime([asset]);
+  const lineage = await view.loaders.lineage.load({ start: asset.id, ...options, scope: scopeOf(view.viewer) });
   session.budget.spend(lineage.nodes.length);
   return { ...lineage, restricted: 0 };
 }
@@ -111,5 +142,5 @@ export async function listAssets(session: Session, query: Omit<ListQuery, 'asOf'
  */
 export function metricSeries(session: Session, devPerf: AssetRecord, name: string): Promise<MetricPoint[]> {
   session.deadline.check();
-  return session.loaders.series.load({ devPerf: devPerf.id, name });
+  return session.viewOf(devPerf).loaders.series.load({ devPerf: devPerf.id, name });
 }

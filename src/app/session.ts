@@ -39,6 +39,20 @@ export interface Session {
   readonly cursors: CursorCodec;
   /** Live changes: followed by subscriptions, told of every commit (commit.ts). */
   readonly feed: ChangeFeed;
+  /**
+   * This request reading at `asOf` (null: now): the same viewer, deadline,
+   * budget and cursors, with loaders and access of that instant, made once
+   * per instant and request. The instant is not checked here (`readAt` does).
+   */
+  at(asOf: string | null): Session;
+  /**
+   * The view of this request that read `value` (an asset or a lineage edge
+   * it returned), so that what hangs off a record read as of T is read as
+   * of T too; a value read any other way belongs to the present.
+   */
+  viewOf(value: object): Session;
+  /** The history horizon (Store.historyStart), asked once per request. */
+  historyStart(): Promise<string | null>;
 }
 
 export interface CoreSettings {
@@ -82,26 +96,50 @@ export function createCore(settings: CoreSettings): Core {
     store: settings.store,
     catalogue: settings.catalogue,
     feed,
-    openSession: (viewer = UNRESTRICTED_VIEWER) => {
-      const deadline = startDeadline(settings.executionTimeoutMs ?? Infinity);
-      const store =
-        settings.executionTimeoutMs === undefined ? settings.store : storeWithDeadline(settings.store, deadline);
-      const loaders = createLoaders(store);
-      return {
-        viewer,
-        asOf: null,
-        catalogue: settings.catalogue,
-        store,
-        loaders,
-        access: createReadAccess(viewer, loaders, settings.catalogue),
-        deadline,
-        budget: startResultBudget(settings.maxResultAssets ?? Infinity),
-        lineageCaps: settings.lineageCaps ?? DEFAULT_LINEAGE_CAPS,
-        newKey: settings.newKey ?? randomUUID,
-        now: () => clock().toISOString(),
-        cursors,
-        feed,
-      };
-    },
+    openSession: (viewer = UNRESTRICTED_VIEWER) => openRequest(settings, viewer, clock, cursors, feed),
   };
+}
+
+/** One request: its views by instant share everything but their loaders and access. */
+function openRequest(
+  settings: CoreSettings,
+  viewer: Viewer,
+  clock: () => Date,
+  cursors: CursorCodec,
+  feed: ChangeFeed,
+): Session {
+  const deadline = startDeadline(settings.executionTimeoutMs ?? Infinity);
+  const store = settings.executionTimeoutMs === undefined ? settings.store : storeWithDeadline(settings.store, deadline);
+  const budget = startResultBudget(settings.maxResultAssets ?? Infinity);
+  const views = new Map<string | null, Session>();
+  // Only values read in the past are marked: unmarked ones belong to the present.
+  const readAt = new WeakMap<object, Session>();
+  let horizon: Promise<string | null> | undefined;
+
+  const view = (asOf: string | null): Session => {
+    const known = views.get(asOf);
+    if (known) return known;
+    const loaders = createLoaders(store, asOf, asOf === null ? undefined : (value) => readAt.set(value, session));
+    const session: Session = {
+      viewer,
+      asOf,
+      catalogue: settings.catalogue,
+      store,
+      loaders,
+      access: createReadAccess(viewer, loaders, settings.catalogue),
+      deadline,
+      budget,
+      lineageCaps: settings.lineageCaps ?? DEFAULT_LINEAGE_CAPS,
+      newKey: settings.newKey ?? randomUUID,
+      now: () => clock().toISOString(),
+      cursors,
+      feed,
+      at: view,
+      viewOf: (value) => readAt.get(value) ?? view(null),
+      historyStart: () => (horizon ??= store.historyStart()),
+    };
+    views.set(asOf, session);
+    return session;
+  };
+  return view(null);
 }

@@ -14,8 +14,9 @@ import type { CommitResult, UnitOfWork } from '../domain/writes.js';
  * it, through which operation, and when.
  *
  * Reads take the instant they read at (`asOf`): null reads the store as it
- * is now, the only reading this version answers; an engine refuses any
- * other with BAD_USER_INPUT.
+ * is now; an instant T reads it as it stood after every change whose `at`
+ * is at or before T (the change log, `domain/changes.ts`). Whether T lies
+ * within the kept history (`historyStart`) is the caller's to check.
  */
 export interface Store {
   /** The engine's name, for health reports and logs. */

@@ -50,6 +50,13 @@ describe('bench smoke', () => {
     expect(calls('W10', 'store')).toEqual({ getAssets: 1, neighbors: 3 });
     // The newest version of three flagship sources, and the deployment's latest week.
     expect(results.checks.find((c) => c.workload === 'W10')?.answerAssets).toBe(4);
+    // As of an instant after the load: the same lineages, read from the change log with the same round trips.
+    expect(calls('W7', 'metalayer')).toEqual({ historyStart: 1, getAssets: 1, traverse: 1 });
+    expect(calls('W7', 'store')).toEqual({ getAssets: 1, traverse: 1 });
+    expect(results.checks.find((c) => c.workload === 'W7')?.answerAssets).toBe(w1?.answerAssets);
+    expect(results.checks.find((c) => c.workload === 'W7-down')?.answerAssets).toBe(
+      results.checks.find((c) => c.workload === 'W3')?.answerAssets,
+    );
     // A leaderboard page with its models: the ranking, then one neighbors call.
     expect(calls('W8', 'metalayer')).toEqual({ rankRuns: 1, neighbors: 1 });
     expect(calls('W8', 'store')).toEqual({ rankRuns: 1, neighbors: 1 });
@@ -79,6 +86,6 @@ describe('bench smoke', () => {
     ]).toEqual([0, 0, 0, 0]);
     expect(results.http?.server.maxRssMiB).toBeGreaterThan(0);
     expect(results.http?.afterLineages.lineages).toBe(2);
-    expect(results.targets.map((t) => t.id)).toEqual(['W1', 'W2', 'W4', 'W6', 'W3', 'W8']);
+    expect(results.targets.map((t) => t.id)).toEqual(['W1', 'W2', 'W4', 'W6', 'W3', 'W7', 'W8']);
   });
 });

@@ -89,7 +89,7 @@ describe('Relay node owned by another subgraph', () => {
     // Sharing a field means either subgraph may answer it, so both must know
     // at least some of the same runtime types; metalayer's nine and a team
     // subgraph's own have none in common.
-    const shared = parse(readTypeDefs().replace('node(id: ID!): Node', 'node(id: ID!): Node @shareable'));
+    const shared = parse(readTypeDefs().replace('node(id: ID!, asOf: DateTime): Node', 'node(id: ID!, asOf: DateTime): Node @shareable'));
     const result = composeServices([{ ...METALAYER, typeDefs: shared }, TEAMS]);
     expect(result.errors?.map((error) => error.extensions['code'])).toEqual(['SHAREABLE_HAS_MISMATCHED_RUNTIME_TYPES']);
     expect(result.errors?.[0]?.message).toContain('Shared field "Query.node" return type "Node" has a non-intersecting set of possible runtime types across subgraphs');

@@ -74,6 +74,20 @@ describe('lineage', () => {
     });
   });
 
+  test('the same 50 upstreams as of an instant: historyStart, then the same two calls, and the same answer', async () => {
+    const { models } = await seedFleet(api.store, 50);
+    const query = `query ($ids: [ID!]!, $asOf: DateTime) { nodes(ids: $ids, asOf: $asOf) { ... on Model { id ${FULL_UPSTREAM} } } }`;
+    const now = await api.data(query, { ids: models });
+    api.store.reset();
+    const asOf = await api.data(query, { ids: models, asOf: new Date().toISOString() });
+    expect(api.store.calls).toEqual([
+      { operation: 'historyStart', batch: 1 },
+      { operation: 'getAssets', batch: 50 },
+      { operation: 'traverse', batch: 50 },
+    ]);
+    expect(asOf).toEqual(now);
+  });
+
   test('lineages of a listed page: one listAssets, one traverse, whatever the page size', async () => {
     await seedFleet(api.store, 50);
     for (const size of [5, 50]) {

@@ -108,6 +108,7 @@ describe('HTTP server', () => {
         throw new Error('down');
       },
       sharedSecret: async () => 'a secret',
+      historyStart: async () => null,
       close: async () => undefined,
     };
     const other = await startServer({}, broken);

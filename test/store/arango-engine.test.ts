@@ -223,29 +223,82 @@ describe('arango engine: reads', () => {
     expect(fake.queries[1]?.bindVars).toMatchObject({ afterCreatedAt: 'June 6th, 2019', afterId: 'datasets/2001' });
   });
 
-  it('answers only the present: a read as of another instant is BAD_USER_INPUT, and nothing is asked', async () => {
-    const fake = new ScriptedDatabase(() => []);
+  it('reads as of an instant with one query per call, each asset made of its state in the change log', async () => {
     const asOf = '2026-01-01T00:00:00.000Z';
-    const refusals = [
-      await rejection(() => reads(fake).getAssets(['models/m'], asOf)),
-      await rejection(() =>
-        reads(fake).neighbors([{ id: 'models/m', relation: 'run_models', direction: 'OUT', asOf }]),
-      ),
-      await rejection(() =>
-        reads(fake).traverse([
-          { start: 'models/m', direction: 'UPSTREAM', depth: 1, limit: 1, kinds: null, visitLimit: 10, asOf, scope: null },
-        ]),
-      ),
-      await rejection(() => reads(fake).listAssets(makeListQuery({ asOf }))),
-    ];
-    for (const refusal of refusals) {
-      expect(refusal).toMatchObject({
-        code: 'BAD_USER_INPUT',
-        field: ['asOf'],
-        detail: 'this store answers only the present: reading as of an instant is not available',
-      });
-    }
+    const state = (id: string, tag: string) => ({
+      id,
+      kind: 'RUN',
+      after: { name: id, version: null, tag, properties: { a: 1 }, runId: id, status: 'COMPLETED', startedAt: null, endedAt: null, deploymentTag: null },
+      createdAt: '2025-12-01T00:00:00.000Z',
+      updatedAt: '2025-12-02T00:00:00.000Z',
+    });
+    const fake = new ScriptedDatabase((name) => {
+      if (name === 'getAssetsAsOf') return [state('run/r1', 'then'), null];
+      if (name === 'neighborsAsOf') return [[[[state('run/r1', 'then')]]]];
+      if (name === 'ownersAsOf') return [['project/p']];
+      if (name === 'traverseAsOf') return [[[{ nodes: [{ asset: state('run/r1', 'then'), degree: 1 }], edges: [{ relation: 'run_models', from: 'models/m', to: 'run/r1' }], truncated: false }]]];
+      if (name === 'listAssetsAsOf') return [state('run/r1', 'then'), state('run/r2', 'then')];
+      return new Error(`unexpected ${name}`);
+    });
+    const [r1, gone, malformed] = await reads(fake).getAssets(['run/r1', 'run/gone', 'bad'], asOf);
+    expect(r1).toEqual({
+      kind: 'RUN',
+      id: 'run/r1',
+      key: 'r1',
+      name: 'run/r1',
+      version: null,
+      tag: 'then',
+      properties: { a: 1 },
+      runId: 'run/r1',
+      status: 'COMPLETED',
+      startedAt: null,
+      endedAt: null,
+      deploymentTag: null,
+      createdAt: '2025-12-01T00:00:00.000Z',
+      updatedAt: '2025-12-02T00:00:00.000Z',
+    });
+    expect([gone, malformed]).toEqual([null, null]);
+    expect(fake.bound('getAssetsAsOf')).toEqual({ asOf, ids: ['run/r1', 'run/gone'] });
+
+    const [runs] = await reads(fake).neighbors([{ id: 'models/m', relation: 'run_models', direction: 'OUT', asOf }]);
+    expect(runs?.map((r) => `${r.id} ${r.tag}`)).toEqual(['run/r1 then']);
+    expect(await reads(fake).owners(['run/r1'], asOf)).toEqual([['project/p']]);
+    const [lineage] = await reads(fake).traverse([
+      { start: 'models/m', direction: 'UPSTREAM', depth: 1, limit: 1, kinds: null, visitLimit: 10, asOf, scope: null },
+    ]);
+    expect(lineage?.nodes.map((n) => [n.asset.id, n.asset.tag, n.degree])).toEqual([['run/r1', 'then', 1]]);
+    const page = await reads(fake).listAssets(makeListQuery({ kind: 'RUN', first: 1, asOf }));
+    expect(page.assets.map((a) => a.id)).toEqual(['run/r1']);
+    expect(page.positions).toEqual([{ createdAt: '2025-12-01T00:00:00.000Z', id: 'run/r1' }]);
+    expect(page.hasNextPage).toBe(true);
+    expect(fake.log).toEqual(['getAssetsAsOf', 'neighborsAsOf', 'ownersAsOf', 'traverseAsOf', 'listAssetsAsOf']);
+  });
+
+  it('answers a batch mixing instants with one query per instant, in request order', async () => {
+    const fake = new ScriptedDatabase((name, query) =>
+      name === 'ownersAsOf' ? [[`project/${String(query.bindVars['asOf']).slice(0, 4)}`]] : [['project/now']],
+    );
+    const owners = await Promise.all([reads(fake).owners(['models/m']), reads(fake).owners(['models/m'], '2025-01-01T00:00:00.000Z')]);
+    expect(owners).toEqual([[['project/now']], [['project/2025']]]);
+    const request = { start: 'models/m', direction: 'UPSTREAM', depth: 1, limit: 1, kinds: null, visitLimit: 10, scope: null } as const;
+    const mixed = new ScriptedDatabase((name) => [[[{ nodes: [], edges: [], truncated: name === 'traverseAsOf' }]]]);
+    const lineages = await reads(mixed).traverse([
+      { ...request, asOf: '2025-01-01T00:00:00.000Z' },
+      { ...request, asOf: null },
+    ]);
+    expect(lineages.map((l) => l.truncated)).toEqual([true, false]);
+    expect(mixed.log).toEqual(['traverseAsOf', 'traverse']);
+  });
+
+  it('refuses, before asking, a listing of what lies upstream of a project as of an instant', async () => {
+    const fake = new ScriptedDatabase(() => []);
+    const refusal = await rejection(() =>
+      reads(fake).listAssets(makeListQuery({ project: 'project/p', asOf: '2026-01-01T00:00:00.000Z' })),
+    );
+    expect(refusal).toMatchObject({ code: 'BAD_USER_INPUT', field: ['filter', 'project'] });
     expect(fake.log).toEqual([]);
+    await reads(fake).listAssets(makeListQuery({ project: 'project/p', kind: 'RUN', asOf: '2026-01-01T00:00:00.000Z' }));
+    expect(fake.log).toEqual(['listAssetsAsOf']);
   });
 
   it('reports an unreachable database as STORE_UNAVAILABLE, without its message', async () => {
@@ -1138,14 +1191,14 @@ describe('arango engine: run lifecycle and metric series', () => {
     const answers = await new ArangoReads(fake.db, {}, names).metricSeries([
       { devPerf: 'devperf/a', name: 'loss', asOf: null },
       { devPerf: 'bogus', name: 'loss', asOf: null },
-      { devPerf: 'devperf/b', name: 'loss', asOf: null },
+      { devPerf: 'devperf/b', name: 'loss', asOf: '2026-01-01T00:00:00.000Z' },
     ]);
     expect(answers).toEqual([[point], [], []]);
     expect(fake.log).toEqual(['metricSeries']);
     expect(fake.bound('metricSeries')).toEqual({
       requests: [
-        { devPerf: 'devperf/a', name: 'loss' },
-        { devPerf: 'devperf/b', name: 'loss' },
+        { devPerf: 'devperf/a', name: 'loss', asOf: null },
+        { devPerf: 'devperf/b', name: 'loss', asOf: '2026-01-01T00:00:00.000Z' },
       ],
     });
   });

@@ -801,8 +801,8 @@ describe('metric series statements', () => {
 
   it('metricSeries answers every requested series in one query, oldest first', () => {
     const query = metricSeriesQuery([
-      { devPerf: 'devperf/a', name: 'loss' },
-      { devPerf: 'devperf/b', name: 'loss' },
+      { devPerf: 'devperf/a', name: 'loss', asOf: null },
+      { devPerf: 'devperf/b', name: 'loss', asOf: '2026-01-01T00:00:00.000Z' },
     ]);
     expectWellFormed(query, 'metricSeries');
     expect(query.query).toBe(aql`
@@ -810,15 +810,15 @@ describe('metric series statements', () => {
       FOR r IN @requests
         RETURN (
           FOR p IN metalayer_metric_points
-            FILTER p.devperf == r.devPerf AND p.name == r.name
+            FILTER p.devperf == r.devPerf AND p.name == r.name AND (r.asOf == null OR p.at <= r.asOf)
             SORT p.at, p.step, p.seq
             RETURN { at: p.at, value: p.value, step: p.step }
         )
     `);
     expect(query.bindVars).toEqual({
       requests: [
-        { devPerf: 'devperf/a', name: 'loss' },
-        { devPerf: 'devperf/b', name: 'loss' },
+        { devPerf: 'devperf/a', name: 'loss', asOf: null },
+        { devPerf: 'devperf/b', name: 'loss', asOf: '2026-01-01T00:00:00.000Z' },
       ],
     });
   });

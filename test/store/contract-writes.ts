@@ -199,13 +199,6 @@ export function writesContract(store: () => Store): void {
     });
   });
 
-  describe('reading as of an instant', () => {
-    it('is refused with BAD_USER_INPUT by an engine that answers only the present', async () => {
-      const error = await rejection(() => store().getAssets(['models/m'], '2026-01-01T00:00:00.000Z'));
-      expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: ['asOf'] });
-    });
-  });
-
   describe('write: updateAsset', () => {
     it('changes name, version and tag, merges properties and removes null ones', async () => {
       await commitOps(store(), [putAsset(content('MODEL', 'm', { properties: { a: 1, b: 2 }, tag: 'x' }))]);

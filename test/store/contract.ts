@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/store/store.js';
+import { asOfContract } from './contract-as-of.js';
 import { changesContract } from './contract-changes.js';
 import { danglingContract } from './contract-dangling.js';
 import { lineageContract } from './contract-lineage.js';
@@ -49,5 +50,6 @@ export function storeContract(engine: string, harness: ContractHarness): void {
     scopeContract(store);
     changesContract(store);
     danglingContract(store, (id) => harness.removeAssetDirectly(store(), id));
+    asOfContract(store);
   });
 }

@@ -242,7 +242,7 @@ describe('sqlite engine: leaderboards', () => {
       ('devperf/r1', 'DEV_PERF', 'r1', 'r1', NULL, NULL, '{"metrics":{"rmse":1.5,"r2":1},"recordedAt":null}', '{}', 'a', 'a'),
       ('devperf/r2', 'DEV_PERF', 'r2', 'r2', NULL, NULL, '{"metrics":{"rmse":2},"recordedAt":null}', '{}', 'a', 'a');
       INSERT INTO edges (from_id, relation, to_id, created_at) VALUES ('run/r1', 'run_devperf', 'devperf/r1', 'a');`);
-    expect(migrate(raw)).toEqual([4, 5]);
+    expect(migrate(raw, 5)).toEqual([4, 5]);
     expect(raw.prepare('SELECT devperf_id, name, value, run_id FROM metric_latest ORDER BY devperf_id, name').all()).toEqual([
       { devperf_id: 'devperf/r1', name: 'r2', value: 1, run_id: 'run/r1' },
       { devperf_id: 'devperf/r1', name: 'rmse', value: 1.5, run_id: 'run/r1' },
@@ -259,7 +259,7 @@ describe('sqlite engine: leaderboards', () => {
       ('models/m', 'MODEL', 'm', 'm', '2', 'prod', '{"description":null,"task":"t","framework":null,"uri":null}', '{"a":1}', '2026-01-02T00:00:00.000Z', '2026-01-05T00:00:00.000Z'),
       ('run/r', 'RUN', 'r', 'r', NULL, NULL, '{"runId":"r","status":"COMPLETED","startedAt":null,"endedAt":null,"deploymentTag":null}', '{}', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
       INSERT INTO edges (from_id, relation, to_id, created_at) VALUES ('models/m', 'run_models', 'run/r', '2026-01-02T00:00:00.000Z');`);
-    expect(migrate(raw)).toEqual([5]);
+    expect(migrate(raw, 5)).toEqual([5]);
     const changes = raw.prepare('SELECT sequence, at, actor, operation, asset_id, kind, before, after, relation, from_id, to_id, source, tx FROM changes ORDER BY sequence').all();
     expect(changes).toEqual([
       { sequence: 1, at: '2026-01-01T00:00:00.000Z', actor: 'unknown', operation: 'CREATE', asset_id: 'run/r', kind: 'RUN', before: null,
@@ -291,6 +291,25 @@ describe('sqlite engine: leaderboards', () => {
       ]),
     );
     expect(planOf({ actor: 'alice' })).toEqual(['SEARCH c USING INTEGER PRIMARY KEY (rowid>?)']);
+    raw.close();
+  });
+
+  it('migration 6 lets reads as of an instant use covering indexes of the spans and of state changes alone', () => {
+    const raw = new BetterSqlite3(':memory:');
+    expect(migrate(raw, 5)).toEqual([1, 2, 3, 4, 5]);
+    expect(migrate(raw)).toEqual([6]);
+    const plan = (sql: string, ...params: unknown[]) =>
+      (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail).join('\n');
+    expect(
+      plan(`SELECT (SELECT c.operation FROM changes c WHERE c.asset_id = ? AND c.sequence <= ?
+        AND c.operation IN ('CREATE', 'UPDATE', 'DELETE') ORDER BY c.sequence DESC LIMIT 1)`, 'models/m', 1),
+    ).toContain('COVERING INDEX changes_states (asset_id=? AND sequence<?)');
+    expect(
+      plan(`SELECT s.to_id FROM edge_spans s WHERE s.from_id = ? AND s.relation = ? AND s.linked <= ? AND (s.unlinked IS NULL OR s.unlinked > ?)`, 'a', 'b', 1, 1),
+    ).toContain('COVERING INDEX edge_spans_from');
+    expect(
+      plan(`SELECT s.from_id FROM edge_spans s WHERE s.to_id = ? AND s.relation = ? AND s.linked <= ? AND (s.unlinked IS NULL OR s.unlinked > ?)`, 'a', 'b', 1, 1),
+    ).toContain('COVERING INDEX edge_spans_to');
     raw.close();
   });
 

@@ -68,7 +68,10 @@ export type Asset = {
    * Everything this asset came from, nearest first. `depth` bounds the hops
    * (default and maximum set by the server), `limit` the number of assets
    * returned, `kinds` which kinds are returned (the traversal still passes
-   * through the other kinds).
+   * through the other kinds). `asOf` reads the lineage as it stood at that
+   * instant: only the relations that existed then, between the assets as they
+   * were then. It defaults to the instant this asset was read at (now, unless
+   * it was read with `asOf`).
    */
   upstream: Lineage;
   /** A distinct version of a named asset; two assets of a kind may share a name only with distinct versions. */
@@ -82,6 +85,7 @@ export type Asset = {
  * `derivedFrom` (earlier versions, base models) and `derivatives`.
  */
 export type AssetDownstreamArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -105,6 +109,7 @@ export type AssetHistoryArgs = {
  * `derivedFrom` (earlier versions, base models) and `derivatives`.
  */
 export type AssetUpstreamArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -269,6 +274,7 @@ export type Dataset = Asset & Node & {
 
 /** A data source. */
 export type DatasetDownstreamArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -292,6 +298,7 @@ export type DatasetHistoryArgs = {
 
 /** A data source. */
 export type DatasetUpstreamArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -359,6 +366,7 @@ export type Deployment = Asset & Node & {
 
 /** A model in serving. */
 export type DeploymentDownstreamArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -388,6 +396,7 @@ export type DeploymentPerformanceArgs = {
 
 /** A model in serving. */
 export type DeploymentUpstreamArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -429,6 +438,7 @@ export type DevPerf = Asset & Node & {
 
 /** Development-time performance of a run. */
 export type DevPerfDownstreamArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -456,6 +466,7 @@ export type DevPerfSeriesArgs = {
 
 /** Development-time performance of a run. */
 export type DevPerfUpstreamArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -549,6 +560,7 @@ export type Featureset = Asset & Node & {
 
 /** The features derived from one or more datasets. */
 export type FeaturesetDownstreamArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -564,6 +576,7 @@ export type FeaturesetHistoryArgs = {
 
 /** The features derived from one or more datasets. */
 export type FeaturesetUpstreamArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -755,6 +768,7 @@ export type Model = Asset & Node & {
 
 /** A trained model. */
 export type ModelDownstreamArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -770,6 +784,7 @@ export type ModelHistoryArgs = {
 
 /** A trained model. */
 export type ModelUpstreamArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -804,6 +819,7 @@ export type ModelParams = Asset & Node & {
 
 /** The hyperparameters of a run. */
 export type ModelParamsDownstreamArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -819,6 +835,7 @@ export type ModelParamsHistoryArgs = {
 
 /** The hyperparameters of a run. */
 export type ModelParamsUpstreamArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -1054,6 +1071,7 @@ export type Project = Asset & Node & {
 
 /** A group of models. */
 export type ProjectDownstreamArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -1069,6 +1087,7 @@ export type ProjectHistoryArgs = {
 
 /** A group of models. */
 export type ProjectUpstreamArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -1081,7 +1100,8 @@ export type Query = {
    * page size (default 20, at most 100); `after` is a cursor from `pageInfo`.
    * For a viewer scoped to projects, a page leaves out the assets it may not
    * see, so it may hold fewer than `first` (even none) while `hasNextPage` is
-   * true: keep paging with `endCursor`.
+   * true: keep paging with `endCursor`. With `asOf`, the assets that existed
+   * at that instant, as they stood then (`asOf` as for `node`).
    */
   assets: AssetConnection;
   /**
@@ -1106,13 +1126,18 @@ export type Query = {
    * The asset with this id, or null when none exists. A malformed id, or one
    * of no known collection (`model/…` for `models/…`), is a BAD_USER_INPUT
    * error naming the collections. An asset of a project outside the viewer's
-   * scope is a FORBIDDEN error.
+   * scope is a FORBIDDEN error. With `asOf`, the asset as it stood at that
+   * instant (null if it did not exist then), and its relation fields and
+   * lineage as they stood then too (docs/history.md). An instant before the
+   * history the server keeps, or in the future, is a BAD_USER_INPUT error
+   * naming `asOf`.
    */
   node?: Maybe<Node>;
   /**
    * The assets with these ids (at most 1,000), in order, null where none
    * exists; null with a BAD_USER_INPUT error where the id is malformed, and
-   * with a FORBIDDEN error where the viewer may not see the asset.
+   * with a FORBIDDEN error where the viewer may not see the asset. `asOf` as
+   * for `node`.
    */
   nodes: Array<Maybe<Node>>;
 };
@@ -1120,6 +1145,7 @@ export type Query = {
 
 export type QueryAssetsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   filter?: InputMaybe<AssetFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   kind?: InputMaybe<AssetKind>;
@@ -1145,11 +1171,13 @@ export type QueryLeaderboardArgs = {
 
 
 export type QueryNodeArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   id: Scalars['ID']['input'];
 };
 
 
 export type QueryNodesArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   ids: Array<Scalars['ID']['input']>;
 };
 
@@ -1282,6 +1310,7 @@ export type Run = Asset & Node & {
 
 /** One training or experiment execution. */
 export type RunDownstreamArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -1297,6 +1326,7 @@ export type RunHistoryArgs = {
 
 /** One training or experiment execution. */
 export type RunUpstreamArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -1368,6 +1398,7 @@ export type ServingPerf = Asset & Node & {
 
 /** Serving-time performance of a deployment over one period. */
 export type ServingPerfDownstreamArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;
@@ -1389,6 +1420,7 @@ export type ServingPerfMetricArgs = {
 
 /** Serving-time performance of a deployment over one period. */
 export type ServingPerfUpstreamArgs = {
+  asOf?: InputMaybe<Scalars['DateTime']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
   kinds?: InputMaybe<Array<AssetKind>>;
   limit?: InputMaybe<Scalars['Int']['input']>;

@@ -10,12 +10,13 @@ import type { Resolvers } from '../generated/resolvers.js';
  * ends of lineage edges.
  */
 export function lineageField(direction: LineageDirection) {
-  return (asset: AssetRecord, args: LineageArgs, ctx: Context): Promise<ViewedLineage> =>
+  return (asset: AssetRecord, args: LineageArgs & { asOf?: string | null }, ctx: Context): Promise<ViewedLineage> =>
     readLineage(ctx, asset, direction, args);
 }
 
 /**
- * An edge's end. The traversal primed it (or the start), so it is read
+ * An edge's end, at the instant its lineage was read at (`ctx` is that
+ * instant's view). The traversal primed it (or the start), so it is read
  * synchronously from what the request holds; the loader answers otherwise.
  * The traversal returned it, so a missing one is the engine's fault.
  */
@@ -32,7 +33,7 @@ async function loadEdgeEnd(id: string, ctx: Context): Promise<AssetRecord> {
 export const lineageResolvers: Resolvers = {
   LineageEdge: {
     kind: (edge) => edge.relation,
-    from: (edge, _args, ctx) => edgeEnd(edge.from, ctx),
-    to: (edge, _args, ctx) => edgeEnd(edge.to, ctx),
+    from: (edge, _args, ctx) => edgeEnd(edge.from, ctx.viewOf(edge)),
+    to: (edge, _args, ctx) => edgeEnd(edge.to, ctx.viewOf(edge)),
   },
 };

@@ -1,5 +1,5 @@
 import { leaderboard } from '../../app/compare.js';
-import { loadVisibleAsset, listAssets } from '../../app/reads.js';
+import { loadVisibleAsset, listAssets, viewAt } from '../../app/reads.js';
 import { auditTrail, loadChange } from '../../app/history.js';
 import { CHANGE_ID_PREFIX, type NodeRecord } from '../../domain/changes.js';
 import { badInput, type FieldPath } from '../../domain/errors.js';
@@ -34,18 +34,22 @@ function loadNode(ctx: Context, id: string, field: FieldPath): Promise<NodeRecor
 export const MAX_NODE_IDS = 1000;
 
 export const queryResolvers: QueryResolvers = {
-  node: (_root, { id }, ctx) => loadNode(ctx, id, ['id']),
+  node: async (_root, { id, asOf }, ctx) => loadNode(await viewAt(ctx, asOf, ['asOf']), id, ['id']),
 
   // Each position resolves on its own, so a malformed id, or one the viewer
   // may not see, is null in its place with an error on that path (`nodes.2`).
-  nodes: (_root, { ids }, ctx) => {
+  nodes: async (_root, { ids, asOf }, ctx) => {
     if (ids.length > MAX_NODE_IDS) {
       throw badInput(['ids'], `expected at most ${MAX_NODE_IDS} ids, received ${ids.length}`);
     }
-    return ids.map((id, i) => nullableItem(nodeAt(id, i, ctx)));
+    const view = await viewAt(ctx, asOf, ['asOf']);
+    return ids.map((id, i) => nullableItem(nodeAt(id, i, view)));
   },
 
-  assets: (_root, args, ctx) => listAssets(ctx, listQuery(args, ctx)),
+  assets: async (_root, args, ctx) => {
+    const view = await viewAt(ctx, args.asOf, ['asOf']);
+    return listAssets(view, listQuery(args, view));
+  },
 
   changes: (_root, args, ctx) => auditTrail(ctx, args),
 

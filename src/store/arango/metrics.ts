@@ -80,10 +80,11 @@ export function insertMetricPointsStatement(points: readonly MetricPointDocument
   ]);
 }
 
-/** One series asked for: a performance's points of one name. */
+/** One series asked for: a performance's points of one name, as of an instant (its points at or before it) or now (null). */
 export interface SeriesRequest {
   devPerf: string;
   name: string;
+  asOf: string | null;
 }
 
 /** `/* metricSeries *\/`: one row, an array of points per request, oldest first. */
@@ -94,7 +95,7 @@ export function metricSeriesQuery(requests: readonly SeriesRequest[]): AqlQuery 
     `FOR r IN ${b.bind('requests', requests)}`,
     '  RETURN (',
     `    FOR p IN ${METRIC_POINTS_COLLECTION}`,
-    '      FILTER p.devperf == r.devPerf AND p.name == r.name',
+    '      FILTER p.devperf == r.devPerf AND p.name == r.name AND (r.asOf == null OR p.at <= r.asOf)',
     '      SORT p.at, p.step, p.seq',
     '      RETURN { at: p.at, value: p.value, step: p.step }',
     '  )',

@@ -7,6 +7,9 @@ import type { AssetRecord } from '../../domain/kinds.js';
 import { traverseKey, type Lineage, type LineageNode, type TraverseRequest } from '../../domain/lineage.js';
 import type { EdgeRecord } from '../../domain/relations.js';
 import type { MetricPoint } from '../../domain/runs.js';
+import { badInput } from '../../domain/errors.js';
+import { ownerChain } from '../../domain/catalogue.js';
+import { recordOfState, type AssetState } from '../states.js';
 import {
   requirePresent,
   type AssetPage,
@@ -21,6 +24,7 @@ import { EPOCH, type StoredDocument } from './attributes.js';
 import type { ArangoNames } from './catalogue.js';
 import { toRecord } from './documents.js';
 import { translateError } from './errors.js';
+import { getAssetsAsOfQuery, listAssetsAsOfQuery, neighborsAsOfQuery, ownersAsOfQuery, traverseAsOfQuery } from './as-of.js';
 import { metricSeriesQuery } from './metrics.js';
 import {
   getAssetsQuery,
@@ -36,8 +40,10 @@ import {
 /**
  * The engine's reads: each port call is at most one AQL query, whatever its
  * batch; the answers are put back in request order here. A malformed id (or
- * an unknown relation) never reaches a query: its answer is empty. Only the
- * present is read: a request for another instant is refused.
+ * an unknown relation) never reaches a query: its answer is empty. A read
+ * as of an instant is one query too, over the change log (as-of.ts); the
+ * batch of one session's loaders holds one instant, and a batch mixing
+ * instants is one query per instant.
  */
 export class ArangoReads {
   private readonly catalogue: Catalogue;
@@ -51,22 +57,35 @@ export class ArangoReads {
   }
 
   async getAssets(ids: readonly string[], asOf: string | null = null): Promise<(AssetRecord | null)[]> {
-    requirePresent(asOf);
     const valid = ids.filter((id) => tryParseId(id, this.catalogue) !== null);
     if (valid.length === 0) return ids.map(() => null);
-    const docs = await this.all<StoredDocument | null>(getAssetsQuery(valid));
     const found = new Map<string, AssetRecord | null>();
-    valid.forEach((id, i) => {
-      const doc = docs[i];
-      found.set(id, doc ? toRecord(this.catalogue, doc) : null);
-    });
+    if (asOf === null) {
+      const docs = await this.all<StoredDocument | null>(getAssetsQuery(valid));
+      valid.forEach((id, i) => {
+        const doc = docs[i];
+        found.set(id, doc ? toRecord(this.catalogue, doc) : null);
+      });
+    } else {
+      const rows = await this.all<StateRow>(getAssetsAsOfQuery(valid, asOf));
+      valid.forEach((id, i) => found.set(id, recordOfRow(this.catalogue, rows[i] ?? null)));
+    }
     return ids.map((id) => found.get(id) ?? null);
   }
 
   async neighbors(requests: readonly NeighborRequest[]): Promise<AssetRecord[][]> {
-    for (const request of requests) requirePresent(request.asOf);
+    return byInstant(requests, (asOf, group) => this.neighborsAt(asOf, group));
+  }
+
+  private async neighborsAt(asOf: string | null, requests: readonly NeighborRequest[]): Promise<AssetRecord[][]> {
     const { groups, places } = groupNeighborRequests(this.catalogue, requests);
     if (groups.length === 0) return requests.map(() => []);
+    if (asOf !== null) {
+      const [answer] = await this.all<StateRow[][][]>(neighborsAsOfQuery(groups, asOf));
+      return places.map((place) =>
+        (place ? (answer?.[place.group]?.[place.index] ?? []) : []).flatMap((row) => recordOfRow(this.catalogue, row) ?? []),
+      );
+    }
     const [answer] = await this.all<StoredDocument[][][]>(neighborsQuery(this.names, groups));
     return places.map((place) => {
       const docs = place ? answer?.[place.group]?.[place.index] : undefined;
@@ -76,19 +95,28 @@ export class ArangoReads {
 
   /** One query for the batch; malformed ids have no owners and are not asked. */
   async owners(ids: readonly string[], asOf: string | null = null): Promise<string[][]> {
-    requirePresent(asOf);
     const valid = ids.filter((id) => tryParseId(id, this.catalogue) !== null);
     if (valid.length === 0) return ids.map(() => []);
-    const rows = await this.all<string[]>(ownersQuery(this.names, valid));
+    const rows = await this.all<string[]>(asOf === null ? ownersQuery(this.names, valid) : ownersAsOfQuery(this.names, valid, asOf));
     const found = new Map<string, string[]>();
     valid.forEach((id, i) => found.set(id, rows[i] ?? []));
     return ids.map((id) => [...(found.get(id) ?? [])]);
   }
 
   async traverse(requests: readonly TraverseRequest[]): Promise<Lineage[]> {
-    for (const request of requests) requirePresent(request.asOf);
+    return byInstant(requests, (asOf, group) => this.traverseAt(asOf, group));
+  }
+
+  private async traverseAt(asOf: string | null, requests: readonly TraverseRequest[]): Promise<Lineage[]> {
     const { groups, places } = groupTraverseRequests(this.catalogue, requests);
     if (groups.length === 0) return requests.map(emptyLineage);
+    if (asOf !== null) {
+      const [answer] = await this.all<StateLineageRow[][]>(traverseAsOfQuery(this.names, groups, asOf));
+      return places.map((place) => {
+        const row = place ? answer?.[place.group]?.[place.index] : undefined;
+        return row ? toLineageOfStates(this.catalogue, row) : emptyLineage();
+      });
+    }
     const [answer] = await this.all<LineageRow[][]>(traverseQuery(this.names, groups));
     return places.map((place) => {
       const row = place ? answer?.[place.group]?.[place.index] : undefined;
@@ -96,9 +124,13 @@ export class ArangoReads {
     });
   }
 
-  /** A page, with each asset's position as the query orders it: the stored `created_at` text, `EPOCH` for none. */
+  /**
+   * A page, with each asset's position as the query orders it: the stored
+   * `created_at` text, `EPOCH` for none. As of an instant, a project filter
+   * on the kinds no project owns is refused (as-of.ts).
+   */
   async listAssets(query: ListQuery): Promise<AssetPage> {
-    requirePresent(query.asOf);
+    if (query.asOf !== null) return this.listAssetsAsOf({ ...query, asOf: query.asOf });
     const aql = listAssetsQuery(this.names, query);
     if (!aql) return { assets: [], positions: [], hasNextPage: false };
     const docs = await this.all<StoredDocument>(aql);
@@ -115,6 +147,25 @@ export class ArangoReads {
     };
   }
 
+  private async listAssetsAsOf(query: ListQuery & { asOf: string }): Promise<AssetPage> {
+    const shared = (query.kind === null ? this.catalogue.kinds.map((spec) => spec.kind) : [query.kind]).some(
+      (kind) => ownerChain(this.catalogue, kind) === 'shared',
+    );
+    if (query.project !== null && shared) {
+      throw badInput(
+        ['filter', 'project'],
+        'listing what lies upstream of a project as of an instant is not available on ArangoDB: give `kind` of a kind a project owns',
+      );
+    }
+    const rows = await this.all<AssetState>(listAssetsAsOfQuery(this.names, query));
+    const assets = rows.slice(0, query.first).map(recordOfState);
+    return {
+      assets,
+      positions: assets.map(({ createdAt, id }) => ({ createdAt, id })),
+      hasNextPage: rows.length > query.first,
+    };
+  }
+
   /** One query (queries.ts); the page's documents read back as every read does. */
   async rankRuns(query: RankQuery): Promise<RankPage> {
     requirePresent(query.asOf);
@@ -128,10 +179,9 @@ export class ArangoReads {
 
   /** One query for every request; a request for an id outside the catalogue is answered empty without asking. */
   async metricSeries(requests: readonly SeriesRequest[]): Promise<MetricPoint[][]> {
-    for (const request of requests) requirePresent(request.asOf);
     const asked = requests.filter((request) => tryParseId(request.devPerf, this.catalogue) !== null);
     if (asked.length === 0) return requests.map(() => []);
-    const answers = await this.all<MetricPoint[]>(metricSeriesQuery(asked.map(({ devPerf, name }) => ({ devPerf, name }))));
+    const answers = await this.all<MetricPoint[]>(metricSeriesQuery(asked.map(({ devPerf, name, asOf }) => ({ devPerf, name, asOf }))));
     const byRequest = new Map(asked.map((request, i) => [request, answers[i] ?? []]));
     return requests.map((request) => byRequest.get(request) ?? []);
   }
@@ -234,6 +284,56 @@ function toLineage(catalogue: Catalogue, row: LineageRow): Lineage {
   );
   edges.sort((a, b) => compare(a.from, b.from) || compare(a.relation, b.relation) || compare(a.to, b.to));
   return { nodes, edges, truncated: row.truncated };
+}
+
+/**
+ * An asset as a read as of an instant answers it (as-of.ts): its state, or
+ * the document as it is now (unchanged within the kept history), or null.
+ */
+type StateRow = AssetState | { document: StoredDocument | null } | null;
+
+function recordOfRow(catalogue: Catalogue, row: StateRow): AssetRecord | null {
+  if (row === null) return null;
+  if ('document' in row) return row.document ? toRecord(catalogue, row.document) : null;
+  return recordOfState(row);
+}
+
+interface StateLineageRow {
+  nodes: { asset: StateRow; degree: number }[];
+  edges: { relation: string; from: string; to: string }[];
+  truncated: boolean;
+}
+
+/** A lineage row read as of an instant, its nodes' assets as states. */
+function toLineageOfStates(catalogue: Catalogue, row: StateLineageRow): Lineage {
+  const nodes = row.nodes.flatMap((node): LineageNode[] => {
+    const asset = recordOfRow(catalogue, node.asset);
+    return asset ? [{ asset, degree: node.degree }] : [];
+  });
+  nodes.sort((a, b) => a.degree - b.degree || compare(a.asset.id, b.asset.id));
+  const edges = row.edges.flatMap((edge): EdgeRecord[] =>
+    catalogue.isRelationName(edge.relation) ? [{ relation: edge.relation, from: edge.from, to: edge.to }] : [],
+  );
+  edges.sort((a, b) => compare(a.from, b.from) || compare(a.relation, b.relation) || compare(a.to, b.to));
+  return { nodes, edges, truncated: row.truncated };
+}
+
+/**
+ * Answers a batch instant by instant, one query each (a batch from one
+ * session's loaders has one), and puts the answers back in request order.
+ */
+async function byInstant<Q extends { asOf: string | null }, A>(
+  requests: readonly Q[],
+  answer: (asOf: string | null, group: Q[]) => Promise<A[]>,
+): Promise<A[]> {
+  const groups = new Map<string | null, number[]>();
+  requests.forEach((request, i) => groups.set(request.asOf, [...(groups.get(request.asOf) ?? []), i]));
+  const answers = new Array<A>(requests.length);
+  for (const [asOf, indexes] of groups) {
+    const answered = await answer(asOf, indexes.flatMap((i) => requests[i] ?? []));
+    indexes.forEach((request, j) => (answers[request] = answered[j] as A));
+  }
+  return answers;
 }
 
 function emptyLineage(): Lineage {

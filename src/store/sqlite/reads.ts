@@ -18,6 +18,7 @@ import { ownedBySql, ownersSql, SCOPE_CTE, visibleSql } from './owners.js';
 import { projectUpstreamCte } from './lineage-sets.js';
 import { rankRunsSql } from './ranking.js';
 import { breadthFirst } from './traverse.js';
+import { SqliteAsOf } from './as-of.js';
 
 /**
  * The SQLite engine's reads. Ids travel as one JSON array bound to
@@ -29,12 +30,36 @@ import { breadthFirst } from './traverse.js';
 export class SqliteReads {
   private readonly statements = new Map<string, Statement>();
   private readonly lineageRelationList: string;
+  /** Reads as of an instant (as-of.ts). */
+  private readonly past: SqliteAsOf;
 
   constructor(
     private readonly db: Database,
     private readonly catalogue: Catalogue,
   ) {
     this.lineageRelationList = JSON.stringify(catalogue.lineageRelations.map((r): RelationName => r.name));
+    this.past = new SqliteAsOf(catalogue, (sql) => this.prepare(sql));
+  }
+
+  /**
+   * The requests of a batch grouped by instant, each group answered by
+   * `present` (null) or `past` (its sequence), and the answers put back in
+   * request order. A batch from one session's loaders holds one instant.
+   */
+  private byInstant<Q extends { asOf: string | null }, A>(
+    requests: readonly Q[],
+    present: (group: Q[]) => A[],
+    past: (group: Q[], seq: number) => A[],
+  ): A[] {
+    const groups = new Map<string | null, number[]>();
+    requests.forEach((request, i) => groups.set(request.asOf, [...(groups.get(request.asOf) ?? []), i]));
+    const answers = new Array<A>(requests.length);
+    for (const [asOf, indexes] of groups) {
+      const group = indexes.flatMap((i) => requests[i] ?? []);
+      const answered = asOf === null ? present(group) : past(group, this.past.sequenceAt(asOf));
+      indexes.forEach((request, j) => (answers[request] = answered[j] as A));
+    }
+    return answers;
   }
 
   /** Prepares each distinct SQL text once. */
@@ -48,15 +73,16 @@ export class SqliteReads {
   }
 
   /** One indexed range read per request, on (devperf_id, name, at, step, seq). */
+  /** One indexed range read per request, on (devperf_id, name, at, step, seq); as of T, the points at or before T. */
   metricSeries(requests: readonly SeriesRequest[]): MetricPoint[][] {
-    for (const request of requests) requirePresent(request.asOf);
     const statement = this.prepare(`/* metricSeries */ SELECT at, value, step FROM metric_points
-      WHERE devperf_id = ? AND name = ? ORDER BY at, step, seq`);
-    return requests.map((request) => statement.all(request.devPerf, request.name) as MetricPoint[]);
+      WHERE devperf_id = ? AND name = ? AND at <= ? ORDER BY at, step, seq`);
+    // Every canonical instant sorts before this one.
+    return requests.map((request) => statement.all(request.devPerf, request.name, request.asOf ?? '~') as MetricPoint[]);
   }
 
   getAssets(ids: readonly string[], asOf: string | null = null): (AssetRecord | null)[] {
-    requirePresent(asOf);
+    if (asOf !== null) return this.past.getAssets(ids, this.past.sequenceAt(asOf));
     const rows = this.prepare(
       `/* getAssets */ SELECT ${ASSET_COLUMNS} FROM assets WHERE id IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(ids)) as AssetRow[];
@@ -71,7 +97,10 @@ export class SqliteReads {
    * column it reads.
    */
   neighbors(requests: readonly NeighborRequest[]): AssetRecord[][] {
-    for (const request of requests) requirePresent(request.asOf);
+    return this.byInstant(requests, (group) => this.presentNeighbors(group), (group, seq) => this.past.neighbors(group, seq));
+  }
+
+  private presentNeighbors(requests: readonly NeighborRequest[]): AssetRecord[][] {
     const answers: AssetRecord[][] = requests.map(() => []);
     const groups = new Map<string, { relation: RelationName; direction: EdgeDirection; requests: number[] }>();
     requests.forEach((request, i) => {
@@ -99,7 +128,7 @@ export class SqliteReads {
 
   /** One statement for the whole batch (owners.ts). */
   owners(ids: readonly string[], asOf: string | null = null): string[][] {
-    requirePresent(asOf);
+    if (asOf !== null) return this.past.owners(ids, this.past.sequenceAt(asOf));
     const answers: string[][] = ids.map(() => []);
     if (ids.length === 0) return answers;
     const rows = this.prepare(ownersSql(this.catalogue)).all(JSON.stringify(ids)) as { request: number; owner: string }[];
@@ -120,8 +149,11 @@ export class SqliteReads {
   }
 
   traverse(requests: readonly TraverseRequest[]): Lineage[] {
-    for (const request of requests) requirePresent(request.asOf);
-    return requests.map((request) => this.lineage(request));
+    return this.byInstant(
+      requests,
+      (group) => group.map((request) => this.lineage(request)),
+      (group, seq) => group.map((request) => this.past.traverse(request, seq)),
+    );
   }
 
   private lineage(request: TraverseRequest): Lineage {
@@ -170,7 +202,7 @@ export class SqliteReads {
   }
 
   listAssets(query: ListQuery): AssetPage {
-    requirePresent(query.asOf);
+    if (query.asOf !== null) return this.past.listAssets(query, this.past.sequenceAt(query.asOf));
     const ctes: string[] = [];
     const cteParams: unknown[] = [];
     const where: string[] = [];

@@ -1,0 +1,33 @@
+import type { AssetKind, AssetRecord } from '../domain/kinds.js';
+
+/**
+ * An asset's state as an engine reads it from the change log for a read as
+ * of an instant: the `after` of its last CREATE or UPDATE change (the
+ * asset's fields: name, version, tag, properties and its kind's typed
+ * fields, as the writer recorded them), the instant of its last CREATE
+ * (its creation) and of that change (its last update).
+ */
+export interface AssetState {
+  id: string;
+  kind: AssetKind;
+  after: Record<string, unknown>;
+  createdAt: string | null;
+  updatedAt: string;
+}
+
+/**
+ * A state as the record the asset was then, made of `after` itself (which
+ * it takes over: a copy per asset counts on large lineages). The cast is
+ * the engines' boundary: the writer recorded `after` from a record of that kind.
+ */
+export function recordOfState(state: AssetState): AssetRecord {
+  const record = state.after;
+  record['kind'] = state.kind;
+  record['id'] = state.id;
+  record['key'] = state.id.slice(state.id.indexOf('/') + 1);
+  record['createdAt'] = state.createdAt ?? state.updatedAt;
+  record['updatedAt'] = state.updatedAt;
+  // Serving performance recorded before it had statistics has none.
+  if (state.kind === 'SERVING_PERF' && record['statistics'] === undefined) record['statistics'] = null;
+  return record as AssetRecord;
+}
