@@ -27,7 +27,7 @@ export function getAssetsQuery(ids: readonly string[]): AqlQuery {
  * longest chain, keeping the vertices of the owner collections. It runs
  * inside the query that needs it, never as a query of its own.
  */
-function ownersLines(names: ArangoNames, variable: string, id: string, ownerCollections: string): string[] {
+export function ownersLines(names: ArangoNames, variable: string, id: string, ownerCollections: string): string[] {
   return [
     `LET ${variable} = (`,
     `  FOR o IN 0..${names.ownerDepth} ANY ${id} ${names.ownerEdgeList()}`,
@@ -40,10 +40,10 @@ function ownersLines(names: ArangoNames, variable: string, id: string, ownerColl
 }
 
 /** The AQL lines keeping the asset whose id is `id` when a viewer scoped to `scope` may see it: no owner, or one in scope. */
-function visibleLines(names: ArangoNames, id: string, ownerCollections: string, scope: string): string[] {
+export function visibleLines(names: ArangoNames, id: string, ownerCollections: string, scope: string, variable = 'owners'): string[] {
   return [
-    ...ownersLines(names, 'owners', id, ownerCollections),
-    `FILTER LENGTH(owners) == 0 OR LENGTH(INTERSECTION(owners, ${scope})) > 0`,
+    ...ownersLines(names, variable, id, ownerCollections),
+    `FILTER LENGTH(${variable}) == 0 OR LENGTH(INTERSECTION(${variable}, ${scope})) > 0`,
   ];
 }
 
