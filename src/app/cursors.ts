@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
 import type { Catalogue } from '../domain/catalogue.js';
 import { tryParseId } from '../domain/ids.js';
-import type { ListPosition } from '../store/store.js';
+import type { ListPosition, UsagePosition } from '../store/store.js';
 
 /**
  * Listing cursors: a position `[createdAt, id]` in the listing order, as the
@@ -32,6 +32,10 @@ export interface CursorCodec {
   encodeRank(place: RankPlace): string;
   /** The place a leaderboard cursor stands for, or null when it is not one of this store's. */
   decodeRank(cursor: string): RankPlace | null;
+  /** A reuse cursor: the last asset's place, sealed (never accepted plain). */
+  encodeReuse(place: UsagePosition): string;
+  /** The place a reuse cursor stands for, or null when it is not one of this store's. */
+  decodeReuse(cursor: string): UsagePosition | null;
 }
 
 /** A run's place on a leaderboard: its value, its id, and its 1-based rank. */
@@ -72,13 +76,39 @@ export function createCursorCodec(secret: string, catalogue: Catalogue): CursorC
     },
     encodeRank: ({ value, id, rank }) => seal(JSON.stringify([RANK_TAG, value, id, rank])),
     decodeRank: (cursor) => {
-      if (!cursor.startsWith(SEALED_PREFIX)) return null;
-      const body = cursor.slice(SEALED_PREFIX.length);
-      if (!/^[A-Za-z0-9_-]+$/.test(body)) return null;
-      const text = unseal(key, Buffer.from(body, 'base64url'));
+      const text = unsealCursor(key, cursor);
       return text === null ? null : parsePlace(text.trimEnd(), catalogue);
     },
+    encodeReuse: ({ models, id }) => seal(JSON.stringify([REUSE_TAG, models, id])),
+    decodeReuse: (cursor) => {
+      const text = unsealCursor(key, cursor);
+      return text === null ? null : parseReusePlace(text.trimEnd(), catalogue);
+    },
   };
+}
+
+/** The plaintext of a sealed cursor, or null when it is not one (plain cursors are listings' only). */
+function unsealCursor(key: Buffer, cursor: string): string | null {
+  if (!cursor.startsWith(SEALED_PREFIX)) return null;
+  const body = cursor.slice(SEALED_PREFIX.length);
+  if (!/^[A-Za-z0-9_-]+$/.test(body)) return null;
+  return unseal(key, Buffer.from(body, 'base64url'));
+}
+
+/** The first member of a reuse cursor's JSON, so that it reads as no other cursor. */
+const REUSE_TAG = 'reuse';
+
+function parseReusePlace(text: string, catalogue: Catalogue): UsagePosition | null {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 3) return null;
+  const [tag, models, id]: unknown[] = decoded;
+  if (tag !== REUSE_TAG || typeof models !== 'number' || !Number.isInteger(models) || models < 0) return null;
+  return typeof id === 'string' && tryParseId(id, catalogue) ? { models, id } : null;
 }
 
 /** The first member of a leaderboard cursor's JSON, so that no listing cursor reads as one, nor one as a listing's. */

@@ -1,9 +1,10 @@
 import DataLoader from 'dataloader';
 import type { AssetRecord } from '../domain/kinds.js';
 import { traverseKey, type Lineage, type TraverseRequest } from '../domain/lineage.js';
+import type { Usage } from '../domain/reuse.js';
 import type { MetricPoint } from '../domain/runs.js';
 import type { WriteResult } from '../domain/writes.js';
-import type { NeighborRequest, Store } from '../store/store.js';
+import type { NeighborRequest, Store, UsageRequest } from '../store/store.js';
 
 /**
  * The per-request DataLoaders: every store read the use cases make goes
@@ -45,6 +46,8 @@ export interface Loaders {
   owners: OwnersLookup;
   /** Metric series: every series asked for at one level of a query is one `metricSeries` call. */
   series: DataLoader<SeriesKey, MetricPoint[], string>;
+  /** Usage counts: every usage asked for at one level of a query is one `usage` call. */
+  usage: DataLoader<Omit<UsageRequest, 'asOf'>, Usage, string>;
 }
 
 /** A series: one metric of a development performance. */
@@ -96,7 +99,12 @@ export function createLoaders(store: Store, asOf: string | null = null): Loaders
     { cacheKeyFn: ({ devPerf, name }) => JSON.stringify([devPerf, name]) },
   );
 
-  return { assets, known, prime, neighbors, lineage, owners: createOwnersLoader(store, asOf), series };
+  const usage = new DataLoader<Omit<UsageRequest, 'asOf'>, Usage, string>(
+    (requests) => store.usage(requests.map((request) => ({ ...request, asOf }))),
+    { cacheKeyFn: ({ id, scope }) => JSON.stringify([id, scope]) },
+  );
+
+  return { assets, known, prime, neighbors, lineage, owners: createOwnersLoader(store, asOf), series, usage };
 }
 
 function neighborKey({ id, relation, direction }: NeighborStep): string {
@@ -133,5 +141,6 @@ export function refreshAfterWrite(loaders: Loaders, result: WriteResult): void {
   loaders.neighbors.clearAll();
   loaders.lineage.clearAll();
   loaders.series.clearAll();
+  loaders.usage.clearAll();
   loaders.owners.clearAll();
 }

@@ -98,6 +98,8 @@ describe('sqlite engine', () => {
       'metric_latest_run_added',
       'metric_latest_run_removed',
       'metric_latest_update',
+      'usage_stale_edge_added',
+      'usage_stale_edge_removed',
     ]);
     expect(raw.prepare('SELECT count(*) FROM edges').pluck().get()).toBe(1);
     expect(() =>
@@ -241,7 +243,7 @@ describe('sqlite engine: leaderboards', () => {
       ('devperf/r1', 'DEV_PERF', 'r1', 'r1', NULL, NULL, '{"metrics":{"rmse":1.5,"r2":1},"recordedAt":null}', '{}', 'a', 'a'),
       ('devperf/r2', 'DEV_PERF', 'r2', 'r2', NULL, NULL, '{"metrics":{"rmse":2},"recordedAt":null}', '{}', 'a', 'a');
       INSERT INTO edges (from_id, relation, to_id, created_at) VALUES ('run/r1', 'run_devperf', 'devperf/r1', 'a');`);
-    expect(migrate(raw)).toEqual([4]);
+    expect(migrate(raw, 4)).toEqual([4]);
     expect(raw.prepare('SELECT devperf_id, name, value, run_id FROM metric_latest ORDER BY devperf_id, name').all()).toEqual([
       { devperf_id: 'devperf/r1', name: 'r2', value: 1, run_id: 'run/r1' },
       { devperf_id: 'devperf/r1', name: 'rmse', value: 1.5, run_id: 'run/r1' },

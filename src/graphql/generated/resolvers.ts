@@ -8,6 +8,8 @@ import type { RunScoreRecord, LeaderboardEdgeRecord } from '../../app/compare.js
 import type { ViewedLineage as LineageRecord, LineageNode as LineageNodeRecord } from '../../domain/lineage.js';
 import type { EdgeRecord } from '../../domain/relations.js';
 import type { DriftReportRecord } from '../../domain/drift.js';
+import type { ReuseRecord, ReuseEdgeRecord } from '../../app/reuse.js';
+import type { DuplicateGroup as DuplicateGroupRecord } from '../../store/store.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -59,6 +61,12 @@ export type Asset = {
    * through the other kinds).
    */
   upstream: Lineage;
+  /**
+   * The distinct runs, models and deployments downstream of this asset, at
+   * any depth: exact whatever the lineage's size (docs/analytics.md). For a
+   * viewer scoped to projects, only those it may see are counted.
+   */
+  usage: Usage;
   /** A distinct version of a named asset; two assets of a kind may share a name only with distinct versions. */
   version?: Maybe<Scalars['String']['output']>;
 };
@@ -168,6 +176,7 @@ export type Dataset = Asset & Node & {
   tag?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   upstream: Lineage;
+  usage: Usage;
   version?: Maybe<Scalars['String']['output']>;
 };
 
@@ -248,6 +257,7 @@ export type Deployment = Asset & Node & {
   tag?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   upstream: Lineage;
+  usage: Usage;
   version?: Maybe<Scalars['String']['output']>;
 };
 
@@ -308,6 +318,7 @@ export type DevPerf = Asset & Node & {
   tag?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   upstream: Lineage;
+  usage: Usage;
   version?: Maybe<Scalars['String']['output']>;
 };
 
@@ -360,6 +371,15 @@ export type DriftReport = {
   method: DriftMethod;
   /** The score at or above which a feature has drifted. */
   threshold: Scalars['Float']['output'];
+};
+
+/** Assets that do the same work under different names (docs/analytics.md). */
+export type DuplicateGroup = {
+  __typename?: 'DuplicateGroup';
+  /** The group's assets, by id. */
+  assets: Array<Asset>;
+  /** SHA-256 of the kind and the canonical JSON of what was compared: the same for the same work, on every server. */
+  fingerprint: Scalars['String']['output'];
 };
 
 /** A feature of a featureset and its data type. */
@@ -418,6 +438,7 @@ export type Featureset = Asset & Node & {
   tag?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   upstream: Lineage;
+  usage: Usage;
   version?: Maybe<Scalars['String']['output']>;
 };
 
@@ -614,6 +635,7 @@ export type Model = Asset & Node & {
   upstream: Lineage;
   /** Where the model's artifact is stored. */
   uri?: Maybe<Scalars['String']['output']>;
+  usage: Usage;
   version?: Maybe<Scalars['String']['output']>;
 };
 
@@ -653,6 +675,7 @@ export type ModelParams = Asset & Node & {
   tag?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   upstream: Lineage;
+  usage: Usage;
   version?: Maybe<Scalars['String']['output']>;
 };
 
@@ -893,6 +916,7 @@ export type Project = Asset & Node & {
   tag?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   upstream: Lineage;
+  usage: Usage;
   version?: Maybe<Scalars['String']['output']>;
 };
 
@@ -923,6 +947,15 @@ export type Query = {
    */
   assets: AssetConnection;
   /**
+   * Groups of assets of `kind` that do the same work under different names:
+   * for FEATURESET the same features from the same datasets, for
+   * MODEL_PARAMS equal params, for DATASET the same source and statistics;
+   * another kind is a BAD_USER_INPUT error. The largest groups first (then
+   * by fingerprint), at most `limit` (default 20, at most 100). For a viewer
+   * scoped to projects, only the assets it may see are grouped.
+   */
+  duplicates: Array<DuplicateGroup>;
+  /**
    * The runs whose development performance measured `metric`, ranked by its
    * latest value (`DevPerf.metric`) in `order` (whether lower is better
    * depends on the metric), ties broken by run id. `bestPerModel` keeps each
@@ -944,6 +977,14 @@ export type Query = {
    * with a FORBIDDEN error where the viewer may not see the asset.
    */
   nodes: Array<Maybe<Node>>;
+  /**
+   * Reusable steps: the assets of `kind` used by at least `minModels`
+   * distinct models downstream, most used first (models descending, then
+   * id), each with its usage. `first` is the page size (default 20, at most
+   * 100); `after` is a cursor from `pageInfo`. For a viewer scoped to
+   * projects, only the assets it may see are listed and counted.
+   */
+  reuse: ReuseConnection;
 };
 
 
@@ -952,6 +993,12 @@ export type QueryAssetsArgs = {
   filter?: InputMaybe<AssetFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   kind?: InputMaybe<AssetKind>;
+};
+
+
+export type QueryDuplicatesArgs = {
+  kind: AssetKind;
+  limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -972,6 +1019,14 @@ export type QueryNodeArgs = {
 
 export type QueryNodesArgs = {
   ids: Array<Scalars['ID']['input']>;
+};
+
+
+export type QueryReuseArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind: AssetKind;
+  minModels?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type RegisterDatasetInput = {
@@ -1062,6 +1117,25 @@ export type RegisterProjectPayload = {
   project: Project;
 };
 
+/** An asset and how much of the pipeline uses it. */
+export type Reuse = {
+  __typename?: 'Reuse';
+  asset: Asset;
+  usage: Usage;
+};
+
+export type ReuseConnection = {
+  __typename?: 'ReuseConnection';
+  edges: Array<ReuseEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ReuseEdge = {
+  __typename?: 'ReuseEdge';
+  cursor: Scalars['String']['output'];
+  node: Reuse;
+};
+
 /** One training or experiment execution. */
 export type Run = Asset & Node & {
   __typename?: 'Run';
@@ -1094,6 +1168,7 @@ export type Run = Asset & Node & {
   tag?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   upstream: Lineage;
+  usage: Usage;
   version?: Maybe<Scalars['String']['output']>;
 };
 
@@ -1170,6 +1245,7 @@ export type ServingPerf = Asset & Node & {
   tag?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   upstream: Lineage;
+  usage: Usage;
   version?: Maybe<Scalars['String']['output']>;
 };
 
@@ -1242,6 +1318,14 @@ export type UpdateRunInput = {
 export type UpdateRunPayload = {
   __typename?: 'UpdateRunPayload';
   run: Run;
+};
+
+/** How much of the pipeline lies downstream of an asset: distinct counts, so a model reached twice counts once. */
+export type Usage = {
+  __typename?: 'Usage';
+  deployments: Scalars['Int']['output'];
+  models: Scalars['Int']['output'];
+  runs: Scalars['Int']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -1393,6 +1477,7 @@ export type ResolversTypes = ResolversObject<{
   DriftMethod: DriftMethod;
   DriftReport: ResolverTypeWrapper<DriftReportRecord>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  DuplicateGroup: ResolverTypeWrapper<DuplicateGroupRecord>;
   Feature: ResolverTypeWrapper<Feature>;
   FeatureDrift: ResolverTypeWrapper<FeatureDrift>;
   FeatureDriftStatus: FeatureDriftStatus;
@@ -1434,6 +1519,9 @@ export type ResolversTypes = ResolversObject<{
   RegisterModelPayload: ResolverTypeWrapper<Omit<RegisterModelPayload, 'model'> & { model: ResolversTypes['Model'] }>;
   RegisterProjectInput: RegisterProjectInput;
   RegisterProjectPayload: ResolverTypeWrapper<Omit<RegisterProjectPayload, 'project'> & { project: ResolversTypes['Project'] }>;
+  Reuse: ResolverTypeWrapper<ReuseRecord>;
+  ReuseConnection: ResolverTypeWrapper<Omit<ReuseConnection, 'edges'> & { edges: Array<ResolversTypes['ReuseEdge']> }>;
+  ReuseEdge: ResolverTypeWrapper<ReuseEdgeRecord>;
   Run: ResolverTypeWrapper<RunRecord>;
   RunFilter: RunFilter;
   RunScore: ResolverTypeWrapper<RunScoreRecord>;
@@ -1444,6 +1532,7 @@ export type ResolversTypes = ResolversObject<{
   UpdateAssetPayload: ResolverTypeWrapper<Omit<UpdateAssetPayload, 'asset'> & { asset: ResolversTypes['Asset'] }>;
   UpdateRunInput: UpdateRunInput;
   UpdateRunPayload: ResolverTypeWrapper<Omit<UpdateRunPayload, 'run'> & { run: ResolversTypes['Run'] }>;
+  Usage: ResolverTypeWrapper<Usage>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1464,6 +1553,7 @@ export type ResolversParentTypes = ResolversObject<{
   DevPerf: DevPerfRecord;
   DriftReport: DriftReportRecord;
   Boolean: Scalars['Boolean']['output'];
+  DuplicateGroup: DuplicateGroupRecord;
   Feature: Feature;
   FeatureDrift: FeatureDrift;
   FeatureInput: FeatureInput;
@@ -1504,6 +1594,9 @@ export type ResolversParentTypes = ResolversObject<{
   RegisterModelPayload: Omit<RegisterModelPayload, 'model'> & { model: ResolversParentTypes['Model'] };
   RegisterProjectInput: RegisterProjectInput;
   RegisterProjectPayload: Omit<RegisterProjectPayload, 'project'> & { project: ResolversParentTypes['Project'] };
+  Reuse: ReuseRecord;
+  ReuseConnection: Omit<ReuseConnection, 'edges'> & { edges: Array<ResolversParentTypes['ReuseEdge']> };
+  ReuseEdge: ReuseEdgeRecord;
   Run: RunRecord;
   RunFilter: RunFilter;
   RunScore: RunScoreRecord;
@@ -1512,6 +1605,7 @@ export type ResolversParentTypes = ResolversObject<{
   UpdateAssetPayload: Omit<UpdateAssetPayload, 'asset'> & { asset: ResolversParentTypes['Asset'] };
   UpdateRunInput: UpdateRunInput;
   UpdateRunPayload: Omit<UpdateRunPayload, 'run'> & { run: ResolversParentTypes['Run'] };
+  Usage: Usage;
 }>;
 
 export type AssetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Asset'] = ResolversParentTypes['Asset'], FederationReferenceType extends FederationReferenceTypes['Asset'] = FederationReferenceTypes['Asset']> = ResolversObject<{
@@ -1549,6 +1643,7 @@ export type DatasetResolvers<ContextType = Context, ParentType extends Resolvers
   tag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<DatasetUpstreamArgs>>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -1582,6 +1677,7 @@ export type DeploymentResolvers<ContextType = Context, ParentType extends Resolv
   tag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<DeploymentUpstreamArgs>>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -1604,6 +1700,7 @@ export type DevPerfResolvers<ContextType = Context, ParentType extends Resolvers
   tag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<DevPerfUpstreamArgs>>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -1615,6 +1712,11 @@ export type DriftReportResolvers<ContextType = Context, ParentType extends Resol
   features?: Resolver<Array<ResolversTypes['FeatureDrift']>, ParentType, ContextType>;
   method?: Resolver<ResolversTypes['DriftMethod'], ParentType, ContextType>;
   threshold?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type DuplicateGroupResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DuplicateGroup'] = ResolversParentTypes['DuplicateGroup']> = ResolversObject<{
+  assets?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
+  fingerprint?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type FeatureResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Feature'] = ResolversParentTypes['Feature']> = ResolversObject<{
@@ -1648,6 +1750,7 @@ export type FeaturesetResolvers<ContextType = Context, ParentType extends Resolv
   tag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<FeaturesetUpstreamArgs>>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -1733,6 +1836,7 @@ export type ModelResolvers<ContextType = Context, ParentType extends ResolversPa
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<ModelUpstreamArgs>>;
   uri?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -1753,6 +1857,7 @@ export type ModelParamsResolvers<ContextType = Context, ParentType extends Resol
   tag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<ModelParamsUpstreamArgs>>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -1802,15 +1907,18 @@ export type ProjectResolvers<ContextType = Context, ParentType extends Resolvers
   tag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<ProjectUpstreamArgs>>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   assets?: Resolver<ResolversTypes['AssetConnection'], ParentType, ContextType, Partial<QueryAssetsArgs>>;
+  duplicates?: Resolver<Array<ResolversTypes['DuplicateGroup']>, ParentType, ContextType, RequireFields<QueryDuplicatesArgs, 'kind'>>;
   leaderboard?: Resolver<ResolversTypes['LeaderboardConnection'], ParentType, ContextType, RequireFields<QueryLeaderboardArgs, 'bestPerModel' | 'metric' | 'order'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
+  reuse?: Resolver<ResolversTypes['ReuseConnection'], ParentType, ContextType, RequireFields<QueryReuseArgs, 'kind' | 'minModels'>>;
 }>;
 
 export type RegisterDatasetPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RegisterDatasetPayload'] = ResolversParentTypes['RegisterDatasetPayload']> = ResolversObject<{
@@ -1831,6 +1939,21 @@ export type RegisterModelPayloadResolvers<ContextType = Context, ParentType exte
 
 export type RegisterProjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RegisterProjectPayload'] = ResolversParentTypes['RegisterProjectPayload']> = ResolversObject<{
   project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
+}>;
+
+export type ReuseResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Reuse'] = ResolversParentTypes['Reuse']> = ResolversObject<{
+  asset?: Resolver<ResolversTypes['Asset'], ParentType, ContextType>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
+}>;
+
+export type ReuseConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReuseConnection'] = ResolversParentTypes['ReuseConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ReuseEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type ReuseEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReuseEdge'] = ResolversParentTypes['ReuseEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Reuse'], ParentType, ContextType>;
 }>;
 
 export type RunResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Run'] = ResolversParentTypes['Run'], FederationReferenceType extends FederationReferenceTypes['Run'] = FederationReferenceTypes['Run']> = ResolversObject<{
@@ -1857,6 +1980,7 @@ export type RunResolvers<ContextType = Context, ParentType extends ResolversPare
   tag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<RunUpstreamArgs>>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -1887,6 +2011,7 @@ export type ServingPerfResolvers<ContextType = Context, ParentType extends Resol
   tag?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<ServingPerfUpstreamArgs>>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -1899,6 +2024,12 @@ export type UpdateRunPayloadResolvers<ContextType = Context, ParentType extends 
   run?: Resolver<ResolversTypes['Run'], ParentType, ContextType>;
 }>;
 
+export type UsageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Usage'] = ResolversParentTypes['Usage']> = ResolversObject<{
+  deployments?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  models?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  runs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Asset?: AssetResolvers<ContextType>;
   AssetConnection?: AssetConnectionResolvers<ContextType>;
@@ -1909,6 +2040,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Deployment?: DeploymentResolvers<ContextType>;
   DevPerf?: DevPerfResolvers<ContextType>;
   DriftReport?: DriftReportResolvers<ContextType>;
+  DuplicateGroup?: DuplicateGroupResolvers<ContextType>;
   Feature?: FeatureResolvers<ContextType>;
   FeatureDrift?: FeatureDriftResolvers<ContextType>;
   Featureset?: FeaturesetResolvers<ContextType>;
@@ -1937,10 +2069,14 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   RegisterFeaturesetPayload?: RegisterFeaturesetPayloadResolvers<ContextType>;
   RegisterModelPayload?: RegisterModelPayloadResolvers<ContextType>;
   RegisterProjectPayload?: RegisterProjectPayloadResolvers<ContextType>;
+  Reuse?: ReuseResolvers<ContextType>;
+  ReuseConnection?: ReuseConnectionResolvers<ContextType>;
+  ReuseEdge?: ReuseEdgeResolvers<ContextType>;
   Run?: RunResolvers<ContextType>;
   RunScore?: RunScoreResolvers<ContextType>;
   ServingPerf?: ServingPerfResolvers<ContextType>;
   UpdateAssetPayload?: UpdateAssetPayloadResolvers<ContextType>;
   UpdateRunPayload?: UpdateRunPayloadResolvers<ContextType>;
+  Usage?: UsageResolvers<ContextType>;
 }>;
 

@@ -1,5 +1,6 @@
 import { leaderboard } from '../../app/compare.js';
 import { loadVisibleAsset, listAssets } from '../../app/reads.js';
+import { duplicates, reuse } from '../../app/reuse.js';
 import { badInput } from '../../domain/errors.js';
 import type { AssetRecord } from '../../domain/kinds.js';
 import type { Context } from '../context.js';
@@ -50,4 +51,9 @@ export const queryResolvers: QueryResolvers = {
       first: args.first ?? null,
       after: args.after ?? null,
     }),
+
+  reuse: (_root, args, ctx) =>
+    reuse(ctx, { kind: args.kind, minModels: args.minModels ?? null, first: args.first ?? null, after: args.after ?? null }),
+
+  duplicates: (_root, args, ctx) => duplicates(ctx, { kind: args.kind, limit: args.limit ?? null }),
 };

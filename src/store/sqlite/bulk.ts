@@ -69,7 +69,7 @@ export class SqliteBulkImport {
       this.checkCatalogue(batch.edges, lastEdge);
       this.statements.latestOfNewPerformances.run(lastAsset);
       this.statements.latestOfNewRuns.run(lastEdge);
-      this.statements.staleEnds.run(lastEdge);
+      this.statements.staleEnds.run(lastEdge, lastEdge);
       for (const sql of triggers) this.db.exec(sql);
       return { assets: batch.assets.length, edges: batch.edges.length };
     })();
@@ -156,8 +156,8 @@ function prepareStatements(db: Database) {
       WHERE run_id IS NULL AND devperf_id IN (SELECT to_id FROM edges WHERE rowid > ? AND relation = 'run_devperf')`),
     staleEnds: db.prepare(`/* importUsageStale */
       INSERT OR IGNORE INTO usage_stale (id)
-      SELECT from_id FROM edges WHERE rowid > ?1 AND EXISTS (SELECT 1 FROM asset_usage)
-      UNION SELECT to_id FROM edges WHERE rowid > ?1 AND EXISTS (SELECT 1 FROM asset_usage)`),
+      SELECT from_id FROM edges WHERE rowid > ? AND EXISTS (SELECT 1 FROM asset_usage)
+      UNION SELECT to_id FROM edges WHERE rowid > ? AND EXISTS (SELECT 1 FROM asset_usage)`),
     unknownKind: db.prepare(`/* importUnknownKind */
       SELECT a.id, a.kind FROM assets a WHERE a.rowid > ? AND a.kind NOT IN (SELECT kind FROM kinds) LIMIT 1`),
     misfitEdge: db.prepare(`/* importMisfitEdge */
