@@ -113,22 +113,28 @@ export function duplicatesQuery(names: ArangoNames, kind: DuplicateKind, scope: 
   const b = new Bindings();
   const v: Bind = (name, value) => b.bind(name, value);
   const visible = scope === null ? [] : visibleLines(names, 'd._id', v('ownerCollections', names.ownerCollections), v('scope', scope));
-  const datasets =
+  const linked =
     kind === 'FEATURESET'
-      ? [`LET datasets = SORTED(FOR e IN ${names.identifier('featureset_dataset')} FILTER e._from == d._id RETURN e._to)`]
-      : ['LET datasets = []'];
-  const compared: Record<DuplicateKind, string> = {
-    DATASET: '{ source: d.source, statistics: d.statistics }',
-    FEATURESET: '{ features: (FOR f IN (IS_ARRAY(d.features) ? d.features : []) SORT f.name, f.dtype RETURN { name: f.name, dtype: f.dtype }), datasets }',
-    MODEL_PARAMS: `HAS(d, "params") ? d.params : UNSET(d, ${v('ignored', ['_id', '_key', '_rev', ...COMMON_ATTRIBUTES, ...ARANGOPIPE_BOOKKEEPING])})`,
+      ? `(FOR e IN ${names.identifier('featureset_dataset')} FILTER e._from == d._id SORT e._to RETURN e._to)`
+      : '[]';
+  const compared = (): string => {
+    switch (kind) {
+      case 'DATASET':
+        return '{ source: d.source, statistics: d.statistics }';
+      case 'FEATURESET':
+        return '{ features: (FOR f IN (IS_ARRAY(d.features) ? d.features : []) SORT f.name, f.dtype RETURN { name: f.name, dtype: f.dtype }), linked }';
+      case 'MODEL_PARAMS':
+        return `HAS(d, "params") ? d.params : UNSET(d, ${v('ignored', ['_id', '_key', '_rev', ...COMMON_ATTRIBUTES, ...ARANGOPIPE_BOOKKEEPING])})`;
+    }
   };
   return b.query([
     '/* duplicates */',
     ...(scope === null ? [] : [`WITH ${names.vertexCollections.map((name) => names.identifier(name)).join(', ')}`]),
     `FOR d IN ${names.identifier(names.collection(kind))}`,
     ...visible.map((line) => `  ${line}`),
-    ...datasets.map((line) => `  ${line}`),
-    `  COLLECT compared = ${compared[kind]} INTO members = { doc: d, datasets }`,
+    `  LET linked = ${linked}`,
+    `  LET compared = ${compared()}`,
+    '  COLLECT key = compared INTO members = { doc: d, datasets: linked }',
     '  FILTER LENGTH(members) > 1',
     '  RETURN members',
   ]);
