@@ -168,6 +168,31 @@ export function reuseContract(store: () => Store): void {
       await seedDiamond(store());
     });
 
+    it('ranks an asset of the kind registered after an earlier ranking', async () => {
+      expect(await ranking(store(), rankQuery({ kind: 'FEATURESET', minModels: 1 }))).toHaveLength(2);
+      await commitOps(
+        store(),
+        [
+          putAsset(content('FEATURESET', 'f3')),
+          putEdge('featureset_dataset', 'featuresets/f3', 'datasets/d2'),
+          putAsset(content('RUN', 'r6')),
+          putEdge('run_models', 'models/m3', 'run/r6'),
+          putEdge('run_featuresets', 'run/r6', 'featuresets/f3'),
+        ],
+        at(4),
+      );
+      expect(await ranking(store(), rankQuery({ kind: 'FEATURESET', minModels: 1 }))).toEqual([
+        ['featuresets/f2', usage(2, 3, 2)],
+        ['featuresets/f1', usage(2, 2, 1)],
+        ['featuresets/f3', usage(1, 1, 1)],
+      ]);
+      // d2 now reaches m3 through f3 and r6, as d1 did already.
+      expect(await ranking(store(), rankQuery({ kind: 'DATASET', minModels: 4 }))).toEqual([
+        ['datasets/d1', usage(5, 4, 2)],
+        ['datasets/d2', usage(3, 4, 2)],
+      ]);
+    });
+
     it('ranks a kind by models descending, then id, keeping those used by at least minModels', async () => {
       expect(await ranking(store(), rankQuery({ kind: 'FEATURESET', minModels: 2 }))).toEqual([
         ['featuresets/f2', usage(2, 3, 2)],
