@@ -25,7 +25,8 @@ export const DOCUMENTED_EXCEPTIONS = {
   /**
    * Lineage traverses hidden assets, so a visible asset reached only through
    * hidden ones is returned, with its true degree: that a path of hidden
-   * assets joins two visible ones, and its length.
+   * assets joins two visible ones, and its length. Usage counts (and reuse,
+   * which ranks by them) walk the same way.
    */
   PATHS_THROUGH_HIDDEN: 'that hidden assets join two visible ones in a lineage, and how many hops they take',
   /** The visit limit (100,000 assets by default) counts hidden assets: a lineage near it may be truncated sooner. */
