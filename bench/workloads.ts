@@ -187,6 +187,18 @@ function downstream(id: string, title: string, probes: Probes, args: { limit?: n
 
 const ALL: readonly VariantName[] = ['metalayer', 'naive', 'store'];
 
+const W9_QUERY = /* GraphQL */ `
+  query W9($id: ID!) {
+    node(id: $id) { id ... on Dataset { usage { runs models deployments } } }
+  }`;
+
+/** W9's floor: the dataset, then its usage, as the GraphQL answer needs them. */
+async function rawUsage(store: Store, id: string) {
+  const [asset] = await store.getAssets([id]);
+  const [usage] = await store.usage([{ id, scope: null, asOf: null }]);
+  return { asset, usage };
+}
+
 const W8_QUERY = /* GraphQL */ `
   query W8 {
     leaderboard(metric: "auc", order: DESC, first: 10) {
@@ -293,6 +305,16 @@ export function readWorkloads(probes: Probes, asOf: string = new Date().toISOStr
         const drift = (data as { node: { drift: { baseline: unknown[] } | null } | null }).node?.drift;
         return drift ? drift.baseline.length + 1 : 0;
       },
+      variants: ['metalayer', 'store'],
+    },
+    {
+      id: 'W9',
+      title: 'usage of a root dataset: distinct runs, models and deployments of its whole downstream lineage',
+      query: W9_QUERY,
+      variables: () => ({ id: probes.rootDataset }),
+      raw: (store) => rawUsage(store, probes.rootDataset),
+      answerSize: (data) => ((data as { node: { usage?: unknown } | null }).node?.usage ? 1 : 0),
+      // The naive server has no usage: the floor is the store's own count.
       variants: ['metalayer', 'store'],
     },
     {

@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:c
 import type { Catalogue } from '../domain/catalogue.js';
 import { isSequence } from '../domain/changes.js';
 import { tryParseId } from '../domain/ids.js';
-import type { ListPosition } from '../store/store.js';
+import type { ListPosition, UsagePosition } from '../store/store.js';
 
 /**
  * Listing cursors: a position `[createdAt, id]` in the listing order, as the
@@ -37,6 +37,10 @@ export interface CursorCodec {
   encodeChange(sequence: string): string;
   /** The sequence a change-log cursor stands for, or null when it is not one of this store's. */
   decodeChange(cursor: string): string | null;
+  /** A reuse cursor: the last asset's place, sealed (never accepted plain). */
+  encodeReuse(place: UsagePosition): string;
+  /** The place a reuse cursor stands for, or null when it is not one of this store's. */
+  decodeReuse(cursor: string): UsagePosition | null;
 }
 
 /** A run's place on a leaderboard: its value, its id, and its 1-based rank. */
@@ -85,6 +89,11 @@ export function createCursorCodec(secret: string, catalogue: Catalogue): CursorC
       const text = unsealCursor(key, cursor);
       return text === null ? null : parseSequence(text);
     },
+    encodeReuse: ({ models, id }) => seal(JSON.stringify([REUSE_TAG, models, id])),
+    decodeReuse: (cursor) => {
+      const text = unsealCursor(key, cursor);
+      return text === null ? null : parseReusePlace(text, catalogue);
+    },
   };
 }
 
@@ -109,6 +118,22 @@ function parseSequence(text: string): string | null {
   if (!Array.isArray(decoded) || decoded.length !== 2) return null;
   const [tag, sequence]: unknown[] = decoded;
   return tag === CHANGE_TAG && typeof sequence === 'string' && isSequence(sequence) ? sequence : null;
+}
+
+/** The first member of a reuse cursor's JSON, so that it reads as no other cursor. */
+const REUSE_TAG = 'reuse';
+
+function parseReusePlace(text: string, catalogue: Catalogue): UsagePosition | null {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 3) return null;
+  const [tag, models, id]: unknown[] = decoded;
+  if (tag !== REUSE_TAG || typeof models !== 'number' || !Number.isInteger(models) || models < 0) return null;
+  return typeof id === 'string' && tryParseId(id, catalogue) ? { models, id } : null;
 }
 
 /** The first member of a leaderboard cursor's JSON, so that no listing cursor reads as one, nor one as a listing's. */

@@ -1,9 +1,10 @@
 import DataLoader from 'dataloader';
 import type { AssetRecord } from '../domain/kinds.js';
 import { traverseKey, type Lineage, type TraverseRequest } from '../domain/lineage.js';
+import type { Usage } from '../domain/reuse.js';
 import type { MetricPoint } from '../domain/runs.js';
 import type { WriteResult } from '../domain/writes.js';
-import type { AssetAuthors, ChangePage, ChangeQuery, NeighborRequest, Store } from '../store/store.js';
+import type { AssetAuthors, ChangePage, ChangeQuery, NeighborRequest, Store, UsageRequest } from '../store/store.js';
 
 /**
  * The per-request DataLoaders: every store read the use cases make goes
@@ -49,6 +50,8 @@ export interface Loaders {
   histories: DataLoader<ChangeQuery, ChangePage, string>;
   /** Who created and last updated each asset: every asset asked for at one level is one `authors` call. */
   authors: DataLoader<string, AssetAuthors>;
+  /** Usage counts: every usage asked for at one level of a query is one `usage` call. */
+  usage: DataLoader<Omit<UsageRequest, 'asOf'>, Usage, string>;
 }
 
 /** A series: one metric of a development performance. */
@@ -117,8 +120,12 @@ export function createLoaders(store: Store, asOf: string | null = null, mark?: (
     cacheKeyFn: (query) => JSON.stringify(query),
   });
   const authors = new DataLoader<string, AssetAuthors>((ids) => store.authors(ids));
+  const usage = new DataLoader<Omit<UsageRequest, 'asOf'>, Usage, string>(
+    (requests) => store.usage(requests.map((request) => ({ ...request, asOf }))),
+    { cacheKeyFn: ({ id, scope }) => JSON.stringify([id, scope]) },
+  );
 
-  return { assets, known, prime, neighbors, lineage, owners: createOwnersLoader(store, asOf), series, histories, authors };
+  return { assets, known, prime, neighbors, lineage, owners: createOwnersLoader(store, asOf), series, histories, authors, usage };
 }
 
 function neighborKey({ id, relation, direction }: NeighborStep): string {
@@ -155,6 +162,7 @@ export function refreshAfterWrite(loaders: Loaders, result: WriteResult): void {
   loaders.neighbors.clearAll();
   loaders.lineage.clearAll();
   loaders.series.clearAll();
+  loaders.usage.clearAll();
   loaders.owners.clearAll();
   loaders.histories.clearAll();
   loaders.authors.clearAll();

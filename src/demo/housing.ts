@@ -14,8 +14,10 @@ import type { Store } from '../store/store.js';
 
 /**
  * The demo pipeline, after arangopipe's housing-price example: three versions
- * of a census dataset, two featuresets, three runs, a model fine-tuned from
- * another, and a production deployment with weekly serving performance. The
+ * of a census dataset (and a mirror of the first, registered again under
+ * another name: a duplicate), two featuresets, three runs, a model
+ * fine-tuned from another, and a production deployment with weekly serving
+ * performance. The
  * datasets and serving weeks carry statistics in the drift format, the last
  * week visibly drifted. Every asset has a fixed key, so loading it twice
  * changes nothing.
@@ -110,6 +112,17 @@ export function housingDemoPlans(catalogue: Catalogue): Plan[] {
         statistics: CENSUS_CLEAN(12),
         derivedFrom: 'datasets/census-1990-v2',
         tag: 'clean',
+      },
+      k,
+    ),
+    planRegisterDataset(
+      {
+        key: 'census-1990-mirror',
+        name: 'Census block groups (mirror)',
+        source: 's3://ml-data/housing/census-1990/raw.csv',
+        description: 'The raw census again, registered by another team',
+        statistics: CENSUS_V1,
+        tag: 'raw',
       },
       k,
     ),

@@ -18,6 +18,7 @@ import {
 } from 'graphql';
 import type { LineageCaps } from '../domain/lineage.js';
 import { assertNever } from '../domain/never.js';
+import { DEFAULT_DUPLICATE_GROUPS } from '../domain/reuse.js';
 import { DEFAULT_PAGE_SIZE } from './resolvers/paging.js';
 
 /**
@@ -40,7 +41,10 @@ import { DEFAULT_PAGE_SIZE } from './resolvers/paging.js';
  * - every other list (relation fields, metrics, features): a fixed fan-out;
  * - a `drift` field, besides its selection, as much as a lineage of the
  *   default limit: it walks the graph (a deployment's model, its runs,
- *   their datasets) as a lineage does.
+ *   their datasets) as a lineage does; so does an asset's `usage` (its
+ *   whole downstream lineage) and `Query.reuse` (the usage of a kind);
+ *   `Reuse.usage` comes with its ranking and costs 1;
+ * - `Query.duplicates` by its `limit` (default 20).
  *
  * Where a field returns an interface, the fragments on its object types
  * do not all apply to one asset: the cost is that of the costliest type.
@@ -183,9 +187,14 @@ class Measurer {
     return { depth: 1 + child.depth, cost: 1 + this.walkCost(parent.name, name) + items * child.cost };
   }
 
-  /** What a field costs for the graph it walks besides what it returns: drift is priced like a lineage. */
+  /**
+   * What a field costs for the graph it walks besides what it returns:
+   * drift, an asset's usage and a reuse ranking are priced like a lineage.
+   */
   private walkCost(parent: string, name: string): number {
-    return (parent === 'Deployment' || parent === 'Dataset') && name === 'drift' ? this.model.defaultLineageLimit : 0;
+    if ((parent === 'Deployment' || parent === 'Dataset') && name === 'drift') return this.model.defaultLineageLimit;
+    if ((parent !== 'Reuse' && name === 'usage') || (parent === 'Query' && name === 'reuse')) return this.model.defaultLineageLimit;
+    return 0;
   }
 
   private argumentsOf(field: GraphQLField<unknown, unknown>, node: FieldNode): Record<string, unknown> {
@@ -204,9 +213,12 @@ class Measurer {
         return lengthOf(args['ids']);
       case 'Query._entities':
         return lengthOf(args['representations']);
+      case 'Query.duplicates':
+        return count(args['limit']) ?? DEFAULT_DUPLICATE_GROUPS;
       case 'AssetConnection.edges':
       case 'LeaderboardConnection.edges':
       case 'ChangeConnection.edges':
+      case 'ReuseConnection.edges':
         return size ?? this.model.defaultPageSize;
       case 'Lineage.nodes':
       case 'Lineage.edges':
@@ -225,7 +237,7 @@ class Measurer {
 }
 
 /** The fields whose `first` sizes the connection they return. */
-const PAGED_FIELDS: ReadonlySet<string> = new Set(['assets', 'leaderboard', 'changes', 'history']);
+const PAGED_FIELDS: ReadonlySet<string> = new Set(['assets', 'leaderboard', 'reuse', 'changes', 'history']);
 
 function lengthOf(value: unknown): number {
   return Array.isArray(value) ? value.length : 1;

@@ -3,6 +3,7 @@ import { badInput } from '../domain/errors.js';
 import type { AssetContent, AssetKind, AssetRecord, RunStatus } from '../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../domain/lineage.js';
 import type { EdgeDirection, EdgeRecord, RelationName } from '../domain/relations.js';
+import type { DuplicateKind, Usage } from '../domain/reuse.js';
 import type { MetricPoint } from '../domain/runs.js';
 import type { CommitResult, UnitOfWork } from '../domain/writes.js';
 
@@ -61,6 +62,31 @@ export interface Store {
    * points of that name.
    */
   metricSeries(requests: readonly SeriesRequest[]): Promise<MetricPoint[][]>;
+
+  /**
+   * Usage (`domain/reuse.ts`): for each request, the distinct runs, models
+   * and deployments downstream of the asset at any depth, exact whatever the
+   * lineage's size (no visit limit), counting only what the request's scope
+   * may see; zeros for a missing asset. One call answers any batch.
+   */
+  usage(requests: readonly UsageRequest[]): Promise<Usage[]>;
+
+  /**
+   * A page of the assets of `kind` (those the scope may see) used by at
+   * least `minModels` models, with their usage, by models descending then
+   * id ascending, after `after`: computed in the store, never by loading
+   * every asset of the kind into the caller.
+   */
+  rankUsage(query: UsageRankQuery): Promise<UsagePage>;
+
+  /**
+   * Groups of at least two assets of `kind` that do the same work
+   * (`domain/reuse.ts` comparedContent), grouped in the store by
+   * fingerprint: the largest groups first, then by fingerprint, at most
+   * `limit` groups, each group's assets by id. A scoped request groups only
+   * the assets its scope may see.
+   */
+  duplicates(query: DuplicatesQuery): Promise<DuplicateGroup[]>;
 
   /**
    * Executes a unit of work atomically (semantics and rules in
@@ -310,6 +336,51 @@ export interface RankPage {
   hasNextPage: boolean;
 }
 
+export interface UsageRequest {
+  id: string;
+  /** As ListQuery.scope: only assets this scope may see are counted. */
+  scope: readonly string[] | null;
+  /** The instant read at; null for now. */
+  asOf: string | null;
+}
+
+/** A place in a reuse ranking: the models count and id of the last asset of a page. */
+export interface UsagePosition {
+  models: number;
+  id: string;
+}
+
+export interface UsageRankQuery {
+  kind: AssetKind;
+  minModels: number;
+  first: number;
+  after: UsagePosition | null;
+  /** As ListQuery.scope: assets the viewer may not see are neither ranked nor counted. */
+  scope: readonly string[] | null;
+  /** The instant read at; null for now. */
+  asOf: string | null;
+}
+
+export interface UsagePage {
+  entries: { asset: AssetRecord; usage: Usage }[];
+  hasNextPage: boolean;
+}
+
+export interface DuplicatesQuery {
+  kind: DuplicateKind;
+  /** The most groups answered. */
+  limit: number;
+  /** As ListQuery.scope: only assets this scope may see are grouped. */
+  scope: readonly string[] | null;
+  /** The instant read at; null for now. */
+  asOf: string | null;
+}
+
+export interface DuplicateGroup {
+  fingerprint: string;
+  assets: AssetRecord[];
+}
+
 /** The names of the port's operations, as counted by an instrumented store. */
 export type StoreOperation =
   | 'getAssets'
@@ -319,6 +390,9 @@ export type StoreOperation =
   | 'listAssets'
   | 'rankRuns'
   | 'metricSeries'
+  | 'usage'
+  | 'rankUsage'
+  | 'duplicates'
   | 'commit'
   | 'importBulk'
   | 'changes'

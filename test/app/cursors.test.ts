@@ -35,6 +35,21 @@ describe('cursors', () => {
     expect(codec.decodeRank(Buffer.from(JSON.stringify(['rank', 0.25, 'run/hidden', 21])).toString('base64url'))).toBeNull();
   });
 
+  test('a reuse cursor is sealed, names no asset, and is taken for no other cursor', () => {
+    const codec = createCursorCodec('one secret', CATALOGUE);
+    const place = { models: 3, id: 'datasets/hidden' };
+    const sealed = codec.encodeReuse(place);
+    expect(sealed).toMatch(/^s\./);
+    expect(Buffer.from(sealed.slice(2), 'base64url').toString('latin1')).not.toContain('hidden');
+    expect(codec.decodeReuse(sealed)).toEqual(place);
+    expect(codec.decode(sealed)).toBeNull();
+    expect(codec.decodeRank(sealed)).toBeNull();
+    expect(codec.decodeReuse(codec.encodeRank({ value: 3, id: 'datasets/hidden', rank: 1 }))).toBeNull();
+    expect(codec.decodeReuse(codec.encode(POSITION))).toBeNull();
+    expect(createCursorCodec('another secret', CATALOGUE).decodeReuse(sealed)).toBeNull();
+    expect(codec.decodeReuse(Buffer.from(JSON.stringify(['reuse', 3, 'datasets/hidden'])).toString('base64url'))).toBeNull();
+  });
+
   test('a cursor is sealed, names no asset and opens again with the same key only', () => {
     const codec = createCursorCodec('one secret', CATALOGUE);
     const sealed = codec.encode(POSITION);

@@ -61,6 +61,9 @@ describe('bench smoke', () => {
     expect(calls('W8', 'metalayer')).toEqual({ rankRuns: 1, neighbors: 1 });
     expect(calls('W8', 'store')).toEqual({ rankRuns: 1, neighbors: 1 });
     expect(results.checks.find((c) => c.workload === 'W8')?.answerAssets).toBe(10);
+    // Usage of the root dataset: the dataset, then one usage call.
+    expect(calls('W9', 'metalayer')).toEqual({ getAssets: 1, usage: 1 });
+    expect(calls('W9', 'store')).toEqual({ getAssets: 1, usage: 1 });
     // The naive server: one call per parent and field, one per asset of a lineage.
     expect(calls('W2', 'naive')).toMatchObject({ listAssets: 1 });
     expect(figure(results.reads, 'W2', 'in-process', 'naive')?.calls).toBeGreaterThan(500);

@@ -17,7 +17,7 @@ const EXAMPLES = [...PAGE.matchAll(/```graphql\n([\s\S]*?)```\s*\n```json\n([\s\
 }));
 
 test('docs/analytics.md shows the demo’s real answers', async () => {
-  expect(EXAMPLES).toHaveLength(3);
+  expect(EXAMPLES).toHaveLength(6);
   const api = createTestApi();
   try {
     await seedHousingDemo(api.store, CATALOGUE, '2026-04-01T00:00:00.000Z');

@@ -32,7 +32,7 @@ describe('composition', () => {
     if (!result.schema) throw new Error('composition failed');
     const api = result.schema.toAPISchema().toGraphQLJSSchema();
 
-    expect(fieldsOf(api, 'Query')).toEqual(['assets', 'changes', 'costliestModels', 'leaderboard', 'node', 'nodes', 'ownedAssets']);
+    expect(fieldsOf(api, 'Query')).toEqual(['assets', 'changes', 'costliestModels', 'duplicates', 'leaderboard', 'node', 'nodes', 'ownedAssets', 'reuse']);
     expect(fieldsOf(api, 'Model')).toEqual(expect.arrayContaining(['id', 'name', 'upstream', 'producedBy', 'costPerMonth', 'owner']));
     // The owners subgraph's field reaches every asset type through the Asset interface, and only the costs one Model.
     expect(fieldsOf(api, 'Dataset')).toContain('owner');
@@ -67,7 +67,7 @@ describe('Relay node owned by another subgraph', () => {
     expect(result.hints).toEqual([]);
     if (!result.schema) throw new Error('composition failed');
     const api = result.schema.toAPISchema().toGraphQLJSSchema();
-    expect(fieldsOf(api, 'Query')).toEqual(['assets', 'changes', 'costliestModels', 'leaderboard', 'node', 'ownedAssets']);
+    expect(fieldsOf(api, 'Query')).toEqual(['assets', 'changes', 'costliestModels', 'duplicates', 'leaderboard', 'node', 'ownedAssets', 'reuse']);
     expect(result.supergraphSdl).toContain('node(id: ID!): Node @join__field(graph: NODES)');
     // node reaches the other subgraph's types and metalayer's alike; a Model's fields come from metalayer.
     const nodeTypes = api.getPossibleTypes(assertInterfaceType(api.getType('Node'))).map((type) => type.name);

@@ -157,3 +157,24 @@ describe('the change log', () => {
     expect(measure('{ assets(first: 3) { edges { node { history(first: 4) { edges { node { at } } } } } } }')?.cost).toBe(2 + 3 * (3 + 4 * 2));
   });
 });
+
+describe('reusable steps', () => {
+  test('usage costs what a lineage of the default limit does on every asset; a reuse page too, its own usage 1', () => {
+    const walk = model.defaultLineageLimit;
+    expect(measure('{ assets(first: 20) { edges { node { ... on Asset { usage { runs models } } } } } }')).toEqual({
+      depth: 5,
+      aliases: 0,
+      // assets 1 + edges (1 + 20 × (node 1 + usage (1 + walk + 2)))
+      cost: 1 + 1 + 20 * (1 + 1 + walk + 2),
+    });
+    expect(measure('{ reuse(kind: DATASET, first: 10) { edges { node { usage { models } asset { id } } } } }')).toEqual({
+      depth: 5,
+      aliases: 0,
+      // reuse (1 + walk) + edges (1 + 10 × (node 1 + usage 2 + asset 2))
+      cost: 1 + walk + 1 + 10 * (1 + 2 + 2),
+    });
+    // duplicates by its limit, each group's assets by the fan-out of any list.
+    expect(measure('{ duplicates(kind: DATASET, limit: 5) { fingerprint assets { id } } }')?.cost).toBe(1 + 5 * (1 + 1 + 10 * 1));
+    expect(measure('{ duplicates(kind: DATASET) { fingerprint } }')?.cost).toBe(1 + 20 * 1);
+  });
+});

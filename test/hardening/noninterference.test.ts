@@ -25,7 +25,8 @@ export const DOCUMENTED_EXCEPTIONS = {
   /**
    * Lineage traverses hidden assets, so a visible asset reached only through
    * hidden ones is returned, with its true degree: that a path of hidden
-   * assets joins two visible ones, and its length.
+   * assets joins two visible ones, and its length. Usage counts (and reuse,
+   * which ranks by them) walk the same way.
    */
   PATHS_THROUGH_HIDDEN: 'that hidden assets join two visible ones in a lineage, and how many hops they take',
   /** The visit limit (100,000 assets by default) counts hidden assets: a lineage near it may be truncated sooner. */
@@ -199,9 +200,12 @@ function hiddenUnits(world: Hidden): [string, WriteOp[]][] {
       [
         putAsset(content('RUN', `b-r${i}`)),
         putAsset(content('DEV_PERF', `b-r${i}`, { metrics: { auc: run.auc } })),
+        // The params of alpha's run: shown to alpha, they would make a duplicate group.
+        putAsset(content('MODEL_PARAMS', `b-r${i}`, { params: { depth: 4 } })),
         putEdge('run_models', model, `run/b-r${i}`),
         putEdge(relation, `run/b-r${i}`, run.uses),
         putEdge('run_devperf', `run/b-r${i}`, `devperf/b-r${i}`),
+        putEdge('run_modelparams', `run/b-r${i}`, `modelparams/b-r${i}`),
       ],
     ]);
   });
@@ -443,6 +447,17 @@ const CHANGES = `query ($filter: ChangeFilter, $first: Int, $after: String, $aft
   }
 }`;
 
+interface ReusePage {
+  reuse: { pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+}
+
+const REUSE = `query ($kind: AssetKind!, $minModels: Int, $first: Int, $after: String) {
+  reuse(kind: $kind, minModels: $minModels, first: $first, after: $after) {
+    edges { cursor node { asset { id name usage { runs models deployments } } usage { runs models deployments } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
 const changeFilter = fc.record(
   {
     actor: fc.constantFrom('test', 'other'),
@@ -482,7 +497,30 @@ const history = fc
     { query: `query ($id: ID!) { node(id: $id) { ... on Change { ${CHANGE} } } }`, variables: { id: `metalayer_changes/${sequence}` } },
   ]);
 
-const operations = fc.oneof(listing, lineage, relations, entities, failingMutation, drift, leaderboard, auditTrail, history);
+const reuseArgs = fc.record({
+  kind: fc.constantFrom(...KINDS),
+  minModels: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
+  first: fc.integer({ min: 1, max: 3 }),
+});
+
+const USAGE = `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Asset { id usage { runs models deployments } } } }`;
+
+/** Usage of visible assets (hidden runs, models and deployments hang off the shared ones), reuse pages, duplicate groups. */
+const reusable = fc
+  .record({
+    ids: fc.subarray(VISIBLE_IDS, { minLength: 1 }),
+    reuse: reuseArgs,
+    forged: forgedCursor,
+    duplicates: fc.constantFrom('DATASET', 'FEATURESET', 'MODEL_PARAMS'),
+  })
+  .map(({ ids, reuse: args, forged, duplicates }): Operation[] => [
+    { query: USAGE, variables: { ids } },
+    { query: REUSE, variables: args },
+    { query: REUSE, variables: { ...args, after: forged } },
+    { query: `query ($kind: AssetKind!) { duplicates(kind: $kind) { fingerprint assets { id name } } }`, variables: { kind: duplicates } },
+  ]);
+
+const operations = fc.oneof(listing, lineage, relations, entities, failingMutation, drift, leaderboard, reusable, auditTrail, history);
 
 describe('noninterference for a viewer scoped to a project', () => {
   it('names every documented exception (docs/scopes.md)', () => {
@@ -507,7 +545,7 @@ describe('noninterference for a viewer scoped to a project', () => {
     await Promise.all([plain.close(), withHidden.close()]);
   });
 
-  it('gives byte-identical answers to listings, lineages, relation fields, _entities, leaderboards, the change log and failing mutations', async () => {
+  it('gives byte-identical answers to listings, lineages, relation fields, _entities, leaderboards, usage, reuse, duplicates, the change log and failing mutations', async () => {
     await fc.assert(
       fc.asyncProperty(hidden, fc.array(operations, { minLength: 1, maxLength: 4 }), async (world, batches) => {
         await expectSameAnswers(world, batches.flat());
@@ -629,6 +667,30 @@ describe('noninterference for a viewer scoped to a project', () => {
         }
       }),
       { numRuns: 25, seed: SEED + 3 },
+    );
+  }, 120_000);
+
+  it('pages through a whole reuse ranking with real cursors identically: usage counts visible assets only', async () => {
+    await fc.assert(
+      fc.asyncProperty(hidden, reuseArgs, async (world, args) => {
+        const [plain, withHidden] = await worlds(world);
+        try {
+          let after: string | null = null;
+          for (let page = 0; page < 8; page += 1) {
+            const variables: Record<string, unknown> = { ...args, after };
+            const a: GraphQLResult<ReusePage> = await plain.execute<ReusePage>(REUSE, variables);
+            const b = await withHidden.execute(REUSE, variables);
+            if (JSON.stringify(a) !== JSON.stringify(b)) {
+              throw new Error(`page ${page} differs\nwithout hidden assets: ${JSON.stringify(a)}\nwith hidden assets:    ${JSON.stringify(b)}`);
+            }
+            if (!a.data?.reuse.pageInfo.hasNextPage) break;
+            after = a.data.reuse.pageInfo.endCursor;
+          }
+        } finally {
+          await Promise.all([plain.close(), withHidden.close()]);
+        }
+      }),
+      { numRuns: 25, seed: SEED + 4 },
     );
   }, 120_000);
 });

@@ -32,7 +32,7 @@ describe('metalayer command line', () => {
     const db = tempDb();
     const cli = runCli(['serve', '--demo', '--port', '0', '--db', db]);
     const loaded = JSON.parse(await cli.waitForLine(/demo pipeline loaded/));
-    expect(loaded.assets).toBe(23);
+    expect(loaded.assets).toBe(24);
     const serving = JSON.parse(await cli.waitForLine(/metalayer is serving/));
     expect(serving.explorer).toBe(serving.url.replace(/graphql$/, ''));
     // Piped, stdout holds JSON lines only: the line for people is for terminals.
@@ -102,7 +102,7 @@ describe('metalayer command line', () => {
     for (let i = 0; i < 2; i++) {
       const cli = runCli(['seed', '--demo', '--db', db]);
       expect(await cli.exited).toBe(0);
-      expect(JSON.parse(cli.lines.find((l) => l.includes('demo pipeline loaded')) ?? '{}').assets).toBe(23);
+      expect(JSON.parse(cli.lines.find((l) => l.includes('demo pipeline loaded')) ?? '{}').assets).toBe(24);
     }
   });
 

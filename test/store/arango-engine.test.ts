@@ -18,6 +18,8 @@ import { toDocument } from '../../src/store/arango/documents.js';
 import { isUnavailable, translateError } from '../../src/store/arango/errors.js';
 import { sharedSecret } from '../../src/store/arango/meta.js';
 import { ArangoReads } from '../../src/store/arango/reads.js';
+import { ArangoReuse } from '../../src/store/arango/reuse.js';
+import { fingerprint } from '../../src/domain/reuse.js';
 import { ArangoWrites } from '../../src/store/arango/writes.js';
 import { makeListQuery } from '../../src/store/store.js';
 import { content, rejection } from '../helpers/assets.js';
@@ -1201,5 +1203,59 @@ describe('arango engine: run lifecycle and metric series', () => {
         { devPerf: 'devperf/b', name: 'loss', asOf: '2026-01-01T00:00:00.000Z' },
       ],
     });
+  });
+});
+
+describe('arango engine: reusable steps', () => {
+  it('usage asks one query for every scope, answers in request order, zeros for malformed ids unasked', async () => {
+    const usage = (runs: number, models: number, deployments: number) => ({ runs, models, deployments });
+    const fake = new ScriptedDatabase(() => [[[usage(1, 2, 3), usage(7, 8, 9)], [usage(4, 5, 6)]]]);
+    const reuse = new ArangoReuse(fake.db, {}, names);
+    const answers = await reuse.usage([
+      { id: 'datasets/d1', scope: ['project/p1'], asOf: null },
+      { id: 'not an id', scope: null, asOf: null },
+      { id: 'datasets/d1', scope: null, asOf: null },
+      { id: 'featuresets/f1', scope: ['project/p1'], asOf: null },
+    ]);
+    expect(fake.log).toEqual(['usage']);
+    expect(fake.bound('usage')).toMatchObject({ g0_ids: ['datasets/d1', 'featuresets/f1'], g0_scope: ['project/p1'], g1_ids: ['datasets/d1'] });
+    expect(answers).toEqual([usage(1, 2, 3), usage(0, 0, 0), usage(4, 5, 6), usage(7, 8, 9)]);
+  });
+
+  it('rankUsage reads its page back as every read does and tells a next page by the extra row', async () => {
+    const dataset = (key: string) => storedOf(content('DATASET', key));
+    const fake = new ScriptedDatabase(() => [
+      { asset: dataset('a'), usage: { runs: 3, models: 2, deployments: 0 } },
+      { asset: dataset('b'), usage: { runs: 2, models: 2, deployments: 1 } },
+    ]);
+    const page = await new ArangoReuse(fake.db, {}, names).rankUsage({ kind: 'DATASET', minModels: 2, first: 1, after: null, scope: null, asOf: null });
+    expect(page.entries.map((entry) => [entry.asset.id, entry.usage])).toEqual([['datasets/a', { runs: 3, models: 2, deployments: 0 }]]);
+    expect(page.hasNextPage).toBe(true);
+  });
+
+  it('duplicates fingerprints each member with the domain’s rule, regroups, and orders groups largest first', async () => {
+    const params = (key: string, values: Record<string, number>) => storedOf(content('MODEL_PARAMS', key, { params: values }));
+    const fake = new ScriptedDatabase(() => [
+      [
+        { doc: params('b', { lr: 0.1, depth: 3 }), datasets: [] },
+        { doc: params('a', { depth: 3, lr: 0.1 }), datasets: [] },
+      ],
+      [
+        { doc: params('c', { x: 1 }), datasets: [] },
+        { doc: params('d', { x: 1 }), datasets: [] },
+        { doc: params('e', { x: 1 }), datasets: [] },
+      ],
+      [
+        { doc: params('f', {}), datasets: [] },
+        { doc: params('g', {}), datasets: [] },
+      ],
+    ]);
+    const groups = await new ArangoReuse(fake.db, {}, names).duplicates({ kind: 'MODEL_PARAMS', limit: 20, scope: null, asOf: null });
+    expect(groups.map((group) => [group.fingerprint, group.assets.map((asset) => asset.id)])).toEqual([
+      [fingerprint('MODEL_PARAMS', { x: 1 }), ['modelparams/c', 'modelparams/d', 'modelparams/e']],
+      [fingerprint('MODEL_PARAMS', { depth: 3, lr: 0.1 }), ['modelparams/a', 'modelparams/b']],
+    ]);
+    const one = await new ArangoReuse(fake.db, {}, names).duplicates({ kind: 'MODEL_PARAMS', limit: 1, scope: null, asOf: null });
+    expect(one).toHaveLength(1);
   });
 });

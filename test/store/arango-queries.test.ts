@@ -30,6 +30,7 @@ import {
   replaceAssetStatement,
 } from '../../src/store/arango/statements.js';
 import { insertMetricPointsStatement, metricFactsStatement, metricSeriesQuery } from '../../src/store/arango/metrics.js';
+import { duplicatesQuery, rankUsageQuery, usageQuery } from '../../src/store/arango/reuse-queries.js';
 import { transactionCollections } from '../../src/store/arango/writes.js';
 import { makeListQuery } from '../../src/store/store.js';
 import { content } from '../helpers/assets.js';
@@ -729,6 +730,9 @@ describe('arango queries: user input stays in bind variables', () => {
         asOf: null,
         scope: [evil],
       }),
+      usageQuery(names, [{ ids: [evil], scope: [evil] }]),
+      rankUsageQuery(names, { kind: 'MODEL', minModels: 1, first: 5, after: { models: 1, id: evil }, scope: [evil], asOf: null }),
+      duplicatesQuery(names, 'MODEL_PARAMS', [evil]),
       putAssetStatement(
         names,
         'models',
@@ -1108,5 +1112,221 @@ describe('arango queries: rankRuns', () => {
       '    LET entry = { run: r, value }\n    FILTER entry.value > @afterValue OR (entry.value == @afterValue AND entry.run._id > @afterId)\n    SORT value ASC, r._id\n',
     );
     expect(query.bindVars).toEqual({ metric: 'acc', take: 3, afterValue: 0.5, afterId: 'run/r2' });
+  });
+});
+
+describe('arango queries: reusable steps', () => {
+  const OWNER_EDGES =
+    'INBOUND project_models, INBOUND run_models, INBOUND run_modelparams, INBOUND run_devperf, OUTBOUND deployment_model, INBOUND deployment_servingperf';
+  const OWNERS = (variable: string, id: string, collections: string) => aql`
+    LET ${variable} = (
+      FOR o IN 0..3 ANY ${id} INBOUND project_models, INBOUND run_models, INBOUND run_modelparams, INBOUND run_devperf, OUTBOUND deployment_model, INBOUND deployment_servingperf
+        OPTIONS { order: "bfs", uniqueVertices: "global" }
+        FILTER o != null AND PARSE_IDENTIFIER(o._id).collection IN ${collections}
+        SORT o._id
+        RETURN o._id
+    )`;
+  const indent = (text: string, by: number) => text.split('\n').map((line) => ' '.repeat(by) + line).join('\n');
+
+  it('usage walks each start’s whole downstream lineage once per group of scope, counting three collections', () => {
+    const query = usageQuery(names, [
+      { ids: ['datasets/d1'], scope: null },
+      { ids: ['datasets/d1', 'featuresets/f1'], scope: ['project/p2'] },
+    ]);
+    expectWellFormed(query, 'usage');
+    expect(query.query).toBe(aql`
+      /* usage */
+      WITH project, datasets, featuresets, models, run, modelparams, devperf, deployment, servingperf
+      LET g0 = (
+        FOR id IN @g0_ids
+          LET reached = (
+            FOR w IN 1..@g0_lineageDepth ANY id ${DOWNSTREAM_EDGES}
+              PRUNE w == null
+              OPTIONS { order: "bfs", uniqueVertices: "global" }
+              FILTER w != null AND w._id != id AND PARSE_IDENTIFIER(w._id).collection IN @g0_counted
+              RETURN PARSE_IDENTIFIER(w._id).collection
+          )
+          LET usage = {
+            runs: COUNT(reached[* FILTER CURRENT == @g0_runs]),
+            models: COUNT(reached[* FILTER CURRENT == @g0_models]),
+            deployments: COUNT(reached[* FILTER CURRENT == @g0_deployments])
+          }
+          RETURN usage
+      )
+      LET g1 = (
+        FOR id IN @g1_ids
+          LET reached = (
+            FOR w IN 1..@g1_lineageDepth ANY id ${DOWNSTREAM_EDGES}
+              PRUNE w == null
+              OPTIONS { order: "bfs", uniqueVertices: "global" }
+              FILTER w != null AND w._id != id AND PARSE_IDENTIFIER(w._id).collection IN @g1_counted
+              LET reachedOwners = (
+                FOR o IN 0..3 ANY w._id ${OWNER_EDGES}
+                  OPTIONS { order: "bfs", uniqueVertices: "global" }
+                  FILTER o != null AND PARSE_IDENTIFIER(o._id).collection IN @g1_ownerCollections
+                  SORT o._id
+                  RETURN o._id
+              )
+              FILTER LENGTH(reachedOwners) == 0 OR LENGTH(INTERSECTION(reachedOwners, @g1_scope)) > 0
+              RETURN PARSE_IDENTIFIER(w._id).collection
+          )
+          LET usage = {
+            runs: COUNT(reached[* FILTER CURRENT == @g1_runs]),
+            models: COUNT(reached[* FILTER CURRENT == @g1_models]),
+            deployments: COUNT(reached[* FILTER CURRENT == @g1_deployments])
+          }
+          RETURN usage
+      )
+      RETURN [g0, g1]
+    `);
+    expect(query.bindVars).toEqual({
+      g0_ids: ['datasets/d1'],
+      g0_lineageDepth: 100_000,
+      g0_counted: ['run', 'models', 'deployment'],
+      g0_runs: 'run',
+      g0_models: 'models',
+      g0_deployments: 'deployment',
+      g1_ids: ['datasets/d1', 'featuresets/f1'],
+      g1_ownerCollections: ['project'],
+      g1_scope: ['project/p2'],
+      g1_lineageDepth: 100_000,
+      g1_counted: ['run', 'models', 'deployment'],
+      g1_runs: 'run',
+      g1_models: 'models',
+      g1_deployments: 'deployment',
+    });
+  });
+
+  it('rankUsage counts every asset of the kind, keeps those used by minModels, sorts by models then id, one more than a page', () => {
+    const query = rankUsageQuery(names, { kind: 'DATASET', minModels: 2, first: 10, after: null, scope: null, asOf: null });
+    expectWellFormed(query, 'rankUsage');
+    expect(query.query).toBe(aql`
+      /* rankUsage */
+      WITH project, datasets, featuresets, models, run, modelparams, devperf, deployment, servingperf
+      FOR a IN datasets
+        LET reached = (
+          FOR w IN 1..@lineageDepth ANY a._id ${DOWNSTREAM_EDGES}
+            PRUNE w == null
+            OPTIONS { order: "bfs", uniqueVertices: "global" }
+            FILTER w != null AND w._id != a._id AND PARSE_IDENTIFIER(w._id).collection IN @counted
+            RETURN PARSE_IDENTIFIER(w._id).collection
+        )
+        LET usage = {
+          runs: COUNT(reached[* FILTER CURRENT == @runs]),
+          models: COUNT(reached[* FILTER CURRENT == @models]),
+          deployments: COUNT(reached[* FILTER CURRENT == @deployments])
+        }
+        FILTER usage.models >= @minModels
+        SORT usage.models DESC, a._id
+        LIMIT @take
+        RETURN { asset: a, usage }
+    `);
+    expect(query.bindVars).toEqual({
+      lineageDepth: 100_000,
+      counted: ['run', 'models', 'deployment'],
+      runs: 'run',
+      models: 'models',
+      deployments: 'deployment',
+      minModels: 2,
+      take: 11,
+    });
+  });
+
+  it('rankUsage for a scope keeps the visible assets and counts what is visible, after a position', () => {
+    const query = rankUsageQuery(names, {
+      kind: 'MODEL',
+      minModels: 0,
+      first: 10,
+      after: { models: 3, id: 'models/m1' },
+      scope: ['project/p2'],
+      asOf: null,
+    });
+    expectWellFormed(query, 'rankUsage');
+    expect(query.query).toBe(aql`
+      /* rankUsage */
+      WITH project, datasets, featuresets, models, run, modelparams, devperf, deployment, servingperf
+      FOR a IN models
+        LET owners = (
+          FOR o IN 0..3 ANY a._id ${OWNER_EDGES}
+            OPTIONS { order: "bfs", uniqueVertices: "global" }
+            FILTER o != null AND PARSE_IDENTIFIER(o._id).collection IN @assetOwnerCollections
+            SORT o._id
+            RETURN o._id
+        )
+        FILTER LENGTH(owners) == 0 OR LENGTH(INTERSECTION(owners, @assetScope)) > 0
+        LET reached = (
+          FOR w IN 1..@lineageDepth ANY a._id ${DOWNSTREAM_EDGES}
+            PRUNE w == null
+            OPTIONS { order: "bfs", uniqueVertices: "global" }
+            FILTER w != null AND w._id != a._id AND PARSE_IDENTIFIER(w._id).collection IN @counted
+            LET reachedOwners = (
+              FOR o IN 0..3 ANY w._id ${OWNER_EDGES}
+                OPTIONS { order: "bfs", uniqueVertices: "global" }
+                FILTER o != null AND PARSE_IDENTIFIER(o._id).collection IN @ownerCollections
+                SORT o._id
+                RETURN o._id
+            )
+            FILTER LENGTH(reachedOwners) == 0 OR LENGTH(INTERSECTION(reachedOwners, @scope)) > 0
+            RETURN PARSE_IDENTIFIER(w._id).collection
+        )
+        LET usage = {
+          runs: COUNT(reached[* FILTER CURRENT == @runs]),
+          models: COUNT(reached[* FILTER CURRENT == @models]),
+          deployments: COUNT(reached[* FILTER CURRENT == @deployments])
+        }
+        FILTER usage.models >= @minModels
+        FILTER usage.models < @afterModels OR (usage.models == @afterModels AND a._id > @afterId)
+        SORT usage.models DESC, a._id
+        LIMIT @take
+        RETURN { asset: a, usage }
+    `);
+    expect(query.bindVars).toMatchObject({ assetScope: ['project/p2'], scope: ['project/p2'], afterModels: 3, afterId: 'models/m1', take: 11 });
+  });
+
+  it('duplicates groups each kind by what it compares, only groups of two or more leaving the database', () => {
+    const datasets = duplicatesQuery(names, 'DATASET', null);
+    expectWellFormed(datasets, 'duplicates');
+    expect(datasets.query).toBe(aql`
+      /* duplicates */
+      FOR d IN datasets
+        LET linked = []
+        LET compared = { source: d.source, statistics: d.statistics }
+        COLLECT key = compared INTO members = { doc: d, datasets: linked }
+        FILTER LENGTH(members) > 1
+        RETURN members
+    `);
+    expect(datasets.bindVars).toEqual({});
+    const featuresets = duplicatesQuery(names, 'FEATURESET', null);
+    expectWellFormed(featuresets, 'duplicates');
+    expect(featuresets.query).toBe(aql`
+      /* duplicates */
+      FOR d IN featuresets
+        LET linked = (FOR e IN featureset_dataset FILTER e._from == d._id SORT e._to RETURN e._to)
+        LET compared = { features: (FOR f IN (IS_ARRAY(d.features) ? d.features : []) SORT f.name, f.dtype RETURN { name: f.name, dtype: f.dtype }), linked }
+        COLLECT key = compared INTO members = { doc: d, datasets: linked }
+        FILTER LENGTH(members) > 1
+        RETURN members
+    `);
+    const params = duplicatesQuery(names, 'MODEL_PARAMS', ['project/p1']);
+    expectWellFormed(params, 'duplicates');
+    expect(params.query).toBe(
+      [
+        '/* duplicates */',
+        'WITH project, datasets, featuresets, models, run, modelparams, devperf, deployment, servingperf',
+        'FOR d IN modelparams',
+        indent(OWNERS('owners', 'd._id', '@ownerCollections'), 2),
+        '  FILTER LENGTH(owners) == 0 OR LENGTH(INTERSECTION(owners, @scope)) > 0',
+        '  LET linked = []',
+        '  LET compared = HAS(d, "params") ? d.params : UNSET(d, @ignored)',
+        '  COLLECT key = compared INTO members = { doc: d, datasets: linked }',
+        '  FILTER LENGTH(members) > 1',
+        '  RETURN members',
+      ].join('\n'),
+    );
+    expect(params.bindVars).toEqual({
+      ownerCollections: ['project'],
+      scope: ['project/p1'],
+      ignored: ['_id', '_key', '_rev', 'name', 'version', 'tag', 'created_at', 'updated_at', 'version_key', 'metalayer_properties', 'run_id', 'timestamp'],
+    });
   });
 });

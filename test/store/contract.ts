@@ -6,6 +6,7 @@ import { danglingContract } from './contract-dangling.js';
 import { lineageContract } from './contract-lineage.js';
 import { rankingContract } from './contract-ranking.js';
 import { readsContract } from './contract-reads.js';
+import { reuseContract } from './contract-reuse.js';
 import { scopeContract } from './contract-scope.js';
 import { writesContract } from './contract-writes.js';
 
@@ -45,6 +46,7 @@ export function storeContract(engine: string, harness: ContractHarness): void {
 
     readsContract(store);
     rankingContract(store);
+    reuseContract(store);
     writesContract(store);
     lineageContract(store);
     scopeContract(store);

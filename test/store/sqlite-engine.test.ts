@@ -10,7 +10,7 @@ import { rankRunsSql } from '../../src/store/sqlite/ranking.js';
 import { changesSql } from '../../src/store/sqlite/changes.js';
 import { makeChangeSelection, type ChangeSelection, type RankQuery } from '../../src/store/store.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
-import { CATALOGUE, content, putAsset, commitOps } from '../helpers/assets.js';
+import { CATALOGUE, content, putAsset, putEdge, commitOps } from '../helpers/assets.js';
 
 /** What the SQLite engine promises beyond the shared contract: files, migrations, integrity in the database. */
 describe('sqlite engine', () => {
@@ -99,6 +99,8 @@ describe('sqlite engine', () => {
       'metric_latest_run_added',
       'metric_latest_run_removed',
       'metric_latest_update',
+      'usage_stale_edge_added',
+      'usage_stale_edge_removed',
     ]);
     expect(raw.prepare('SELECT count(*) FROM edges').pluck().get()).toBe(1);
     expect(() =>
@@ -242,7 +244,7 @@ describe('sqlite engine: leaderboards', () => {
       ('devperf/r1', 'DEV_PERF', 'r1', 'r1', NULL, NULL, '{"metrics":{"rmse":1.5,"r2":1},"recordedAt":null}', '{}', 'a', 'a'),
       ('devperf/r2', 'DEV_PERF', 'r2', 'r2', NULL, NULL, '{"metrics":{"rmse":2},"recordedAt":null}', '{}', 'a', 'a');
       INSERT INTO edges (from_id, relation, to_id, created_at) VALUES ('run/r1', 'run_devperf', 'devperf/r1', 'a');`);
-    expect(migrate(raw, 5)).toEqual([4, 5]);
+    expect(migrate(raw, 4)).toEqual([4]);
     expect(raw.prepare('SELECT devperf_id, name, value, run_id FROM metric_latest ORDER BY devperf_id, name').all()).toEqual([
       { devperf_id: 'devperf/r1', name: 'r2', value: 1, run_id: 'run/r1' },
       { devperf_id: 'devperf/r1', name: 'rmse', value: 1.5, run_id: 'run/r1' },
@@ -297,7 +299,7 @@ describe('sqlite engine: leaderboards', () => {
   it('migration 6 lets reads as of an instant use covering indexes of the spans and of state changes alone', () => {
     const raw = new BetterSqlite3(':memory:');
     expect(migrate(raw, 5)).toEqual([1, 2, 3, 4, 5]);
-    expect(migrate(raw)).toEqual([6]);
+    expect(migrate(raw, 6)).toEqual([6]);
     const plan = (sql: string, ...params: unknown[]) =>
       (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail).join('\n');
     expect(
@@ -346,5 +348,94 @@ describe('sqlite engine: leaderboards', () => {
       'USE TEMP B-TREE FOR LAST TERM OF ORDER BY',
     ]);
     raw.close();
+  });
+});
+
+describe('sqlite engine: usage', () => {
+  /**
+   * A chain of 240 dataset versions (each derived from the one before), a
+   * featureset on every third, a run of one of seven models (two projects,
+   * fine-tuned in a chain) on every dataset or featureset, and deployments
+   * of three models: enough datasets that a ranking counts them in memory.
+   */
+  async function seedChain(store: Awaited<ReturnType<typeof openSqliteStore>>): Promise<string[]> {
+    const ops = [
+      putAsset(content('PROJECT', 'p0')),
+      putAsset(content('PROJECT', 'p1')),
+      ...Array.from({ length: 7 }, (_, m) => [
+        putAsset(content('MODEL', `m${m}`)),
+        putEdge('project_models', `project/p${m % 2}`, `models/m${m}`),
+        ...(m > 0 ? [putEdge('derived_from', `models/m${m}`, `models/m${m - 1}`)] : []),
+        ...(m % 3 === 0 ? [putAsset(content('DEPLOYMENT', `dep${m}`)), putEdge('deployment_model', `deployment/dep${m}`, `models/m${m}`)] : []),
+      ]).flat(),
+    ];
+    const datasets: string[] = [];
+    for (let i = 0; i < 240; i++) {
+      const uses = i % 3 === 0 ? `featuresets/f${i}` : `datasets/d${i}`;
+      datasets.push(`datasets/d${i}`);
+      ops.push(
+        putAsset(content('DATASET', `d${i}`)),
+        ...(i > 0 ? [putEdge('derived_from', `datasets/d${i}`, `datasets/d${i - 1}`)] : []),
+        ...(i % 3 === 0 ? [putAsset(content('FEATURESET', `f${i}`)), putEdge('featureset_dataset', `featuresets/f${i}`, `datasets/d${i}`)] : []),
+        ...(i % 5 === 0
+          ? []
+          : [
+              putAsset(content('RUN', `r${i}`)),
+              putEdge('run_models', `models/m${(i * 3) % 7}`, `run/r${i}`),
+              putEdge(uses.startsWith('datasets/') ? 'run_datasets' : 'run_featuresets', `run/r${i}`, uses),
+            ]),
+      );
+    }
+    await commitOps(store, ops);
+    return datasets;
+  }
+
+  async function ranked(store: Awaited<ReturnType<typeof openSqliteStore>>, scope: string[] | null) {
+    const all = new Map<string, unknown>();
+    let after = null;
+    for (;;) {
+      const page = await store.rankUsage({ kind: 'DATASET', minModels: 0, first: 100, after, scope, asOf: null });
+      for (const entry of page.entries) all.set(entry.asset.id, entry.usage);
+      const last = page.entries.at(-1);
+      if (!page.hasNextPage || !last) return all;
+      after = { models: last.usage.models, id: last.asset.id };
+    }
+  }
+
+  it('counts a whole kind in memory exactly as the recursive statement counts each asset, scoped or not', async () => {
+    for (const scope of [null, ['project/p1']]) {
+      const inMemory = openSqliteStore({ path: ':memory:', catalogue: CATALOGUE });
+      const byStatement = openSqliteStore({ path: ':memory:', catalogue: CATALOGUE });
+      const datasets = await seedChain(inMemory);
+      await seedChain(byStatement);
+      const counted = await ranked(inMemory, scope);
+      const expected = await byStatement.usage(datasets.map((id) => ({ id, scope, asOf: null })));
+      expect(counted.size).toBe(240);
+      expect(datasets.map((id) => counted.get(id))).toEqual(expected);
+      // The root reaches every run and model; p1 owns three of the seven models and one deployment.
+      expect(counted.get('datasets/d0')).toEqual(scope === null ? { runs: 192, models: 7, deployments: 3 } : { runs: 82, models: 3, deployments: 1 });
+      await Promise.all([inMemory.close(), byStatement.close()]);
+    }
+  });
+
+  it('drops cached counts a bulk import changes, and keeps the rest', async () => {
+    const store = openSqliteStore({ path: ':memory:', catalogue: CATALOGUE });
+    await seedChain(store);
+    const before = await ranked(store, null);
+    // d239's run is of m3, fine-tuned into m4, m5 and m6; dep3 and dep6 serve two of them.
+    expect(before.get('datasets/d239')).toEqual({ runs: 1, models: 4, deployments: 2 });
+    const run = content('RUN', 'bulk');
+    const model = content('MODEL', 'bulk-model');
+    await store.importBulk({
+      assets: [run, model],
+      edges: [
+        { relation: 'run_models', from: model.id, to: run.id },
+        { relation: 'run_datasets', from: run.id, to: 'datasets/d239' },
+      ],
+    });
+    const after = await ranked(store, null);
+    expect(after.get('datasets/d239')).toEqual({ runs: 2, models: 5, deployments: 2 });
+    expect(after.get('datasets/d0')).toEqual({ runs: 193, models: 8, deployments: 3 });
+    await store.close();
   });
 });

@@ -10,6 +10,8 @@ import type { RunScoreRecord, LeaderboardEdgeRecord } from '../../app/compare.js
 import type { ViewedLineage as LineageRecord, LineageNode as LineageNodeRecord } from '../../domain/lineage.js';
 import type { EdgeRecord } from '../../domain/relations.js';
 import type { DriftReportRecord } from '../../domain/drift.js';
+import type { ReuseRecord, ReuseEdgeRecord } from '../../app/reuse.js';
+import type { DuplicateGroup as DuplicateGroupRecord } from '../../store/store.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -74,6 +76,12 @@ export type Asset = {
    * it was read with `asOf`).
    */
   upstream: Lineage;
+  /**
+   * The distinct runs, models and deployments downstream of this asset, at
+   * any depth: exact whatever the lineage's size (docs/analytics.md). For a
+   * viewer scoped to projects, only those it may see are counted.
+   */
+  usage: Usage;
   /** A distinct version of a named asset; two assets of a kind may share a name only with distinct versions. */
   version?: Maybe<Scalars['String']['output']>;
 };
@@ -268,6 +276,7 @@ export type Dataset = Asset & Node & {
   updatedAt: Scalars['DateTime']['output'];
   updatedBy: Scalars['String']['output'];
   upstream: Lineage;
+  usage: Usage;
   version?: Maybe<Scalars['String']['output']>;
 };
 
@@ -360,6 +369,7 @@ export type Deployment = Asset & Node & {
   updatedAt: Scalars['DateTime']['output'];
   updatedBy: Scalars['String']['output'];
   upstream: Lineage;
+  usage: Usage;
   version?: Maybe<Scalars['String']['output']>;
 };
 
@@ -432,6 +442,7 @@ export type DevPerf = Asset & Node & {
   updatedAt: Scalars['DateTime']['output'];
   updatedBy: Scalars['String']['output'];
   upstream: Lineage;
+  usage: Usage;
   version?: Maybe<Scalars['String']['output']>;
 };
 
@@ -495,6 +506,15 @@ export type DriftReport = {
   threshold: Scalars['Float']['output'];
 };
 
+/** Assets that do the same work under different names (docs/analytics.md). */
+export type DuplicateGroup = {
+  __typename?: 'DuplicateGroup';
+  /** The group's assets, by id. */
+  assets: Array<Asset>;
+  /** SHA-256 of the kind and the canonical JSON of what was compared: the same for the same work, on every server. */
+  fingerprint: Scalars['String']['output'];
+};
+
 /** A feature of a featureset and its data type. */
 export type Feature = {
   __typename?: 'Feature';
@@ -554,6 +574,7 @@ export type Featureset = Asset & Node & {
   updatedAt: Scalars['DateTime']['output'];
   updatedBy: Scalars['String']['output'];
   upstream: Lineage;
+  usage: Usage;
   version?: Maybe<Scalars['String']['output']>;
 };
 
@@ -762,6 +783,7 @@ export type Model = Asset & Node & {
   upstream: Lineage;
   /** Where the model's artifact is stored. */
   uri?: Maybe<Scalars['String']['output']>;
+  usage: Usage;
   version?: Maybe<Scalars['String']['output']>;
 };
 
@@ -813,6 +835,7 @@ export type ModelParams = Asset & Node & {
   updatedAt: Scalars['DateTime']['output'];
   updatedBy: Scalars['String']['output'];
   upstream: Lineage;
+  usage: Usage;
   version?: Maybe<Scalars['String']['output']>;
 };
 
@@ -1065,6 +1088,7 @@ export type Project = Asset & Node & {
   updatedAt: Scalars['DateTime']['output'];
   updatedBy: Scalars['String']['output'];
   upstream: Lineage;
+  usage: Usage;
   version?: Maybe<Scalars['String']['output']>;
 };
 
@@ -1114,6 +1138,15 @@ export type Query = {
    */
   changes: ChangeConnection;
   /**
+   * Groups of assets of `kind` that do the same work under different names:
+   * for FEATURESET the same features from the same datasets, for
+   * MODEL_PARAMS equal params, for DATASET the same source and statistics;
+   * another kind is a BAD_USER_INPUT error. The largest groups first (then
+   * by fingerprint), at most `limit` (default 20, at most 100). For a viewer
+   * scoped to projects, only the assets it may see are grouped.
+   */
+  duplicates: Array<DuplicateGroup>;
+  /**
    * The runs whose development performance measured `metric`, ranked by its
    * latest value (`DevPerf.metric`) in `order` (whether lower is better
    * depends on the metric), ties broken by run id. `bestPerModel` keeps each
@@ -1140,6 +1173,14 @@ export type Query = {
    * for `node`.
    */
   nodes: Array<Maybe<Node>>;
+  /**
+   * Reusable steps: the assets of `kind` used by at least `minModels`
+   * distinct models downstream, most used first (models descending, then
+   * id), each with its usage. `first` is the page size (default 20, at most
+   * 100); `after` is a cursor from `pageInfo`. For a viewer scoped to
+   * projects, only the assets it may see are listed and counted.
+   */
+  reuse: ReuseConnection;
 };
 
 
@@ -1157,6 +1198,12 @@ export type QueryChangesArgs = {
   afterSequence?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ChangeFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryDuplicatesArgs = {
+  kind: AssetKind;
+  limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1179,6 +1226,14 @@ export type QueryNodeArgs = {
 export type QueryNodesArgs = {
   asOf?: InputMaybe<Scalars['DateTime']['input']>;
   ids: Array<Scalars['ID']['input']>;
+};
+
+
+export type QueryReuseArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  kind: AssetKind;
+  minModels?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type RegisterDatasetInput = {
@@ -1269,6 +1324,25 @@ export type RegisterProjectPayload = {
   project: Project;
 };
 
+/** An asset and how much of the pipeline uses it. */
+export type Reuse = {
+  __typename?: 'Reuse';
+  asset: Asset;
+  usage: Usage;
+};
+
+export type ReuseConnection = {
+  __typename?: 'ReuseConnection';
+  edges: Array<ReuseEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ReuseEdge = {
+  __typename?: 'ReuseEdge';
+  cursor: Scalars['String']['output'];
+  node: Reuse;
+};
+
 /** One training or experiment execution. */
 export type Run = Asset & Node & {
   __typename?: 'Run';
@@ -1304,6 +1378,7 @@ export type Run = Asset & Node & {
   updatedAt: Scalars['DateTime']['output'];
   updatedBy: Scalars['String']['output'];
   upstream: Lineage;
+  usage: Usage;
   version?: Maybe<Scalars['String']['output']>;
 };
 
@@ -1392,6 +1467,7 @@ export type ServingPerf = Asset & Node & {
   updatedAt: Scalars['DateTime']['output'];
   updatedBy: Scalars['String']['output'];
   upstream: Lineage;
+  usage: Usage;
   version?: Maybe<Scalars['String']['output']>;
 };
 
@@ -1506,6 +1582,14 @@ export type UpdateRunInput = {
 export type UpdateRunPayload = {
   __typename?: 'UpdateRunPayload';
   run: Run;
+};
+
+/** How much of the pipeline lies downstream of an asset: distinct counts, so a model reached twice counts once. */
+export type Usage = {
+  __typename?: 'Usage';
+  deployments: Scalars['Int']['output'];
+  models: Scalars['Int']['output'];
+  runs: Scalars['Int']['output'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -1662,6 +1746,7 @@ export type ResolversTypes = ResolversObject<{
   DriftMethod: DriftMethod;
   DriftReport: ResolverTypeWrapper<DriftReportRecord>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  DuplicateGroup: ResolverTypeWrapper<DuplicateGroupRecord>;
   Feature: ResolverTypeWrapper<Feature>;
   FeatureDrift: ResolverTypeWrapper<FeatureDrift>;
   FeatureDriftStatus: FeatureDriftStatus;
@@ -1703,6 +1788,9 @@ export type ResolversTypes = ResolversObject<{
   RegisterModelPayload: ResolverTypeWrapper<Omit<RegisterModelPayload, 'model'> & { model: ResolversTypes['Model'] }>;
   RegisterProjectInput: RegisterProjectInput;
   RegisterProjectPayload: ResolverTypeWrapper<Omit<RegisterProjectPayload, 'project'> & { project: ResolversTypes['Project'] }>;
+  Reuse: ResolverTypeWrapper<ReuseRecord>;
+  ReuseConnection: ResolverTypeWrapper<Omit<ReuseConnection, 'edges'> & { edges: Array<ResolversTypes['ReuseEdge']> }>;
+  ReuseEdge: ResolverTypeWrapper<ReuseEdgeRecord>;
   Run: ResolverTypeWrapper<RunRecord>;
   RunFilter: RunFilter;
   RunScore: ResolverTypeWrapper<RunScoreRecord>;
@@ -1714,6 +1802,7 @@ export type ResolversTypes = ResolversObject<{
   UpdateAssetPayload: ResolverTypeWrapper<Omit<UpdateAssetPayload, 'asset'> & { asset: ResolversTypes['Asset'] }>;
   UpdateRunInput: UpdateRunInput;
   UpdateRunPayload: ResolverTypeWrapper<Omit<UpdateRunPayload, 'run'> & { run: ResolversTypes['Run'] }>;
+  Usage: ResolverTypeWrapper<Usage>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1738,6 +1827,7 @@ export type ResolversParentTypes = ResolversObject<{
   DevPerf: DevPerfRecord;
   DriftReport: DriftReportRecord;
   Boolean: Scalars['Boolean']['output'];
+  DuplicateGroup: DuplicateGroupRecord;
   Feature: Feature;
   FeatureDrift: FeatureDrift;
   FeatureInput: FeatureInput;
@@ -1778,6 +1868,9 @@ export type ResolversParentTypes = ResolversObject<{
   RegisterModelPayload: Omit<RegisterModelPayload, 'model'> & { model: ResolversParentTypes['Model'] };
   RegisterProjectInput: RegisterProjectInput;
   RegisterProjectPayload: Omit<RegisterProjectPayload, 'project'> & { project: ResolversParentTypes['Project'] };
+  Reuse: ReuseRecord;
+  ReuseConnection: Omit<ReuseConnection, 'edges'> & { edges: Array<ResolversParentTypes['ReuseEdge']> };
+  ReuseEdge: ReuseEdgeRecord;
   Run: RunRecord;
   RunFilter: RunFilter;
   RunScore: RunScoreRecord;
@@ -1787,6 +1880,7 @@ export type ResolversParentTypes = ResolversObject<{
   UpdateAssetPayload: Omit<UpdateAssetPayload, 'asset'> & { asset: ResolversParentTypes['Asset'] };
   UpdateRunInput: UpdateRunInput;
   UpdateRunPayload: Omit<UpdateRunPayload, 'run'> & { run: ResolversParentTypes['Run'] };
+  Usage: Usage;
 }>;
 
 export type AssetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Asset'] = ResolversParentTypes['Asset'], FederationReferenceType extends FederationReferenceTypes['Asset'] = FederationReferenceTypes['Asset']> = ResolversObject<{
@@ -1856,6 +1950,7 @@ export type DatasetResolvers<ContextType = Context, ParentType extends Resolvers
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<DatasetUpstreamArgs>>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -1892,6 +1987,7 @@ export type DeploymentResolvers<ContextType = Context, ParentType extends Resolv
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<DeploymentUpstreamArgs>>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -1917,6 +2013,7 @@ export type DevPerfResolvers<ContextType = Context, ParentType extends Resolvers
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<DevPerfUpstreamArgs>>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -1928,6 +2025,11 @@ export type DriftReportResolvers<ContextType = Context, ParentType extends Resol
   features?: Resolver<Array<ResolversTypes['FeatureDrift']>, ParentType, ContextType>;
   method?: Resolver<ResolversTypes['DriftMethod'], ParentType, ContextType>;
   threshold?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type DuplicateGroupResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DuplicateGroup'] = ResolversParentTypes['DuplicateGroup']> = ResolversObject<{
+  assets?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
+  fingerprint?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type FeatureResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Feature'] = ResolversParentTypes['Feature']> = ResolversObject<{
@@ -1964,6 +2066,7 @@ export type FeaturesetResolvers<ContextType = Context, ParentType extends Resolv
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<FeaturesetUpstreamArgs>>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -2052,6 +2155,7 @@ export type ModelResolvers<ContextType = Context, ParentType extends ResolversPa
   updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<ModelUpstreamArgs>>;
   uri?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -2075,6 +2179,7 @@ export type ModelParamsResolvers<ContextType = Context, ParentType extends Resol
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<ModelParamsUpstreamArgs>>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -2127,6 +2232,7 @@ export type ProjectResolvers<ContextType = Context, ParentType extends Resolvers
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<ProjectUpstreamArgs>>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -2134,9 +2240,11 @@ export type ProjectResolvers<ContextType = Context, ParentType extends Resolvers
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   assets?: Resolver<ResolversTypes['AssetConnection'], ParentType, ContextType, Partial<QueryAssetsArgs>>;
   changes?: Resolver<ResolversTypes['ChangeConnection'], ParentType, ContextType, Partial<QueryChangesArgs>>;
+  duplicates?: Resolver<Array<ResolversTypes['DuplicateGroup']>, ParentType, ContextType, RequireFields<QueryDuplicatesArgs, 'kind'>>;
   leaderboard?: Resolver<ResolversTypes['LeaderboardConnection'], ParentType, ContextType, RequireFields<QueryLeaderboardArgs, 'bestPerModel' | 'metric' | 'order'>>;
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
   nodes?: Resolver<Array<Maybe<ResolversTypes['Node']>>, ParentType, ContextType, RequireFields<QueryNodesArgs, 'ids'>>;
+  reuse?: Resolver<ResolversTypes['ReuseConnection'], ParentType, ContextType, RequireFields<QueryReuseArgs, 'kind' | 'minModels'>>;
 }>;
 
 export type RegisterDatasetPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RegisterDatasetPayload'] = ResolversParentTypes['RegisterDatasetPayload']> = ResolversObject<{
@@ -2157,6 +2265,21 @@ export type RegisterModelPayloadResolvers<ContextType = Context, ParentType exte
 
 export type RegisterProjectPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RegisterProjectPayload'] = ResolversParentTypes['RegisterProjectPayload']> = ResolversObject<{
   project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
+}>;
+
+export type ReuseResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Reuse'] = ResolversParentTypes['Reuse']> = ResolversObject<{
+  asset?: Resolver<ResolversTypes['Asset'], ParentType, ContextType>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
+}>;
+
+export type ReuseConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReuseConnection'] = ResolversParentTypes['ReuseConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ReuseEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type ReuseEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReuseEdge'] = ResolversParentTypes['ReuseEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Reuse'], ParentType, ContextType>;
 }>;
 
 export type RunResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Run'] = ResolversParentTypes['Run'], FederationReferenceType extends FederationReferenceTypes['Run'] = FederationReferenceTypes['Run']> = ResolversObject<{
@@ -2186,6 +2309,7 @@ export type RunResolvers<ContextType = Context, ParentType extends ResolversPare
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<RunUpstreamArgs>>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -2219,6 +2343,7 @@ export type ServingPerfResolvers<ContextType = Context, ParentType extends Resol
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   upstream?: Resolver<ResolversTypes['Lineage'], ParentType, ContextType, Partial<ServingPerfUpstreamArgs>>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
   version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -2235,6 +2360,12 @@ export type UpdateRunPayloadResolvers<ContextType = Context, ParentType extends 
   run?: Resolver<ResolversTypes['Run'], ParentType, ContextType>;
 }>;
 
+export type UsageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Usage'] = ResolversParentTypes['Usage']> = ResolversObject<{
+  deployments?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  models?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  runs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Asset?: AssetResolvers<ContextType>;
   AssetConnection?: AssetConnectionResolvers<ContextType>;
@@ -2248,6 +2379,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Deployment?: DeploymentResolvers<ContextType>;
   DevPerf?: DevPerfResolvers<ContextType>;
   DriftReport?: DriftReportResolvers<ContextType>;
+  DuplicateGroup?: DuplicateGroupResolvers<ContextType>;
   Feature?: FeatureResolvers<ContextType>;
   FeatureDrift?: FeatureDriftResolvers<ContextType>;
   Featureset?: FeaturesetResolvers<ContextType>;
@@ -2276,11 +2408,15 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   RegisterFeaturesetPayload?: RegisterFeaturesetPayloadResolvers<ContextType>;
   RegisterModelPayload?: RegisterModelPayloadResolvers<ContextType>;
   RegisterProjectPayload?: RegisterProjectPayloadResolvers<ContextType>;
+  Reuse?: ReuseResolvers<ContextType>;
+  ReuseConnection?: ReuseConnectionResolvers<ContextType>;
+  ReuseEdge?: ReuseEdgeResolvers<ContextType>;
   Run?: RunResolvers<ContextType>;
   RunScore?: RunScoreResolvers<ContextType>;
   ServingPerf?: ServingPerfResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   UpdateAssetPayload?: UpdateAssetPayloadResolvers<ContextType>;
   UpdateRunPayload?: UpdateRunPayloadResolvers<ContextType>;
+  Usage?: UsageResolvers<ContextType>;
 }>;
 

@@ -3,11 +3,13 @@ import { unreadableStoredValue } from '../../domain/errors.js';
 import { isCanonicalInstant, parseStoredInstant } from '../../domain/instants.js';
 import type { AssetRecord, Metrics } from '../../domain/kinds.js';
 import { assertNever } from '../../domain/never.js';
+import type { Context } from '../context.js';
 import type { Metric, Resolvers } from '../generated/resolvers.js';
 import { datasetDrift, deploymentDrift } from '../../app/drift.js';
 import { deploymentPerformance, rankCursor } from '../../app/compare.js';
 import { metricSeries } from '../../app/reads.js';
 import { isChange } from '../../domain/changes.js';
+import { assetUsage } from '../../app/reuse.js';
 import { anyEntity, entityOfKind } from './entities.js';
 import { assetHistoryFields } from './history.js';
 import { lineageField } from './lineage.js';
@@ -102,6 +104,7 @@ export function assetResolvers(catalogue: Catalogue): Resolvers {
     derivatives: anyKind('derived_from', 'IN'),
     upstream: lineageField('UPSTREAM'),
     downstream: lineageField('DOWNSTREAM'),
+    usage: (asset: AssetRecord, _args: unknown, ctx: Context) => assetUsage(ctx, asset),
   };
   return {
     Node: { __resolveType: (node) => (isChange(node) ? 'Change' : typeNameOf(node)) },

@@ -1,8 +1,10 @@
 import { leaderboard } from '../../app/compare.js';
 import { loadVisibleAsset, listAssets, viewAt } from '../../app/reads.js';
 import { auditTrail, loadChange } from '../../app/history.js';
+import { duplicates, reuse } from '../../app/reuse.js';
 import { CHANGE_ID_PREFIX, type NodeRecord } from '../../domain/changes.js';
 import { badInput, type FieldPath } from '../../domain/errors.js';
+import type { AssetRecord } from '../../domain/kinds.js';
 import type { Context } from '../context.js';
 import type { QueryResolvers } from '../generated/resolvers.js';
 import { listQuery } from './paging.js';
@@ -62,4 +64,9 @@ export const queryResolvers: QueryResolvers = {
       first: args.first ?? null,
       after: args.after ?? null,
     }),
+
+  reuse: (_root, args, ctx) =>
+    reuse(ctx, { kind: args.kind, minModels: args.minModels ?? null, first: args.first ?? null, after: args.after ?? null }),
+
+  duplicates: (_root, args, ctx) => duplicates(ctx, { kind: args.kind, limit: args.limit ?? null }),
 };

@@ -40,10 +40,10 @@ export function ownersLines(names: ArangoNames, variable: string, id: string, ow
 }
 
 /** The AQL lines keeping the asset whose id is `id` when a viewer scoped to `scope` may see it: no owner, or one in scope. */
-function visibleLines(names: ArangoNames, id: string, ownerCollections: string, scope: string): string[] {
+export function visibleLines(names: ArangoNames, id: string, ownerCollections: string, scope: string, variable = 'owners'): string[] {
   return [
-    ...ownersLines(names, 'owners', id, ownerCollections),
-    `FILTER LENGTH(owners) == 0 OR LENGTH(INTERSECTION(owners, ${scope})) > 0`,
+    ...ownersLines(names, variable, id, ownerCollections),
+    `FILTER LENGTH(${variable}) == 0 OR LENGTH(INTERSECTION(${variable}, ${scope})) > 0`,
   ];
 }
 

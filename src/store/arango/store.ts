@@ -4,7 +4,26 @@ import type { AssetRecord } from '../../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
 import type { CommitResult, UnitOfWork } from '../../domain/writes.js';
 import type { MetricPoint } from '../../domain/runs.js';
-import type { AssetAuthors, AssetPage, BulkBatch, ChangePage, ChangeQuery, BulkCount, ListQuery, NeighborRequest, RankPage, RankQuery, SeriesRequest, Store } from '../store.js';
+import type { Usage } from '../../domain/reuse.js';
+import type {
+  AssetAuthors,
+  AssetPage,
+  BulkBatch,
+  BulkCount,
+  ChangePage,
+  ChangeQuery,
+  DuplicateGroup,
+  DuplicatesQuery,
+  ListQuery,
+  NeighborRequest,
+  RankPage,
+  RankQuery,
+  SeriesRequest,
+  Store,
+  UsagePage,
+  UsageRankQuery,
+  UsageRequest,
+} from '../store.js';
 import { baselineUnseen } from './baseline.js';
 import { ArangoBulkImport } from './bulk.js';
 import { ArangoNames } from './catalogue.js';
@@ -15,6 +34,7 @@ import { ArangoHistory } from './history.js';
 import { ensureLayout } from './layout.js';
 import { sharedSecret } from './meta.js';
 import { ArangoReads } from './reads.js';
+import { ArangoReuse } from './reuse.js';
 import { ArangoWrites } from './writes.js';
 
 /**
@@ -52,6 +72,7 @@ export async function createArangoStore(options: ArangoStoreOptions): Promise<St
 class ArangoStore implements Store {
   readonly engine = 'arango';
   private readonly reads: ArangoReads;
+  private readonly reuse: ArangoReuse;
   private readonly writes: ArangoWrites;
   private readonly bulk: ArangoBulkImport;
   private readonly history: ArangoHistory;
@@ -67,6 +88,7 @@ class ArangoStore implements Store {
     // One clock for every relation this process writes, so `seq` orders them all.
     const sequence = new SequenceClock(now);
     this.reads = new ArangoReads(db, this.perQuery, names);
+    this.reuse = new ArangoReuse(db, this.perQuery, names);
     this.writes = new ArangoWrites(db, this.perQuery, names, sequence);
     this.bulk = new ArangoBulkImport(db, this.perQuery, names, now, sequence);
     this.history = new ArangoHistory(db, this.perQuery, names);
@@ -98,6 +120,18 @@ class ArangoStore implements Store {
 
   metricSeries(requests: readonly SeriesRequest[]): Promise<MetricPoint[][]> {
     return this.reads.metricSeries(requests);
+  }
+
+  usage(requests: readonly UsageRequest[]): Promise<Usage[]> {
+    return this.reuse.usage(requests);
+  }
+
+  rankUsage(query: UsageRankQuery): Promise<UsagePage> {
+    return this.reuse.rankUsage(query);
+  }
+
+  duplicates(query: DuplicatesQuery): Promise<DuplicateGroup[]> {
+    return this.reuse.duplicates(query);
   }
 
   commit(unit: UnitOfWork): Promise<CommitResult> {

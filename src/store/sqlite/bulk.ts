@@ -16,7 +16,13 @@ import { nameHolder } from './writes.js';
  * those keeping `metric_latest` as performances and their runs are inserted
  * (migration 4).
  */
-const BULK_TRIGGERS = ['assets_kind_known', 'edges_fit_relation', 'metric_latest_insert', 'metric_latest_run_added'] as const;
+const BULK_TRIGGERS = [
+  'assets_kind_known',
+  'edges_fit_relation',
+  'metric_latest_insert',
+  'metric_latest_run_added',
+  'usage_stale_edge_added',
+] as const;
 
 /**
  * The bulk path (`Store.importBulk`): plain inserts in one transaction,
@@ -36,7 +42,9 @@ const BULK_TRIGGERS = ['assets_kind_known', 'edges_fit_relation', 'metric_latest
  * database still refuses an unknown kind or a misfit edge from any other
  * writer. The same holds for the `metric_latest` triggers, whose work two
  * statements over the batch's rows do (100,000 assets: 17,000 items a
- * second with them, the rate without them once they are replaced).
+ * second with them, the rate without them once they are replaced), and
+ * for `usage_stale_edge_added`, whose work one statement does: the ends of
+ * the batch's relations are noted stale while any usage count is cached.
  */
 export class SqliteBulkImport {
   private readonly statements: ReturnType<typeof prepareStatements>;
@@ -64,6 +72,7 @@ export class SqliteBulkImport {
       this.statements.latestOfNewPerformances.run(lastAsset);
       this.statements.latestOfNewRuns.run(lastEdge);
       this.recordChanges(batch, now, lastAsset, lastEdge);
+      this.statements.staleEnds.run(lastEdge, lastEdge);
       for (const sql of triggers) this.db.exec(sql);
       return { assets: batch.assets.length, edges: batch.edges.length };
     })();
@@ -163,6 +172,10 @@ function prepareStatements(db: Database) {
       UPDATE metric_latest
       SET run_id = (SELECT e.from_id FROM edges e WHERE e.to_id = metric_latest.devperf_id AND e.relation = 'run_devperf' ORDER BY e.rowid LIMIT 1)
       WHERE run_id IS NULL AND devperf_id IN (SELECT to_id FROM edges WHERE rowid > ? AND relation = 'run_devperf')`),
+    staleEnds: db.prepare(`/* importUsageStale */
+      INSERT OR IGNORE INTO usage_stale (id)
+      SELECT from_id FROM edges WHERE rowid > ? AND EXISTS (SELECT 1 FROM asset_usage)
+      UNION SELECT to_id FROM edges WHERE rowid > ? AND EXISTS (SELECT 1 FROM asset_usage)`),
     unknownKind: db.prepare(`/* importUnknownKind */
       SELECT a.id, a.kind FROM assets a WHERE a.rowid > ? AND a.kind NOT IN (SELECT kind FROM kinds) LIMIT 1`),
     misfitEdge: db.prepare(`/* importMisfitEdge */

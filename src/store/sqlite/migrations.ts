@@ -310,6 +310,44 @@ const MIGRATION_6 = `
     WHERE operation IN ('CREATE', 'UPDATE', 'DELETE');
 `;
 
+/**
+ * Migration 7: usage (Store.usage), kept as a cache filled on demand.
+ * `asset_usage` holds an asset's counts for one scope (`''` for an
+ * unscoped reader, else the sorted projects as JSON); its index serves a
+ * reuse ranking. The triggers note the ends of every relation added or
+ * removed in `usage_stale` while any count is cached (through `commit`,
+ * cascading deletes and `importBulk` alike); the engine, before it reads a
+ * count, drops the cached counts of those ends and of everything upstream
+ * of them, the only assets whose downstream lineage a relation changes.
+ */
+const MIGRATION_7 = `
+  CREATE TABLE asset_usage (
+    scope       TEXT NOT NULL,
+    asset_id    TEXT NOT NULL REFERENCES assets (id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL,
+    runs        INTEGER NOT NULL,
+    models      INTEGER NOT NULL,
+    deployments INTEGER NOT NULL,
+    PRIMARY KEY (scope, asset_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX asset_usage_rank ON asset_usage (scope, kind, models DESC, asset_id);
+  CREATE INDEX asset_usage_asset ON asset_usage (asset_id);
+
+  CREATE TABLE usage_stale (
+    id TEXT PRIMARY KEY
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TRIGGER usage_stale_edge_added AFTER INSERT ON edges WHEN EXISTS (SELECT 1 FROM asset_usage)
+  BEGIN
+    INSERT OR IGNORE INTO usage_stale (id) VALUES (NEW.from_id), (NEW.to_id);
+  END;
+
+  CREATE TRIGGER usage_stale_edge_removed AFTER DELETE ON edges WHEN EXISTS (SELECT 1 FROM asset_usage)
+  BEGIN
+    INSERT OR IGNORE INTO usage_stale (id) VALUES (OLD.from_id), (OLD.to_id);
+  END;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'assets, edges and the relation catalogue', sql: MIGRATION_1 },
   { version: 2, name: 'kinds kept in a table, counters and secrets', sql: MIGRATION_2 },
@@ -317,6 +355,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'latest metric values for leaderboards', sql: MIGRATION_4 },
   { version: 5, name: 'change log', sql: MIGRATION_5 },
   { version: 6, name: 'indexes for reads as of an instant', sql: MIGRATION_6 },
+  { version: 7, name: 'usage counts, cached', sql: MIGRATION_7 },
 ];
 
 /**

@@ -7,11 +7,32 @@ import type { AssetRecord } from '../../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
 import type { CommitResult, UnitOfWork } from '../../domain/writes.js';
 import type { MetricPoint } from '../../domain/runs.js';
-import type { AssetAuthors, AssetPage, BulkBatch, ChangePage, ChangeQuery, BulkCount, ListQuery, NeighborRequest, RankPage, RankQuery, SeriesRequest, Store } from '../store.js';
+import type { Usage } from '../../domain/reuse.js';
+import type {
+  AssetAuthors,
+  AssetPage,
+  BulkBatch,
+  BulkCount,
+  ChangePage,
+  ChangeQuery,
+  DuplicateGroup,
+  DuplicatesQuery,
+  ListQuery,
+  NeighborRequest,
+  RankPage,
+  RankQuery,
+  SeriesRequest,
+  Store,
+  UsagePage,
+  UsageRankQuery,
+  UsageRequest,
+} from '../store.js';
+import { duplicates, registerFingerprint } from './duplicates.js';
 import { migrate, syncCatalogue } from './migrations.js';
 import { SqliteBulkImport } from './bulk.js';
 import { ChangeReader } from './changes.js';
 import { SqliteReads } from './reads.js';
+import { SqliteUsage } from './usage.js';
 import { SqliteWrites } from './writes.js';
 
 export interface SqliteStoreOptions {
@@ -54,6 +75,7 @@ function configure(db: Database, path: string): void {
   // indexes no longer fit the default, and bulk imports and wide traversals
   // then re-read pages through the OS on every statement.
   db.pragma('cache_size = -65536');
+  registerFingerprint(db);
 }
 
 class SqliteStore implements Store {
@@ -62,16 +84,18 @@ class SqliteStore implements Store {
   private readonly writes: SqliteWrites;
   private readonly bulk: SqliteBulkImport;
   private readonly log: ChangeReader;
+  private readonly counts: SqliteUsage;
 
   constructor(
     private readonly db: Database,
-    catalogue: Catalogue,
+    private readonly catalogue: Catalogue,
     private readonly now: () => Date,
   ) {
     this.reads = new SqliteReads(db, catalogue);
     this.writes = new SqliteWrites(db, catalogue);
     this.bulk = new SqliteBulkImport(db, catalogue);
     this.log = new ChangeReader(db, catalogue);
+    this.counts = new SqliteUsage(db, catalogue);
   }
 
   async getAssets(ids: readonly string[], asOf: string | null = null): Promise<(AssetRecord | null)[]> {
@@ -100,6 +124,18 @@ class SqliteStore implements Store {
 
   async metricSeries(requests: readonly SeriesRequest[]): Promise<MetricPoint[][]> {
     return this.reads.metricSeries(requests);
+  }
+
+  async usage(requests: readonly UsageRequest[]): Promise<Usage[]> {
+    return this.counts.usage(requests);
+  }
+
+  async rankUsage(query: UsageRankQuery): Promise<UsagePage> {
+    return this.counts.rankUsage(query);
+  }
+
+  async duplicates(query: DuplicatesQuery): Promise<DuplicateGroup[]> {
+    return duplicates(this.db, this.catalogue, query);
   }
 
   async commit(unit: UnitOfWork): Promise<CommitResult> {
