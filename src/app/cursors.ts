@@ -109,30 +109,16 @@ function unsealCursor(key: Buffer, cursor: string): string | null {
 const CHANGE_TAG = 'change';
 
 function parseSequence(text: string): string | null {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (!Array.isArray(decoded) || decoded.length !== 2) return null;
-  const [tag, sequence]: unknown[] = decoded;
-  return tag === CHANGE_TAG && typeof sequence === 'string' && isSequence(sequence) ? sequence : null;
+  const [sequence] = taggedTuple(text, CHANGE_TAG, 1) ?? [];
+  return typeof sequence === 'string' && isSequence(sequence) ? sequence : null;
 }
 
 /** The first member of a reuse cursor's JSON, so that it reads as no other cursor. */
 const REUSE_TAG = 'reuse';
 
 function parseReusePlace(text: string, catalogue: Catalogue): UsagePosition | null {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (!Array.isArray(decoded) || decoded.length !== 3) return null;
-  const [tag, models, id]: unknown[] = decoded;
-  if (tag !== REUSE_TAG || typeof models !== 'number' || !Number.isInteger(models) || models < 0) return null;
+  const [models, id] = taggedTuple(text, REUSE_TAG, 2) ?? [];
+  if (typeof models !== 'number' || !Number.isInteger(models) || models < 0) return null;
   return typeof id === 'string' && tryParseId(id, catalogue) ? { models, id } : null;
 }
 
@@ -140,15 +126,8 @@ function parseReusePlace(text: string, catalogue: Catalogue): UsagePosition | nu
 const RANK_TAG = 'rank';
 
 function parsePlace(text: string, catalogue: Catalogue): RankPlace | null {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (!Array.isArray(decoded) || decoded.length !== 4) return null;
-  const [tag, value, id, rank]: unknown[] = decoded;
-  if (tag !== RANK_TAG || typeof value !== 'number' || typeof id !== 'string' || typeof rank !== 'number') return null;
+  const [value, id, rank] = taggedTuple(text, RANK_TAG, 3) ?? [];
+  if (typeof value !== 'number' || typeof id !== 'string' || typeof rank !== 'number') return null;
   if (!Number.isInteger(rank) || rank < 1 || !tryParseId(id, catalogue)) return null;
   return { value, id, rank };
 }
@@ -166,15 +145,25 @@ function unseal(key: Buffer, bytes: Buffer): string | null {
 }
 
 function parsePosition(text: string, catalogue: Catalogue): ListPosition | null {
+  const [createdAt, id] = tuple(text, 2) ?? [];
+  if (typeof createdAt !== 'string' || typeof id !== 'string') return null;
+  if (createdAt.length > MAX_CREATED_AT_LENGTH || !tryParseId(id, catalogue)) return null;
+  return { createdAt, id };
+}
+
+/** The members of a JSON array of `length` members, or null for any other text. */
+function tuple(text: string, length: number): unknown[] | null {
   let decoded: unknown;
   try {
     decoded = JSON.parse(text);
   } catch {
     return null;
   }
-  if (!Array.isArray(decoded) || decoded.length !== 2) return null;
-  const [createdAt, id]: unknown[] = decoded;
-  if (typeof createdAt !== 'string' || typeof id !== 'string') return null;
-  if (createdAt.length > MAX_CREATED_AT_LENGTH || !tryParseId(id, catalogue)) return null;
-  return { createdAt, id };
+  return Array.isArray(decoded) && decoded.length === length ? (decoded as unknown[]) : null;
+}
+
+/** The members after the tag of a JSON array `[tag, ...members]` of `length` members, or null for any other text. */
+function taggedTuple(text: string, tag: string, length: number): unknown[] | null {
+  const members = tuple(text, length + 1);
+  return members !== null && members[0] === tag ? members.slice(1) : null;
 }
