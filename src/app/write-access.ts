@@ -87,6 +87,7 @@ async function checkScope(viewer: Viewer, loaders: Loaders, catalogue: Catalogue
         }
         break;
       case 'putEdge':
+      case 'removeEdge':
         checkEdgeEnds(op.edge, op.field, put, facts);
         break;
       case 'updateAsset':
@@ -119,7 +120,7 @@ function referencedIds(ops: readonly WriteOp[]): string[] {
   const ids = new Set<string>();
   for (const op of ops) {
     if (op.type === 'putAsset') ids.add(op.content.id);
-    else if (op.type === 'putEdge') ids.add(op.edge.from).add(op.edge.to);
+    else if (op.type === 'putEdge' || op.type === 'removeEdge') ids.add(op.edge.from).add(op.edge.to);
     else if (op.type === 'recordMetrics') ids.add(op.devPerf.id);
     else ids.add(op.id);
   }

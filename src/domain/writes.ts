@@ -1,5 +1,5 @@
 import type { Catalogue, OwnerStep } from './catalogue.js';
-import { badInput, conflict, notFound, type FieldPath, type MetalayerError } from './errors.js';
+import { badInput, conflict, ErrorCode, MetalayerError, notFound, type FieldPath } from './errors.js';
 import { canonicalJson } from './json.js';
 import { contentOf, type AssetContent, type AssetKind, type AssetRecord, type JsonObject, type JsonValue } from './kinds.js';
 import type { EdgeRecord } from './relations.js';
@@ -20,6 +20,8 @@ import type { MetricPointInput, RunChange } from './runs.js';
  *   time of the put (assets put earlier in the unit count), or it fails with
  *   NOT_FOUND naming `field`; the ends must be of kinds the relation joins,
  *   and distinct, or it fails with BAD_USER_INPUT.
+ * - removeEdge removes a relation, leaving its ends as they are; NOT_FOUND
+ *   naming `field` when no such relation exists (`relationNotFound`).
  * - updateAsset changes name, version or tag, a dataset's statistics, and
  *   merges properties (a null value removes the property); NOT_FOUND when
  *   the asset is missing.
@@ -40,6 +42,7 @@ import type { MetricPointInput, RunChange } from './runs.js';
 export type WriteOp =
   | { type: 'putAsset'; content: AssetContent; field: FieldPath; repeat?: RepeatRule }
   | { type: 'putEdge'; edge: EdgeRecord; field: FieldPath }
+  | { type: 'removeEdge'; edge: EdgeRecord; field: FieldPath }
   | { type: 'updateAsset'; id: string; patch: AssetPatch; field: FieldPath }
   | { type: 'deleteAsset'; id: string; field: FieldPath }
   | { type: 'updateRun'; id: string; change: RunChange; field: FieldPath; create?: AssetContent<'RUN'> }
@@ -179,6 +182,11 @@ export function mergeProperties(
     else merged[key] = value;
   }
   return merged;
+}
+
+/** The NOT_FOUND of a relation to remove that does not exist. */
+export function relationNotFound(edge: EdgeRecord, field: FieldPath): MetalayerError {
+  return new MetalayerError(ErrorCode.NOT_FOUND, `no ${edge.relation} relation from "${edge.from}" to "${edge.to}"`, field);
 }
 
 /** An asset is never related to itself. */

@@ -393,6 +393,30 @@ describe('arango engine: the unit of work', () => {
     expect(notFound).toMatchObject({ code: 'NOT_FOUND', detail: 'no asset with id "models/m"' });
   });
 
+  it('removes a relation in one step, and answers a missing one with NOT_FOUND naming the field, writing nothing', async () => {
+    const removeEdge = (from: string, to: string): WriteOp => ({
+      type: 'removeEdge',
+      edge: { relation: 'derived_from', from, to },
+      field: ['derivedFrom'],
+    });
+    const fake = new ScriptedDatabase((name) => revisionAnswer(name) ?? ['derived_from/x']);
+    expect((await writes(fake).commit(unit(removeEdge('models/m2', 'models/m1')))).revision).toBe('8');
+    expect(fake.log).toEqual(['begin write=derived_from,metalayer_meta read=', 'removeEdge', 'nextRevision', 'commit']);
+
+    const none = new ScriptedDatabase((name) => revisionAnswer(name) ?? []);
+    const error = await rejection(() => writes(none).commit(unit(removeEdge('models/m2', 'models/m1'))));
+    expect(error).toMatchObject({
+      code: 'NOT_FOUND',
+      field: ['derivedFrom'],
+      detail: 'no derived_from relation from "models/m2" to "models/m1"',
+    });
+    expect(none.log).toEqual(['begin write=derived_from,metalayer_meta read=', 'removeEdge', 'abort']);
+
+    const outside = new ScriptedDatabase((name) => revisionAnswer(name) ?? []);
+    expect(await rejection(() => writes(outside).commit(unit(removeEdge('widgets/w', 'models/m1'))))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(outside.log).toEqual(['begin write=derived_from,metalayer_meta read=', 'abort']);
+  });
+
   it('refuses an asset related to itself before asking anything, with the domain’s message', async () => {
     const fake = new ScriptedDatabase((name) => revisionAnswer(name) ?? edgeRow(true, true));
     const error = await rejection(() =>

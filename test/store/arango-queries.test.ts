@@ -25,6 +25,7 @@ import {
   putAssetStatement,
   takenNamesStatement,
   putEdgeStatement,
+  removeEdgeStatement,
   readAssetStatement,
   replaceAssetStatement,
 } from '../../src/store/arango/statements.js';
@@ -517,6 +518,19 @@ describe('arango statements', () => {
     });
   });
 
+  it('removeEdge removes the relations between the two ends in its collection, returning their ids', () => {
+    const query = removeEdgeStatement(names, 'derived_from', 'models/m2', 'models/m1');
+    expectWellFormed(query, 'removeEdge');
+    expect(query.query).toBe(aql`
+      /* removeEdge */
+      FOR e IN derived_from
+        FILTER e._from == @from AND e._to == @to
+        REMOVE e IN derived_from
+        RETURN OLD._id
+    `);
+    expect(query.bindVars).toEqual({ from: 'models/m2', to: 'models/m1' });
+  });
+
   it('deleteAsset removes the vertex and its edges in every edge collection, counting them', () => {
     const query = deleteAssetStatement(names, 'models', 'models/m1', 'm1');
     expectWellFormed(query, 'deleteAsset');
@@ -599,6 +613,10 @@ describe('arango statements', () => {
         { type: 'updateAsset', id: 'datasets/d', patch: {}, field: ['id'] },
       ]),
     ).toEqual({ write: ['datasets', 'metalayer_meta', 'run', 'run_models'], read: ['models'] });
+    const removal = transactionCollections(names, [
+      { type: 'removeEdge', edge: { relation: 'derived_from', from: 'models/m2', to: 'models/m1' }, field: ['from'] },
+    ]);
+    expect(removal).toEqual({ write: ['derived_from', 'metalayer_meta'], read: [] });
     const deletion = transactionCollections(names, [{ type: 'deleteAsset', id: 'models/m', field: ['id'] }]);
     expect(deletion.write).toHaveLength(15);
     expect(deletion.write).toContain('metalayer_meta');

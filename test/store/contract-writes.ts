@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dottedPath } from '../../src/domain/errors.js';
 import { firstObservedRun } from '../../src/domain/runs.js';
+import type { WriteOp } from '../../src/domain/writes.js';
 import type { Store } from '../../src/store/store.js';
 import { content, link, putAll, putAsset, putEdge, rejection, commitOps } from '../helpers/assets.js';
 
@@ -82,6 +83,55 @@ export function writesContract(store: () => Store): void {
       expect(await store().getAssets(['run/r'])).toEqual([null]);
       const [out] = await store().neighbors([{ id: 'models/m', relation: 'run_models', direction: 'OUT', asOf: null }]);
       expect(out).toEqual([]);
+    });
+  });
+
+  describe('write: removeEdge', () => {
+    const removeEdge = (relation: 'run_models' | 'derived_from', from: string, to: string): WriteOp => ({
+      type: 'removeEdge',
+      edge: { relation, from, to },
+      field: ['input', 'to'],
+    });
+
+    it('removes a relation and leaves both ends as they were', async () => {
+      await commitOps(store(), [putAsset(content('MODEL', 'm')), putAsset(content('RUN', 'r')), putAsset(content('RUN', 'r2'))], AT);
+      await link(store(), ['run_models', 'models/m', 'run/r'], ['run_models', 'models/m', 'run/r2']);
+      const before = await store().getAssets(['models/m', 'run/r']);
+      const result = await commitOps(store(), [removeEdge('run_models', 'models/m', 'run/r')], '2026-03-05T00:00:00.000Z');
+      expect(result.assets.size).toBe(0);
+      expect(result.deleted.size).toBe(0);
+      const [out] = await store().neighbors([{ id: 'models/m', relation: 'run_models', direction: 'OUT', asOf: null }]);
+      expect(out?.map((a) => a.id)).toEqual(['run/r2']);
+      expect(await store().getAssets(['models/m', 'run/r'])).toEqual(before);
+    });
+
+    it('answers a relation that does not exist with NOT_FOUND naming the field, writing nothing of the unit', async () => {
+      await putAll(store(), 'DATASET:d1', 'DATASET:d2');
+      const first = await commitOps(store(), [putAsset(content('MODEL', 'm'))]);
+      const error = await rejection(() =>
+        commitOps(store(), [putEdge('derived_from', 'datasets/d2', 'datasets/d1'), removeEdge('derived_from', 'models/m', 'datasets/d1')]),
+      );
+      expect(error).toMatchObject({
+        code: 'NOT_FOUND',
+        field: ['input', 'to'],
+        message: 'input.to: no derived_from relation from "models/m" to "datasets/d1"',
+      });
+      const [out] = await store().neighbors([{ id: 'datasets/d2', relation: 'derived_from', direction: 'OUT', asOf: null }]);
+      expect(out).toEqual([]);
+      const missingEnd = await rejection(() => commitOps(store(), [removeEdge('derived_from', 'models/none', 'datasets/d1')]));
+      expect(missingEnd).toMatchObject({ code: 'NOT_FOUND', field: ['input', 'to'] });
+      const again = await commitOps(store(), []);
+      expect(again.revision).toBe(first.revision);
+    });
+
+    it('advances the revision, and a second removal of the same relation is NOT_FOUND', async () => {
+      await putAll(store(), 'DATASET:d1', 'DATASET:d2');
+      await link(store(), ['derived_from', 'datasets/d2', 'datasets/d1']);
+      const before = await commitOps(store(), []);
+      const removed = await commitOps(store(), [removeEdge('derived_from', 'datasets/d2', 'datasets/d1')]);
+      expect(Number(removed.revision)).toBe(Number(before.revision) + 1);
+      const again = await rejection(() => commitOps(store(), [removeEdge('derived_from', 'datasets/d2', 'datasets/d1')]));
+      expect(again.code).toBe('NOT_FOUND');
     });
   });
 

@@ -132,6 +132,23 @@ export function putEdgeStatement(
 }
 
 /**
+ * `/* removeEdge *\/`: removes the relations of the collection from `from` to
+ * `to` (one, unless arangopipe wrote it twice). Returns the ids removed; none
+ * when there was no such relation, and the caller aborts with NOT_FOUND.
+ */
+export function removeEdgeStatement(names: ArangoNames, relation: RelationName, from: string, to: string): AqlQuery {
+  const b = new Bindings();
+  const coll = names.identifier(relation);
+  return b.query([
+    '/* removeEdge */',
+    `FOR e IN ${coll}`,
+    `  FILTER e._from == ${b.bind('from', from)} AND e._to == ${b.bind('to', to)}`,
+    `  REMOVE e IN ${coll}`,
+    '  RETURN OLD._id',
+  ]);
+}
+
+/**
  * `/* deleteAsset *\/`: removes the asset and every edge it takes part in, in
  * every edge collection, and a development performance's metric points with
  * it. Returns `{ asset, relations }`: the removed document (null when there

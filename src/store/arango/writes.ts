@@ -15,6 +15,7 @@ import {
   isNamedKind,
   nameTaken,
   patched,
+  relationNotFound,
   requireDistinctEnds,
   type CommitResult,
   type UnitOfWork,
@@ -34,6 +35,7 @@ import {
   putAssetStatement,
   putEdgeStatement,
   readAssetStatement,
+  removeEdgeStatement,
   replaceAssetStatement,
   type NameClaim,
 } from './statements.js';
@@ -136,6 +138,9 @@ class Unit {
         case 'putEdge':
           await this.putEdge(op);
           break;
+        case 'removeEdge':
+          await this.removeEdge(op);
+          break;
         case 'updateAsset':
           result.assets.set(op.id, await this.updateAsset(op));
           break;
@@ -200,6 +205,15 @@ class Unit {
     const row = await this.step<{ fromFound: boolean; toFound: boolean; inserted: string | null }>(op, statement);
     if (row.inserted) this.changed = true;
     return [row.fromFound ? from.kind : null, row.toFound ? to.kind : null];
+  }
+
+  /** Removes a relation; NOT_FOUND when there is none (an id outside the catalogue names none). */
+  private async removeEdge(op: RemoveEdgeOp): Promise<void> {
+    const { edge, field } = op;
+    if (!tryParseId(edge.from, this.catalogue) || !tryParseId(edge.to, this.catalogue)) throw relationNotFound(edge, field);
+    const removed = await this.steps<string>(op, removeEdgeStatement(this.names, edge.relation, edge.from, edge.to));
+    if (removed.length === 0) throw relationNotFound(edge, field);
+    this.changed = true;
   }
 
   /** The kind of a stored asset; null when it does not exist. */
@@ -287,10 +301,15 @@ class Unit {
 
   /** Runs one statement as a step of the transaction; its failure carries the op (null: the revision step). */
   async step<T>(op: WriteOp | null, statement: AqlQuery): Promise<T> {
+    const [row] = await this.steps<T>(op, statement);
+    return row as T;
+  }
+
+  /** Runs one statement as a step of the transaction, answering every row it returns. */
+  async steps<T>(op: WriteOp | null, statement: AqlQuery): Promise<T[]> {
     try {
       const cursor = await this.trx.step(() => this.db.query(statement, this.options));
-      const [row] = (await cursor.all()) as T[];
-      return row as T;
+      return (await cursor.all()) as T[];
     } catch (error) {
       throw new StepFailure(op, error);
     }
@@ -311,6 +330,7 @@ class Unit {
 
 type PutAssetOp = Extract<WriteOp, { type: 'putAsset' }>;
 type PutEdgeOp = Extract<WriteOp, { type: 'putEdge' }>;
+type RemoveEdgeOp = Extract<WriteOp, { type: 'removeEdge' }>;
 type UpdateAssetOp = Extract<WriteOp, { type: 'updateAsset' }>;
 type DeleteAssetOp = Extract<WriteOp, { type: 'deleteAsset' }>;
 type UpdateRunOp = Extract<WriteOp, { type: 'updateRun' }>;
@@ -349,6 +369,9 @@ export function transactionCollections(
           const parsed = parse(id);
           if (parsed) read.add(parsed.collection);
         }
+        break;
+      case 'removeEdge':
+        write.add(op.edge.relation);
         break;
       case 'recordMetrics':
         write.add(names.collection('DEV_PERF')).add(METRIC_POINTS_COLLECTION);

@@ -19,6 +19,7 @@ import {
   isNamedKind,
   nameTaken,
   patched,
+  relationNotFound,
   type CommitResult,
   type UnitOfWork,
   type WriteOp,
@@ -73,6 +74,9 @@ class Unit {
         case 'putEdge':
           this.putEdge(op.edge, op.field);
           break;
+        case 'removeEdge':
+          this.removeEdge(op.edge, op.field);
+          break;
         case 'updateAsset':
           result.assets.set(op.id, this.updateAsset(op));
           break;
@@ -119,6 +123,12 @@ class Unit {
     checkEdge(this.catalogue, edge, kindOf(edge.from), kindOf(edge.to), field);
     const { changes } = this.statements.insertEdge.run(edge.from, edge.relation, edge.to, this.at);
     if (changes > 0) this.changed = true;
+  }
+
+  private removeEdge(edge: EdgeRecord, field: FieldPath): void {
+    const { changes } = this.statements.deleteEdge.run(edge.from, edge.relation, edge.to);
+    if (changes === 0) throw relationNotFound(edge, field);
+    this.changed = true;
   }
 
   private updateAsset(op: Extract<WriteOp, { type: 'updateAsset' }>): AssetRecord {
@@ -224,6 +234,7 @@ function prepareStatements(db: Database) {
     nameHolder: nameHolder(db),
     insertEdge: db.prepare(`/* insertEdge */ INSERT INTO edges (from_id, relation, to_id, created_at)
       VALUES (?, ?, ?, ?) ON CONFLICT (from_id, relation, to_id) DO NOTHING`),
+    deleteEdge: db.prepare(`/* deleteEdge */ DELETE FROM edges WHERE from_id = ? AND relation = ? AND to_id = ?`),
     countEdges: db
       .prepare(`/* countEdges */ SELECT (SELECT count(*) FROM edges WHERE from_id = @id)
         + (SELECT count(*) FROM edges WHERE to_id = @id)`)
