@@ -4,9 +4,10 @@ import { COMMAND_USAGE, GLOBAL_USAGE, isCommandName } from './cli/usage.js';
 import { packageVersion } from './cli/version.js';
 import { startCore } from './app/session.js';
 import { seedHousingDemo } from './demo/housing.js';
-import { builtinCatalogue, type Catalogue } from './domain/catalogue.js';
+import type { Catalogue } from './domain/catalogue.js';
 import { coreSettings, createMetalayerServer, type MetalayerServer } from './server/app.js';
 import { ConfigError, loadConfig, parseFlags, type Config } from './server/config.js';
+import { catalogueOf } from './server/extensions.js';
 import { createLogger, type Logger } from './server/logger.js';
 import { createTokenEntry } from './server/tokens.js';
 import { openStore } from './store/open.js';
@@ -56,7 +57,7 @@ async function main(argv: readonly string[], surroundings: Surroundings): Promis
     return 0;
   }
   if (!switches.demo) throw new ConfigError('seed needs --demo: the demo pipeline is the only seed there is');
-  const catalogue = builtinCatalogue();
+  const catalogue = catalogueOf(config);
   await withStore(config, catalogue, async (store) => {
     const count = await seedHousingDemo(store, catalogue);
     logger.info({ assets: count, store: store.engine }, 'demo pipeline loaded');
@@ -113,7 +114,7 @@ async function withStore(config: Config, catalogue: Catalogue, use: (store: Stor
 }
 
 async function serve(config: Config, logger: Logger, options: { demo: boolean; interactive: boolean }): Promise<void> {
-  const catalogue = builtinCatalogue();
+  const catalogue = catalogueOf(config);
   const store = await startStep(() => openStore(config.store, catalogue), describeStore(config.store));
   if (options.demo) await seedIfEmpty(store, catalogue, logger);
   const core = await startCore({ store, catalogue, ...coreSettings(config) });

@@ -23,7 +23,9 @@ import type { Loaders } from './loaders.js';
  *     viewer may write: a project of its scope or an asset one owns;
  *     datasets and featuresets are shared and may be put freely;
  *   - every other asset a relation names must be one the viewer may see,
- *     and the newer end of `derived_from` one it may write;
+ *     and the newer end of `derived_from` one it may write; a relation
+ *     that decides ownership, put or removed on assets the plan does not
+ *     put, needs both ends writable;
  *   - an asset updated or deleted, or a run updated, must be one it may
  *     write, and so must the run whose performance records metric points;
  *     a run an update records when missing is checked as a put;
@@ -89,6 +91,7 @@ async function checkScope(viewer: Viewer, loaders: Loaders, catalogue: Catalogue
       case 'putEdge':
       case 'removeEdge':
         checkEdgeEnds(op.edge, op.field, put, facts);
+        checkOwnershipLink(catalogue, op.edge, op.field, put, facts);
         break;
       case 'updateAsset':
       case 'deleteAsset':
@@ -186,6 +189,27 @@ function checkEdgeEnds(edge: EdgeRecord, field: FieldPath, put: ReadonlyMap<stri
   }
   for (const id of [edge.from, edge.to]) {
     if (!put.has(id) && facts.exists(id) && !facts.visible(id)) throw outsideScope(id, field);
+  }
+}
+
+/**
+ * A relation that decides ownership (`project_models`, `run_models`, an
+ * extension's owner relation), put or removed on an asset the plan does
+ * not put (`linkAssets`, `unlinkAssets`), moves that asset between
+ * projects: as registering it there would, it needs the anchor (the end
+ * ownership comes from) writable, and the owned asset too, which changes.
+ */
+function checkOwnershipLink(catalogue: Catalogue, edge: EdgeRecord, field: FieldPath, put: ReadonlyMap<string, AssetContent>, facts: Facts) {
+  for (const [owned, anchor] of [
+    [edge.from, edge.to],
+    [edge.to, edge.from],
+  ] as const) {
+    const kind = tryParseId(owned, catalogue)?.kind;
+    const step = kind === undefined ? 'shared' : catalogue.kind(kind).owner;
+    if (step === 'self' || step === 'shared' || step.relation !== edge.relation) continue;
+    if ((step.direction === 'OUT') !== (owned === edge.from) || put.has(owned)) continue;
+    if (facts.exists(owned)) requireWritable(owned, field, facts);
+    if (!put.has(anchor) && facts.exists(anchor)) requireWritable(anchor, field, facts);
   }
 }
 

@@ -3,7 +3,7 @@
 export type CommandName = 'serve' | 'seed' | 'token';
 
 const SERVE = `Usage: metalayer serve [--demo] [--port N] [--host H] [--store sqlite|arango] [--db PATH]
-                       [--log-level LEVEL] [--no-relay-node]
+                       [--log-level LEVEL] [--no-relay-node] [--extensions FILE ...]
 
 Serves GraphQL at /graphql, OpenLineage events at /api/v1/lineage and health
 at /healthz, with the explorer at / and GraphiQL at /graphql for browsers
@@ -17,18 +17,21 @@ outside production, until SIGTERM or SIGINT, finishing requests in flight first.
   --log-level L     fatal, error, warn, info, debug, trace or silent (LOG_LEVEL, default info)
   --no-relay-node   leave Query.node and nodes out of the schema, for a supergraph
                     in which another subgraph owns them (METALAYER_RELAY_NODE=false)
+  --extensions FILE custom kinds and relations declared in SDL; repeat for more
+                    (METALAYER_EXTENSIONS, paths separated by commas; docs/extensions.md)
 
 Logs are JSON lines on stdout. Every other setting is an environment
 variable; see docs/operations.md.`;
 
-const SEED = `Usage: metalayer seed --demo [--store sqlite|arango] [--db PATH] [--log-level LEVEL]
+const SEED = `Usage: metalayer seed --demo [--store sqlite|arango] [--db PATH] [--log-level LEVEL] [--extensions FILE ...]
 
 Loads the demo pipeline (23 assets) into the store; loading it twice changes nothing.
 
   --demo            the demo pipeline, the only seed there is
   --store ENGINE    sqlite or arango (METALAYER_STORE, default sqlite)
   --db PATH         the SQLite file (METALAYER_DB, default ./data/metalayer.db)
-  --log-level L     LOG_LEVEL, default info`;
+  --log-level L     LOG_LEVEL, default info
+  --extensions FILE the extension files the server is started with (METALAYER_EXTENSIONS)`;
 
 const TOKEN = `Usage: metalayer token create --name NAME --role reader|writer|admin [--project ID ...]
 

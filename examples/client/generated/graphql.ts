@@ -83,6 +83,15 @@ export type FeatureInput = {
   name: Scalars['String']['input'];
 };
 
+export type LinkAssetsInput = {
+  /** The asset the relation is stored from. */
+  from: Scalars['ID']['input'];
+  /** The relation's name, its edge collection: `run_datasets`, `evaluation_model`, ... */
+  relation: Scalars['String']['input'];
+  /** The asset the relation is stored to. */
+  to: Scalars['ID']['input'];
+};
+
 export type LinkDerivedFromInput = {
   /** The newer asset. */
   asset: Scalars['ID']['input'];

@@ -1,8 +1,7 @@
 import type { Catalogue } from '../../domain/catalogue.js';
 import { unreadableStoredValue } from '../../domain/errors.js';
 import { isCanonicalInstant, parseStoredInstant } from '../../domain/instants.js';
-import type { AssetRecord, Metrics } from '../../domain/kinds.js';
-import { assertNever } from '../../domain/never.js';
+import { isBuiltinKind, type AssetRecord, type BuiltinKind, type Metrics } from '../../domain/kinds.js';
 import type { Metric, Resolvers } from '../generated/resolvers.js';
 import { datasetDrift, deploymentDrift } from '../../app/drift.js';
 import { deploymentPerformance, rankCursor } from '../../app/compare.js';
@@ -10,6 +9,7 @@ import { metricSeries } from '../../app/reads.js';
 import { anyEntity, entityOfKind } from './entities.js';
 import { lineageField } from './lineage.js';
 import { relationFields } from './relations.js';
+import { typeNameOfKind } from '../kind-names.js';
 
 /**
  * The Node and Asset interfaces and the nine asset types. Scalar fields are
@@ -19,40 +19,36 @@ import { relationFields } from './relations.js';
  * `__resolveReference` (see entities.ts).
  */
 
-type AssetTypeName =
-  | 'Project'
-  | 'Dataset'
-  | 'Featureset'
-  | 'Model'
-  | 'Run'
-  | 'ModelParams'
-  | 'DevPerf'
-  | 'Deployment'
-  | 'ServingPerf';
+/**
+ * The GraphQL type of an asset: a built-in kind's (`MODEL_PARAMS` →
+ * `ModelParams`) or the one its extension declares.
+ */
+export function typeNamer(catalogue: Catalogue): (asset: AssetRecord) => string {
+  const names = new Map<string, string>(catalogue.kinds.map((spec) => [spec.kind, spec.custom?.typeName ?? typeNameOfKind(spec.kind)]));
+  return (asset) => {
+    const name = names.get(asset.kind);
+    if (name === undefined) throw new Error(`An asset of kind ${asset.kind}, which the catalogue lacks`);
+    return name;
+  };
+}
 
-export function typeNameOf(asset: AssetRecord): AssetTypeName {
-  switch (asset.kind) {
-    case 'PROJECT':
-      return 'Project';
-    case 'DATASET':
-      return 'Dataset';
-    case 'FEATURESET':
-      return 'Featureset';
-    case 'MODEL':
-      return 'Model';
-    case 'RUN':
-      return 'Run';
-    case 'MODEL_PARAMS':
-      return 'ModelParams';
-    case 'DEV_PERF':
-      return 'DevPerf';
-    case 'DEPLOYMENT':
-      return 'Deployment';
-    case 'SERVING_PERF':
-      return 'ServingPerf';
-    default:
-      return assertNever(asset, 'asset kind');
-  }
+type BuiltinTypeName = 'Project' | 'Dataset' | 'Featureset' | 'Model' | 'Run' | 'ModelParams' | 'DevPerf' | 'Deployment' | 'ServingPerf';
+
+const BUILTIN_TYPE_NAMES: Readonly<Record<BuiltinKind, BuiltinTypeName>> = {
+  PROJECT: 'Project',
+  DATASET: 'Dataset',
+  FEATURESET: 'Featureset',
+  MODEL: 'Model',
+  RUN: 'Run',
+  MODEL_PARAMS: 'ModelParams',
+  DEV_PERF: 'DevPerf',
+  DEPLOYMENT: 'Deployment',
+  SERVING_PERF: 'ServingPerf',
+};
+
+/** The type of a built-in kind's asset; null for a custom kind's. */
+function builtinTypeName(asset: AssetRecord): BuiltinTypeName | null {
+  return isBuiltinKind(asset.kind) ? BUILTIN_TYPE_NAMES[asset.kind] : null;
 }
 
 /**
@@ -101,8 +97,9 @@ export function assetResolvers(catalogue: Catalogue): Resolvers {
     downstream: lineageField('DOWNSTREAM'),
   };
   return {
-    Node: { __resolveType: typeNameOf },
-    Asset: { __resolveType: typeNameOf, __resolveReference: anyEntity },
+    // The catalogue's resolvers (custom.ts) replace these with ones that know custom kinds too.
+    Node: { __resolveType: builtinTypeName },
+    Asset: { __resolveType: builtinTypeName, __resolveReference: anyEntity },
     Project: {
       __resolveReference: entityOfKind('PROJECT'),
       ...assetFields,

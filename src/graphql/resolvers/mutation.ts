@@ -13,6 +13,7 @@ import {
   planUpdateAsset,
   planUpdateRun,
 } from '../../domain/commands.js';
+import { planLinkAssets, planUnlinkAssets } from '../../domain/custom.js';
 import { MetalayerError } from '../../domain/errors.js';
 import { isKind, type RunRecord } from '../../domain/kinds.js';
 import type { MutationResolvers } from '../generated/resolvers.js';
@@ -86,6 +87,21 @@ export const mutationResolvers: MutationResolvers = {
       const asset = (await commitPlan(ctx, info.fieldName, plan)).assets.get(plan.id);
       if (!asset) throw new Error(`The store's commit result lacks the updated asset "${plan.id}"`);
       return { asset };
+    }),
+
+  // As linkDerivedFrom: both ends come from the by-id loader, one getAssets call.
+  linkAssets: (_root, { input }, ctx, info) =>
+    underInput(async () => {
+      await commitPlan(ctx, info.fieldName, planLinkAssets(input, ctx));
+      const [from, to] = await Promise.all([existingAsset(ctx, input.from), existingAsset(ctx, input.to)]);
+      return { relation: input.relation, from, to };
+    }),
+
+  unlinkAssets: (_root, { input }, ctx, info) =>
+    underInput(async () => {
+      await commitPlan(ctx, info.fieldName, planUnlinkAssets(input, ctx));
+      const [from, to] = await Promise.all([existingAsset(ctx, input.from), existingAsset(ctx, input.to)]);
+      return { relation: input.relation, from, to };
     }),
 
   deleteAsset: (_root, { input }, ctx, info) =>

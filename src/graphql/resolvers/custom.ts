@@ -1,0 +1,54 @@
+import { commitAsset } from '../../app/commit.js';
+import type { Catalogue } from '../../domain/catalogue.js';
+import { planRegisterCustom, type RegisterCustomInput } from '../../domain/custom.js';
+import { MetalayerError } from '../../domain/errors.js';
+import { isBuiltinKind, type CustomRecord } from '../../domain/kinds.js';
+import type { Context } from '../context.js';
+import { lowerCamel } from '../kind-names.js';
+import { typeNamer } from './assets.js';
+import { entityOfKind } from './entities.js';
+import { relationFields } from './relations.js';
+
+/**
+ * The resolvers the catalogue decides: which type an asset is (for Node
+ * and Asset), and for every custom kind its type's fields and its
+ * `register<Type>` mutation; the relation fields extensions add to
+ * built-in types. Untyped, as the types they resolve exist only once the
+ * extension is read. `assetFields` are the resolvers of the Asset
+ * interface's fields on a built-in asset type, which every custom type
+ * shares, so every field the interface has resolves alike on every kind.
+ */
+export function catalogueResolvers(catalogue: Catalogue, assetFields: Readonly<Record<string, unknown>>): Record<string, Record<string, unknown>> {
+  const typeNameOf = typeNamer(catalogue);
+  const { many, one } = relationFields(catalogue);
+  const map: Record<string, Record<string, unknown>> = {
+    Node: { __resolveType: typeNameOf },
+    Asset: { __resolveType: typeNameOf },
+  };
+  const typeEntry = (typeName: string) => (map[typeName] ??= {});
+  for (const spec of catalogue.kinds) {
+    const typeName = spec.custom?.typeName;
+    if (!typeName || isBuiltinKind(spec.kind)) continue;
+    const kind = spec.kind;
+    const entry = typeEntry(typeName);
+    Object.assign(entry, assetFields, { __resolveReference: entityOfKind(kind) });
+    for (const field of spec.custom?.fields ?? []) entry[field.name] = (asset: CustomRecord) => asset.fields[field.name] ?? null;
+    const payloadField = lowerCamel(typeName);
+    typeEntry('Mutation')[`register${typeName}`] = (_root: unknown, { input }: { input: RegisterCustomInput }, ctx: Context, info: { fieldName: string }) =>
+      underInput(async () => ({ [payloadField]: await commitAsset(ctx, info.fieldName, planRegisterCustom(kind, input, ctx), kind) }));
+  }
+  for (const field of catalogue.extension.relationFields) {
+    typeEntry(field.typeName)[field.field] = field.list
+      ? many(field.relation, field.direction, field.target)
+      : one(field.relation, field.direction, field.target);
+  }
+  return map;
+}
+
+async function underInput<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw error instanceof MetalayerError ? error.under('input') : error;
+  }
+}
