@@ -9,6 +9,7 @@ import { tryParseId } from '../../src/domain/ids.js';
 import { createArangoStore, ensureLayout, type ArangoStoreOptions } from '../../src/store/arango/index.js';
 import { ArangoNames, META_COLLECTION } from '../../src/store/arango/catalogue.js';
 import { content } from '../helpers/assets.js';
+import { EXTENDED_CATALOGUE } from '../helpers/extensions.js';
 import { storeContract } from './contract.js';
 
 /**
@@ -37,7 +38,7 @@ if (!url) {
   const database = `metalayer_test_${randomBytes(6).toString('hex')}`;
   const system = new Database({ url: urls, auth });
   const testDb = () => system.database(database);
-  const catalogue = builtinCatalogue();
+  const catalogue = EXTENDED_CATALOGUE;
   const names = new ArangoNames(catalogue);
   const collections = [...names.vertexCollections, ...names.edgeCollections, META_COLLECTION];
   const commit = (store: Store, ...ops: WriteOp[]) =>
