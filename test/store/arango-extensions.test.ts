@@ -99,6 +99,7 @@ describe('arango queries with extensions', () => {
 
   it('lists a custom kind from its own collection, its name from `name` alone', () => {
     const query = listAssetsQuery(names, makeListQuery({ kind: EVALUATION, nameContains: 'holdout' }));
+    if (query === null) throw new Error('expected a query');
     expect([...query.query.matchAll(/^ {4}FOR d IN (\w+)$/gm)].map((m) => m[1])).toEqual(['evaluations']);
     expect(query.query).toContain('LET assetName = NOT_NULL(FIRST([d.name][* FILTER IS_STRING(CURRENT) AND CURRENT != ""]), d._key)');
   });
