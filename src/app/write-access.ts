@@ -3,9 +3,9 @@ import type { Catalogue } from '../domain/catalogue.js';
 import type { Plan } from '../domain/commands.js';
 import { ErrorCode, forbidden, MetalayerError, sameField, type FieldPath } from '../domain/errors.js';
 import { tryParseId } from '../domain/ids.js';
-import type { AssetContent, AssetRecord } from '../domain/kinds.js';
+import type { AssetContent, AssetKind, AssetRecord } from '../domain/kinds.js';
 import { assertNever } from '../domain/never.js';
-import type { EdgeRecord } from '../domain/relations.js';
+import type { EdgeRecord, RelationName } from '../domain/relations.js';
 import type { WriteOp } from '../domain/writes.js';
 import type { Loaders } from './loaders.js';
 
@@ -170,10 +170,19 @@ function checkOwnership(
     ({ edge }) => edge.relation === step.relation && (step.direction === 'IN' ? edge.to : edge.from) === content.id,
   );
   if (!ownership) {
-    throw forbidden('a token scoped to projects registers this asset only in one of its projects; name one', ['project']);
+    throw forbidden('a token scoped to projects registers this asset only in one of its projects; name one', ownershipField(catalogue, content.kind, step.relation));
   }
   const anchor = step.direction === 'IN' ? ownership.edge.from : ownership.edge.to;
   if (!put.has(anchor) && facts.exists(anchor)) requireWritable(anchor, ownership.field, facts);
+}
+
+/** The input field that names an asset's ownership: a custom kind's owner relation field, else `project`. */
+function ownershipField(catalogue: Catalogue, kind: AssetKind, relation: RelationName): FieldPath {
+  const typeName = catalogue.kind(kind).custom?.typeName;
+  const declared = catalogue.extension.relationFields.find(
+    (field) => field.typeName === typeName && field.relation === relation && field.direction === 'OUT',
+  );
+  return [declared?.field ?? 'project'];
 }
 
 type PutEdge = Extract<WriteOp, { type: 'putEdge' }>;

@@ -244,7 +244,7 @@ describe('a kind owned through a relation (ModelCard), for tokens scoped to proj
     const other = await api.execute(REGISTER_CARD, { input: { key: 'c', name: 'card', model: TWO.betaModel } });
     expect(onlyError(other)).toMatchObject({ extensions: { code: 'FORBIDDEN', field: 'input.model' } });
     const none = await api.execute(REGISTER_CARD, { input: { key: 'c', name: 'card' } });
-    expect(onlyError(none)).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    expect(onlyError(none)).toMatchObject({ extensions: { code: 'FORBIDDEN', field: 'input.model' } });
     expect(api.store.count('commit')).toBe(0);
   });
 

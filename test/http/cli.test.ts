@@ -202,7 +202,7 @@ describe.concurrent('metalayer start failures', () => {
         }`,
       }),
     });
-    expect((await response.json()).data.registerEvaluation).toEqual({ evaluation: { id: 'evaluations/e', score: 0.9 } });
+    expect(((await response.json()) as { data: { registerEvaluation: unknown } }).data.registerEvaluation).toEqual({ evaluation: { id: 'evaluations/e', score: 0.9 } });
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
 
