@@ -216,7 +216,7 @@ describe.concurrent('metalayer start failures', () => {
       METALAYER_EXTENSIONS: 'examples/extensions/evaluation.graphql, examples/extensions/model-card.graphql',
     });
     expect(await fromEnv.exited).toBe(0);
-  });
+   }, 90_000);
 
   it('a bad extension file stops the start with exit code 2, naming file, line and column of each mistake', async () => {
     const bad = join(dir, 'bad.graphql');
@@ -230,7 +230,7 @@ describe.concurrent('metalayer start failures', () => {
     const missing = runCli(['serve', '--port', '0', '--db', ':memory:'], { METALAYER_EXTENSIONS: join(dir, 'missing.graphql') });
     expect(await missing.exited).toBe(2);
     expect(missing.stderr()).toBe(`Invalid configuration:\n  extensions: cannot read ${join(dir, 'missing.graphql')} (ENOENT)\n`);
-  });
+   }, 90_000);
 
   it('a database path through a file is one line on stderr and exit code 2', async () => {
     const file = join(dir, 'plain-file');

@@ -1,12 +1,12 @@
 import { commitAsset } from '../../app/commit.js';
 import type { Catalogue } from '../../domain/catalogue.js';
 import { planRegisterCustom, type RegisterCustomInput } from '../../domain/custom.js';
-import { MetalayerError } from '../../domain/errors.js';
 import { isBuiltinKind, type CustomRecord } from '../../domain/kinds.js';
 import type { Context } from '../context.js';
 import { lowerCamel } from '../kind-names.js';
 import { typeNamer } from './assets.js';
 import { entityOfKind } from './entities.js';
+import { underInput } from './mutation.js';
 import { relationFields } from './relations.js';
 
 /**
@@ -43,12 +43,4 @@ export function catalogueResolvers(catalogue: Catalogue, assetFields: Readonly<R
       : one(field.relation, field.direction, field.target);
   }
   return map;
-}
-
-async function underInput<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw error instanceof MetalayerError ? error.under('input') : error;
-  }
 }

@@ -26,7 +26,8 @@ import type { MutationResolvers } from '../generated/resolvers.js';
  * under the `input` argument (`input.datasets.1`).
  */
 
-async function underInput<T>(work: () => Promise<T>): Promise<T> {
+/** Runs a mutation's work, placing the input fields its errors name under the `input` argument. */
+export async function underInput<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
