@@ -3,12 +3,15 @@ import { CollectionType } from 'arangojs/collections';
 import { describe, expect, it } from 'vitest';
 import { builtinCatalogue } from '../../src/domain/catalogue.js';
 import type { CustomContent } from '../../src/domain/kinds.js';
+import type { RelationName } from '../../src/domain/relations.js';
 import type { StoredDocument } from '../../src/store/arango/attributes.js';
 import { ArangoNames } from '../../src/store/arango/catalogue.js';
 import { toDocument, toRecord } from '../../src/store/arango/documents.js';
 import { ensureLayout, widened } from '../../src/store/arango/layout.js';
 import { listAssetsQuery, ownersQuery, traverseQuery } from '../../src/store/arango/queries.js';
 import { groupTraverseRequests } from '../../src/store/arango/reads.js';
+import { deleteAssetStatement, putAssetStatement, removeEdgeStatement } from '../../src/store/arango/statements.js';
+import { nameClaim, transactionCollections } from '../../src/store/arango/writes.js';
 import { makeListQuery } from '../../src/store/store.js';
 import { traverseRequest } from '../helpers/assets.js';
 import { customContent, EXTENDED_CATALOGUE as CAT, kindOf } from '../helpers/extensions.js';
@@ -20,6 +23,10 @@ import { customContent, EXTENDED_CATALOGUE as CAT, kindOf } from '../helpers/ext
  * arangopipe's named graph, against a scripted database.
  */
 const names = new ArangoNames(CAT);
+const rel = (name: string): RelationName => {
+  if (!CAT.isRelationName(name)) throw new Error(`no relation ${name}`);
+  return name;
+};
 const EVALUATION = kindOf(CAT, 'Evaluation');
 
 const VERTICES = 'project, datasets, featuresets, models, run, modelparams, devperf, deployment, servingperf, evaluations, model_cards';
@@ -102,6 +109,45 @@ describe('arango queries with extensions', () => {
     if (query === null) throw new Error('expected a query');
     expect([...query.query.matchAll(/^ {4}FOR d IN (\w+)$/gm)].map((m) => m[1])).toEqual(['evaluations']);
     expect(query.query).toContain('LET assetName = NOT_NULL(FIRST([d.name][* FILTER IS_STRING(CURRENT) AND CURRENT != ""]), d._key)');
+  });
+});
+
+describe('arango statements with extensions', () => {
+  const evaluation = customContent(CAT, 'Evaluation', 'e', { score: 0.9 });
+
+  it('registers a custom asset in one transaction over its collection and its relations’ edge collections', () => {
+    expect(
+      transactionCollections(names, [
+        { type: 'putAsset', content: evaluation, field: ['key'] },
+        { type: 'putEdge', edge: { relation: rel('evaluation_model'), from: 'evaluations/e', to: 'models/m' }, field: ['model'] },
+      ]),
+    ).toEqual({ write: ['evaluation_model', 'evaluations', 'metalayer_meta'], read: ['models'] });
+  });
+
+  it('puts a custom asset without a name claim, and a custom relation by its own edge collection', () => {
+    const doc = toDocument(CAT, evaluation, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+    const put = putAssetStatement(names, 'evaluations', 'evaluations/e', doc, nameClaim(CAT, evaluation));
+    expect(put.query).toBe(
+      [
+        '/* putAsset */',
+        'LET existing = DOCUMENT(@id)',
+        'LET taken = null',
+        'LET inserted = (',
+        '  FOR doc IN (existing == null AND taken == null ? [@doc] : [])',
+        '    INSERT doc INTO evaluations',
+        '    RETURN NEW',
+        ')',
+        'RETURN { existing, taken, inserted: FIRST(inserted) }',
+      ].join('\n'),
+    );
+    expect(put.bindVars).toEqual({ id: 'evaluations/e', doc });
+    const removal = removeEdgeStatement(names, rel('evaluation_model'), 'evaluations/e', 'models/m');
+    expect(removal.query).toBe(
+      ['/* removeEdge */', 'FOR e IN evaluation_model', '  FILTER e._from == @from AND e._to == @to', '  REMOVE e IN evaluation_model', '  RETURN OLD._id'].join('\n'),
+    );
+    const deletion = deleteAssetStatement(names, 'evaluations', 'evaluations/e', 'e');
+    expect(deletion.query).toContain('LET evaluation_model_removed = (FOR e IN evaluation_model FILTER e._from == @id OR e._to == @id REMOVE e IN evaluation_model RETURN 1)');
+    expect(deletion.query).toContain('LENGTH(model_card_model_removed)]) }');
   });
 });
 
