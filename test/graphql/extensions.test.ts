@@ -94,6 +94,24 @@ describe('the Evaluation example', () => {
     expect(listed).toEqual({ assets: { edges: [{ node: { id: 'evaluations/e', kind: 'EVALUATION' } }] } });
   });
 
+  test('custom relation fields batch like built-in ones: a list nested two levels deep costs three store calls, whatever its length', async () => {
+    for (let i = 0; i < 20; i++) {
+      await api.data(`mutation { registerModel(input: { key: "m${i}", name: "m${i}" }) { model { id } } }`);
+      await evaluate({ key: `e${i}`, model: `models/m${i}`, datasets: ['datasets/holdout', 'datasets/train'] });
+    }
+    api.store.reset();
+    const data = await api.data<{ assets: { edges: { node: { model: { evaluations: unknown[] }; datasets: unknown[] } }[] } }>(`{
+      assets(kind: EVALUATION, first: 20) { edges { node { ... on Evaluation { datasets { id } model { id evaluations { id score } } } } } }
+    }`);
+    expect(data.assets.edges).toHaveLength(20);
+    expect(data.assets.edges.every(({ node }) => node.datasets.length === 2 && node.model.evaluations.length === 1)).toBe(true);
+    expect(api.store.calls).toEqual([
+      { operation: 'listAssets', batch: 1 },
+      { operation: 'neighbors', batch: 40 },
+      { operation: 'neighbors', batch: 20 },
+    ]);
+  });
+
   test('a retry with the same key and content answers the same evaluation; other content is a CONFLICT naming input.key', async () => {
     await evaluate({});
     expect((await evaluate({})).errors).toBeUndefined();
