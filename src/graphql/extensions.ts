@@ -225,6 +225,7 @@ export function parseExtensions(sources: readonly ExtensionSource[]): ExtensionS
     relationFields.push(relationField(typeName, node, forward.relation.name, 'IN', target.kind, target.list));
   }
 
+  checkOwnersEndInProjects(owners, typeKinds, report);
   const kindSpecs = [...kinds].map(([typeName, { spec }]): KindSpec => {
     const owner = owners.get(typeName);
     return {
@@ -238,6 +239,31 @@ export function parseExtensions(sources: readonly ExtensionSource[]): ExtensionS
 }
 
 type Report = (node: Located['node'], message: string) => void;
+
+/**
+ * An owner relation must lead to assets that belong to projects (a model,
+ * a run, another owned kind), or the kind it owns would be shared anyway
+ * while its writes demanded an owner: refused, naming the field.
+ */
+function checkOwnersEndInProjects(
+  owners: ReadonlyMap<string, { relation: RelationName; target: AssetKind; node: FieldDefinitionNode }>,
+  typeKinds: ReadonlyMap<string, AssetKind>,
+  report: Report,
+): void {
+  const typeOfKind = new Map([...typeKinds].map(([typeName, kind]) => [kind as string, typeName]));
+  const builtinOwner = new Map<string, KindSpec['owner']>(BUILTIN_KINDS.map((spec) => [spec.kind, spec.owner]));
+  const owned = (kind: AssetKind, depth: number): boolean => {
+    const builtin = builtinOwner.get(kind);
+    if (builtin !== undefined) return builtin !== 'shared';
+    const next = owners.get(typeOfKind.get(kind) ?? '');
+    return next !== undefined && depth < 8 && owned(next.target, depth + 1);
+  };
+  for (const [typeName, { target, node }] of owners) {
+    if (!owned(target, 0)) {
+      report(node, `${typeName}.${node.name.value}: an owner relation must lead to assets that belong to projects; ${typeOfKind.get(target) ?? target} belongs to none`);
+    }
+  }
+}
 
 interface FieldContext {
   base: BaseSchema;

@@ -136,6 +136,12 @@ type Check @kind(collection: "metalayer_checks") { a: Int }`),
     ]);
   });
 
+  test('an owner relation to assets that belong to no project', () => {
+    expect(problems(`type Label @kind(collection: "labels") {\n  dataset: Dataset @relation(name: "label_dataset", owner: true)\n}`)).toEqual([
+      'ext1.graphql:2:3: Label.dataset: an owner relation must lead to assets that belong to projects; Dataset belongs to none',
+    ]);
+  });
+
   test('an ownership chain longer than the catalogue allows', () => {
     const text = `type A1 @kind(collection: "a1") { s: ServingPerf @relation(name: "a1_s", owner: true) }`;
     expect(() => loadExtensions([{ name: 'ext.graphql', text }])).toThrow(/longer than 3 steps/);
