@@ -110,8 +110,6 @@ export interface Catalogue {
   isRelationName(name: string): name is RelationName;
   /** Every lineage relation with the edge direction that steps towards `direction`. */
   lineageSteps(direction: LineageDirection): readonly LineageStep[];
-  /** The kind named `name` (a value of the GraphQL enum AssetKind), if the catalogue has it. */
-  parseKind(name: string): AssetKind | undefined;
   /** The kinds, relations, fields and enums extensions added; empty without extensions. */
   readonly extension: ExtensionSpec;
 }
@@ -178,7 +176,6 @@ export function createCatalogue(
     relation: (name) => required(byRelation.get(name), 'relation', name),
     isRelationName: (name): name is RelationName => byRelation.has(name),
     lineageSteps: (direction) => steps[direction],
-    parseKind: (name) => byKind.get(name)?.kind,
     extension,
   };
 }

@@ -25,8 +25,8 @@ declare const customKind: unique symbol;
 
 /**
  * A kind an extension declares: its GraphQL type's name in
- * SCREAMING_SNAKE_CASE (`EVALUATION`). Branded, so that only the catalogue,
- * which knows which exist, turns a string into one (`Catalogue.parseKind`).
+ * SCREAMING_SNAKE_CASE (`EVALUATION`). Branded, so that a string becomes one
+ * only where an extension is read (`KindSpec.kind` of the catalogue).
  */
 export type CustomKind = string & { readonly [customKind]: true };
 
@@ -131,11 +131,6 @@ export type DevPerfRecord = AssetRecord<'DEV_PERF'>;
 export type DeploymentRecord = AssetRecord<'DEPLOYMENT'>;
 export type ServingPerfRecord = AssetRecord<'SERVING_PERF'>;
 export type CustomRecord = AssetRecord<CustomKind>;
-
-/** Whether a record is of a custom kind. */
-export function isCustomRecord(record: AssetRecord): record is CustomRecord {
-  return !isBuiltinKind(record.kind);
-}
 
 /** The record of one kind, as a member of the AssetRecord union (so it narrows and widens freely). */
 export type RecordOf<K extends AssetKind> = Extract<AssetRecord, { kind: K }>;

@@ -32,7 +32,7 @@ import { readTypeDefs } from './schema.js';
 
 /**
  * Extensions: SDL files that declare custom asset kinds and relations with
- * two directives the server defines (EXTENSION_DIRECTIVES). Parsed once at
+ * two directives the server defines (DIRECTIVES). Parsed once at
  * start into the catalogue's `extension` (domain/catalogue.ts), from which
  * the schema builder writes the kinds' types, fields and mutations
  * (extended-schema.ts) and the engines their collections and tables.
@@ -41,11 +41,17 @@ import { readTypeDefs } from './schema.js';
  * an `ExtensionError`; nothing of a bad set of files is used.
  */
 
-export const EXTENSION_DIRECTIVES = `
-directive @kind(collection: String!) on OBJECT
-directive @relation(name: String!, upstream: Boolean = true, containment: Boolean = false,
-                    reverse: Boolean = false, owner: Boolean = false) on FIELD_DEFINITION
-`;
+/**
+ * The two directives the server defines, each argument with its type:
+ *
+ *     directive @kind(collection: String!) on OBJECT
+ *     directive @relation(name: String!, upstream: Boolean = true, containment: Boolean = false,
+ *                         reverse: Boolean = false, owner: Boolean = false) on FIELD_DEFINITION
+ */
+const DIRECTIVES: Readonly<Record<string, Readonly<Record<string, 'String!' | 'Boolean'>>>> = {
+  kind: { collection: 'String!' },
+  relation: { name: 'String!', upstream: 'Boolean', containment: 'Boolean', reverse: 'Boolean', owner: 'Boolean' },
+};
 
 /** One extension file: its name as errors show it, and its text. */
 export interface ExtensionSource {
@@ -178,7 +184,8 @@ export function parseExtensions(sources: readonly ExtensionSource[]): ExtensionS
       if (field) fields.set(typeName, [...(fields.get(typeName) ?? []), field]);
       continue;
     }
-    const args = directiveArguments(relation);
+    const args = directiveArguments(relation, report);
+    if (args === undefined) continue;
     const name = typeof args['name'] === 'string' ? args['name'] : '';
     const target = relationTarget(node, context);
     if (target === undefined) continue;
@@ -322,7 +329,7 @@ function collectKinds(
       report(definition, `type ${name} would be the kind ${kind}, which is built in`);
       continue;
     }
-    const collection = directiveArguments(kindDirective)['collection'];
+    const collection = directiveArguments(kindDirective, report)?.['collection'];
     if (typeof collection !== 'string' || !checkCollection(collection, kindDirective, report)) continue;
     if (builtinCollections.has(collection)) {
       report(kindDirective, `collection "${collection}" is a built-in collection`);
@@ -484,8 +491,21 @@ function directive(directives: readonly ConstDirectiveNode[] | undefined, name: 
   return directives?.find((node) => node.name.value === name);
 }
 
-function directiveArguments(node: ConstDirectiveNode): Record<string, unknown> {
-  return Object.fromEntries((node.arguments ?? []).map((arg) => [arg.name.value, valueFromASTUntyped(arg.value)]));
+/** A directive's arguments, checked against its definition; undefined (and reported) when one is wrong. */
+function directiveArguments(node: ConstDirectiveNode, report: Report): Record<string, unknown> | undefined {
+  const signature = DIRECTIVES[node.name.value] ?? {};
+  const args = Object.fromEntries((node.arguments ?? []).map((arg) => [arg.name.value, valueFromASTUntyped(arg.value)]));
+  const problems = [
+    ...Object.keys(args).filter((name) => signature[name] === undefined).map((name) => `@${node.name.value} has no argument ${name}`),
+    ...Object.entries(signature).flatMap(([name, type]) => {
+      const value = args[name];
+      if (value === undefined) return type === 'String!' ? [`@${node.name.value} needs ${name}: ${type}`] : [];
+      const fits = type === 'Boolean' ? typeof value === 'boolean' : typeof value === 'string';
+      return fits ? [] : [`@${node.name.value}(${name}:) takes a ${type.replace('!', '')}, received ${JSON.stringify(value)}`];
+    }),
+  ];
+  for (const problem of problems) report(node, problem);
+  return problems.length === 0 ? args : undefined;
 }
 
 function sameRelation(a: Relation, b: Relation): boolean {

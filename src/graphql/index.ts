@@ -18,4 +18,4 @@ export {
 export { NoSubgraphSdlRule } from './subgraph-sdl.js';
 export { costModel, measureOperation, type CostModel, type OperationMeasure } from './query-cost.js';
 export { apolloBaseOptions } from './apollo.js';
-export { EXTENSION_DIRECTIVES, ExtensionError, loadExtensions, parseExtensions, type ExtensionSource } from './extensions.js';
+export { ExtensionError, loadExtensions, parseExtensions, type ExtensionSource } from './extensions.js';

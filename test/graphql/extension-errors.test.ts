@@ -136,6 +136,21 @@ type Check @kind(collection: "metalayer_checks") { a: Int }`),
     ]);
   });
 
+  test('a directive used with arguments it does not take, or without those it needs', () => {
+    expect(
+      problems(`type Review @kind(collection: "reviews", named: true) { a: Int }
+type Audit @kind(collection: "audits") {
+  model: Model @relation(nme: "audit_model")
+  run: Run @relation(name: "audit_run", upstream: "yes")
+}`),
+    ).toEqual([
+      'ext1.graphql:1:13: @kind has no argument named',
+      'ext1.graphql:3:16: @relation has no argument nme',
+      'ext1.graphql:3:16: @relation needs name: String!',
+      'ext1.graphql:4:12: @relation(upstream:) takes a Boolean, received "yes"',
+    ]);
+  });
+
   test('an owner relation to assets that belong to no project', () => {
     expect(problems(`type Label @kind(collection: "labels") {\n  dataset: Dataset @relation(name: "label_dataset", owner: true)\n}`)).toEqual([
       'ext1.graphql:2:3: Label.dataset: an owner relation must lead to assets that belong to projects; Dataset belongs to none',
