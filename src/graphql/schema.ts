@@ -89,7 +89,11 @@ function subgraphResolvers(resolvers: Resolvers, options: SchemaOptions): Resolv
 export function buildSchema(catalogue: Catalogue, options: SchemaOptions = DEFAULT_SCHEMA_OPTIONS): GraphQLSchema {
   const typeDefs = subgraphTypeDefs(options, catalogue.extension);
   const typed = subgraphResolvers(createResolvers(catalogue), options);
-  const schemaResolvers = merged(typed, catalogueResolvers(catalogue, assetFieldResolvers(typed, typeDefs)));
+  const custom = catalogueResolvers(catalogue, assetFieldResolvers(typed, typeDefs), {
+    node: typed.Node?.__resolveType,
+    asset: typed.Asset?.__resolveType,
+  });
+  const schemaResolvers = merged(typed, custom);
   const schema = buildSubgraphSchema([{ typeDefs, resolvers: schemaResolvers }]);
   assertResolversMatchSchema(schema, schemaResolvers);
   validateEntityRepresentations(schema);

@@ -97,7 +97,7 @@ export function assetResolvers(catalogue: Catalogue): Resolvers {
     downstream: lineageField('DOWNSTREAM'),
   };
   return {
-    // The catalogue's resolvers (custom.ts) replace these with ones that know custom kinds too.
+    // The catalogue's resolvers (custom.ts) ask these first, and name a custom kind's type where they name none.
     Node: { __resolveType: builtinTypeName },
     Asset: { __resolveType: builtinTypeName, __resolveReference: anyEntity },
     Project: {

@@ -1,7 +1,8 @@
 import { commitAsset } from '../../app/commit.js';
 import type { Catalogue } from '../../domain/catalogue.js';
 import { planRegisterCustom, type RegisterCustomInput } from '../../domain/custom.js';
-import { isBuiltinKind, type CustomRecord } from '../../domain/kinds.js';
+import type { GraphQLResolveInfo } from 'graphql';
+import { isBuiltinKind, type AssetRecord, type CustomRecord } from '../../domain/kinds.js';
 import type { Context } from '../context.js';
 import { lowerCamel } from '../kind-names.js';
 import { typeNamer } from './assets.js';
@@ -10,20 +11,25 @@ import { underInput } from './mutation.js';
 import { relationFields } from './relations.js';
 
 /**
- * The resolvers the catalogue decides: which type an asset is (for Node
- * and Asset), and for every custom kind its type's fields and its
+ * The resolvers the catalogue decides: which type an asset of a custom kind
+ * is (for Node and Asset, after the typed resolvers, which name the
+ * built-in ones), and for every custom kind its type's fields and its
  * `register<Type>` mutation; the relation fields extensions add to
  * built-in types. Untyped, as the types they resolve exist only once the
  * extension is read. `assetFields` are the resolvers of the Asset
  * interface's fields on a built-in asset type, which every custom type
  * shares, so every field the interface has resolves alike on every kind.
  */
-export function catalogueResolvers(catalogue: Catalogue, assetFields: Readonly<Record<string, unknown>>): Record<string, Record<string, unknown>> {
+export function catalogueResolvers(
+  catalogue: Catalogue,
+  assetFields: Readonly<Record<string, unknown>>,
+  typed: { node?: TypeResolver | undefined; asset?: TypeResolver | undefined },
+): Record<string, Record<string, unknown>> {
   const typeNameOf = typeNamer(catalogue);
   const { many, one } = relationFields(catalogue);
   const map: Record<string, Record<string, unknown>> = {
-    Node: { __resolveType: typeNameOf },
-    Asset: { __resolveType: typeNameOf },
+    Node: { __resolveType: orCustom(typed.node, typeNameOf) },
+    Asset: { __resolveType: orCustom(typed.asset, typeNameOf) },
   };
   const typeEntry = (typeName: string) => (map[typeName] ??= {});
   for (const spec of catalogue.kinds) {
@@ -43,4 +49,19 @@ export function catalogueResolvers(catalogue: Catalogue, assetFields: Readonly<R
       : one(field.relation, field.direction, field.target);
   }
   return map;
+}
+
+/** A `__resolveType` of the typed resolvers, as the generated types let it be called. */
+type TypeResolver = (value: AssetRecord, context: Context, info: GraphQLResolveInfo) => unknown;
+
+/**
+ * The typed resolvers' answer (built-in types, and whatever else a Node may
+ * be), or, where they name none, the custom kind's type.
+ */
+function orCustom(typed: TypeResolver | undefined, custom: (asset: AssetRecord) => string): TypeResolver {
+  return (value, context, info) => {
+    const named = typed?.(value, context, info);
+    if (named instanceof Promise) return named.then((name: unknown) => name ?? custom(value));
+    return named ?? custom(value);
+  };
 }
