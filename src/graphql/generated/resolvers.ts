@@ -120,7 +120,7 @@ export type AssetFilter = {
   tag?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** The nine kinds of asset, one per stored collection. */
+/** The kinds of asset, one per stored collection: the nine built-in ones, and those extensions declare (docs/extensions.md). */
 export type AssetKind =
   | 'DATASET'
   | 'DEPLOYMENT'
