@@ -2,12 +2,11 @@ import type { Catalogue, CustomField } from './catalogue.js';
 import type { Plan, PlanContext } from './commands.js';
 import { badInput, type FieldPath } from './errors.js';
 import { idInCatalogue, parseId } from './ids.js';
-import { isCanonicalInstant } from './instants.js';
-import { requireInstant } from './instants.js';
+import { isCanonicalInstant, requireInstant } from './instants.js';
 import { MAX_JSON_BYTES, describeJson } from './json.js';
 import type { AssetKind, CustomContent, CustomKind, JsonObject, JsonValue } from './kinds.js';
 import type { RelationName } from './relations.js';
-import { MAX_LIST_LENGTH, MAX_TEXT_LENGTH, optionalKey, optionalProperties, optionalText, requireListLength, requireName } from './validation.js';
+import { MAX_TEXT_LENGTH, optionalKey, optionalProperties, optionalText, requireListLength, requireName } from './validation.js';
 import { requireDistinctEnds, type WriteOp } from './writes.js';
 
 /**
@@ -57,7 +56,7 @@ function enumValues(catalogue: Catalogue, name: string): ReadonlySet<string> {
 function fieldValue(field: CustomField, value: unknown, path: FieldPath): JsonValue | undefined {
   if (value === null || value === undefined) return undefined;
   if (!field.list) return itemValue(field, value, path);
-  const items = value as readonly unknown[];
+  const items: readonly unknown[] = Array.isArray(value) ? value : [value];
   requireListLength(items.length, path);
   return items.map((item, i) => itemValue(field, item, [...path, i]) ?? null);
 }
@@ -68,12 +67,14 @@ function itemValue(field: CustomField, value: unknown, path: FieldPath): JsonVal
   if (field.type === 'JSON') {
     const bytes = Buffer.byteLength(JSON.stringify(value));
     if (bytes > MAX_JSON_BYTES) throw badInput(path, `expected at most ${MAX_JSON_BYTES} bytes of JSON, received ${bytes} (${describeJson(value)})`);
+    // The JSON scalar parsed it from the request: a JSON value by construction.
     return value as JsonValue;
   }
   if (typeof value === 'string' && value.length > MAX_TEXT_LENGTH) {
     throw badInput(path, `expected at most ${MAX_TEXT_LENGTH} characters, received ${value.length}`);
   }
-  return value as JsonValue;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  throw badInput(path, `expected a ${typeof field.type === 'object' ? field.type.enum : field.type}, received ${describeJson(value)}`);
 }
 
 /** The input of `register<Type>`: the common fields, the kind's typed fields and its relation fields' ids. */
@@ -127,8 +128,9 @@ function relationIds(value: unknown, list: boolean, field: FieldPath, kind: Asse
     parseId(String(value), field, catalogue, [kind]);
     return [[String(value), field]];
   }
-  const ids = value as readonly string[];
-  if (ids.length > MAX_LIST_LENGTH) requireListLength(ids.length, field);
+  // GraphQL coerced the input to [ID!]: a list of strings (one ID given alone becomes a list of one).
+  const ids = (Array.isArray(value) ? value : [value]).map(String);
+  requireListLength(ids.length, field);
   const seen = new Set<string>();
   return ids.map((id, i): [string, FieldPath] => {
     parseId(id, [...field, i], catalogue, [kind]);

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Catalogue } from '../../src/domain/catalogue.js';
-import type { AssetKind, CustomContent } from '../../src/domain/kinds.js';
-import type { JsonObject } from '../../src/domain/kinds.js';
+import type { AssetKind, CustomContent, JsonObject } from '../../src/domain/kinds.js';
 import { loadExtensions, type ExtensionSource } from '../../src/graphql/index.js';
 
 /**

@@ -191,7 +191,7 @@ describe.concurrent('metalayer start failures', () => {
   it('serve --extensions serves custom kinds, and refuses to start without the extension once its kind holds data', async () => {
     const db = join(dir, 'extended.db');
     const cli = runCli(['serve', '--port', '0', '--db', db, '--extensions', 'examples/extensions/evaluation.graphql']);
-    const serving = JSON.parse(await cli.waitForLine(/metalayer is serving/));
+    const serving = JSON.parse(await cli.waitForLine(/metalayer is serving/, 60_000));
     const response = await fetch(serving.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
