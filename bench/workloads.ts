@@ -1,4 +1,4 @@
-import type { AssetKind } from '../src/domain/kinds.js';
+import { isKind, type AssetKind } from '../src/domain/kinds.js';
 import { DEFAULT_LINEAGE_CAPS, lineageOptions, type LineageArgs } from '../src/domain/lineage.js';
 import type { LineageDirection } from '../src/domain/relations.js';
 import type { Store } from '../src/store/store.js';
@@ -148,7 +148,7 @@ async function rawDrift(store: Store, id: string) {
     { id, relation: 'deployment_servingperf', direction: 'OUT', asOf: null },
   ]);
   const runs = (await store.neighbors(models.slice(0, 1).map((m) => ({ id: m.id, relation: 'run_models', direction: 'OUT', asOf: null })))).flat();
-  const completed = runs.filter((run) => run.kind === 'RUN' && run.status === 'COMPLETED').sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
+  const completed = runs.filter(isKind('RUN')).filter((run) => run.status === 'COMPLETED').sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
   const latest = completed.at(-1);
   const datasets = latest ? await store.neighbors([{ id: latest.id, relation: 'run_datasets', direction: 'OUT', asOf: null }]) : [];
   return { deployment, periods, datasets };

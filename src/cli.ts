@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-import { parseHistoryArgs, runHistoryAction } from './cli/history.js';
+import { checkHistoryAction, parseHistoryArgs, runHistoryAction } from './cli/history.js';
 import { describeListen, describeStore, servingLine, StartFailure, startStep } from './cli/start.js';
 import { COMMAND_USAGE, GLOBAL_USAGE, isCommandName } from './cli/usage.js';
 import { packageVersion } from './cli/version.js';
 import { startCore } from './app/session.js';
 import { seedHousingDemo } from './demo/housing.js';
-import { builtinCatalogue, type Catalogue } from './domain/catalogue.js';
+import type { Catalogue } from './domain/catalogue.js';
 import { coreSettings, createMetalayerServer, type MetalayerServer } from './server/app.js';
 import { ConfigError, loadConfig, parseFlags, type Config } from './server/config.js';
+import { catalogueOf } from './server/extensions.js';
 import { createLogger, type Logger } from './server/logger.js';
 import { createTokenEntry } from './server/tokens.js';
 import { openStore } from './store/open.js';
@@ -58,7 +59,7 @@ async function main(argv: readonly string[], surroundings: Surroundings): Promis
     return 0;
   }
   if (!switches.demo) throw new ConfigError('seed needs --demo: the demo pipeline is the only seed there is');
-  const catalogue = builtinCatalogue();
+  const catalogue = catalogueOf(config);
   await withStore(config, catalogue, async (store) => {
     const count = await seedHousingDemo(store, catalogue);
     logger.info({ assets: count, store: store.engine }, 'demo pipeline loaded');
@@ -68,10 +69,11 @@ async function main(argv: readonly string[], surroundings: Surroundings): Promis
 
 /** `history prune` and `history purge`: one sentence on stdout saying what was done. */
 async function historyCommand(argv: readonly string[], surroundings: Surroundings): Promise<number> {
-  const catalogue = builtinCatalogue();
-  const { action, rest } = parseHistoryArgs(argv, catalogue, new Date(), COMMAND_USAGE.history);
+  const { action, rest } = parseHistoryArgs(argv, new Date(), COMMAND_USAGE.history);
   const { config, positionals } = loadConfig(rest, surroundings.env);
   if (positionals.length > 0) throw new ConfigError(`Unexpected argument "${positionals.join(' ')}" to history\n\n${COMMAND_USAGE.history}`);
+  const catalogue = catalogueOf(config);
+  checkHistoryAction(action, catalogue);
   await withStore(config, catalogue, async (store) => console.log(await runHistoryAction(store, action)));
   return 0;
 }
@@ -125,7 +127,7 @@ async function withStore(config: Config, catalogue: Catalogue, use: (store: Stor
 }
 
 async function serve(config: Config, logger: Logger, options: { demo: boolean; interactive: boolean }): Promise<void> {
-  const catalogue = builtinCatalogue();
+  const catalogue = catalogueOf(config);
   const store = await startStep(() => openStore(config.store, catalogue), describeStore(config.store));
   if (options.demo) await seedIfEmpty(store, catalogue, logger);
   const core = await startCore({ store, catalogue, ...coreSettings(config, logger) });

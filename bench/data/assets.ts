@@ -1,5 +1,5 @@
 import { assetId } from '../../src/domain/ids.js';
-import type { AssetContent, AssetKind, Feature, JsonObject, Metrics } from '../../src/domain/kinds.js';
+import type { AssetContent, BuiltinKind, Feature, JsonObject, Metrics } from '../../src/domain/kinds.js';
 import type { Random } from './random.js';
 
 /**
@@ -23,7 +23,7 @@ const FRAMEWORKS = ['xgboost', 'lightgbm', 'pytorch', 'tensorflow', 'sklearn'];
 const DTYPES = ['float64', 'float32', 'int64', 'category', 'bool', 'string', 'embedding[128]'];
 const ENVIRONMENTS = ['production', 'production', 'staging', 'canary'];
 
-function base<K extends AssetKind>(kind: K, key: string, name: string, version: string | null, properties: JsonObject) {
+function base<K extends BuiltinKind>(kind: K, key: string, name: string, version: string | null, properties: JsonObject) {
   return { kind, id: assetId(kind, key), key, name, version, tag: null, properties };
 }
 

@@ -1,7 +1,7 @@
 import { scopeOf } from '../domain/access.js';
 import { badInput } from '../domain/errors.js';
 import { parseId } from '../domain/ids.js';
-import type { AssetRecord, RecordOf, RunStatus } from '../domain/kinds.js';
+import { isKind, type AssetRecord, type RecordOf, type RunStatus } from '../domain/kinds.js';
 import type { MetricPoint } from '../domain/runs.js';
 import type { RankOrder, RunSelection } from '../store/store.js';
 import { loadVisibleAsset, relatedAssets } from './reads.js';
@@ -90,7 +90,7 @@ export async function leaderboard(session: Session, args: LeaderboardArgs): Prom
   session.loaders.prime(page.runs.map(({ run }) => run));
   session.budget.spend(page.runs.length);
   const start = place === null ? 0 : place.rank;
-  const edges = page.runs.flatMap(({ run, value }, i) => (run.kind === 'RUN' ? [{ node: { rank: start + i + 1, value, run } }] : []));
+  const edges = page.runs.flatMap(({ run, value }, i) => (isKind('RUN')(run) ? [{ node: { rank: start + i + 1, value, run } }] : []));
   const last = edges.at(-1);
   return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: last === undefined ? null : rankCursor(session, last) } };
 }
@@ -141,7 +141,7 @@ export async function deploymentPerformance(
   ]);
   const serving = periods
     .flatMap((period) => {
-      if (period.kind !== 'SERVING_PERF' || !Object.hasOwn(period.metrics, metric)) return [];
+      if (!isKind('SERVING_PERF')(period) || !Object.hasOwn(period.metrics, metric)) return [];
       const value = period.metrics[metric];
       return value === undefined ? [] : [{ at: period.periodEnd, value, step: null }];
     })
@@ -157,12 +157,12 @@ async function developmentValue(session: Session, model: AssetRecord | null, met
   if (model === null) return null;
   const runs = await relatedAssets(session, model, 'run_models', 'OUT');
   const latest = runs.reduce<AssetRecord | null>((best, run) => {
-    if (run.kind !== 'RUN' || run.status !== 'COMPLETED') return best;
+    if (!isKind('RUN')(run) || run.status !== 'COMPLETED') return best;
     if (best === null || run.createdAt > best.createdAt || (run.createdAt === best.createdAt && run.id > best.id)) return run;
     return best;
   }, null);
   if (latest === null) return null;
-  const perf = (await relatedAssets(session, latest, 'run_devperf', 'OUT')).find((asset) => asset.kind === 'DEV_PERF');
-  if (perf === undefined || perf.kind !== 'DEV_PERF' || !Object.hasOwn(perf.metrics, metric)) return null;
+  const perf = (await relatedAssets(session, latest, 'run_devperf', 'OUT')).find(isKind('DEV_PERF'));
+  if (perf === undefined || !Object.hasOwn(perf.metrics, metric)) return null;
   return perf.metrics[metric] ?? null;
 }

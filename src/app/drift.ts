@@ -84,7 +84,7 @@ function report(baselineAssets: AssetRecord[], current: AssetRecord, method: Dri
 }
 
 function statisticsOf(asset: AssetRecord) {
-  return asset.kind === 'DATASET' || asset.kind === 'SERVING_PERF' ? asset.statistics : null;
+  return isKind('DATASET')(asset) || isKind('SERVING_PERF')(asset) ? asset.statistics : null;
 }
 
 /** The serving period asked for, or by default the latest (by end, then start, then id) with statistics in the format. */

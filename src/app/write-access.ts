@@ -3,9 +3,9 @@ import type { Catalogue } from '../domain/catalogue.js';
 import type { Plan } from '../domain/commands.js';
 import { ErrorCode, forbidden, MetalayerError, sameField, type FieldPath } from '../domain/errors.js';
 import { tryParseId } from '../domain/ids.js';
-import type { AssetContent, AssetRecord } from '../domain/kinds.js';
+import type { AssetContent, AssetKind, AssetRecord } from '../domain/kinds.js';
 import { assertNever } from '../domain/never.js';
-import type { EdgeRecord } from '../domain/relations.js';
+import type { EdgeRecord, RelationName } from '../domain/relations.js';
 import type { WriteOp } from '../domain/writes.js';
 import type { Loaders } from './loaders.js';
 
@@ -23,7 +23,9 @@ import type { Loaders } from './loaders.js';
  *     viewer may write: a project of its scope or an asset one owns;
  *     datasets and featuresets are shared and may be put freely;
  *   - every other asset a relation names must be one the viewer may see,
- *     and the newer end of `derived_from` one it may write;
+ *     and the newer end of `derived_from` one it may write; a relation
+ *     that decides ownership, put or removed on assets the plan does not
+ *     put, needs both ends writable;
  *   - an asset updated or deleted, or a run updated, must be one it may
  *     write, and so must the run whose performance records metric points;
  *     a run an update records when missing is checked as a put;
@@ -89,6 +91,7 @@ async function checkScope(viewer: Viewer, loaders: Loaders, catalogue: Catalogue
       case 'putEdge':
       case 'removeEdge':
         checkEdgeEnds(op.edge, op.field, put, facts);
+        checkOwnershipLink(catalogue, op.edge, op.field, put, facts);
         break;
       case 'updateAsset':
       case 'deleteAsset':
@@ -167,10 +170,19 @@ function checkOwnership(
     ({ edge }) => edge.relation === step.relation && (step.direction === 'IN' ? edge.to : edge.from) === content.id,
   );
   if (!ownership) {
-    throw forbidden('a token scoped to projects registers this asset only in one of its projects; name one', ['project']);
+    throw forbidden('a token scoped to projects registers this asset only in one of its projects; name one', ownershipField(catalogue, content.kind, step.relation));
   }
   const anchor = step.direction === 'IN' ? ownership.edge.from : ownership.edge.to;
   if (!put.has(anchor) && facts.exists(anchor)) requireWritable(anchor, ownership.field, facts);
+}
+
+/** The input field that names an asset's ownership: a custom kind's owner relation field, else `project`. */
+function ownershipField(catalogue: Catalogue, kind: AssetKind, relation: RelationName): FieldPath {
+  const typeName = catalogue.kind(kind).custom?.typeName;
+  const declared = catalogue.extension.relationFields.find(
+    (field) => field.typeName === typeName && field.relation === relation && field.direction === 'OUT',
+  );
+  return [declared?.field ?? 'project'];
 }
 
 type PutEdge = Extract<WriteOp, { type: 'putEdge' }>;
@@ -186,6 +198,27 @@ function checkEdgeEnds(edge: EdgeRecord, field: FieldPath, put: ReadonlyMap<stri
   }
   for (const id of [edge.from, edge.to]) {
     if (!put.has(id) && facts.exists(id) && !facts.visible(id)) throw outsideScope(id, field);
+  }
+}
+
+/**
+ * A relation that decides ownership (`project_models`, `run_models`, an
+ * extension's owner relation), put or removed on an asset the plan does
+ * not put (`linkAssets`, `unlinkAssets`), moves that asset between
+ * projects: as registering it there would, it needs the anchor (the end
+ * ownership comes from) writable, and the owned asset too, which changes.
+ */
+function checkOwnershipLink(catalogue: Catalogue, edge: EdgeRecord, field: FieldPath, put: ReadonlyMap<string, AssetContent>, facts: Facts) {
+  for (const [owned, anchor] of [
+    [edge.from, edge.to],
+    [edge.to, edge.from],
+  ] as const) {
+    const kind = tryParseId(owned, catalogue)?.kind;
+    const step = kind === undefined ? 'shared' : catalogue.kind(kind).owner;
+    if (step === 'self' || step === 'shared' || step.relation !== edge.relation) continue;
+    if ((step.direction === 'OUT') !== (owned === edge.from) || put.has(owned)) continue;
+    if (facts.exists(owned)) requireWritable(owned, field, facts);
+    if (!put.has(anchor) && facts.exists(anchor)) requireWritable(anchor, field, facts);
   }
 }
 

@@ -18,7 +18,7 @@ export type HistoryAction = { action: 'prune'; before: string } | { action: 'pur
  * Takes the history subcommand and its own flag out of `argv`, leaving the
  * flags every command shares (`--store`, `--db`…) for the configuration.
  */
-export function parseHistoryArgs(argv: readonly string[], catalogue: Catalogue, now: Date, usage: string): { action: HistoryAction; rest: string[] } {
+export function parseHistoryArgs(argv: readonly string[], now: Date, usage: string): { action: HistoryAction; rest: string[] } {
   const [subcommand, ...flags] = argv;
   if (subcommand === 'prune') {
     const { value, rest } = takeFlag(flags, '--before', usage);
@@ -29,15 +29,23 @@ export function parseHistoryArgs(argv: readonly string[], catalogue: Catalogue, 
   }
   if (subcommand === 'purge') {
     const { value, rest } = takeFlag(flags, '--asset', usage);
-    try {
-      parseId(value, ['asset'], catalogue);
-    } catch (error) {
-      if (error instanceof MetalayerError) throw new ConfigError(`--asset: ${error.detail}`);
-      throw error;
-    }
     return { action: { action: 'purge', asset: value }, rest };
   }
   throw new ConfigError(`Expected "metalayer history prune --before INSTANT" or "metalayer history purge --asset ID"\n\n${usage}`);
+}
+
+/**
+ * Refuses a purge of an id that names no kind of the catalogue (the
+ * server's, extensions included, so known only once the configuration is read).
+ */
+export function checkHistoryAction(action: HistoryAction, catalogue: Catalogue): void {
+  if (action.action !== 'purge') return;
+  try {
+    parseId(action.asset, ['asset'], catalogue);
+  } catch (error) {
+    if (error instanceof MetalayerError) throw new ConfigError(`--asset: ${error.detail}`);
+    throw error;
+  }
 }
 
 /** The value of `--name VALUE` or `--name=VALUE`, and the other arguments. */

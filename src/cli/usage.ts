@@ -3,7 +3,7 @@
 export type CommandName = 'serve' | 'seed' | 'token' | 'history';
 
 const SERVE = `Usage: metalayer serve [--demo] [--port N] [--host H] [--store sqlite|arango] [--db PATH]
-                       [--log-level LEVEL] [--no-relay-node]
+                       [--log-level LEVEL] [--no-relay-node] [--extensions FILE ...]
 
 Serves GraphQL at /graphql (subscriptions over WebSocket on the same path),
 OpenLineage events at /api/v1/lineage and health at /healthz, with the
@@ -18,18 +18,21 @@ SIGTERM or SIGINT, closing subscriptions and finishing requests in flight first.
   --log-level L     fatal, error, warn, info, debug, trace or silent (LOG_LEVEL, default info)
   --no-relay-node   leave Query.node and nodes out of the schema, for a supergraph
                     in which another subgraph owns them (METALAYER_RELAY_NODE=false)
+  --extensions FILE custom kinds and relations declared in SDL; repeat for more
+                    (METALAYER_EXTENSIONS, paths separated by commas; docs/extensions.md)
 
 Logs are JSON lines on stdout. Every other setting is an environment
 variable; see docs/operations.md.`;
 
-const SEED = `Usage: metalayer seed --demo [--store sqlite|arango] [--db PATH] [--log-level LEVEL]
+const SEED = `Usage: metalayer seed --demo [--store sqlite|arango] [--db PATH] [--log-level LEVEL] [--extensions FILE ...]
 
-Loads the demo pipeline (23 assets) into the store; loading it twice changes nothing.
+Loads the demo pipeline (24 assets) into the store; loading it twice changes nothing.
 
   --demo            the demo pipeline, the only seed there is
   --store ENGINE    sqlite or arango (METALAYER_STORE, default sqlite)
   --db PATH         the SQLite file (METALAYER_DB, default ./data/metalayer.db)
-  --log-level L     LOG_LEVEL, default info`;
+  --log-level L     LOG_LEVEL, default info
+  --extensions FILE the extension files the server is started with (METALAYER_EXTENSIONS)`;
 
 const TOKEN = `Usage: metalayer token create --name NAME --role reader|writer|admin [--project ID ...]
 
@@ -42,8 +45,8 @@ holds its SHA-256, never the token.
   --project ID      scope the token to a project (project/churn); repeat for more.
                     Admin tokens cannot be scoped.`;
 
-const HISTORY = `Usage: metalayer history prune --before INSTANT [--store sqlite|arango] [--db PATH]
-       metalayer history purge --asset ID [--store sqlite|arango] [--db PATH]
+const HISTORY = `Usage: metalayer history prune --before INSTANT [--store sqlite|arango] [--db PATH] [--extensions FILE ...]
+       metalayer history purge --asset ID [--store sqlite|arango] [--db PATH] [--extensions FILE ...]
 
 The change log is kept forever unless pruned (docs/history.md).
 
@@ -53,7 +56,8 @@ The change log is kept forever unless pruned (docs/history.md).
   purge --asset ID         erase a deleted asset's content (its fields before and
                            after each change) from the log, leaving tombstones
   --store ENGINE           sqlite or arango (METALAYER_STORE, default sqlite)
-  --db PATH                the SQLite file (METALAYER_DB, default ./data/metalayer.db)`;
+  --db PATH                the SQLite file (METALAYER_DB, default ./data/metalayer.db)
+  --extensions FILE        the extension files the server is started with (METALAYER_EXTENSIONS)`;
 
 export const COMMAND_USAGE: Record<CommandName, string> = { serve: SERVE, seed: SEED, token: TOKEN, history: HISTORY };
 

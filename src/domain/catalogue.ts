@@ -1,4 +1,4 @@
-import type { AssetKind } from './kinds.js';
+import type { AssetKind, BuiltinKind } from './kinds.js';
 import { ASSET_KINDS, COLLECTION_OF_KIND } from './kinds.js';
 import type { EdgeDirection, LineageDirection, Relation, RelationName } from './relations.js';
 import { RELATION_NAMES, RELATIONS } from './relations.js';
@@ -10,8 +10,65 @@ import { RELATION_NAMES, RELATIONS } from './relations.js';
  * relations, so a kind added to the catalogue reaches every layer at once.
  *
  * The built-in part is arangopipe's graph plus `derived_from`; those kinds
- * keep the typed fields of domain/kinds.ts.
+ * keep the typed fields of domain/kinds.ts. Extensions add custom kinds,
+ * whose typed fields are data (`CustomKindSpec`), and custom relations, with
+ * the GraphQL fields that read them (`RelationField`).
  */
+
+/** The GraphQL scalars a custom kind's field may have, besides enums. */
+export const STORABLE_SCALARS = ['String', 'Int', 'Float', 'Boolean', 'ID', 'DateTime', 'JSON'] as const;
+export type StorableScalar = (typeof STORABLE_SCALARS)[number];
+
+/** A typed field of a custom kind: a scalar or an enum value, or a list of them, stored as JSON. */
+export interface CustomField {
+  name: string;
+  description: string | null;
+  /** A storable scalar, or the name of an enum type. */
+  type: StorableScalar | { enum: string };
+  list: boolean;
+  /** Non-null (`!`) on the outer type: the value is required when the asset is registered. */
+  required: boolean;
+  /** For a list, whether its items are non-null. */
+  requiredItems: boolean;
+}
+
+/** An enum type an extension declares, for its kinds' fields. */
+export interface EnumSpec {
+  name: string;
+  description: string | null;
+  values: readonly { name: string; description: string | null }[];
+}
+
+/** What an extension states about a kind it declares, beyond what every kind has. */
+export interface CustomKindSpec {
+  /** The GraphQL type (`Evaluation`). */
+  typeName: string;
+  description: string | null;
+  fields: readonly CustomField[];
+}
+
+/**
+ * A GraphQL field that reads a relation: on `typeName`, the neighbours along
+ * `relation` in `direction` (OUT from the declaring kind; IN for a reverse
+ * field), of `target`'s kind; a list, or the oldest one.
+ */
+export interface RelationField {
+  typeName: string;
+  field: string;
+  description: string | null;
+  relation: RelationName;
+  direction: EdgeDirection;
+  target: AssetKind;
+  list: boolean;
+}
+
+/** What extensions add to the built-in catalogue. */
+export interface ExtensionSpec {
+  kinds: readonly KindSpec[];
+  relations: readonly Relation[];
+  relationFields: readonly RelationField[];
+  enums: readonly EnumSpec[];
+}
 
 /** One step of an ownership chain: the relation and direction leading to the owner, and the owner's kind. */
 export interface OwnerStep {
@@ -32,6 +89,8 @@ export interface KindSpec {
    * assets one step up its chain.
    */
   owner: OwnerStep | 'self' | 'shared';
+  /** Set for a kind an extension declares. */
+  custom?: CustomKindSpec;
 }
 
 export interface LineageStep {
@@ -51,7 +110,11 @@ export interface Catalogue {
   isRelationName(name: string): name is RelationName;
   /** Every lineage relation with the edge direction that steps towards `direction`. */
   lineageSteps(direction: LineageDirection): readonly LineageStep[];
+  /** The kinds, relations, fields and enums extensions added; empty without extensions. */
+  readonly extension: ExtensionSpec;
 }
+
+export const NO_EXTENSION: ExtensionSpec = { kinds: [], relations: [], relationFields: [], enums: [] };
 
 /**
  * The edge direction that steps from an asset towards `direction` along a
@@ -86,7 +149,11 @@ export function ownerChain(catalogue: Catalogue, kind: AssetKind): OwnerStep[] |
 export const MAX_OWNER_STEPS = 3;
 
 /** Builds a catalogue, refusing duplicate kinds, collections or relations and relations to unknown kinds. */
-export function createCatalogue(kinds: readonly KindSpec[], relations: readonly Relation[]): Catalogue {
+export function createCatalogue(
+  kinds: readonly KindSpec[],
+  relations: readonly Relation[],
+  extension: ExtensionSpec = NO_EXTENSION,
+): Catalogue {
   const byKind = indexBy(kinds, (spec) => spec.kind, 'kind');
   const byCollection = indexBy(kinds, (spec) => spec.collection, 'collection');
   const byRelation = indexBy(relations, (rel) => rel.name, 'relation');
@@ -109,6 +176,7 @@ export function createCatalogue(kinds: readonly KindSpec[], relations: readonly 
     relation: (name) => required(byRelation.get(name), 'relation', name),
     isRelationName: (name): name is RelationName => byRelation.has(name),
     lineageSteps: (direction) => steps[direction],
+    extension,
   };
 }
 
@@ -136,7 +204,7 @@ const NAMED: ReadonlySet<AssetKind> = new Set(['PROJECT', 'DATASET', 'FEATURESET
  * step leads to a kind nearer the project, so every chain ends within three
  * steps.
  */
-const BUILTIN_OWNERS: Readonly<Record<AssetKind, KindSpec['owner']>> = {
+const BUILTIN_OWNERS: Readonly<Record<BuiltinKind, KindSpec['owner']>> = {
   PROJECT: 'self',
   DATASET: 'shared',
   FEATURESET: 'shared',
@@ -160,4 +228,23 @@ export const BUILTIN_RELATIONS: readonly Relation[] = RELATION_NAMES.map((name) 
 /** The catalogue of a server without extensions: arangopipe's graph and `derived_from`. */
 export function builtinCatalogue(): Catalogue {
   return createCatalogue(BUILTIN_KINDS, BUILTIN_RELATIONS);
+}
+
+/**
+ * The built-in catalogue grown by an extension: its kinds and relations
+ * beside the built-in ones, and `derived_from` joining assets of every kind,
+ * custom ones included. Checks as `createCatalogue` does, and that every
+ * ownership chain ends within `MAX_OWNER_STEPS`.
+ */
+export function extendedCatalogue(extension: ExtensionSpec): Catalogue {
+  if (extension.kinds.length === 0 && extension.relations.length === 0) return builtinCatalogue();
+  const kinds = [...BUILTIN_KINDS, ...extension.kinds];
+  const every = kinds.map((spec) => spec.kind);
+  const relations = [
+    ...BUILTIN_RELATIONS.map((rel) => (rel.name === 'derived_from' ? { ...rel, from: every, to: every } : rel)),
+    ...extension.relations,
+  ];
+  const catalogue = createCatalogue(kinds, relations, extension);
+  for (const spec of extension.kinds) ownerChain(catalogue, spec.kind);
+  return catalogue;
 }

@@ -1,4 +1,4 @@
-import type { AssetContent, AssetKind, AssetRecord } from './kinds.js';
+import { isBuiltinKind, type AssetContent, type AssetKind, type AssetRecord } from './kinds.js';
 import type { EdgeRecord, RelationName } from './relations.js';
 
 /**
@@ -58,8 +58,14 @@ export type ChangeDraft = Pick<ChangeRecord, 'operation' | 'assetId' | 'kind' | 
 export function assetState(asset: AssetRecord | AssetContent): Record<string, unknown> {
   const { kind: _kind, id: _id, key: _key, ...rest } = asset;
   const { createdAt: _createdAt, updatedAt: _updatedAt, ...state } = rest as Record<string, unknown>;
-  return state;
+  if (isBuiltinKind(asset.kind)) return state;
+  // A custom kind's typed fields sit beside the common ones, as a built-in kind's do (recordOfState nests them back).
+  const { fields, ...common } = state;
+  return { ...(fields as Record<string, unknown>), ...common };
 }
+
+/** The fields every kind's state holds; a custom kind's state holds its typed fields beside them. */
+export const COMMON_STATE_FIELDS: ReadonlySet<string> = new Set(['name', 'version', 'tag', 'properties']);
 
 export function created(asset: AssetRecord | AssetContent): ChangeDraft {
   return { operation: 'CREATE', assetId: asset.id, kind: asset.kind, before: null, after: assetState(asset), relation: null, from: null, to: null };

@@ -3,7 +3,7 @@ import { badInput, type FieldPath } from './errors.js';
 import { assetId, parseId } from './ids.js';
 import { optionalInstant, requireInstant } from './instants.js';
 import { requireJsonObject } from './json.js';
-import type { AssetContent, AssetKind, JsonObject, RunStatus } from './kinds.js';
+import type { AssetContent, AssetKind, BuiltinKind, JsonObject, RunStatus } from './kinds.js';
 import { checkStatistics } from './statistics.js';
 import type { RelationName } from './relations.js';
 import {
@@ -50,7 +50,7 @@ interface CommonInput {
   properties?: unknown;
 }
 
-function common<K extends AssetKind>(kind: K, input: CommonInput, { newKey }: PlanContext) {
+function common<K extends BuiltinKind>(kind: K, input: CommonInput, { newKey }: PlanContext) {
   const key = optionalKey(input.key, ['key']) ?? newKey();
   return {
     kind,

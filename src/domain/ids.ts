@@ -1,6 +1,6 @@
 import type { Catalogue } from './catalogue.js';
 import { badInput, type FieldPath } from './errors.js';
-import { COLLECTION_OF_KIND, type AssetKind } from './kinds.js';
+import { COLLECTION_OF_KIND, isBuiltinKind, type AssetKind, type BuiltinKind } from './kinds.js';
 
 /**
  * Ids are ArangoDB document handles, `collection/key`, on every engine. Keys
@@ -19,8 +19,13 @@ export function isValidKey(key: string): boolean {
 }
 
 /** The id of a built-in kind's asset; built-in kinds keep arangopipe's collections. */
-export function assetId(kind: AssetKind, key: string): string {
+export function assetId(kind: BuiltinKind, key: string): string {
   return `${COLLECTION_OF_KIND[kind]}/${key}`;
+}
+
+/** The id of an asset of any kind the catalogue knows: `<collection>/<key>`. */
+export function idInCatalogue(catalogue: Catalogue, kind: AssetKind, key: string): string {
+  return `${catalogue.kind(kind).collection}/${key}`;
 }
 
 /** Parses an asset id of a kind the catalogue knows, or returns null when it is not one. */
@@ -45,7 +50,7 @@ export const EXAMPLE_ID_OF_KIND = {
   DEV_PERF: 'devperf/run-0042',
   DEPLOYMENT: 'deployment/churn-prod',
   SERVING_PERF: 'servingperf/churn-prod-2026-w01',
-} as const satisfies Record<AssetKind, string>;
+} as const satisfies Record<BuiltinKind, string>;
 
 /**
  * Parses an asset id given as input. A malformed id, an unknown collection
@@ -54,7 +59,7 @@ export const EXAMPLE_ID_OF_KIND = {
  * known one. With `expected`, an id of another kind is refused too.
  */
 export function parseId(id: string, field: FieldPath, catalogue: Catalogue, expected?: readonly AssetKind[]): ParsedId {
-  const example = exampleOf(expected);
+  const example = exampleOf(catalogue, expected);
   const slash = id.indexOf('/');
   if (slash <= 0) {
     throw badInput(field, `expected an id "collection/key" such as "${example}", received "${id}"`);
@@ -76,8 +81,9 @@ export function parseId(id: string, field: FieldPath, catalogue: Catalogue, expe
   return { kind, collection, key };
 }
 
-function exampleOf(expected: readonly AssetKind[] | undefined): string {
-  return EXAMPLE_ID_OF_KIND[expected?.[0] ?? 'MODEL'];
+function exampleOf(catalogue: Catalogue, expected: readonly AssetKind[] | undefined): string {
+  const kind = expected?.[0] ?? 'MODEL';
+  return isBuiltinKind(kind) ? EXAMPLE_ID_OF_KIND[kind] : `${catalogue.kind(kind).collection}/eval-0042`;
 }
 
 function unknownCollection(catalogue: Catalogue, id: string, collection: string): string {

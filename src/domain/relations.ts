@@ -1,4 +1,4 @@
-import type { AssetKind } from './kinds.js';
+import type { AssetKind, BuiltinKind } from './kinds.js';
 import { ASSET_KINDS } from './kinds.js';
 
 /**
@@ -24,7 +24,14 @@ export const RELATION_NAMES = [
   'run_outputs',
 ] as const;
 
-export type RelationName = (typeof RELATION_NAMES)[number];
+export type BuiltinRelationName = (typeof RELATION_NAMES)[number];
+
+declare const customRelation: unique symbol;
+
+/** A relation an extension declares; only the catalogue turns a string into one (`Catalogue.isRelationName`). */
+export type CustomRelationName = string & { readonly [customRelation]: true };
+
+export type RelationName = BuiltinRelationName | CustomRelationName;
 
 /** Which stored end of an edge is the upstream one; null for containment. */
 export type UpstreamEnd = 'from' | 'to' | null;
@@ -37,13 +44,13 @@ export interface Relation {
 }
 
 const relation = (
-  name: RelationName,
-  from: readonly AssetKind[],
-  to: readonly AssetKind[],
+  name: BuiltinRelationName,
+  from: readonly BuiltinKind[],
+  to: readonly BuiltinKind[],
   upstream: UpstreamEnd,
 ): Relation => ({ name, from, to, upstream });
 
-export const RELATIONS: Readonly<Record<RelationName, Relation>> = {
+export const RELATIONS: Readonly<Record<BuiltinRelationName, Relation>> = {
   project_models: relation('project_models', ['PROJECT'], ['MODEL'], null),
   run_models: relation('run_models', ['MODEL'], ['RUN'], 'to'),
   run_modelparams: relation('run_modelparams', ['RUN'], ['MODEL_PARAMS'], 'to'),

@@ -1,7 +1,7 @@
 import { badInput, conflict, notFound, type FieldPath } from './errors.js';
 import { canonicalJson } from './json.js';
 import { isJsonObject } from './json.js';
-import type { AssetContent, AssetRecord, JsonObject, JsonValue, Metrics, RunStatus } from './kinds.js';
+import { isKind, type AssetContent, type AssetRecord, type JsonObject, type JsonValue, type Metrics, type RunStatus } from './kinds.js';
 import { mergeProperties } from './writes.js';
 
 /**
@@ -69,7 +69,7 @@ const FINAL: ReadonlySet<RunStatus> = new Set<RunStatus>(['COMPLETED', 'FAILED']
  * says when.
  */
 export function updatedRun(current: AssetRecord, change: RunChange, at: string, field: FieldPath): AssetRecord {
-  if (current.kind !== 'RUN') throw notFound(current.id, field);
+  if (!isKind('RUN')(current)) throw notFound(current.id, field);
   if (change.observation) return observedRun(current, change.observation, field);
   const status = change.status ?? current.status;
   if (status !== current.status && current.status !== 'RUNNING') {

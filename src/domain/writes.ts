@@ -1,7 +1,7 @@
 import type { Catalogue, OwnerStep } from './catalogue.js';
 import { badInput, conflict, ErrorCode, MetalayerError, notFound, type FieldPath } from './errors.js';
 import { canonicalJson } from './json.js';
-import { contentOf, type AssetContent, type AssetKind, type AssetRecord, type JsonObject, type JsonValue } from './kinds.js';
+import { contentOf, isKind, type AssetContent, type AssetKind, type AssetRecord, type JsonObject, type JsonValue } from './kinds.js';
 import type { EdgeRecord } from './relations.js';
 import type { MetricPointInput, RunChange } from './runs.js';
 
@@ -122,8 +122,9 @@ export function answerRepeatedPut(
   if (repeat.same === 'identity' && existing.kind === content.kind) return existing;
   if (repeat.same === 'params') {
     const sameParams =
-      existing.kind === 'MODEL_PARAMS' &&
+      isKind('MODEL_PARAMS')(existing) &&
       content.kind === 'MODEL_PARAMS' &&
+      'params' in content &&
       canonicalJson(existing.params) === canonicalJson(content.params);
     if (sameParams) return existing;
     throw conflict(`the run has parameters already ("${content.id}"), and they differ: a run's parameters are set once`, field);
@@ -162,7 +163,7 @@ export function patched(current: AssetRecord, patch: AssetPatch): AssetRecord {
     properties: mergeProperties(current.properties, patch.properties),
   };
   if (patch.statistics === undefined) return next;
-  if (next.kind !== 'DATASET') throw statisticsOfDatasetsOnly(current.id);
+  if (!isKind('DATASET')(next)) throw statisticsOfDatasetsOnly(current.id);
   return { ...next, statistics: patch.statistics };
 }
 

@@ -18,3 +18,4 @@ export {
 export { NoSubgraphSdlRule } from './subgraph-sdl.js';
 export { costModel, measureOperation, type CostModel, type OperationMeasure } from './query-cost.js';
 export { apolloBaseOptions } from './apollo.js';
+export { ExtensionError, loadExtensions, parseExtensions, type ExtensionSource } from './extensions.js';

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { checkForResolveTypeResolver } from '@graphql-tools/schema';
-import { parse, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
-import type { Catalogue } from '../domain/catalogue.js';
+import { Kind, parse, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { NO_EXTENSION, type Catalogue, type ExtensionSpec } from '../domain/catalogue.js';
+import { extendTypeDefs } from './extended-schema.js';
 import type { Resolvers } from './generated/resolvers.js';
-import { assertResolversMatchSchema } from './resolver-check.js';
+import { assertResolversMatchSchema, type ResolverMap } from './resolver-check.js';
+import { catalogueResolvers } from './resolvers/custom.js';
 import { validateEntityRepresentations } from './resolvers/entities.js';
 import { createResolvers } from './resolvers/index.js';
 
@@ -35,9 +37,12 @@ export const DEFAULT_SCHEMA_OPTIONS: SchemaOptions = { relayNode: true };
 
 const RELAY_ROOT_FIELDS: ReadonlySet<string> = new Set(['node', 'nodes']);
 
-/** schema.graphql as this server serves it: without `node` and `nodes` unless `relayNode`. */
-export function subgraphTypeDefs(options: SchemaOptions = DEFAULT_SCHEMA_OPTIONS): DocumentNode {
-  const document = parse(readTypeDefs());
+/**
+ * schema.graphql as this server serves it: without `node` and `nodes` unless
+ * `relayNode`, and with what the catalogue's extensions add (extended-schema.ts).
+ */
+export function subgraphTypeDefs(options: SchemaOptions = DEFAULT_SCHEMA_OPTIONS, extension: ExtensionSpec = NO_EXTENSION): DocumentNode {
+  const document = extendTypeDefs(parse(readTypeDefs()), extension);
   if (options.relayNode) return document;
   return visit(document, {
     ObjectTypeDefinition: (node) =>
@@ -45,6 +50,24 @@ export function subgraphTypeDefs(options: SchemaOptions = DEFAULT_SCHEMA_OPTIONS
         ? { ...node, fields: node.fields?.filter((field) => !RELAY_ROOT_FIELDS.has(field.name.value)) }
         : undefined,
   });
+}
+
+/**
+ * The resolvers of the Asset interface's fields on a built-in asset type:
+ * every asset type resolves them alike, so a custom kind's type takes them.
+ */
+function assetFieldResolvers(resolvers: Resolvers, document: DocumentNode): Record<string, unknown> {
+  const asset = document.definitions.find((d) => d.kind === Kind.INTERFACE_TYPE_DEFINITION && d.name.value === 'Asset');
+  const names = new Set(asset && 'fields' in asset ? (asset.fields ?? []).map((field) => field.name.value) : []);
+  return Object.fromEntries(Object.entries(resolvers.Project ?? {}).filter(([name]) => names.has(name)));
+}
+
+/** Two resolver maps as one; an entry of `more` replaces the same entry of `base`. */
+function merged(base: Resolvers, more: ResolverMap): Resolvers {
+  const known: ResolverMap = base;
+  const result: Resolvers = { ...base };
+  for (const [typeName, entry] of Object.entries(more)) Object.assign(result, { [typeName]: { ...known[typeName], ...entry } });
+  return result;
 }
 
 function subgraphResolvers(resolvers: Resolvers, options: SchemaOptions): Resolvers {
@@ -64,8 +87,13 @@ function subgraphResolvers(resolvers: Resolvers, options: SchemaOptions): Resolv
  * checks neither, so both checks are made here.
  */
 export function buildSchema(catalogue: Catalogue, options: SchemaOptions = DEFAULT_SCHEMA_OPTIONS): GraphQLSchema {
-  const typeDefs = subgraphTypeDefs(options);
-  const schemaResolvers = subgraphResolvers(createResolvers(catalogue), options);
+  const typeDefs = subgraphTypeDefs(options, catalogue.extension);
+  const typed = subgraphResolvers(createResolvers(catalogue), options);
+  const custom = catalogueResolvers(catalogue, assetFieldResolvers(typed, typeDefs), {
+    node: typed.Node?.__resolveType,
+    asset: typed.Asset?.__resolveType,
+  });
+  const schemaResolvers = merged(typed, custom);
   const schema = buildSubgraphSchema([{ typeDefs, resolvers: schemaResolvers }]);
   assertResolversMatchSchema(schema, schemaResolvers);
   validateEntityRepresentations(schema);

@@ -51,7 +51,19 @@ export interface Config {
   openLineageNamespaces: ReadonlyMap<string, string>;
   /** Live changes over WebSocket (subscriptions.ts). */
   subscriptions: SubscriptionSettings;
+  /**
+   * Extension files declaring custom kinds and relations (docs/extensions.md),
+   * read at start: `--extensions FILE` (repeatable) or METALAYER_EXTENSIONS,
+   * paths separated by commas.
+   */
+  extensions: readonly ExtensionFile[];
   store: StoreConfig;
+}
+
+/** An extension file as read at start: its path, as errors name it, and its text. */
+export interface ExtensionFile {
+  name: string;
+  text: string;
 }
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -112,6 +124,7 @@ const schema = z
     METALAYER_SUBSCRIPTIONS_PER_CONNECTION: positiveInt.default(DEFAULT_SUBSCRIPTION_SETTINGS.maxPerConnection),
     METALAYER_SUBSCRIPTION_BUFFER_BYTES: positiveInt.default(DEFAULT_SUBSCRIPTION_SETTINGS.maxBufferedBytes),
     METALAYER_SUBSCRIPTION_SEND_TIMEOUT_MS: positiveInt.default(DEFAULT_SUBSCRIPTION_SETTINGS.sendTimeoutMs),
+    METALAYER_EXTENSIONS: z.string().min(1).optional(),
   })
   .transform((env): Config => {
     const introspection = env.METALAYER_INTROSPECTION ?? env.NODE_ENV !== 'production';
@@ -148,6 +161,7 @@ const schema = z
         maxBufferedBytes: env.METALAYER_SUBSCRIPTION_BUFFER_BYTES,
         sendTimeoutMs: env.METALAYER_SUBSCRIPTION_SEND_TIMEOUT_MS,
       },
+      extensions: [],
       store:
         env.METALAYER_STORE === 'sqlite'
           ? { engine: 'sqlite', path: env.METALAYER_DB }
@@ -204,6 +218,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     demo: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
     'no-relay-node': { type: 'boolean', default: false },
+    extensions: { type: 'string', multiple: true },
   });
   const merged: Record<string, string | undefined> = { ...env };
   for (const [name, variable] of Object.entries(FLAGS)) {
@@ -219,8 +234,10 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const tokens = loadTokens(present['METALAYER_TOKENS_FILE'], present['METALAYER_TOKENS']);
+  const flagged = parsed.values.extensions;
+  const paths = flagged && flagged.length > 0 ? flagged : splitPaths(present['METALAYER_EXTENSIONS']);
   return {
-    config: { ...result.data, auth: { ...result.data.auth, tokens } },
+    config: { ...result.data, auth: { ...result.data.auth, tokens }, extensions: paths.map(readExtension) },
     switches: { demo: parsed.values.demo === true, help: parsed.values.help === true },
     positionals: parsed.positionals,
   };
@@ -248,4 +265,18 @@ function loadTokens(file: string | undefined, inline: string | undefined): Token
   const parsed = parseTokenEntries(text, file === undefined ? 'METALAYER_TOKENS' : 'METALAYER_TOKENS_FILE');
   if ('problems' in parsed) throw new ConfigError(`Invalid configuration:\n  ${parsed.problems.join('\n  ')}`);
   return parsed.entries;
+}
+
+function splitPaths(list: string | undefined): string[] {
+  return (list ?? '').split(',').map((path) => path.trim()).filter(Boolean);
+}
+
+/** An extension file, read once here; an unreadable one is a ConfigError naming it. */
+function readExtension(path: string): ExtensionFile {
+  try {
+    return { name: path, text: readFileSync(path, 'utf8') };
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
+    throw new ConfigError(`Invalid configuration:\n  extensions: cannot read ${path} (${reason})`);
+  }
 }

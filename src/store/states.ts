@@ -1,4 +1,5 @@
-import type { AssetKind, AssetRecord } from '../domain/kinds.js';
+import { COMMON_STATE_FIELDS } from '../domain/changes.js';
+import { isBuiltinKind, type AssetKind, type AssetRecord } from '../domain/kinds.js';
 
 /**
  * An asset's state as an engine reads it from the change log for a read as
@@ -22,6 +23,16 @@ export interface AssetState {
  */
 export function recordOfState(state: AssetState): AssetRecord {
   const record = state.after;
+  if (!isBuiltinKind(state.kind)) {
+    // A custom kind's typed fields were recorded beside the common ones (assetState); its record nests them.
+    const fields: Record<string, unknown> = {};
+    for (const name of Object.keys(record)) {
+      if (COMMON_STATE_FIELDS.has(name)) continue;
+      fields[name] = record[name];
+      delete record[name];
+    }
+    record['fields'] = fields;
+  }
   record['kind'] = state.kind;
   record['id'] = state.id;
   record['key'] = state.id.slice(state.id.indexOf('/') + 1);
@@ -29,5 +40,5 @@ export function recordOfState(state: AssetState): AssetRecord {
   record['updatedAt'] = state.updatedAt;
   // Serving performance recorded before it had statistics has none.
   if (state.kind === 'SERVING_PERF' && record['statistics'] === undefined) record['statistics'] = null;
-  return record as AssetRecord;
+  return record as unknown as AssetRecord;
 }

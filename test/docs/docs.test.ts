@@ -9,11 +9,14 @@ import { seedHousingDemo } from '../../src/demo/housing.js';
 import { createTestApi } from '../helpers/graphql.js';
 import { COSTS_TYPE_DEFS, OWNERS_TYPE_DEFS } from '../helpers/subgraphs.js';
 import { CATALOGUE } from '../helpers/assets.js';
+import { EXTENDED_CATALOGUE } from '../helpers/extensions.js';
 
 /**
  * The README and docs/*.md, checked: every relative link resolves (the file
  * exists, and a `#fragment` names a heading of it, by GitHub's slug rules),
- * every ```graphql operation validates against the schema, and the README's
+ * every ```graphql operation validates against the schema (the supergraph's
+ * or the example extensions' where a note above the block says so:
+ * `<!-- schema: supergraph -->`, `<!-- schema: extensions -->`), and the README's
  * operations, run in order on a fresh store, answer exactly the ```json
  * block shown after each.
  */
@@ -132,6 +135,8 @@ describe('links', () => {
 describe('graphql examples', () => {
   const schema = buildSchema(CATALOGUE);
   const supergraph = supergraphApi();
+  const extended = buildSchema(EXTENDED_CATALOGUE);
+  const schemaOf = (note: string | null) => (note === 'schema: supergraph' ? supergraph : note === 'schema: extensions' ? extended : schema);
 
   test.each(PAGES)('%s: every operation validates against the schema, every SDL block parses', (page) => {
     const problems = split(text(page))
@@ -139,8 +144,7 @@ describe('graphql examples', () => {
       .flatMap((block) => {
         const document = parse(block.body);
         if (!isOperationDocument(document)) return [];
-        const against = block.note === 'schema: supergraph' ? supergraph : schema;
-        return validate(against, document).map((error) => `${page}:${block.line}: ${error.message}`);
+        return validate(schemaOf(block.note), document).map((error) => `${page}:${block.line}: ${error.message}`);
       });
     expect(problems).toEqual([]);
   });
@@ -156,12 +160,12 @@ describe('the README', () => {
     expect(text('README.md').split('\n').length).toBeLessThanOrEqual(260);
   });
 
-  test('answers what it shows: each operation, run in order on a fresh store, gives the JSON below it', async () => {
-    const api = createTestApi();
+  test('answers what it shows: each operation, run in order on a fresh store of a server with the example extensions, gives the JSON below it', async () => {
+    const api = createTestApi({ catalogue: EXTENDED_CATALOGUE });
     try {
       const blocks = split(text('README.md')).blocks.filter((block) => block.language === 'graphql' || block.language === 'json');
       const pairs = blocks.flatMap((block, i) => (block.language === 'graphql' ? [[block, blocks[i + 1]] as const] : []));
-      expect(pairs.length).toBe(6);
+      expect(pairs.length).toBe(7);
       for (const [operation, answer] of pairs) {
         expect(answer?.language, `the answer after line ${operation.line}`).toBe('json');
         const result = await api.execute(operation.body);

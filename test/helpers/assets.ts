@@ -1,8 +1,8 @@
-import { builtinCatalogue } from '../../src/domain/catalogue.js';
+import { builtinCatalogue, type Catalogue } from '../../src/domain/catalogue.js';
 import type { FieldPath } from '../../src/domain/errors.js';
 import { assetId } from '../../src/domain/ids.js';
 import { DEFAULT_LINEAGE_CAPS, type TraverseRequest } from '../../src/domain/lineage.js';
-import type { AssetContent, AssetKind, KindFields } from '../../src/domain/kinds.js';
+import type { AssetContent, AssetKind, BuiltinKind, KindFields } from '../../src/domain/kinds.js';
 import type { RelationName } from '../../src/domain/relations.js';
 import type { CommitResult, WriteOp } from '../../src/domain/writes.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
@@ -11,9 +11,9 @@ import type { Store } from '../../src/store/store.js';
 /** The built-in catalogue, which every test store and server uses unless a test says otherwise. */
 export const CATALOGUE = builtinCatalogue();
 
-/** A fresh in-memory SQLite store of the built-in catalogue. */
-export function memoryStore(now?: () => Date): Store {
-  return openSqliteStore({ path: ':memory:', catalogue: CATALOGUE, ...(now ? { now } : {}) });
+/** A fresh in-memory SQLite store of the built-in catalogue, or of `catalogue`. */
+export function memoryStore(now?: () => Date, catalogue: Catalogue = CATALOGUE): Store {
+  return openSqliteStore({ path: ':memory:', catalogue, ...(now ? { now } : {}) });
 }
 
 /** The instant tests commit at unless they say otherwise. */
@@ -25,7 +25,7 @@ export function commitOps(store: Store, ops: readonly WriteOp[], at = new Date()
 }
 
 /** Minimal valid typed fields of each kind, for tests that build data through the port. */
-const DEFAULT_FIELDS: { [K in AssetKind]: (key: string) => KindFields[K] } = {
+const DEFAULT_FIELDS: { [K in BuiltinKind]: (key: string) => KindFields[K] } = {
   PROJECT: () => ({ description: null }),
   DATASET: () => ({ description: null, source: null, statistics: null }),
   FEATURESET: () => ({ description: null, features: [] }),
@@ -37,7 +37,7 @@ const DEFAULT_FIELDS: { [K in AssetKind]: (key: string) => KindFields[K] } = {
   SERVING_PERF: () => ({ metrics: {}, periodStart: '2026-01-01T00:00:00.000Z', periodEnd: '2026-01-02T00:00:00.000Z', statistics: null }),
 };
 
-export function content<K extends AssetKind>(
+export function content<K extends BuiltinKind>(
   kind: K,
   key: string,
   overrides: Partial<AssetContent<K>> = {},
@@ -64,9 +64,9 @@ export const putEdge = (relation: RelationName, from: string, to: string, field:
 });
 
 /** Puts assets given as `kind:key` shorthands (`MODEL:m1`), returning their ids. */
-export async function putAll(store: Store, ...specs: `${AssetKind}:${string}`[]): Promise<string[]> {
+export async function putAll(store: Store, ...specs: `${BuiltinKind}:${string}`[]): Promise<string[]> {
   const contents = specs.map((spec) => {
-    const [kind, key] = spec.split(':') as [AssetKind, string];
+    const [kind, key] = spec.split(':') as [BuiltinKind, string];
     return content(kind, key);
   });
   await commitOps(store, contents.map((c) => putAsset(c)));

@@ -56,8 +56,8 @@ export interface TestApiOptions {
 }
 
 export function createTestApi(options: TestApiOptions = {}): TestApi {
-  const store = countingStore(options.store ?? memoryStore(options.now));
   const catalogue = options.catalogue ?? CATALOGUE;
+  const store = countingStore(options.store ?? memoryStore(options.now, catalogue));
   const logged: unknown[] = [];
   const server = new ApolloServer<Context>(apolloBaseOptions(catalogue, (error) => logged.push(error)));
   const core = createCore({

@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { startCore } from '../../src/app/session.js';
 import { coreSettings, createMetalayerServer, type MetalayerServer } from '../../src/server/app.js';
 import { loadConfig, type Config } from '../../src/server/config.js';
+import { catalogueOf } from '../../src/server/extensions.js';
 import type { Store } from '../../src/store/store.js';
 import { CATALOGUE, memoryStore } from './assets.js';
 
@@ -22,8 +23,10 @@ export async function startServer(env: Record<string, string> = {}, store?: Stor
     { level: 'info' },
     { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
   );
-  const opened = store ?? memoryStore();
-  const core = await startCore({ store: opened, catalogue: CATALOGUE, ...coreSettings(config, logger) });
+  // The catalogue of the configuration: the built-in one, unless METALAYER_EXTENSIONS names files.
+  const catalogue = config.extensions.length > 0 ? catalogueOf(config) : CATALOGUE;
+  const opened = store ?? memoryStore(undefined, catalogue);
+  const core = await startCore({ store: opened, catalogue, ...coreSettings(config, logger) });
   const server = await createMetalayerServer(config satisfies Config, core, logger);
   const port = await server.listen();
   const url = `http://127.0.0.1:${port}`;

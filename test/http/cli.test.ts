@@ -235,6 +235,50 @@ describe.concurrent('metalayer start failures', () => {
     }
   });
 
+  it('serve --extensions serves custom kinds, and refuses to start without the extension once its kind holds data', async () => {
+    const db = join(dir, 'extended.db');
+    const cli = runCli(['serve', '--port', '0', '--db', db, '--extensions', 'examples/extensions/evaluation.graphql']);
+    const serving = JSON.parse(await cli.waitForLine(/metalayer is serving/, 60_000));
+    const response = await fetch(serving.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `mutation {
+          registerModel(input: { key: "m", name: "m" }) { model { id } }
+          registerEvaluation(input: { key: "e", name: "e", score: 0.9, model: "models/m" }) { evaluation { id score } }
+        }`,
+      }),
+    });
+    expect(((await response.json()) as { data: { registerEvaluation: unknown } }).data.registerEvaluation).toEqual({ evaluation: { id: 'evaluations/e', score: 0.9 } });
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+
+    const without = runCli(['serve', '--port', '0', '--db', db]);
+    expect(await without.exited).toBe(2);
+    expect(without.stderr()).toBe(
+      `metalayer: cannot open the SQLite database ${db}: the database holds data of kinds or relations no extension declares: ` +
+        'kind EVALUATION (collection evaluations) holds 1 asset; relation evaluation_model holds 1 relation. Start with the extension files that declare them\n',
+    );
+    const fromEnv = runCli(['seed', '--demo', '--db', db], {
+      METALAYER_EXTENSIONS: 'examples/extensions/evaluation.graphql, examples/extensions/model-card.graphql',
+    });
+    expect(await fromEnv.exited).toBe(0);
+   }, 90_000);
+
+  it('a bad extension file stops the start with exit code 2, naming file, line and column of each mistake', async () => {
+    const bad = join(dir, 'bad.graphql');
+    writeFileSync(bad, 'type Review @kind(collection: "reviews") {\n  model: Modle @relation(name: "review_model")\n  tag: String\n}\n');
+    const cli = runCli(['serve', '--port', '0', '--db', ':memory:', '--extensions', bad]);
+    expect(await cli.exited).toBe(2);
+    expect(cli.stderr()).toBe(
+      `Invalid extensions:\n  ${bad}:2:3: relation field model leads to Modle, which is not a known asset type\n` +
+        `  ${bad}:3:3: Review.tag clashes with the Asset field tag, which every kind has\n`,
+    );
+    const missing = runCli(['serve', '--port', '0', '--db', ':memory:'], { METALAYER_EXTENSIONS: join(dir, 'missing.graphql') });
+    expect(await missing.exited).toBe(2);
+    expect(missing.stderr()).toBe(`Invalid configuration:\n  extensions: cannot read ${join(dir, 'missing.graphql')} (ENOENT)\n`);
+   }, 90_000);
+
   it('a database path through a file is one line on stderr and exit code 2', async () => {
     const file = join(dir, 'plain-file');
     writeFileSync(file, '');

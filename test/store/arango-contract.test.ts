@@ -10,6 +10,7 @@ import { createArangoStore, ensureLayout, type ArangoStoreOptions } from '../../
 import { ArangoNames, META_COLLECTION } from '../../src/store/arango/catalogue.js';
 import { CHANGES_COLLECTION, EDGE_SPANS_COLLECTION } from '../../src/store/arango/changes.js';
 import { content } from '../helpers/assets.js';
+import { EXTENDED_CATALOGUE } from '../helpers/extensions.js';
 import { storeContract } from './contract.js';
 
 /**
@@ -38,7 +39,7 @@ if (!url) {
   const database = `metalayer_test_${randomBytes(6).toString('hex')}`;
   const system = new Database({ url: urls, auth });
   const testDb = () => system.database(database);
-  const catalogue = builtinCatalogue();
+  const catalogue = EXTENDED_CATALOGUE;
   const names = new ArangoNames(catalogue);
   const collections = [...names.vertexCollections, ...names.edgeCollections, META_COLLECTION, CHANGES_COLLECTION, EDGE_SPANS_COLLECTION];
   const commit = (store: Store, ...ops: WriteOp[]) =>

@@ -3,6 +3,7 @@ import type { Store } from '../../src/store/store.js';
 import { asOfContract } from './contract-as-of.js';
 import { changesContract } from './contract-changes.js';
 import { danglingContract } from './contract-dangling.js';
+import { extensionsContract } from './contract-extensions.js';
 import { lineageContract } from './contract-lineage.js';
 import { rankingContract } from './contract-ranking.js';
 import { readsContract } from './contract-reads.js';
@@ -26,7 +27,9 @@ export interface ContractHarness {
 /**
  * The store contract, written once and run against every engine: each test
  * gets a fresh, empty store from `open` and seeds its own data through the
- * port (and, for dangling relations, the harness).
+ * port (and, for dangling relations, the harness). Engines open their
+ * stores with the catalogue of the example extensions
+ * (`EXTENDED_CATALOGUE`), so every case holds with custom kinds present.
  */
 export function storeContract(engine: string, harness: ContractHarness): void {
   const close = harness.close ?? ((store: Store) => store.close());
@@ -53,5 +56,6 @@ export function storeContract(engine: string, harness: ContractHarness): void {
     changesContract(store);
     danglingContract(store, (id) => harness.removeAssetDirectly(store(), id));
     asOfContract(store);
+    extensionsContract(store);
   });
 }

@@ -11,6 +11,12 @@ import { changesSql } from '../../src/store/sqlite/changes.js';
 import { makeChangeSelection, type ChangeSelection, type RankQuery } from '../../src/store/store.js';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { CATALOGUE, content, putAsset, putEdge, commitOps } from '../helpers/assets.js';
+import { customContent, EXTENDED_CATALOGUE } from '../helpers/extensions.js';
+
+const relationOf = (name: string) => {
+  if (!EXTENDED_CATALOGUE.isRelationName(name)) throw new Error(`no relation ${name}`);
+  return name;
+};
 
 /** What the SQLite engine promises beyond the shared contract: files, migrations, integrity in the database. */
 describe('sqlite engine', () => {
@@ -143,6 +149,27 @@ describe('sqlite engine', () => {
       .run();
     expect(upgraded.prepare(`SELECT count(*) FROM assets`).pluck().get()).toBe(3);
     upgraded.close();
+  });
+
+  it('refuses to open with an extension removed that has data, naming each kind, its collection and its count', async () => {
+    const path = tempPath();
+    const extended = openSqliteStore({ path, catalogue: EXTENDED_CATALOGUE });
+    await commitOps(extended, [
+      putAsset(content('MODEL', 'm')),
+      putAsset(customContent(EXTENDED_CATALOGUE, 'Evaluation', 'e1')),
+      putAsset(customContent(EXTENDED_CATALOGUE, 'Evaluation', 'e2')),
+      putAsset(customContent(EXTENDED_CATALOGUE, 'ModelCard', 'c')),
+      putEdge(relationOf('evaluation_model'), 'evaluations/e1', 'models/m'),
+    ]);
+    await extended.close();
+    expect(() => openSqliteStore({ path, catalogue: CATALOGUE })).toThrow(
+      'the database holds data of kinds or relations no extension declares: kind EVALUATION (collection evaluations) holds 2 assets; ' +
+        'kind MODEL_CARD (collection model_cards) holds 1 asset; relation evaluation_model holds 1 relation. ' +
+        'Start with the extension files that declare them',
+    );
+    const reopened = openSqliteStore({ path, catalogue: EXTENDED_CATALOGUE });
+    expect(await reopened.getAssets(['evaluations/e1'])).toMatchObject([{ id: 'evaluations/e1' }]);
+    await reopened.close();
   });
 
   it('keeps the catalogue of the server that opened the database last, so a kind the catalogue lacks is refused', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/store.js';
-import { CATALOGUE } from '../helpers/assets.js';
+import { EXTENDED_CATALOGUE } from '../helpers/extensions.js';
 import { storeContract } from './contract.js';
 
 /**
@@ -18,7 +18,7 @@ const fileOf = (store: Store) => join(folders.get(store) ?? '', 'metalayer.db');
 storeContract('sqlite', {
   open: async () => {
     const folder = mkdtempSync(join(tmpdir(), 'metalayer-contract-'));
-    const store = openSqliteStore({ path: join(folder, 'metalayer.db'), catalogue: CATALOGUE });
+    const store = openSqliteStore({ path: join(folder, 'metalayer.db'), catalogue: EXTENDED_CATALOGUE });
     folders.set(store, folder);
     return store;
   },

@@ -2,7 +2,7 @@ import { useQuery } from '@apollo/client/react';
 import { useCallback, useDeferredValue, useMemo } from 'react';
 import { ErrorNotice } from './ErrorNotice.js';
 import type { ExplorerAssetQuery } from './generated/graphql.js';
-import { ASSET_KINDS, KIND_STYLES } from './kinds.js';
+import { ASSET_KINDS, KIND_STYLES, kindStyle } from './kinds.js';
 import { edgeKey, layoutLineage, type Layout } from './layout.js';
 import { KindLegend, LineageGraph } from './LineageGraph.js';
 import { LineageTable } from './LineageTable.js';
@@ -58,8 +58,8 @@ function AssetView({ asset, route }: { asset: Loaded; route: AssetRoute }) {
   return (
     <>
       <h1 id="asset-title">
-        <span className="badge" style={{ background: KIND_STYLES[asset.kind].colour }}>
-          {KIND_STYLES[asset.kind].label}
+        <span className="badge" style={{ background: kindStyle(asset.kind).colour }}>
+          {kindStyle(asset.kind).label}
         </span>{' '}
         {asset.name}
         {asset.version ? <span className="muted"> {asset.version}</span> : null}

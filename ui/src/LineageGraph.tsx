@@ -1,5 +1,5 @@
 import { memo, type KeyboardEvent } from 'react';
-import { KIND_STYLES } from './kinds.js';
+import { kindStyle } from './kinds.js';
 import { NODE_HEIGHT, NODE_WIDTH, type Layout, type PlacedNode } from './layout.js';
 
 /** Up to this width a graph shrinks to fit its panel; wider ones keep their size and scroll. */
@@ -48,7 +48,7 @@ export const LineageGraph = memo(function LineageGraph({ layout, onOpen }: { lay
 });
 
 function GraphNode({ node, onOpen }: { node: PlacedNode; onOpen: (id: string) => void }) {
-  const style = KIND_STYLES[node.asset.kind];
+  const style = kindStyle(node.asset.kind);
   const open = () => {
     if (node.side !== 'start') onOpen(node.asset.id);
   };
@@ -98,9 +98,9 @@ export function KindLegend({ layout }: { layout: Layout }) {
       {kinds.map((kind) => (
         <li key={kind}>
           <svg width="12" height="12" aria-hidden="true">
-            <rect width="12" height="12" rx="2" fill={KIND_STYLES[kind].colour} />
+            <rect width="12" height="12" rx="2" fill={kindStyle(kind).colour} />
           </svg>
-          {KIND_STYLES[kind].label}
+          {kindStyle(kind).label}
         </li>
       ))}
     </ul>

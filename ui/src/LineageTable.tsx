@@ -1,5 +1,5 @@
 import { useRef, type KeyboardEvent } from 'react';
-import { KIND_STYLES } from './kinds.js';
+import { kindStyle } from './kinds.js';
 import type { Layout } from './layout.js';
 import { assetPath } from './route.js';
 import { Link } from './Link.js';
@@ -40,7 +40,7 @@ export function LineageTable({ layout }: { layout: Layout }) {
           <tr key={node.asset.id} data-row-id={node.asset.id}>
             <td>{node.side}</td>
             <td>{node.degree}</td>
-            <td>{KIND_STYLES[node.asset.kind].label}</td>
+            <td>{kindStyle(node.asset.kind).label}</td>
             <td>
               <Link to={assetPath(node.asset.id)}>{node.asset.name}</Link>
             </td>

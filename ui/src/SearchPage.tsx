@@ -1,7 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { useState, type FormEvent } from 'react';
 import { ErrorNotice } from './ErrorNotice.js';
-import { ASSET_KINDS, isAssetKind, KIND_STYLES } from './kinds.js';
+import { ASSET_KINDS, isAssetKind, KIND_STYLES, kindStyle } from './kinds.js';
 import { Link } from './Link.js';
 import { SearchAssetsQuery } from './operations.js';
 import { assetPath, navigate, routeUrl, type Route } from './route.js';
@@ -51,8 +51,8 @@ export function SearchPage({ route }: { route: Extract<Route, { page: 'search' }
           <ul className="results" data-testid="search-results">
             {page.edges.map(({ node }) => (
               <li key={node.id} data-result-id={node.id}>
-                <span className="badge" data-kind={node.kind} style={{ background: KIND_STYLES[node.kind].colour }}>
-                  {KIND_STYLES[node.kind].label}
+                <span className="badge" data-kind={node.kind} style={{ background: kindStyle(node.kind).colour }}>
+                  {kindStyle(node.kind).label}
                 </span>
                 <Link to={assetPath(node.id)}>{node.name}</Link>
                 {node.version ? <span className="muted"> {node.version}</span> : null}

@@ -22,3 +22,14 @@ export const ASSET_KINDS = Object.keys(KIND_STYLES) as AssetKind[];
 export function isAssetKind(value: string): value is AssetKind {
   return Object.hasOwn(KIND_STYLES, value);
 }
+
+/**
+ * How an asset's kind is drawn. A server started with extensions answers
+ * kinds this explorer was built without (`EVALUATION`): those are drawn in
+ * grey under their own name (`Evaluation`), never left blank.
+ */
+export function kindStyle(kind: string): { label: string; colour: string } {
+  if (isAssetKind(kind)) return KIND_STYLES[kind];
+  const label = kind.charAt(0) + kind.slice(1).toLowerCase().replaceAll('_', ' ');
+  return { label, colour: '#e5e7eb' };
+}

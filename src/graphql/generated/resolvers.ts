@@ -156,7 +156,7 @@ export type AssetFilter = {
   tag?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** The nine kinds of asset, one per stored collection. */
+/** The kinds of asset, one per stored collection: the nine built-in ones, and those extensions declare (docs/extensions.md). */
 export type AssetKind =
   | 'DATASET'
   | 'DEPLOYMENT'
@@ -652,6 +652,22 @@ export type LineageNode = {
   degree: Scalars['Int']['output'];
 };
 
+export type LinkAssetsInput = {
+  /** The asset the relation is stored from. */
+  from: Scalars['ID']['input'];
+  /** The relation's name, its edge collection: `run_datasets`, `evaluation_model`, ... */
+  relation: Scalars['String']['input'];
+  /** The asset the relation is stored to. */
+  to: Scalars['ID']['input'];
+};
+
+export type LinkAssetsPayload = {
+  __typename?: 'LinkAssetsPayload';
+  from: Asset;
+  relation: Scalars['String']['output'];
+  to: Asset;
+};
+
 export type LinkDerivedFromInput = {
   /** The newer asset. */
   asset: Scalars['ID']['input'];
@@ -878,6 +894,16 @@ export type Mutation = {
    * are assets of their own and are not deleted with it.
    */
   deleteAsset: DeleteAssetPayload;
+  /**
+   * Links two existing assets by a relation of the catalogue, built-in or
+   * declared by an extension (`run_datasets`, `evaluation_model`): `from` and
+   * `to` must be of the kinds the relation joins, as it is stored. Linking
+   * again changes nothing. A relation that decides ownership
+   * (`project_models`, `run_models`, an extension's owner relation) needs
+   * what registering into it needs: a token scoped to projects may link only
+   * assets it may write.
+   */
+  linkAssets: LinkAssetsPayload;
   /** Records that `asset` was derived from `from` (a new version, a fine-tune). */
   linkDerivedFrom: LinkDerivedFromPayload;
   /**
@@ -903,6 +929,8 @@ export type Mutation = {
   /** Registers a model and links it to its project. */
   registerModel: RegisterModelPayload;
   registerProject: RegisterProjectPayload;
+  /** Removes one relation between two assets, keeping both; NOT_FOUND when there is none. Checked as `linkAssets` is. */
+  unlinkAssets: UnlinkAssetsPayload;
   /** Changes an asset's name, version or tag (and a dataset's statistics) and merges `properties` into its properties (a null value removes a property). */
   updateAsset: UpdateAssetPayload;
   /**
@@ -926,6 +954,17 @@ export type Mutation = {
  */
 export type MutationDeleteAssetArgs = {
   input: DeleteAssetInput;
+};
+
+
+/**
+ * Every mutation is one atomic write: it succeeds whole or writes nothing.
+ * A `key` (or a run's `runId`) chosen by the client makes a retry safe: the same
+ * call again returns the same asset, while the same key with different content
+ * is a CONFLICT.
+ */
+export type MutationLinkAssetsArgs = {
+  input: LinkAssetsInput;
 };
 
 
@@ -1025,6 +1064,17 @@ export type MutationRegisterModelArgs = {
  */
 export type MutationRegisterProjectArgs = {
   input: RegisterProjectInput;
+};
+
+
+/**
+ * Every mutation is one atomic write: it succeeds whole or writes nothing.
+ * A `key` (or a run's `runId`) chosen by the client makes a retry safe: the same
+ * call again returns the same asset, while the same key with different content
+ * is a CONFLICT.
+ */
+export type MutationUnlinkAssetsArgs = {
+  input: LinkAssetsInput;
 };
 
 
@@ -1539,6 +1589,13 @@ export type SubscriptionChangesArgs = {
   filter?: InputMaybe<ChangeFilter>;
 };
 
+export type UnlinkAssetsPayload = {
+  __typename?: 'UnlinkAssetsPayload';
+  from: Asset;
+  relation: Scalars['String']['output'];
+  to: Asset;
+};
+
 export type UpdateAssetInput = {
   id: Scalars['ID']['input'];
   name?: InputMaybe<Scalars['String']['input']>;
@@ -1758,6 +1815,8 @@ export type ResolversTypes = ResolversObject<{
   Lineage: ResolverTypeWrapper<LineageRecord>;
   LineageEdge: ResolverTypeWrapper<EdgeRecord>;
   LineageNode: ResolverTypeWrapper<LineageNodeRecord>;
+  LinkAssetsInput: LinkAssetsInput;
+  LinkAssetsPayload: ResolverTypeWrapper<Omit<LinkAssetsPayload, 'from' | 'to'> & { from: ResolversTypes['Asset'], to: ResolversTypes['Asset'] }>;
   LinkDerivedFromInput: LinkDerivedFromInput;
   LinkDerivedFromPayload: ResolverTypeWrapper<Omit<LinkDerivedFromPayload, 'asset' | 'from'> & { asset: ResolversTypes['Asset'], from: ResolversTypes['Asset'] }>;
   LogMetricsInput: LogMetricsInput;
@@ -1798,6 +1857,7 @@ export type ResolversTypes = ResolversObject<{
   ServingPerf: ResolverTypeWrapper<ServingPerfRecord>;
   SortOrder: SortOrder;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  UnlinkAssetsPayload: ResolverTypeWrapper<Omit<UnlinkAssetsPayload, 'from' | 'to'> & { from: ResolversTypes['Asset'], to: ResolversTypes['Asset'] }>;
   UpdateAssetInput: UpdateAssetInput;
   UpdateAssetPayload: ResolverTypeWrapper<Omit<UpdateAssetPayload, 'asset'> & { asset: ResolversTypes['Asset'] }>;
   UpdateRunInput: UpdateRunInput;
@@ -1838,6 +1898,8 @@ export type ResolversParentTypes = ResolversObject<{
   Lineage: LineageRecord;
   LineageEdge: EdgeRecord;
   LineageNode: LineageNodeRecord;
+  LinkAssetsInput: LinkAssetsInput;
+  LinkAssetsPayload: Omit<LinkAssetsPayload, 'from' | 'to'> & { from: ResolversParentTypes['Asset'], to: ResolversParentTypes['Asset'] };
   LinkDerivedFromInput: LinkDerivedFromInput;
   LinkDerivedFromPayload: Omit<LinkDerivedFromPayload, 'asset' | 'from'> & { asset: ResolversParentTypes['Asset'], from: ResolversParentTypes['Asset'] };
   LogMetricsInput: LogMetricsInput;
@@ -1876,6 +1938,7 @@ export type ResolversParentTypes = ResolversObject<{
   RunScore: RunScoreRecord;
   ServingPerf: ServingPerfRecord;
   Subscription: Record<PropertyKey, never>;
+  UnlinkAssetsPayload: Omit<UnlinkAssetsPayload, 'from' | 'to'> & { from: ResolversParentTypes['Asset'], to: ResolversParentTypes['Asset'] };
   UpdateAssetInput: UpdateAssetInput;
   UpdateAssetPayload: Omit<UpdateAssetPayload, 'asset'> & { asset: ResolversParentTypes['Asset'] };
   UpdateRunInput: UpdateRunInput;
@@ -2103,6 +2166,12 @@ export type LineageNodeResolvers<ContextType = Context, ParentType extends Resol
   degree?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type LinkAssetsPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LinkAssetsPayload'] = ResolversParentTypes['LinkAssetsPayload']> = ResolversObject<{
+  from?: Resolver<ResolversTypes['Asset'], ParentType, ContextType>;
+  relation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Asset'], ParentType, ContextType>;
+}>;
+
 export type LinkDerivedFromPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LinkDerivedFromPayload'] = ResolversParentTypes['LinkDerivedFromPayload']> = ResolversObject<{
   asset?: Resolver<ResolversTypes['Asset'], ParentType, ContextType>;
   from?: Resolver<ResolversTypes['Asset'], ParentType, ContextType>;
@@ -2186,6 +2255,7 @@ export type ModelParamsResolvers<ContextType = Context, ParentType extends Resol
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   deleteAsset?: Resolver<ResolversTypes['DeleteAssetPayload'], ParentType, ContextType, RequireFields<MutationDeleteAssetArgs, 'input'>>;
+  linkAssets?: Resolver<ResolversTypes['LinkAssetsPayload'], ParentType, ContextType, RequireFields<MutationLinkAssetsArgs, 'input'>>;
   linkDerivedFrom?: Resolver<ResolversTypes['LinkDerivedFromPayload'], ParentType, ContextType, RequireFields<MutationLinkDerivedFromArgs, 'input'>>;
   logMetrics?: Resolver<ResolversTypes['LogMetricsPayload'], ParentType, ContextType, RequireFields<MutationLogMetricsArgs, 'input'>>;
   logRun?: Resolver<ResolversTypes['LogRunPayload'], ParentType, ContextType, RequireFields<MutationLogRunArgs, 'input'>>;
@@ -2195,6 +2265,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   registerFeatureset?: Resolver<ResolversTypes['RegisterFeaturesetPayload'], ParentType, ContextType, RequireFields<MutationRegisterFeaturesetArgs, 'input'>>;
   registerModel?: Resolver<ResolversTypes['RegisterModelPayload'], ParentType, ContextType, RequireFields<MutationRegisterModelArgs, 'input'>>;
   registerProject?: Resolver<ResolversTypes['RegisterProjectPayload'], ParentType, ContextType, RequireFields<MutationRegisterProjectArgs, 'input'>>;
+  unlinkAssets?: Resolver<ResolversTypes['UnlinkAssetsPayload'], ParentType, ContextType, RequireFields<MutationUnlinkAssetsArgs, 'input'>>;
   updateAsset?: Resolver<ResolversTypes['UpdateAssetPayload'], ParentType, ContextType, RequireFields<MutationUpdateAssetArgs, 'input'>>;
   updateRun?: Resolver<ResolversTypes['UpdateRunPayload'], ParentType, ContextType, RequireFields<MutationUpdateRunArgs, 'input'>>;
 }>;
@@ -2352,6 +2423,12 @@ export type SubscriptionResolvers<ContextType = Context, ParentType extends Reso
   changes?: SubscriptionResolver<ResolversTypes['Change'], "changes", ParentType, ContextType, Partial<SubscriptionChangesArgs>>;
 }>;
 
+export type UnlinkAssetsPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnlinkAssetsPayload'] = ResolversParentTypes['UnlinkAssetsPayload']> = ResolversObject<{
+  from?: Resolver<ResolversTypes['Asset'], ParentType, ContextType>;
+  relation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Asset'], ParentType, ContextType>;
+}>;
+
 export type UpdateAssetPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateAssetPayload'] = ResolversParentTypes['UpdateAssetPayload']> = ResolversObject<{
   asset?: Resolver<ResolversTypes['Asset'], ParentType, ContextType>;
 }>;
@@ -2389,6 +2466,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Lineage?: LineageResolvers<ContextType>;
   LineageEdge?: LineageEdgeResolvers<ContextType>;
   LineageNode?: LineageNodeResolvers<ContextType>;
+  LinkAssetsPayload?: LinkAssetsPayloadResolvers<ContextType>;
   LinkDerivedFromPayload?: LinkDerivedFromPayloadResolvers<ContextType>;
   LogMetricsPayload?: LogMetricsPayloadResolvers<ContextType>;
   LogRunPayload?: LogRunPayloadResolvers<ContextType>;
@@ -2415,6 +2493,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   RunScore?: RunScoreResolvers<ContextType>;
   ServingPerf?: ServingPerfResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  UnlinkAssetsPayload?: UnlinkAssetsPayloadResolvers<ContextType>;
   UpdateAssetPayload?: UpdateAssetPayloadResolvers<ContextType>;
   UpdateRunPayload?: UpdateRunPayloadResolvers<ContextType>;
   Usage?: UsageResolvers<ContextType>;

@@ -1,7 +1,7 @@
 import type { Catalogue } from '../../domain/catalogue.js';
 import { unreadableStoredValue } from '../../domain/errors.js';
 import { isCanonicalInstant, parseStoredInstant } from '../../domain/instants.js';
-import type { AssetRecord, Metrics } from '../../domain/kinds.js';
+import { isBuiltinKind, type AssetRecord, type BuiltinKind, type Metrics } from '../../domain/kinds.js';
 import { assertNever } from '../../domain/never.js';
 import type { Context } from '../context.js';
 import type { Metric, Resolvers } from '../generated/resolvers.js';
@@ -14,6 +14,7 @@ import { anyEntity, entityOfKind } from './entities.js';
 import { assetHistoryFields } from './history.js';
 import { lineageField } from './lineage.js';
 import { relationFields } from './relations.js';
+import { typeNameOfKind } from '../kind-names.js';
 
 /**
  * The Node and Asset interfaces and the nine asset types. Scalar fields are
@@ -23,40 +24,36 @@ import { relationFields } from './relations.js';
  * `__resolveReference` (see entities.ts).
  */
 
-type AssetTypeName =
-  | 'Project'
-  | 'Dataset'
-  | 'Featureset'
-  | 'Model'
-  | 'Run'
-  | 'ModelParams'
-  | 'DevPerf'
-  | 'Deployment'
-  | 'ServingPerf';
+/**
+ * The GraphQL type of an asset: a built-in kind's (`MODEL_PARAMS` →
+ * `ModelParams`) or the one its extension declares.
+ */
+export function typeNamer(catalogue: Catalogue): (asset: AssetRecord) => string {
+  const names = new Map<string, string>(catalogue.kinds.map((spec) => [spec.kind, spec.custom?.typeName ?? typeNameOfKind(spec.kind)]));
+  return (asset) => {
+    const name = names.get(asset.kind);
+    if (name === undefined) throw new Error(`An asset of kind ${asset.kind}, which the catalogue lacks`);
+    return name;
+  };
+}
 
-export function typeNameOf(asset: AssetRecord): AssetTypeName {
-  switch (asset.kind) {
-    case 'PROJECT':
-      return 'Project';
-    case 'DATASET':
-      return 'Dataset';
-    case 'FEATURESET':
-      return 'Featureset';
-    case 'MODEL':
-      return 'Model';
-    case 'RUN':
-      return 'Run';
-    case 'MODEL_PARAMS':
-      return 'ModelParams';
-    case 'DEV_PERF':
-      return 'DevPerf';
-    case 'DEPLOYMENT':
-      return 'Deployment';
-    case 'SERVING_PERF':
-      return 'ServingPerf';
-    default:
-      return assertNever(asset, 'asset kind');
-  }
+type BuiltinTypeName = 'Project' | 'Dataset' | 'Featureset' | 'Model' | 'Run' | 'ModelParams' | 'DevPerf' | 'Deployment' | 'ServingPerf';
+
+const BUILTIN_TYPE_NAMES: Readonly<Record<BuiltinKind, BuiltinTypeName>> = {
+  PROJECT: 'Project',
+  DATASET: 'Dataset',
+  FEATURESET: 'Featureset',
+  MODEL: 'Model',
+  RUN: 'Run',
+  MODEL_PARAMS: 'ModelParams',
+  DEV_PERF: 'DevPerf',
+  DEPLOYMENT: 'Deployment',
+  SERVING_PERF: 'ServingPerf',
+};
+
+/** The type of a built-in kind's asset; null for a custom kind's. */
+function builtinTypeName(asset: AssetRecord): BuiltinTypeName | null {
+  return isBuiltinKind(asset.kind) ? BUILTIN_TYPE_NAMES[asset.kind] : null;
 }
 
 /**
@@ -107,8 +104,9 @@ export function assetResolvers(catalogue: Catalogue): Resolvers {
     usage: (asset: AssetRecord, _args: unknown, ctx: Context) => assetUsage(ctx, asset),
   };
   return {
-    Node: { __resolveType: (node) => (isChange(node) ? 'Change' : typeNameOf(node)) },
-    Asset: { __resolveType: typeNameOf, __resolveReference: anyEntity },
+    // The catalogue's resolvers (custom.ts) ask these first, and name a custom kind's type where they name none.
+    Node: { __resolveType: (node) => (isChange(node) ? 'Change' : builtinTypeName(node)) },
+    Asset: { __resolveType: builtinTypeName, __resolveReference: anyEntity },
     Project: {
       __resolveReference: entityOfKind('PROJECT'),
       ...assetFields,

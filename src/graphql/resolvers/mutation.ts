@@ -13,6 +13,7 @@ import {
   planUpdateAsset,
   planUpdateRun,
 } from '../../domain/commands.js';
+import { planLinkAssets, planUnlinkAssets } from '../../domain/custom.js';
 import { MetalayerError } from '../../domain/errors.js';
 import { isKind, type RunRecord } from '../../domain/kinds.js';
 import type { MutationResolvers } from '../generated/resolvers.js';
@@ -25,7 +26,8 @@ import type { MutationResolvers } from '../generated/resolvers.js';
  * under the `input` argument (`input.datasets.1`).
  */
 
-async function underInput<T>(work: () => Promise<T>): Promise<T> {
+/** Runs a mutation's work, placing the input fields its errors name under the `input` argument. */
+export async function underInput<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
@@ -86,6 +88,21 @@ export const mutationResolvers: MutationResolvers = {
       const asset = (await commitPlan(ctx, info.fieldName, plan)).assets.get(plan.id);
       if (!asset) throw new Error(`The store's commit result lacks the updated asset "${plan.id}"`);
       return { asset };
+    }),
+
+  // As linkDerivedFrom: both ends come from the by-id loader, one getAssets call.
+  linkAssets: (_root, { input }, ctx, info) =>
+    underInput(async () => {
+      await commitPlan(ctx, info.fieldName, planLinkAssets(input, ctx));
+      const [from, to] = await Promise.all([existingAsset(ctx, input.from), existingAsset(ctx, input.to)]);
+      return { relation: input.relation, from, to };
+    }),
+
+  unlinkAssets: (_root, { input }, ctx, info) =>
+    underInput(async () => {
+      await commitPlan(ctx, info.fieldName, planUnlinkAssets(input, ctx));
+      const [from, to] = await Promise.all([existingAsset(ctx, input.from), existingAsset(ctx, input.to)]);
+      return { relation: input.relation, from, to };
     }),
 
   deleteAsset: (_root, { input }, ctx, info) =>

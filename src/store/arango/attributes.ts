@@ -1,4 +1,5 @@
-import type { AssetKind, JsonValue } from '../../domain/kinds.js';
+import type { Catalogue } from '../../domain/catalogue.js';
+import { isBuiltinKind, type AssetKind, type BuiltinKind, type JsonValue } from '../../domain/kinds.js';
 
 /**
  * The attribute names of an asset document (see documents.ts for the shape):
@@ -27,7 +28,7 @@ export interface AssetDocument {
 }
 
 /** Where a document's name comes from, first non-empty string first; the key when none is. */
-export const NAME_SOURCES: Readonly<Record<AssetKind, readonly string[]>> = {
+export const NAME_SOURCES: Readonly<Record<BuiltinKind, readonly string[]>> = {
   PROJECT: ['name'],
   DATASET: ['name'],
   FEATURESET: ['name'],
@@ -51,7 +52,7 @@ export const COMMON_ATTRIBUTES = [
 ];
 
 /** The attributes of each kind's typed fields, snake_case as arangopipe names them. */
-export const KIND_ATTRIBUTES: Readonly<Record<AssetKind, readonly string[]>> = {
+export const KIND_ATTRIBUTES: Readonly<Record<BuiltinKind, readonly string[]>> = {
   PROJECT: ['description'],
   DATASET: ['description', 'source', 'statistics'],
   FEATURESET: ['description', 'features'],
@@ -66,10 +67,25 @@ export const KIND_ATTRIBUTES: Readonly<Record<AssetKind, readonly string[]>> = {
 /** arangopipe's bookkeeping attributes, which stay properties when a document's params are guessed. */
 export const ARANGOPIPE_BOOKKEEPING = ['run_id', 'timestamp'];
 
+/** Where a document of `kind` takes its name from; a custom kind's from `name` alone. */
+export function nameSources(kind: AssetKind): readonly string[] {
+  return isBuiltinKind(kind) ? NAME_SOURCES[kind] : ['name'];
+}
+
+/**
+ * The attributes of a kind's typed fields: a custom kind's fields keep the
+ * names its extension gives them, as top-level attributes, as the
+ * documents of a collection added through arangopipe's admin API have them.
+ */
+export function kindAttributes(catalogue: Catalogue, kind: AssetKind): readonly string[] {
+  if (isBuiltinKind(kind)) return KIND_ATTRIBUTES[kind];
+  return (catalogue.kind(kind).custom?.fields ?? []).map((field) => field.name);
+}
+
 /** Whether a property of an asset of `kind` must be kept under `metalayer_properties`. */
-export function isReservedAttribute(kind: AssetKind, name: string): boolean {
+export function isReservedAttribute(catalogue: Catalogue, kind: AssetKind, name: string): boolean {
   if (name === '' || name.startsWith('_')) return true;
-  return COMMON_ATTRIBUTES.includes(name) || KIND_ATTRIBUTES[kind].includes(name);
+  return COMMON_ATTRIBUTES.includes(name) || kindAttributes(catalogue, kind).includes(name);
 }
 
 /** The value of `version_key` for a version: unversioned assets share "". */

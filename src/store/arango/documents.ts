@@ -1,10 +1,15 @@
 import type { Catalogue } from '../../domain/catalogue.js';
 import { tryParseId } from '../../domain/ids.js';
 import { assertNever } from '../../domain/never.js';
+import { fitsField } from '../../domain/custom.js';
 import {
+  isBuiltinKind,
+  isKind,
   type AssetContent,
   type AssetKind,
   type AssetRecord,
+  type BuiltinKind,
+  type CustomContent,
   type JsonObject,
   type JsonValue,
   type KindFields,
@@ -16,6 +21,7 @@ import {
   OVERFLOW_ATTRIBUTE,
   VERSION_KEY_ATTRIBUTE,
   isReservedAttribute,
+  kindAttributes,
   versionKey,
   type AssetDocument,
   type StoredDocument,
@@ -80,12 +86,12 @@ export function toDocument(
   layout: DocumentLayout = 'nested',
 ): AssetDocument {
   const typed = typedAttributes(content);
-  const spread = layout === 'flat' ? spreadValues(content) : null;
+  const spread = layout === 'flat' ? spreadValues(catalogue, content) : null;
   if (spread) delete typed[spread.attribute];
   const flat: JsonObject = {};
   const overflow: JsonObject = {};
   for (const [name, value] of Object.entries(content.properties)) {
-    const kept = isReservedAttribute(content.kind, name) || (spread !== null && !readsAsProperty(spread, name, value));
+    const kept = isReservedAttribute(catalogue, content.kind, name) || (spread !== null && !readsAsProperty(spread, name, value));
     if (kept) overflow[name] = value;
     else flat[name] = value;
   }
@@ -135,15 +141,9 @@ interface Spread {
 
 /** The parameters or metrics of an asset, and the attribute that nests them; null for kinds without. */
 function nestedValues(content: AssetContent): Spread | null {
-  switch (content.kind) {
-    case 'MODEL_PARAMS':
-      return { attribute: 'params', values: content.params };
-    case 'DEV_PERF':
-    case 'SERVING_PERF':
-      return { attribute: 'metrics', values: content.metrics };
-    default:
-      return null;
-  }
+  if (isKind('MODEL_PARAMS')(content)) return { attribute: 'params', values: content.params };
+  if (isKind('DEV_PERF')(content) || isKind('SERVING_PERF')(content)) return { attribute: 'metrics', values: content.metrics };
+  return null;
 }
 
 /**
@@ -151,9 +151,9 @@ function nestedValues(content: AssetContent): Spread | null {
  * when the kind has none, or when one is named like an attribute the reader
  * would not take back as one (then the document stays nested).
  */
-function spreadValues(content: AssetContent): Spread | null {
+function spreadValues(catalogue: Catalogue, content: AssetContent): Spread | null {
   const spread = nestedValues(content);
-  const fits = (name: string) => !isReservedAttribute(content.kind, name) && !ARANGOPIPE_BOOKKEEPING.includes(name);
+  const fits = (name: string) => !isReservedAttribute(catalogue, content.kind, name) && !ARANGOPIPE_BOOKKEEPING.includes(name);
   return spread && Object.keys(spread.values).every(fits) ? spread : null;
 }
 
@@ -168,7 +168,13 @@ function readsAsProperty(spread: Spread, name: string, value: JsonValue): boolea
   return spread.attribute === 'metrics' && !isFiniteNumber(value) && !Object.hasOwn(spread.values, name);
 }
 
+/** A custom kind's fields are top-level attributes under their own names. */
+function isCustomContent(content: AssetContent): content is CustomContent {
+  return !isBuiltinKind(content.kind);
+}
+
 function typedAttributes(content: AssetContent): JsonObject {
+  if (isCustomContent(content)) return { ...content.fields };
   switch (content.kind) {
     case 'PROJECT':
       return { description: content.description };
@@ -214,15 +220,15 @@ function typedAttributes(content: AssetContent): JsonObject {
 export function toRecord(catalogue: Catalogue, doc: StoredDocument): AssetRecord | null {
   const parsed = typeof doc._id === 'string' ? tryParseId(doc._id, catalogue) : null;
   if (!parsed || parsed.key !== doc._key) return null;
-  return recordOfKind(parsed.kind, doc);
+  return recordOfKind(catalogue, parsed.kind, doc);
 }
 
-function recordOfKind<K extends AssetKind>(kind: K, doc: StoredDocument): AssetRecord<K> {
-  const read = new AttributeReader(doc, kind);
+function recordOfKind(catalogue: Catalogue, kind: AssetKind, doc: StoredDocument): AssetRecord {
+  const read = new AttributeReader(doc, kind, kindAttributes(catalogue, kind));
   const name = read.name();
   const version = read.text('version');
   const tag = read.text('tag');
-  const fields = FIELD_READERS[kind](read);
+  const fields = isBuiltinKind(kind) ? FIELD_READERS[kind](read) : { fields: customFields(catalogue, kind, read) };
   const createdAt = read.storedTime('created_at') ?? EPOCH;
   const updatedAt = read.storedTime('updated_at') ?? createdAt;
   const properties = read.properties();
@@ -239,10 +245,24 @@ function recordOfKind<K extends AssetKind>(kind: K, doc: StoredDocument): AssetR
     ...fields,
     createdAt,
     updatedAt,
-  } as unknown as AssetRecord<K>;
+  } as unknown as AssetRecord;
 }
 
-const FIELD_READERS: { [K in AssetKind]: (read: AttributeReader) => KindFields[K] } = {
+/**
+ * A custom kind's fields, each an attribute of its own name: one of its
+ * declared type is the field's value; one of another type stays in the
+ * properties, as a built-in kind's misfits do; a missing one is absent.
+ */
+function customFields(catalogue: Catalogue, kind: AssetKind, read: AttributeReader): JsonObject {
+  const fields: JsonObject = {};
+  for (const field of catalogue.kind(kind).custom?.fields ?? []) {
+    const value = read.typed(field.name, (stored) => (fitsField(catalogue, field, stored) ? (stored as JsonValue) : undefined));
+    if (value !== null) fields[field.name] = value;
+  }
+  return fields;
+}
+
+const FIELD_READERS: { [K in BuiltinKind]: (read: AttributeReader) => KindFields[K] } = {
   PROJECT: (read) => ({ description: read.text('description') }),
   DATASET: (read) => ({
     description: read.text('description'),

@@ -2,7 +2,7 @@ import type { Database } from 'arangojs';
 import { CollectionType } from 'arangojs/collections';
 import type { EnsurePersistentIndexOptions } from 'arangojs/indexes';
 import type { Catalogue } from '../../domain/catalogue.js';
-import { ArangoNames, META_COLLECTION, METRIC_POINTS_COLLECTION } from './catalogue.js';
+import { ArangoNames, META_COLLECTION, METRIC_POINTS_COLLECTION, type EdgeDefinition } from './catalogue.js';
 import { CHANGES_COLLECTION, EDGE_SPANS_COLLECTION } from './changes.js';
 import { METRIC_POINT_INDEXES } from './metrics.js';
 import { VERSION_KEY_ATTRIBUTE } from './attributes.js';
@@ -116,11 +116,31 @@ async function ensureGraph(db: Database, names: ArangoNames, options: LayoutOpti
       db.createGraph(options.graphName, names.edgeDefinitions(), collectionSettings(options)),
     );
   }
-  const defined = new Set((await graph.get()).edgeDefinitions.map((definition) => definition.collection));
+  const defined = new Map((await graph.get()).edgeDefinitions.map((definition) => [definition.collection, definition]));
   for (const definition of names.edgeDefinitions()) {
-    if (defined.has(definition.collection)) continue;
-    await ignoring(ErrorNum.GRAPH_COLLECTION_MULTI_USE, () => graph.addEdgeDefinition(definition));
+    const existing = defined.get(definition.collection);
+    if (!existing) {
+      await ignoring(ErrorNum.GRAPH_COLLECTION_MULTI_USE, () => graph.addEdgeDefinition(definition));
+      continue;
+    }
+    const wider = widened(existing, definition);
+    if (wider) await graph.replaceEdgeDefinition(wider);
   }
+}
+
+/**
+ * The edge definition that joins what `existing` joins and what the catalogue
+ * needs (`derived_from` once custom kinds join it), or null when `existing`
+ * holds it already. Never narrower: collections another tool added stay.
+ */
+export function widened(
+  existing: { collection: string; from: readonly string[]; to: readonly string[] },
+  needed: EdgeDefinition,
+): EdgeDefinition | null {
+  const from = [...new Set([...existing.from, ...needed.from])];
+  const to = [...new Set([...existing.to, ...needed.to])];
+  if (from.length === existing.from.length && to.length === existing.to.length) return null;
+  return { collection: needed.collection, from, to };
 }
 
 /**

@@ -6,7 +6,7 @@ import type { EdgeDirection, RelationName } from '../../domain/relations.js';
 import type { ListQuery, RankQuery } from '../store.js';
 import { Bindings } from './bindings.js';
 import type { ArangoNames } from './catalogue.js';
-import { EPOCH, NAME_SOURCES } from './attributes.js';
+import { EPOCH, nameSources } from './attributes.js';
 
 /**
  * The engine's read queries, each built by a named function and opening with
@@ -435,7 +435,7 @@ export function rankRunsQuery(names: ArangoNames, query: RankQuery): AqlQuery {
  * first non-empty string among the kind's name sources, else the key.
  */
 export function nameExpression(kind: AssetKind, doc: string): string {
-  const sources = NAME_SOURCES[kind].map((attribute) => `${doc}.${attribute}`).join(', ');
+  const sources = nameSources(kind).map((attribute) => `${doc}.${attribute}`).join(', ');
   return `NOT_NULL(FIRST([${sources}][* FILTER IS_STRING(CURRENT) AND CURRENT != ""]), ${doc}._key)`;
 }
 

@@ -11,8 +11,7 @@ import {
 } from '../../domain/kinds.js';
 import {
   COMMON_ATTRIBUTES,
-  KIND_ATTRIBUTES,
-  NAME_SOURCES,
+  nameSources,
   OVERFLOW_ATTRIBUTE,
   type StoredDocument,
 } from './attributes.js';
@@ -30,6 +29,8 @@ export class AttributeReader {
   constructor(
     private readonly doc: StoredDocument,
     private readonly kind: AssetKind,
+    /** The attributes of the kind's typed fields (`kindAttributes`). */
+    private readonly attributes: readonly string[],
   ) {}
 
   get key(): string {
@@ -45,7 +46,7 @@ export class AttributeReader {
     // A `name` that names nothing (not a non-empty string) is kept as a property.
     const own = this.doc.name;
     if (own !== undefined && own !== null && (typeof own !== 'string' || own === '')) this.misfit('name', own);
-    for (const source of NAME_SOURCES[this.kind]) {
+    for (const source of nameSources(this.kind)) {
       const value = this.doc[source];
       if (typeof value === 'string' && value !== '') return value;
     }
@@ -127,13 +128,13 @@ export class AttributeReader {
   private *freeAttributes(): Generator<[string, JsonValue]> {
     for (const [name, value] of Object.entries(this.doc)) {
       if (name === '_id' || name === '_key' || name === '_rev' || this.taken.has(name)) continue;
-      if (COMMON_ATTRIBUTES.includes(name) || KIND_ATTRIBUTES[this.kind].includes(name)) continue;
+      if (COMMON_ATTRIBUTES.includes(name) || this.attributes.includes(name)) continue;
       yield [name, value as JsonValue];
     }
   }
 
   /** Reads a typed attribute; a present value that `accept` refuses becomes a property. */
-  private typed<T>(name: string, accept: (value: unknown) => T | undefined): T | null {
+  typed<T>(name: string, accept: (value: unknown) => T | undefined): T | null {
     this.taken.add(name);
     const value = this.doc[name];
     if (value === undefined || value === null) return null;

@@ -8,7 +8,7 @@ import type { EdgeRecord } from '../../domain/relations.js';
 import { MetalayerError, conflict, notFound } from '../../domain/errors.js';
 import { tryParseId, type ParsedId } from '../../domain/ids.js';
 import { assertNever } from '../../domain/never.js';
-import type { AssetContent, AssetKind, AssetRecord } from '../../domain/kinds.js';
+import { isKind, type AssetContent, type AssetKind, type AssetRecord } from '../../domain/kinds.js';
 import { answerRepeatedPoints, metricsAfter, pointInstant, unchanged, updatedRun } from '../../domain/runs.js';
 import {
   answerRepeatedPut,
@@ -311,7 +311,7 @@ class Unit {
     const names = [...new Set(points.map((point) => point.name))];
     const facts = await this.step<MetricFacts>(op, metricFactsStatement(content.id, key, names));
     const current = facts.devPerf ? toRecord(this.catalogue, facts.devPerf) : null;
-    if (current && current.kind !== 'DEV_PERF') throw new Error(`"${content.id}" is not a development performance`);
+    if (current && !isKind('DEV_PERF')(current)) throw new Error(`"${content.id}" is not a development performance`);
     if (current && key !== null && answerRepeatedPoints(facts.prior, points, op.field) === 'repeat') return current;
     const stored = points.map((point) => ({ ...point, at: pointInstant(point, this.unit.at) }));
     const latest = new Map(facts.latest.map((point) => [point.name, point]));

@@ -394,8 +394,15 @@ export function migrate(db: Database, target = MIGRATIONS.at(-1)?.version ?? 0):
  * Writes the catalogue's kinds and relation ends into the tables the
  * integrity triggers read, in one transaction. Run at every start, after
  * `migrate`: the catalogue is the server's, not the schema's.
+ *
+ * Refuses a catalogue that lacks a kind or relation the database holds data
+ * of (an extension removed, or not given at this start), naming each kind
+ * with its collection and how many assets it holds, and each relation with
+ * how many it joins: serving without them would hide that data, and writes
+ * could not keep its integrity.
  */
 export function syncCatalogue(db: Database, catalogue: Catalogue): void {
+  refuseUndeclaredData(db, catalogue);
   const insertKind = db.prepare('/* syncKind */ INSERT INTO kinds (kind, collection, named) VALUES (?, ?, ?)');
   const insertEnds = db.prepare('/* syncRelationKinds */ INSERT INTO relation_kinds (relation, from_kind, to_kind) VALUES (?, ?, ?)');
   db.transaction(() => {
@@ -405,4 +412,27 @@ export function syncCatalogue(db: Database, catalogue: Catalogue): void {
       for (const from of rel.from) for (const to of rel.to) insertEnds.run(rel.name, from, to);
     }
   })();
+}
+
+function refuseUndeclaredData(db: Database, catalogue: Catalogue): void {
+  const kinds = JSON.stringify(catalogue.kinds.map((spec) => spec.kind));
+  const relations = JSON.stringify(catalogue.relations.map((rel) => rel.name));
+  const assets = db
+    .prepare(
+      `/* undeclaredKinds */ SELECT a.kind, k.collection, count(*) AS count FROM assets a LEFT JOIN kinds k ON k.kind = a.kind
+       WHERE a.kind NOT IN (SELECT value FROM json_each(?)) GROUP BY a.kind ORDER BY a.kind`,
+    )
+    .all(kinds) as { kind: string; collection: string | null; count: number }[];
+  const edges = db
+    .prepare(
+      `/* undeclaredRelations */ SELECT relation, count(*) AS count FROM edges
+       WHERE relation NOT IN (SELECT value FROM json_each(?)) GROUP BY relation ORDER BY relation`,
+    )
+    .all(relations) as { relation: string; count: number }[];
+  if (assets.length === 0 && edges.length === 0) return;
+  const held = [
+    ...assets.map(({ kind, collection, count }) => `kind ${kind}${collection ? ` (collection ${collection})` : ''} holds ${count} asset${count === 1 ? '' : 's'}`),
+    ...edges.map(({ relation, count }) => `relation ${relation} holds ${count} relation${count === 1 ? '' : 's'}`),
+  ];
+  throw new Error(`the database holds data of kinds or relations no extension declares: ${held.join('; ')}. Start with the extension files that declare them`);
 }

@@ -36,7 +36,7 @@ export function toRecord(row: AssetRow): AssetRecord {
   record['updatedAt'] = row.updated_at;
   // Serving performance stored before it had statistics has none.
   if (row.kind === 'SERVING_PERF' && record['statistics'] === undefined) record['statistics'] = null;
-  return record as AssetRecord;
+  return record as unknown as AssetRecord;
 }
 
 /** A row's values in `ASSET_COLUMNS` order, for positional statements (faster to bind than named ones). */

@@ -8,7 +8,7 @@ import {
 } from '../../domain/changes.js';
 import type { Catalogue } from '../../domain/catalogue.js';
 import { notFound, type FieldPath } from '../../domain/errors.js';
-import { contentOf, type AssetContent, type AssetKind, type AssetRecord } from '../../domain/kinds.js';
+import { contentOf, isKind, type AssetContent, type AssetKind, type AssetRecord } from '../../domain/kinds.js';
 import {
   answerRepeatedPoints,
   metricsAfter,
@@ -195,7 +195,7 @@ class Unit {
   private recordMetrics(op: Extract<WriteOp, { type: 'recordMetrics' }>): AssetRecord {
     const { devPerf: content, points, key } = op;
     const current = this.get(content.id) ?? this.insert(content);
-    if (current.kind !== 'DEV_PERF') throw new Error(`"${content.id}" is not a development performance`);
+    if (!isKind('DEV_PERF')(current)) throw new Error(`"${content.id}" is not a development performance`);
     if (key !== null) {
       const prior = this.statements.batchPoints.all(content.id, key) as StoredMetricPoint[];
       if (answerRepeatedPoints(prior, points, op.field) === 'repeat') return current;

@@ -45,7 +45,7 @@ export type AssetFilter = {
   tag?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** The nine kinds of asset, one per stored collection. */
+/** The kinds of asset, one per stored collection: the nine built-in ones, and those extensions declare (docs/extensions.md). */
 export type AssetKind =
   | 'DATASET'
   | 'DEPLOYMENT'
@@ -103,6 +103,15 @@ export type FeatureDriftStatus =
 export type FeatureInput = {
   dtype: Scalars['String']['input'];
   name: Scalars['String']['input'];
+};
+
+export type LinkAssetsInput = {
+  /** The asset the relation is stored from. */
+  from: Scalars['ID']['input'];
+  /** The relation's name, its edge collection: `run_datasets`, `evaluation_model`, ... */
+  relation: Scalars['String']['input'];
+  /** The asset the relation is stored to. */
+  to: Scalars['ID']['input'];
 };
 
 export type LinkDerivedFromInput = {
