@@ -1,4 +1,7 @@
+import type { Database } from 'arangojs';
+import type { AqlQuery } from 'arangojs/aql';
 import { HttpError, isArangoError, isNetworkError, isSystemError } from 'arangojs/errors';
+import type { QueryOptions } from 'arangojs/queries';
 import { ErrorCode, MetalayerError, queryTooExpensive, storeUnavailable } from '../../domain/errors.js';
 
 /**
@@ -118,4 +121,14 @@ function transactionLost(): MetalayerError {
     ErrorCode.STORE_UNAVAILABLE,
     'The database dropped the write before it was committed, so nothing was written; try again',
   );
+}
+
+/** Every row of a read-only query, with the engine's failures translated (translateError). */
+export async function queryAll<T>(db: Database, query: AqlQuery, options: QueryOptions): Promise<T[]> {
+  try {
+    const cursor = await db.query<T>(query, options);
+    return await cursor.all();
+  } catch (error) {
+    throw translateError(error);
+  }
 }

@@ -17,7 +17,7 @@ import {
   EDGE_SPANS_COLLECTION,
 } from './changes.js';
 import { META_COLLECTION } from './catalogue.js';
-import { translateError } from './errors.js';
+import { queryAll, translateError } from './errors.js';
 
 /**
  * The change log's readers, pruning and erasure: each port call is one AQL
@@ -84,12 +84,7 @@ export class ArangoHistory {
     return row.purged;
   }
 
-  private async all<T>(query: AqlQuery): Promise<T[]> {
-    try {
-      const cursor = await this.db.query<T>(query, this.options);
-      return await cursor.all();
-    } catch (error) {
-      throw translateError(error);
-    }
+  private all<T>(query: AqlQuery): Promise<T[]> {
+    return queryAll<T>(this.db, query, this.options);
   }
 }

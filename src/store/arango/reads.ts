@@ -23,7 +23,7 @@ import {
 import { EPOCH, type StoredDocument } from './attributes.js';
 import type { ArangoNames } from './catalogue.js';
 import { toRecord } from './documents.js';
-import { translateError } from './errors.js';
+import { queryAll } from './errors.js';
 import { getAssetsAsOfQuery, listAssetsAsOfQuery, neighborsAsOfQuery, ownersAsOfQuery, traverseAsOfQuery } from './as-of.js';
 import { metricSeriesQuery } from './metrics.js';
 import {
@@ -186,13 +186,8 @@ export class ArangoReads {
     return requests.map((request) => byRequest.get(request) ?? []);
   }
 
-  private async all<T>(query: AqlQuery): Promise<T[]> {
-    try {
-      const cursor = await this.db.query<T>(query, this.options);
-      return await cursor.all();
-    } catch (error) {
-      throw translateError(error);
-    }
+  private all<T>(query: AqlQuery): Promise<T[]> {
+    return queryAll<T>(this.db, query, this.options);
   }
 }
 

@@ -8,7 +8,7 @@ import { requirePresent, type DuplicateGroup, type DuplicatesQuery, type UsagePa
 import type { StoredDocument } from './attributes.js';
 import type { ArangoNames } from './catalogue.js';
 import { toRecord } from './documents.js';
-import { translateError } from './errors.js';
+import { queryAll } from './errors.js';
 import { duplicatesQuery, rankUsageQuery, usageQuery, type UsageGroup } from './reuse-queries.js';
 
 /** The engine's reads of reusable steps: each port call is one AQL query (reuse-queries.ts). */
@@ -69,13 +69,8 @@ export class ArangoReuse {
       .slice(0, query.limit);
   }
 
-  private async all<T>(query: AqlQuery): Promise<T[]> {
-    try {
-      const cursor = await this.db.query<T>(query, this.options);
-      return await cursor.all();
-    } catch (error) {
-      throw translateError(error);
-    }
+  private all<T>(query: AqlQuery): Promise<T[]> {
+    return queryAll<T>(this.db, query, this.options);
   }
 }
 

@@ -5,7 +5,7 @@ import type { AssetRecord } from '../../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
 import type { EdgeDirection, EdgeRecord, LineageDirection, RelationName } from '../../domain/relations.js';
 import { recordOfState } from '../states.js';
-import { ASSET_COLUMNS, toRecord, type AssetRow } from './rows.js';
+import { escapeLike, prefixed, toRecord, type AssetRow } from './rows.js';
 import type { AssetPage, ListQuery, NeighborRequest } from '../store.js';
 import { breadthFirst } from './traverse.js';
 
@@ -343,15 +343,4 @@ interface StateRow {
 function stateRecord(row: StateRow): AssetRecord {
   const after = JSON.parse(row.after) as Record<string, unknown>;
   return recordOfState({ id: row.id, kind: row.kind, after, createdAt: row.created_at, updatedAt: row.updated_at });
-}
-
-/** The asset columns qualified by a table alias. */
-function prefixed(alias: string): string {
-  return ASSET_COLUMNS.split(', ')
-    .map((column) => `${alias}.${column}`)
-    .join(', ');
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

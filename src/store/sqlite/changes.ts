@@ -6,6 +6,7 @@ import type { AssetKind } from '../../domain/kinds.js';
 import type { RelationName } from '../../domain/relations.js';
 import type { AssetAuthors, ChangePage, ChangeQuery } from '../store.js';
 import { SCOPE_CTE, visibleSql } from './owners.js';
+import { StatementCache } from './statement-cache.js';
 
 /**
  * The change log's tables (migration 5): the writer appends to `changes`
@@ -175,20 +176,13 @@ export function changesSql(catalogue: Catalogue, query: ChangeQuery): { sql: str
 
 /** The readers' side: pages of the log, authors, the history's start, pruning and erasure. */
 export class ChangeReader {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: StatementCache;
 
   constructor(
     private readonly db: Database,
     private readonly catalogue: Catalogue,
-  ) {}
-
-  private prepare(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+  ) {
+    this.statements = new StatementCache(db);
   }
 
   /**
@@ -197,13 +191,13 @@ export class ChangeReader {
    */
   changes(query: ChangeQuery): ChangePage {
     const { sql, params } = changesSql(this.catalogue, query);
-    const rows = this.prepare(sql).all(...params) as ChangeRow[];
+    const rows = this.statements.prepare(sql).all(...params) as ChangeRow[];
     return { changes: rows.slice(0, query.first).map(toChange), hasNextPage: rows.length > query.first };
   }
 
   /** `/* authors *\/`: the actors of each asset's oldest CREATE and newest CREATE or UPDATE. */
   authors(ids: readonly string[]): AssetAuthors[] {
-    const rows = this.prepare(`/* authors */ SELECT r.key AS request,
+    const rows = this.statements.prepare(`/* authors */ SELECT r.key AS request,
         (SELECT c.actor FROM changes c WHERE c.asset_id = r.value AND c.operation = 'CREATE'
           ORDER BY c.sequence LIMIT 1) AS createdBy,
         (SELECT c.actor FROM changes c WHERE c.asset_id = r.value AND c.operation IN ('CREATE', 'UPDATE')
@@ -217,41 +211,41 @@ export class ChangeReader {
 
   /** The newest sequence AUTOINCREMENT gave, which pruning leaves as it is; null before the first change. */
   lastSequence(): string | null {
-    const seq = this.prepare(`/* lastChangeSequence */ SELECT seq FROM sqlite_sequence WHERE name = 'changes'`).pluck().get();
+    const seq = this.statements.prepare(`/* lastChangeSequence */ SELECT seq FROM sqlite_sequence WHERE name = 'changes'`).pluck().get();
     // At 0 no change was ever given: the migration's baseline insert makes the row even when it logs nothing.
     return seq === undefined || seq === 0 ? null : String(seq);
   }
 
   historyStart(): string | null {
-    const start = this.prepare(`/* historyStart */ SELECT value FROM history_meta WHERE name = 'start'`).pluck().get();
+    const start = this.statements.prepare(`/* historyStart */ SELECT value FROM history_meta WHERE name = 'start'`).pluck().get();
     return (start as string | undefined) ?? null;
   }
 
   /** Drops the changes before `before`, and the spans of relations unlinked by one of them. */
   pruneHistory(before: string): number {
     return this.db.transaction(() => {
-      const last = this.prepare(`/* pruneLast */ SELECT max(sequence) FROM changes WHERE at < ?`).pluck().get(before) as
+      const last = this.statements.prepare(`/* pruneLast */ SELECT max(sequence) FROM changes WHERE at < ?`).pluck().get(before) as
         | number
         | null;
-      this.prepare(`/* keepHistoryStart */ INSERT INTO history_meta (name, value) VALUES ('start', ?)
+      this.statements.prepare(`/* keepHistoryStart */ INSERT INTO history_meta (name, value) VALUES ('start', ?)
         ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`).run(before);
       if (last === null) return 0;
-      this.prepare(`/* pruneSpans */ DELETE FROM edge_spans WHERE unlinked IS NOT NULL AND unlinked <= ?`).run(last);
-      return this.prepare(`/* pruneChanges */ DELETE FROM changes WHERE sequence <= ?`).run(last).changes;
+      this.statements.prepare(`/* pruneSpans */ DELETE FROM edge_spans WHERE unlinked IS NOT NULL AND unlinked <= ?`).run(last);
+      return this.statements.prepare(`/* pruneChanges */ DELETE FROM changes WHERE sequence <= ?`).run(last).changes;
     })();
   }
 
   /** Empties the states of a deleted asset's changes, leaving `{ "purged": true }` in their place. */
   purgeHistory(id: string): number {
     return this.db.transaction(() => {
-      if (this.prepare(`/* assetExists */ SELECT 1 FROM assets WHERE id = ?`).pluck().get(id)) {
+      if (this.statements.prepare(`/* assetExists */ SELECT 1 FROM assets WHERE id = ?`).pluck().get(id)) {
         throw conflict(`"${id}" exists: only a deleted asset's history is purged; delete it first`, ['asset']);
       }
       const tombstone = '{"purged":true}';
-      const { changes } = this.prepare(`/* purgeChanges */ UPDATE changes
+      const { changes } = this.statements.prepare(`/* purgeChanges */ UPDATE changes
         SET before = CASE WHEN before IS NULL THEN NULL ELSE ? END, after = CASE WHEN after IS NULL THEN NULL ELSE ? END
         WHERE asset_id = ? AND (before IS NOT NULL OR after IS NOT NULL)`).run(tombstone, tombstone, id);
-      const held = this.prepare(`/* historyHeld */ SELECT 1 FROM changes WHERE asset_id = ? OR to_id = ? LIMIT 1`).pluck().get(id, id);
+      const held = this.statements.prepare(`/* historyHeld */ SELECT 1 FROM changes WHERE asset_id = ? OR to_id = ? LIMIT 1`).pluck().get(id, id);
       if (!held) throw notFound(id, ['asset']);
       return changes;
     })();

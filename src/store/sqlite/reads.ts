@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import { ownerChain, type Catalogue } from '../../domain/catalogue.js';
 import type { AssetRecord } from '../../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
@@ -13,12 +13,13 @@ import {
   type RankQuery,
   type SeriesRequest,
 } from '../store.js';
-import { ASSET_COLUMNS, toRecord, type AssetRow } from './rows.js';
+import { ASSET_COLUMNS, escapeLike, prefixed, toRecord, type AssetRow } from './rows.js';
 import { ownedBySql, ownersSql, SCOPE_CTE, visibleSql } from './owners.js';
 import { projectUpstreamCte } from './lineage-sets.js';
 import { rankRunsSql } from './ranking.js';
 import { breadthFirst } from './traverse.js';
 import { SqliteAsOf } from './as-of.js';
+import { StatementCache } from './statement-cache.js';
 
 /**
  * The SQLite engine's reads. Ids travel as one JSON array bound to
@@ -28,7 +29,7 @@ import { SqliteAsOf } from './as-of.js';
  * Every statement opens with a comment naming it.
  */
 export class SqliteReads {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: StatementCache;
   private readonly lineageRelationList: string;
   /** Reads as of an instant (as-of.ts). */
   private readonly past: SqliteAsOf;
@@ -37,8 +38,9 @@ export class SqliteReads {
     private readonly db: Database,
     private readonly catalogue: Catalogue,
   ) {
+    this.statements = new StatementCache(db);
     this.lineageRelationList = JSON.stringify(catalogue.lineageRelations.map((r): RelationName => r.name));
-    this.past = new SqliteAsOf(catalogue, (sql) => this.prepare(sql));
+    this.past = new SqliteAsOf(catalogue, (sql) => this.statements.prepare(sql));
   }
 
   /**
@@ -62,20 +64,11 @@ export class SqliteReads {
     return answers;
   }
 
-  /** Prepares each distinct SQL text once. */
-  private prepare(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
 
   /** One indexed range read per request, on (devperf_id, name, at, step, seq). */
   /** One indexed range read per request, on (devperf_id, name, at, step, seq); as of T, the points at or before T. */
   metricSeries(requests: readonly SeriesRequest[]): MetricPoint[][] {
-    const statement = this.prepare(`/* metricSeries */ SELECT at, value, step FROM metric_points
+    const statement = this.statements.prepare(`/* metricSeries */ SELECT at, value, step FROM metric_points
       WHERE devperf_id = ? AND name = ? AND at <= ? ORDER BY at, step, seq`);
     // Every canonical instant sorts before this one.
     return requests.map((request) => statement.all(request.devPerf, request.name, request.asOf ?? '~') as MetricPoint[]);
@@ -83,7 +76,7 @@ export class SqliteReads {
 
   getAssets(ids: readonly string[], asOf: string | null = null): (AssetRecord | null)[] {
     if (asOf !== null) return this.past.getAssets(ids, this.past.sequenceAt(asOf));
-    const rows = this.prepare(
+    const rows = this.statements.prepare(
       `/* getAssets */ SELECT ${ASSET_COLUMNS} FROM assets WHERE id IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(ids)) as AssetRow[];
     const byId = new Map(rows.map((row) => [row.id, toRecord(row)]));
@@ -112,7 +105,7 @@ export class SqliteReads {
     for (const { relation, direction, requests: indexes } of groups.values()) {
       const [near, far] = direction === 'OUT' ? ['from_id', 'to_id'] : ['to_id', 'from_id'];
       const ids = JSON.stringify(indexes.map((i) => requests[i]?.id));
-      const rows = this.prepare(`/* neighbors${direction} */
+      const rows = this.statements.prepare(`/* neighbors${direction} */
         SELECT r.key AS request, ${prefixed('a')}
         FROM json_each(?) r
         JOIN edges e ON e.${near} = r.value AND e.relation = ?
@@ -131,7 +124,7 @@ export class SqliteReads {
     if (asOf !== null) return this.past.owners(ids, this.past.sequenceAt(asOf));
     const answers: string[][] = ids.map(() => []);
     if (ids.length === 0) return answers;
-    const rows = this.prepare(ownersSql(this.catalogue)).all(JSON.stringify(ids)) as { request: number; owner: string }[];
+    const rows = this.statements.prepare(ownersSql(this.catalogue)).all(JSON.stringify(ids)) as { request: number; owner: string }[];
     for (const row of rows) answers[row.request]?.push(row.owner);
     return answers;
   }
@@ -139,7 +132,7 @@ export class SqliteReads {
   /** The ids among `ids` of assets a viewer scoped to `scope` may see, in order. */
   private visibleIds(ids: readonly string[], scope: readonly string[]): string[] {
     const visible = new Set(
-      this.prepare(`/* visibleAssets */ WITH ${SCOPE_CTE}
+      this.statements.prepare(`/* visibleAssets */ WITH ${SCOPE_CTE}
         SELECT a.id FROM assets a
         WHERE a.id IN (SELECT value FROM json_each(?)) AND ${visibleSql(this.catalogue, 'a')}`)
         .pluck()
@@ -157,8 +150,8 @@ export class SqliteReads {
   }
 
   private lineage(request: TraverseRequest): Lineage {
-    const step = this.prepare(lineageStepSql(this.catalogue, request.direction)).pluck();
-    const present = this.prepare(
+    const step = this.statements.prepare(lineageStepSql(this.catalogue, request.direction)).pluck();
+    const present = this.statements.prepare(
       '/* presentAssets */ SELECT id FROM assets WHERE id IN (SELECT value FROM json_each(?))',
     ).pluck();
     const reached = breadthFirst(
@@ -192,7 +185,7 @@ export class SqliteReads {
    */
   private edgesAmong(ids: readonly string[]): EdgeRecord[] {
     const set = JSON.stringify(ids);
-    return this.prepare(`/* lineageEdges */
+    return this.statements.prepare(`/* lineageEdges */
       SELECT e.relation, e.from_id AS "from", e.to_id AS "to"
       FROM edges e
       WHERE e.from_id IN (SELECT value FROM json_each(?))
@@ -239,7 +232,7 @@ export class SqliteReads {
     const sql = `/* listAssets */ ${ctes.length > 0 ? `WITH RECURSIVE ${ctes.join(', ')} ` : ''}SELECT ${prefixed('a')} FROM assets a
       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY a.created_at, a.id LIMIT ?`;
-    const rows = this.prepare(sql).all(...cteParams, ...params, query.first + 1) as AssetRow[];
+    const rows = this.statements.prepare(sql).all(...cteParams, ...params, query.first + 1) as AssetRow[];
     const assets = rows.slice(0, query.first).map(toRecord);
     return {
       assets,
@@ -252,7 +245,7 @@ export class SqliteReads {
   rankRuns(query: RankQuery): RankPage {
     requirePresent(query.asOf);
     const { sql, params } = rankRunsSql(this.catalogue, query);
-    const rows = this.prepare(sql).all(...params) as (AssetRow & { metric_value: number })[];
+    const rows = this.statements.prepare(sql).all(...params) as (AssetRow & { metric_value: number })[];
     return {
       runs: rows.slice(0, query.first).map((row) => ({ run: toRecord(row), value: row.metric_value })),
       hasNextPage: rows.length > query.first,
@@ -278,15 +271,4 @@ function lineageStepSql(catalogue: Catalogue, direction: LineageDirection): stri
       JOIN edges e ON e.${near} = f.value AND ${relation} IN (${relations.join(', ')})`;
   };
   return `/* lineageStep */ ${half('OUT')} UNION ALL ${half('IN')}`;
-}
-
-/** The asset columns qualified by a table alias. */
-function prefixed(alias: string): string {
-  return ASSET_COLUMNS.split(', ')
-    .map((column) => `${alias}.${column}`)
-    .join(', ');
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

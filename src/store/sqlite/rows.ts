@@ -59,3 +59,15 @@ export function toRow(content: AssetContent, createdAt: string, updatedAt: strin
     updated_at: updatedAt,
   };
 }
+
+/** The asset columns qualified by a table alias. */
+export function prefixed(alias: string): string {
+  return ASSET_COLUMNS.split(', ')
+    .map((column) => `${alias}.${column}`)
+    .join(', ');
+}
+
+/** `text` as a LIKE pattern matching it literally (with `ESCAPE '\\'`). */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

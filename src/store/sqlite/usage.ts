@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { Catalogue } from '../../domain/catalogue.js';
 import type { AssetKind } from '../../domain/kinds.js';
 import type { EdgeDirection } from '../../domain/relations.js';
@@ -7,6 +7,7 @@ import { requirePresent, type UsagePage, type UsageRankQuery, type UsageRequest 
 import { lineageCte } from './lineage-sets.js';
 import { SCOPE_CTE, visibleSql } from './owners.js';
 import { ASSET_COLUMNS, toRecord, type AssetRow } from './rows.js';
+import { StatementCache } from './statement-cache.js';
 
 /**
  * Usage counts on SQLite (Store.usage, Store.rankUsage), cached in
@@ -37,7 +38,7 @@ const STATEMENT_BATCH = 200;
 type Counted = keyof Usage;
 
 export class SqliteUsage {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: StatementCache;
   /** Each counted kind's collection prefix (`run/`), for counting by id without reading the asset. */
   private readonly prefixes: { kind: AssetKind; member: Counted; prefix: string }[];
 
@@ -45,20 +46,13 @@ export class SqliteUsage {
     private readonly db: Database,
     private readonly catalogue: Catalogue,
   ) {
+    this.statements = new StatementCache(db);
     this.prefixes = Object.entries(USAGE_KINDS).flatMap(([kind, member]) => {
       const spec = catalogue.kinds.find((candidate) => candidate.kind === kind);
       return spec ? [{ kind: spec.kind, member, prefix: `${spec.collection}/` }] : [];
     });
   }
 
-  private prepare(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
-  }
 
   usage(requests: readonly UsageRequest[]): Usage[] {
     for (const request of requests) requirePresent(request.asOf);
@@ -86,7 +80,7 @@ export class SqliteUsage {
       const key = scopeKey(query.scope);
       this.fillKind(key, query.scope, query.kind);
       const after = query.after;
-      const rows = this.prepare(`/* rankUsage */ SELECT ${columns('a')}, u.runs AS usage_runs, u.models AS usage_models,
+      const rows = this.statements.prepare(`/* rankUsage */ SELECT ${columns('a')}, u.runs AS usage_runs, u.models AS usage_models,
           u.deployments AS usage_deployments
         FROM asset_usage u JOIN assets a ON a.id = u.asset_id
         WHERE u.scope = ? AND u.kind = ? AND u.models >= ?
@@ -110,25 +104,25 @@ export class SqliteUsage {
 
   /** Drops the cached counts that the relations noted in `usage_stale` may have changed. */
   private settleStale(): void {
-    const stale = this.prepare('/* usageStaleCount */ SELECT count(*) FROM usage_stale').pluck().get() as number;
+    const stale = this.statements.prepare('/* usageStaleCount */ SELECT count(*) FROM usage_stale').pluck().get() as number;
     if (stale === 0) return;
     if (stale > STALE_WALK_LIMIT) {
-      this.prepare('/* usageDropAll */ DELETE FROM asset_usage').run();
+      this.statements.prepare('/* usageDropAll */ DELETE FROM asset_usage').run();
     } else {
-      this.prepare(`/* usageDropScoped */ DELETE FROM asset_usage WHERE scope <> ''`).run();
-      this.prepare(`/* usageDropUpstream */ WITH RECURSIVE ${lineageCte(this.catalogue, 'stale_up', 'UPSTREAM', 'SELECT id FROM usage_stale')}
+      this.statements.prepare(`/* usageDropScoped */ DELETE FROM asset_usage WHERE scope <> ''`).run();
+      this.statements.prepare(`/* usageDropUpstream */ WITH RECURSIVE ${lineageCte(this.catalogue, 'stale_up', 'UPSTREAM', 'SELECT id FROM usage_stale')}
         DELETE FROM asset_usage WHERE scope = '' AND asset_id IN (SELECT id FROM stale_up)`).run();
     }
-    this.prepare('/* usageStaleClear */ DELETE FROM usage_stale').run();
+    this.statements.prepare('/* usageStaleClear */ DELETE FROM usage_stale').run();
   }
 
   /** The counts of `ids` for the scope: cached, or counted now and cached (existing assets only). */
   private cachedOrCounted(key: string, scope: readonly string[] | null, ids: string[]): Map<string, Usage> {
     const found = new Map<string, Usage>();
-    const rows = this.prepare(`/* usageCached */ SELECT asset_id AS id, runs, models, deployments FROM asset_usage
+    const rows = this.statements.prepare(`/* usageCached */ SELECT asset_id AS id, runs, models, deployments FROM asset_usage
       WHERE scope = ? AND asset_id IN (SELECT value FROM json_each(?))`).all(key, JSON.stringify(ids)) as (Usage & { id: string })[];
     for (const { id, ...usage } of rows) found.set(id, usage);
-    const missing = this.prepare(`/* usageMissing */ SELECT id, kind FROM assets
+    const missing = this.statements.prepare(`/* usageMissing */ SELECT id, kind FROM assets
       WHERE id IN (SELECT value FROM json_each(?)) AND id NOT IN (SELECT value FROM json_each(?))`).all(
       JSON.stringify(ids),
       JSON.stringify([...found.keys()]),
@@ -142,11 +136,11 @@ export class SqliteUsage {
     // Unscoped, as many counts as assets of the kind means none is missing (a count goes with its
     // asset, and no asset changes kind): two index counts instead of a lookup per asset.
     if (scope === null) {
-      const assets = this.prepare('/* usageKindSize */ SELECT count(*) FROM assets WHERE kind = ?').pluck().get(kind) as number;
-      const counted = this.prepare(`/* usageKindCounted */ SELECT count(*) FROM asset_usage WHERE scope = '' AND kind = ?`).pluck().get(kind) as number;
+      const assets = this.statements.prepare('/* usageKindSize */ SELECT count(*) FROM assets WHERE kind = ?').pluck().get(kind) as number;
+      const counted = this.statements.prepare(`/* usageKindCounted */ SELECT count(*) FROM asset_usage WHERE scope = '' AND kind = ?`).pluck().get(kind) as number;
       if (assets === counted) return;
     }
-    const missing = this.prepare(`/* usageUncounted */ ${scope === null ? '' : `WITH ${SCOPE_CTE}`}
+    const missing = this.statements.prepare(`/* usageUncounted */ ${scope === null ? '' : `WITH ${SCOPE_CTE}`}
       SELECT a.id, a.kind, a.rowid AS rowid FROM assets a
       WHERE a.kind = ? ${scope === null ? '' : `AND ${visibleSql(this.catalogue, 'a')}`}
         AND NOT EXISTS (SELECT 1 FROM asset_usage u WHERE u.scope = ? AND u.asset_id = a.id)
@@ -165,7 +159,7 @@ export class SqliteUsage {
     const counted = new Map<string, Usage>();
     for (let i = 0; i < assets.length; i += STATEMENT_BATCH) {
       const batch = assets.slice(i, i + STATEMENT_BATCH);
-      const rows = this.prepare(this.countSql(scope !== null)).all(
+      const rows = this.statements.prepare(this.countSql(scope !== null)).all(
         ...(scope === null ? [] : [JSON.stringify(scope)]),
         JSON.stringify(batch.map((asset) => asset.id)),
       ) as (Usage & { id: string })[];
@@ -214,12 +208,12 @@ export class SqliteUsage {
    * the assets counted before it instead of walking past them again.
    */
   private countInMemory(key: string, scope: readonly string[] | null, assets: readonly { id: string; kind: AssetKind; rowid: number }[]): void {
-    const size = (this.prepare('/* usageMaxRowid */ SELECT ifnull(max(rowid), 0) FROM assets').pluck().get() as number) + 1;
+    const size = (this.statements.prepare('/* usageMaxRowid */ SELECT ifnull(max(rowid), 0) FROM assets').pluck().get() as number) + 1;
     const graph = this.downstreamGraph(size);
     const member = new Uint8Array(size);
     const slots: Counted[] = ['runs', 'models', 'deployments'];
     const kinds = this.prefixes.map((p) => `'${p.kind}'`).join(', ') || 'NULL';
-    const countedRows = this.prepare(`/* usageCountedAssets */ ${scope === null ? '' : `WITH ${SCOPE_CTE}`}
+    const countedRows = this.statements.prepare(`/* usageCountedAssets */ ${scope === null ? '' : `WITH ${SCOPE_CTE}`}
       SELECT a.rowid, a.kind FROM assets a WHERE a.kind IN (${kinds}) ${scope === null ? '' : `AND ${visibleSql(this.catalogue, 'a')}`}`)
       .raw()
       .iterate(...(scope === null ? [] : [JSON.stringify(scope)])) as Iterable<[number, AssetKind]>;
@@ -273,7 +267,7 @@ export class SqliteUsage {
   private downstreamGraph(size: number): { start: Int32Array; targets: Int32Array } {
     const steps = this.catalogue.lineageSteps('DOWNSTREAM');
     const outward = steps.filter((s) => s.direction === 'OUT').map((s) => `'${s.relation}'`).join(', ') || 'NULL';
-    const rows = this.prepare(`/* usageLineageEdges */
+    const rows = this.statements.prepare(`/* usageLineageEdges */
       SELECT f.rowid, t.rowid, e.relation IN (${outward}) FROM edges e
       JOIN assets f ON f.id = e.from_id JOIN assets t ON t.id = e.to_id
       WHERE e.relation IN (${steps.map((s) => `'${s.relation}'`).join(', ') || 'NULL'})`)
@@ -297,7 +291,7 @@ export class SqliteUsage {
   }
 
   private store(key: string, id: string, kind: AssetKind, usage: Usage): void {
-    this.prepare(`/* usageCache */ INSERT OR REPLACE INTO asset_usage (scope, asset_id, kind, runs, models, deployments)
+    this.statements.prepare(`/* usageCache */ INSERT OR REPLACE INTO asset_usage (scope, asset_id, kind, runs, models, deployments)
       VALUES (?, ?, ?, ?, ?, ?)`).run(key, id, kind, usage.runs, usage.models, usage.deployments);
   }
 }
