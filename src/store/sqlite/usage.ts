@@ -11,7 +11,7 @@ import { StatementCache } from './statement-cache.js';
 
 /**
  * Usage counts on SQLite (Store.usage, Store.rankUsage), cached in
- * `asset_usage` (migration 5) per scope and filled on demand:
+ * `asset_usage` (migration 7) per scope and filled on demand:
  *
  * - a batch of assets is counted by one recursive statement, a walk of the
  *   whole downstream lineage of each (`UNION` visits each asset once per
