@@ -1,5 +1,6 @@
 import { scopeOf } from '../domain/access.js';
 import { badInput } from '../domain/errors.js';
+import { tryParseId } from '../domain/ids.js';
 import type { AssetKind, AssetRecord } from '../domain/kinds.js';
 import { DEFAULT_DUPLICATE_GROUPS, duplicateKind, MAX_DUPLICATE_GROUPS, type Usage } from '../domain/reuse.js';
 import type { DuplicateGroup } from '../store/store.js';
@@ -61,6 +62,10 @@ export async function reuse(session: Session, args: ReuseArgs): Promise<ReuseCon
   const after = args.after === null ? null : session.cursors.decodeReuse(args.after);
   if (args.after !== null && after === null) {
     throw badInput(['after'], `expected a cursor from pageInfo.endCursor, received ${JSON.stringify(args.after)}`);
+  }
+  const cursorKind = after === null ? null : tryParseId(after.id, session.catalogue)?.kind;
+  if (cursorKind && cursorKind !== args.kind) {
+    throw badInput(['after'], `expected a cursor of the ${args.kind} listing, received a cursor of the ${cursorKind} listing`);
   }
   const scope = scopeOf(session.viewer);
   const page = await session.store.rankUsage({ kind: args.kind, minModels, first, after, scope, asOf: session.asOf });

@@ -123,7 +123,7 @@ export function measureWithinLimits(
       refusal: refusal(
         ResponseErrorCode.QUERY_TOO_COSTLY,
         `The operation's estimated cost is ${cost}${batch}; the limit is ${limits.maxCost}. ` +
-          'Ask for fewer items: a smaller `first`, lineage `limit` or list of ids',
+          'Ask for fewer items: a smaller `first`, lineage `limit` or list of ids, or fewer fields priced as lineages (`usage`, `drift`)',
       ),
     };
   }

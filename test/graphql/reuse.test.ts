@@ -115,6 +115,10 @@ describe('Query.reuse', () => {
     const page = await api.data<ReusePage>(REUSE, { kind: 'DATASET', first: 1 });
     const asListing = await api.execute(`{ assets(after: "${page.reuse.pageInfo.endCursor}") { edges { cursor } } }`);
     expect(asListing.errors?.map((e) => e.extensions?.['code'])).toEqual(['BAD_USER_INPUT']);
+    // A reuse cursor pages on the listing of its own kind only.
+    const ofFeaturesets = onlyError(await api.execute(REUSE, { kind: 'FEATURESET', after: page.reuse.pageInfo.endCursor }));
+    expect(ofFeaturesets).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'after' } });
+    expect(ofFeaturesets.message).toContain('a cursor of the DATASET listing');
   });
 
   test('ranks for a scoped viewer the assets it may see, by what it may see', async () => {

@@ -82,7 +82,7 @@ describe('cost', () => {
       status: 400,
       code: 'QUERY_TOO_COSTLY',
       message:
-        "The operation's estimated cost is 2000302; the limit is 1000000. Ask for fewer items: a smaller `first`, lineage `limit` or list of ids",
+        "The operation's estimated cost is 2000302; the limit is 1000000. Ask for fewer items: a smaller `first`, lineage `limit` or list of ids, or fewer fields priced as lineages (`usage`, `drift`)",
     });
     const smaller = await running.post({ query: query.replace('limit: 10000', 'limit: 1000') });
     expect(smaller.status).toBe(200);
