@@ -1,7 +1,7 @@
 import type { Plan } from '../domain/commands.js';
 import { isKind, type AssetKind, type AssetRecord, type RecordOf } from '../domain/kinds.js';
 import { tryParseId } from '../domain/ids.js';
-import { dependentSteps, refuseOrphaningDelete, type CommitResult, type WriteResult } from '../domain/writes.js';
+import { dependentSteps, ownedEnd, refuseOrphaningDelete, refuseOrphaningUnlink, type CommitResult, type WriteResult } from '../domain/writes.js';
 import { refreshAfterWrite } from './loaders.js';
 import type { Session } from './session.js';
 import { authorizeWrite, redactForViewer } from './write-access.js';
@@ -17,7 +17,7 @@ import { authorizeWrite, redactForViewer } from './write-access.js';
  */
 export async function commitPlan(session: Session, source: string, plan: Plan): Promise<WriteResult> {
   await authorizeWrite(session, plan);
-  await refuseOrphaningDeletes(session, plan);
+  await Promise.all([refuseOrphaningDeletes(session, plan), refuseOrphaningUnlinks(session, plan)]);
   let result: CommitResult;
   try {
     result = await session.store.commit({ ops: plan.ops, actor: session.viewer.name, source, at: session.now() });
@@ -51,6 +51,28 @@ async function refuseOrphaningDeletes(session: Session, plan: Plan): Promise<voi
       }),
     );
     return [counts.then((dependents) => refuseOrphaningDelete(op.id, op.field, dependents))];
+  });
+  await Promise.all(checks);
+}
+
+/**
+ * The same rule for unlinks: removing the last relation an asset takes its
+ * project from is refused (one `neighbors` call for the whole plan, none for
+ * relations that decide no ownership). As for deletes, the check precedes
+ * the commit.
+ */
+async function refuseOrphaningUnlinks(session: Session, plan: Plan): Promise<void> {
+  const kindOf = (id: string) => tryParseId(id, session.catalogue)?.kind ?? null;
+  const checks = plan.ops.flatMap((op) => {
+    if (op.type !== 'removeEdge') return [];
+    const end = ownedEnd(session.catalogue, op.edge, kindOf);
+    if (end === null) return [];
+    const { owned, owner, step } = end;
+    return [
+      session.loaders.neighbors
+        .load({ id: owned, relation: step.relation, direction: step.direction })
+        .then((owners) => refuseOrphaningUnlink(owned, owner, op.field, owners.filter((asset) => asset.kind === step.kind).length)),
+    ];
   });
   await Promise.all(checks);
 }

@@ -245,6 +245,45 @@ export function dependentSteps(catalogue: Catalogue, kind: AssetKind): OwnerStep
 }
 
 /**
+ * The end of `edge` that takes its project through it (its kind's owner
+ * step is the edge's relation, in the edge's direction), with that step;
+ * null for a relation that decides no ownership, or ends of unknown kinds.
+ */
+export function ownedEnd(
+  catalogue: Catalogue,
+  edge: EdgeRecord,
+  kindOf: (id: string) => AssetKind | null,
+): { owned: string; owner: string; step: OwnerStep } | null {
+  const toKind = kindOf(edge.to);
+  const toOwner = toKind === null ? 'shared' : catalogue.kind(toKind).owner;
+  if (typeof toOwner === 'object' && toOwner.relation === edge.relation && toOwner.direction === 'IN') {
+    return { owned: edge.to, owner: edge.from, step: toOwner };
+  }
+  const fromKind = kindOf(edge.from);
+  const fromOwner = fromKind === null ? 'shared' : catalogue.kind(fromKind).owner;
+  if (typeof fromOwner === 'object' && fromOwner.relation === edge.relation && fromOwner.direction === 'OUT') {
+    return { owned: edge.from, owner: edge.to, step: fromOwner };
+  }
+  return null;
+}
+
+/**
+ * Ownership survives unlinks, as it survives deletes: removing the last
+ * relation an asset takes its project from would make it shared (visible to
+ * every scoped token). `owners` counts the assets of the step's kind it is
+ * related to that way now, this one included; CONFLICT on `field` when it
+ * is the last.
+ */
+export function refuseOrphaningUnlink(owned: string, owner: string, field: FieldPath, owners: number): void {
+  if (owners > 1) return;
+  throw conflict(
+    `unlinking "${owned}" from "${owner}" would leave it in no project, visible to every scoped token: ` +
+      'link it to another project first, or delete it',
+    field,
+  );
+}
+
+/**
  * Ownership survives deletes: an asset other assets take their owners from
  * is not deleted while they exist, since they would become shared (visible
  * to every scoped token). `dependents` counts them by kind, in catalogue

@@ -18,6 +18,7 @@ afterEach(() => api.close());
 
 const BETA_READER = viewer('reader', TWO.beta);
 const ALPHA_ADMIN = viewer('admin', TWO.alpha);
+const UNSCOPED_ADMIN = viewer('admin');
 
 const remove = (id: string, as = viewer('writer', TWO.alpha)) =>
   api.execute<{ deleteAsset: { deletedId: string; deletedRelations: number } }>(
@@ -71,5 +72,45 @@ describe('deleting an asset others take their project from', () => {
   test('datasets and featuresets, which nothing takes a project from, are deleted as before', async () => {
     const result = await remove(TWO.sharedV1, viewer('writer'));
     expect(result.data?.deleteAsset).toEqual({ deletedId: TWO.sharedV1, deletedRelations: 2 });
+  });
+});
+
+describe('unlinking a relation an asset takes its project from', () => {
+  const unlink = (relation: string, from: string, to: string, as = viewer('writer', TWO.alpha)) =>
+    api.execute(
+      `mutation ($input: LinkAssetsInput!) { unlinkAssets(input: $input) { relation from { id } to { id } } }`,
+      { input: { relation, from, to } },
+      as,
+    );
+
+  test("a model's last project is refused with CONFLICT, for an admin too, and the model stays hidden from other projects", async () => {
+    for (const as of [viewer('writer', TWO.alpha), ALPHA_ADMIN]) {
+      expect(onlyError(await unlink('project_models', TWO.alpha, TWO.alphaModel, as))).toMatchObject({
+        message:
+          `input.to: unlinking "${TWO.alphaModel}" from "${TWO.alpha}" would leave it in no project, ` +
+          'visible to every scoped token: link it to another project first, or delete it',
+        extensions: { code: 'CONFLICT', field: 'input.to' },
+      });
+    }
+    expect(api.store.count('commit')).toBe(0);
+    expect(await visibleTo(BETA_READER)).not.toContain(TWO.alphaModel);
+  });
+
+  test("a run's only model (an owner step leading to the model end) is refused the same way", async () => {
+    expect(onlyError(await unlink('run_models', TWO.alphaModel, TWO.alphaRun))).toMatchObject({
+      extensions: { code: 'CONFLICT', field: 'input.to' },
+    });
+  });
+
+  test('a model in two projects may leave one of them, and stays hidden from projects it is in no longer', async () => {
+    await api.data(`mutation { linkAssets(input: { relation: "project_models", from: "${TWO.alpha}", to: "${TWO.betaModel}" }) { relation } }`, undefined, UNSCOPED_ADMIN);
+    expect((await unlink('project_models', TWO.beta, TWO.betaModel, UNSCOPED_ADMIN)).errors).toBeUndefined();
+    expect(await visibleTo(BETA_READER)).not.toContain(TWO.betaModel);
+    expect(await visibleTo(viewer('reader', TWO.alpha))).toContain(TWO.betaModel);
+  });
+
+  test('a relation that decides no ownership is unlinked as before', async () => {
+    await api.data(`mutation { linkDerivedFrom(input: { asset: "${TWO.alphaTuned}", from: "${TWO.alphaModel}" }) { asset { id } } }`);
+    expect((await unlink('derived_from', TWO.alphaTuned, TWO.alphaModel)).errors).toBeUndefined();
   });
 });
