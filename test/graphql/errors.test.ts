@@ -178,6 +178,16 @@ describe('errors in responses', () => {
     });
   });
 
+  test('a subscription sent as a request is BAD_REQUEST saying where subscriptions run, and nothing is logged', async () => {
+    api = createTestApi();
+    const error = onlyError(await api.execute(`subscription { changes { sequence } }`));
+    expect(error).toEqual({
+      message: 'Subscriptions run over WebSocket (the graphql-ws protocol) at the same path; a request over HTTP cannot carry one',
+      extensions: { code: 'BAD_REQUEST' },
+    });
+    expect(api.logged).toEqual([]);
+  });
+
   test('a validation error keeps its message and code', async () => {
     api = createTestApi();
     const error = onlyError(await api.execute(`{ node(id: "x") { name } }`));
