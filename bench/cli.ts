@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatReport } from './report.js';
 import { runBench, type BenchOptions } from './run.js';
+import { parseSize } from './size.js';
 
 /**
  * `npm run bench -- [--size 10k|100k|1m] [--seed N] [--db FILE] [--out FILE] [--quick] [--no-http]`
@@ -14,13 +15,6 @@ import { runBench, type BenchOptions } from './run.js';
  * every measurement, for a look rather than a figure.
  */
 const USAGE = 'usage: npm run bench -- [--size 10k|100k|1m] [--seed N] [--db FILE] [--out FILE] [--quick] [--no-http]';
-
-function parseSize(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)([km]?)$/i.exec(text.trim());
-  if (!match) throw new Error(`--size: expected a count such as 10k, 100k or 1m, received "${text}"`);
-  const scale = { '': 1, k: 1_000, m: 1_000_000 }[(match[2] ?? '').toLowerCase()] ?? 1;
-  return Math.round(Number(match[1]) * scale);
-}
 
 export function parseOptions(argv: readonly string[]): { options: BenchOptions; out: string } {
   const { values } = parseArgs({
