@@ -1418,7 +1418,7 @@ describe('arango queries: reusable steps', () => {
       /* usageStore */
       FOR d IN @entries
         FILTER DOCUMENT(d.asset) != null
-        INSERT MERGE(d, { _key: SHA1(CONCAT(@scope, "\n", d.asset)), scope: @scope, rank: -d.models })
+        INSERT MERGE(d, { _key: SHA1(CONCAT(@scope, "\n", d.asset)), scope: @scope, rank: 0 - d.models })
           INTO metalayer_usage OPTIONS { overwriteMode: "replace" }
     `);
     expect(store.bindVars).toEqual({ scope: '', entries: [entry] });

@@ -274,7 +274,7 @@ export function usageStoreStatement(scope: readonly string[] | null, entries: re
     '/* usageStore */',
     `FOR d IN ${b.bind('entries', entries)}`,
     '  FILTER DOCUMENT(d.asset) != null',
-    `  INSERT MERGE(d, { _key: ${cacheKey(key, 'd.asset')}, scope: ${key}, rank: -d.models })`,
+    `  INSERT MERGE(d, { _key: ${cacheKey(key, 'd.asset')}, scope: ${key}, rank: 0 - d.models })`,
     `    INTO ${USAGE_COLLECTION} OPTIONS { overwriteMode: "replace" }`,
   ]);
 }
