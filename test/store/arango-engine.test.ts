@@ -1243,10 +1243,14 @@ describe('arango engine: reusable steps', () => {
     expect(fake.bound('usageValid')).toEqual({ key: 'usage', seq: 9 });
   });
 
-  it('settling drops every count when many changed, and only moves the sequence when nothing it counts changed', async () => {
+  it('settling drops every count when many changed or the log is behind the cache, and only moves the sequence when nothing it counts changed', async () => {
     const many = new ScriptedDatabase((name) => (name === 'usageStale' ? [{ valid: 0, last: 5000, many: true, changed: ['run/r1'] }] : [usage(0, 0, 0)]));
     await new ArangoReuse(many.db, {}, names).usage([{ id: 'datasets/d1', scope: null, asOf: null }]);
     expect(many.log).toEqual(['usageStale', 'usageDropAll', 'usageValid', 'usageCached']);
+    const emptied = new ScriptedDatabase((name) => (name === 'usageStale' ? [{ valid: 40, last: 2, many: false, changed: [] }] : [usage(0, 0, 0)]));
+    await new ArangoReuse(emptied.db, {}, names).usage([{ id: 'datasets/d1', scope: null, asOf: null }]);
+    expect(emptied.log).toEqual(['usageStale', 'usageDropAll', 'usageValid', 'usageCached']);
+    expect(emptied.bound('usageValid')).toEqual({ key: 'usage', seq: 2 });
     const created = new ScriptedDatabase((name) => (name === 'usageStale' ? [{ valid: 4, last: 6, many: false, changed: [] }] : [usage(0, 0, 0)]));
     await new ArangoReuse(created.db, {}, names).usage([{ id: 'datasets/d1', scope: null, asOf: null }]);
     expect(created.log).toEqual(['usageStale', 'usageValid', 'usageCached']);

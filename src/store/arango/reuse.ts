@@ -88,8 +88,9 @@ export class ArangoReuse {
   /** Drops the cached counts that the changes logged since the cache was last valid may have changed. */
   private async settleStale(): Promise<void> {
     const [stale] = await this.all<{ valid: number; last: number; many: boolean; changed: string[] }>(usageStaleQuery(STALE_WALK_LIMIT));
-    if (!stale || stale.last <= stale.valid) return;
-    if (stale.many || stale.changed.length > STALE_WALK_LIMIT) {
+    if (!stale || stale.last === stale.valid) return;
+    // A log behind the cache (its collections emptied) tells nothing about what changed since.
+    if (stale.last < stale.valid || stale.many || stale.changed.length > STALE_WALK_LIMIT) {
       await this.all(usageDropStatement('all'));
     } else if (stale.changed.length > 0) {
       await this.all(usageDropStatement('scoped'));
