@@ -7,6 +7,7 @@ import type { WriteOp } from '../../src/domain/writes.js';
 import { makeListQuery, type ListPosition, type Store } from '../../src/store/store.js';
 import { tryParseId } from '../../src/domain/ids.js';
 import { createArangoStore, ensureLayout, type ArangoStoreOptions } from '../../src/store/arango/index.js';
+import { USAGE_COLLECTION } from '../../src/store/arango/reuse-queries.js';
 import { ArangoNames, META_COLLECTION } from '../../src/store/arango/catalogue.js';
 import { CHANGES_COLLECTION, EDGE_SPANS_COLLECTION } from '../../src/store/arango/changes.js';
 import { content } from '../helpers/assets.js';
@@ -41,7 +42,7 @@ if (!url) {
   const testDb = () => system.database(database);
   const catalogue = EXTENDED_CATALOGUE;
   const names = new ArangoNames(catalogue);
-  const collections = [...names.vertexCollections, ...names.edgeCollections, META_COLLECTION, CHANGES_COLLECTION, EDGE_SPANS_COLLECTION];
+  const collections = [...names.vertexCollections, ...names.edgeCollections, META_COLLECTION, CHANGES_COLLECTION, EDGE_SPANS_COLLECTION, USAGE_COLLECTION];
   const commit = (store: Store, ...ops: WriteOp[]) =>
     store.commit({ ops, actor: 'contract', source: 'test', at: new Date().toISOString() });
 

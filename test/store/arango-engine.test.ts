@@ -1207,30 +1207,144 @@ describe('arango engine: run lifecycle and metric series', () => {
 });
 
 describe('arango engine: reusable steps', () => {
-  it('usage asks one query for every scope, answers in request order, zeros for malformed ids unasked', async () => {
-    const usage = (runs: number, models: number, deployments: number) => ({ runs, models, deployments });
-    const fake = new ScriptedDatabase(() => [[[usage(1, 2, 3), usage(7, 8, 9)], [usage(4, 5, 6)]]]);
-    const reuse = new ArangoReuse(fake.db, {}, names);
-    const answers = await reuse.usage([
+  const usage = (runs: number, models: number, deployments: number) => ({ runs, models, deployments });
+  const fresh = { valid: 7, last: 7, many: false, changed: [] };
+
+  it('usage answers cached counts, counts the rest by one traversal per scope and caches them, zeros for malformed ids unasked', async () => {
+    const fake = new ScriptedDatabase((name, query) => {
+      if (name === 'usageStale') return [fresh];
+      if (name === 'usageCached') return query.bindVars['scope'] === '' ? [usage(7, 8, 9)] : [null, usage(4, 5, 6)];
+      if (name === 'usage') return [[[usage(1, 2, 3)]]];
+      return [];
+    });
+    const answers = await new ArangoReuse(fake.db, {}, names).usage([
       { id: 'datasets/d1', scope: ['project/p1'], asOf: null },
       { id: 'not an id', scope: null, asOf: null },
       { id: 'datasets/d1', scope: null, asOf: null },
       { id: 'featuresets/f1', scope: ['project/p1'], asOf: null },
     ]);
-    expect(fake.log).toEqual(['usage']);
-    expect(fake.bound('usage')).toMatchObject({ g0_ids: ['datasets/d1', 'featuresets/f1'], g0_scope: ['project/p1'], g1_ids: ['datasets/d1'] });
-    expect(answers).toEqual([usage(1, 2, 3), usage(0, 0, 0), usage(4, 5, 6), usage(7, 8, 9)]);
+    expect(answers).toEqual([usage(1, 2, 3), usage(0, 0, 0), usage(7, 8, 9), usage(4, 5, 6)]);
+    expect(fake.log).toEqual(['usageStale', 'usageCached', 'usage', 'usageStore', 'usageCached']);
+    expect(fake.queries[1]?.bindVars).toMatchObject({ scope: '["project/p1"]', ids: ['datasets/d1', 'featuresets/f1'] });
+    expect(fake.bound('usage')).toMatchObject({ g0_ids: ['datasets/d1'], g0_scope: ['project/p1'] });
+    expect(fake.bound('usageStore')).toEqual({
+      scope: '["project/p1"]',
+      entries: [{ asset: 'datasets/d1', kind: 'DATASET', ...usage(1, 2, 3) }],
+    });
   });
 
-  it('rankUsage reads its page back as every read does and tells a next page by the extra row', async () => {
+  it('settling drops every scoped count and the unscoped counts upstream of the changed ends, then moves the valid sequence', async () => {
+    const fake = new ScriptedDatabase((name) =>
+      name === 'usageStale' ? [{ valid: 3, last: 9, many: false, changed: ['run/r1', 'datasets/d1'] }] : name === 'usageCached' ? [usage(1, 1, 0)] : [],
+    );
+    await new ArangoReuse(fake.db, {}, names).usage([{ id: 'datasets/d1', scope: null, asOf: null }]);
+    expect(fake.log).toEqual(['usageStale', 'usageDropScoped', 'usageDropUpstream', 'usageValid', 'usageCached']);
+    expect(fake.bound('usageDropUpstream')).toMatchObject({ ends: ['run/r1', 'datasets/d1'] });
+    expect(fake.bound('usageValid')).toEqual({ key: 'usage', seq: 9 });
+  });
+
+  it('settling drops every count when many changed or the log is behind the cache, and only moves the sequence when nothing it counts changed', async () => {
+    const many = new ScriptedDatabase((name) => (name === 'usageStale' ? [{ valid: 0, last: 5000, many: true, changed: ['run/r1'] }] : [usage(0, 0, 0)]));
+    await new ArangoReuse(many.db, {}, names).usage([{ id: 'datasets/d1', scope: null, asOf: null }]);
+    expect(many.log).toEqual(['usageStale', 'usageDropAll', 'usageValid', 'usageCached']);
+    const emptied = new ScriptedDatabase((name) => (name === 'usageStale' ? [{ valid: 40, last: 2, many: false, changed: [] }] : [usage(0, 0, 0)]));
+    await new ArangoReuse(emptied.db, {}, names).usage([{ id: 'datasets/d1', scope: null, asOf: null }]);
+    expect(emptied.log).toEqual(['usageStale', 'usageDropAll', 'usageValid', 'usageCached']);
+    expect(emptied.bound('usageValid')).toEqual({ key: 'usage', seq: 2 });
+    const created = new ScriptedDatabase((name) => (name === 'usageStale' ? [{ valid: 4, last: 6, many: false, changed: [] }] : [usage(0, 0, 0)]));
+    await new ArangoReuse(created.db, {}, names).usage([{ id: 'datasets/d1', scope: null, asOf: null }]);
+    expect(created.log).toEqual(['usageStale', 'usageValid', 'usageCached']);
+  });
+
+  it('rankUsage on a counted kind is one page query, read back as every read does, a next page told by the extra row', async () => {
     const dataset = (key: string) => storedOf(content('DATASET', key));
-    const fake = new ScriptedDatabase(() => [
-      { asset: dataset('a'), usage: { runs: 3, models: 2, deployments: 0 } },
-      { asset: dataset('b'), usage: { runs: 2, models: 2, deployments: 1 } },
-    ]);
+    const fake = new ScriptedDatabase((name) => {
+      if (name === 'usageStale') return [fresh];
+      if (name === 'usageUncounted') return [];
+      return [
+        { asset: dataset('a'), usage: usage(3, 2, 0) },
+        { asset: null, usage: usage(9, 9, 9) },
+        { asset: dataset('b'), usage: usage(2, 2, 1) },
+      ];
+    });
     const page = await new ArangoReuse(fake.db, {}, names).rankUsage({ kind: 'DATASET', minModels: 2, first: 1, after: null, scope: null, asOf: null });
-    expect(page.entries.map((entry) => [entry.asset.id, entry.usage])).toEqual([['datasets/a', { runs: 3, models: 2, deployments: 0 }]]);
+    expect(fake.log).toEqual(['usageStale', 'usageUncounted', 'rankUsage']);
+    expect(page.entries.map((entry) => [entry.asset.id, entry.usage])).toEqual([['datasets/a', usage(3, 2, 0)]]);
     expect(page.hasNextPage).toBe(true);
+  });
+
+  it('rankUsage counts a few uncounted assets by traversal and caches them before the page', async () => {
+    const fake = new ScriptedDatabase((name) => {
+      if (name === 'usageStale') return [fresh];
+      if (name === 'usageUncounted') return ['datasets/d2', 'datasets/d1'];
+      if (name === 'usage') return [[[usage(1, 1, 0), usage(2, 1, 1)]]];
+      return [];
+    });
+    await new ArangoReuse(fake.db, {}, names).rankUsage({ kind: 'DATASET', minModels: 2, first: 10, after: null, scope: null, asOf: null });
+    expect(fake.log).toEqual(['usageStale', 'usageUncounted', 'usage', 'usageStore', 'rankUsage']);
+    expect(fake.bound('usageStore')).toEqual({
+      scope: '',
+      entries: [
+        { asset: 'datasets/d2', kind: 'DATASET', ...usage(1, 1, 0) },
+        { asset: 'datasets/d1', kind: 'DATASET', ...usage(2, 1, 1) },
+      ],
+    });
+  });
+
+  it('rankUsage counts many uncounted assets in memory from the lineage relations read once, exactly, a diamond counted once', async () => {
+    // d0 ← d1 ← … ← d250 (derived_from), featuresets fa and fb from d250, one run on both, a model from the run, a deployment of it;
+    // a second run on d0 directly; a run on d3 that the scope hides.
+    const datasets = Array.from({ length: 251 }, (_, i) => `datasets/d${i}`);
+    const edges: Record<string, [string, string][]> = {
+      derived_from: datasets.slice(1).map((id, i) => [id, datasets[i] ?? '']),
+      featureset_dataset: [
+        ['featuresets/fa', 'datasets/d250'],
+        ['featuresets/fb', 'datasets/d250'],
+      ],
+      run_featuresets: [
+        ['run/r1', 'featuresets/fa'],
+        ['run/r1', 'featuresets/fb'],
+      ],
+      run_datasets: [
+        ['run/r2', 'datasets/d0'],
+        ['run/hidden', 'datasets/d3'],
+      ],
+      run_models: [['models/m1', 'run/r1']],
+      deployment_model: [['deployment/x', 'models/m1']],
+    };
+    const newestFirst = [...datasets].reverse();
+    const script = (scoped: boolean) => (name: string, query: AqlQuery) => {
+      if (name === 'usageStale') return [fresh];
+      if (name === 'usageUncounted') return newestFirst;
+      if (name === 'usageLineageEdges') return edges[/FOR e IN (\w+)/.exec(query.query)?.[1] ?? ''] ?? [];
+      if (name === 'usageVisibleCounted') return scoped ? ['run/r1', 'run/r2', 'models/m1', 'deployment/x'] : [];
+      return [];
+    };
+    const stored = (fake: ScriptedDatabase) =>
+      new Map(
+        fake.queries
+          .filter((query) => query.query.startsWith('/* usageStore */'))
+          .flatMap((query) => query.bindVars['entries'] as { asset: string; runs: number; models: number; deployments: number }[])
+          .map(({ asset, runs, models, deployments }) => [asset, usage(runs, models, deployments)]),
+      );
+
+    const unscoped = new ScriptedDatabase(script(false));
+    await new ArangoReuse(unscoped.db, {}, names).rankUsage({ kind: 'DATASET', minModels: 2, first: 10, after: null, scope: null, asOf: null });
+    const lineage = catalogue.lineageSteps('DOWNSTREAM').length;
+    expect(unscoped.log).toEqual(['usageStale', 'usageUncounted', ...Array<string>(lineage).fill('usageLineageEdges'), 'usageStore', 'rankUsage']);
+    const counts = stored(unscoped);
+    expect(counts.size).toBe(251);
+    expect(counts.get('datasets/d250')).toEqual(usage(1, 1, 1));
+    expect(counts.get('datasets/d4')).toEqual(usage(1, 1, 1));
+    expect(counts.get('datasets/d3')).toEqual(usage(2, 1, 1));
+    expect(counts.get('datasets/d0')).toEqual(usage(3, 1, 1));
+
+    const scoped = new ScriptedDatabase(script(true));
+    await new ArangoReuse(scoped.db, {}, names).rankUsage({ kind: 'DATASET', minModels: 2, first: 10, after: null, scope: ['project/p1'], asOf: null });
+    expect(scoped.log).toContain('usageVisibleCounted');
+    expect(scoped.bound('usageStore')).toMatchObject({ scope: '["project/p1"]' });
+    expect(stored(scoped).get('datasets/d3')).toEqual(usage(1, 1, 1));
+    expect(stored(scoped).get('datasets/d0')).toEqual(usage(2, 1, 1));
   });
 
   it('duplicates fingerprints each member with the domain’s rule, regroups, and orders groups largest first', async () => {

@@ -245,6 +245,7 @@ describe('arango layout with extensions', () => {
       'createCollection metalayer_meta',
       'createCollection metalayer_metric_points',
       'createCollection metalayer_changes',
+      'createCollection metalayer_usage',
       'createEdgeCollection evaluation_model',
       'createEdgeCollection evaluation_datasets',
       'createEdgeCollection model_card_model',

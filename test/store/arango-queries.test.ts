@@ -30,7 +30,21 @@ import {
   replaceAssetStatement,
 } from '../../src/store/arango/statements.js';
 import { insertMetricPointsStatement, metricFactsStatement, metricSeriesQuery } from '../../src/store/arango/metrics.js';
-import { duplicatesQuery, rankUsageQuery, usageQuery } from '../../src/store/arango/reuse-queries.js';
+import {
+  duplicatesQuery,
+  rankUsageQuery,
+  USAGE_INDEXES,
+  usageCachedQuery,
+  usageDropStatement,
+  usageDropUpstreamStatement,
+  usageLineageEdgesQuery,
+  usageQuery,
+  usageStaleQuery,
+  usageStoreStatement,
+  usageUncountedQuery,
+  usageValidStatement,
+  usageVisibleCountedQuery,
+} from '../../src/store/arango/reuse-queries.js';
 import { transactionCollections } from '../../src/store/arango/writes.js';
 import { makeListQuery } from '../../src/store/store.js';
 import { content } from '../helpers/assets.js';
@@ -732,6 +746,11 @@ describe('arango queries: user input stays in bind variables', () => {
       }),
       usageQuery(names, [{ ids: [evil], scope: [evil] }]),
       rankUsageQuery(names, { kind: 'MODEL', minModels: 1, first: 5, after: { models: 1, id: evil }, scope: [evil], asOf: null }),
+      usageDropUpstreamStatement(names, [evil]),
+      usageCachedQuery([evil], [evil]),
+      usageUncountedQuery(names, 'DATASET', [evil]),
+      usageVisibleCountedQuery(names, [evil]),
+      usageStoreStatement([evil], [{ asset: evil, kind: evil, runs: 0, models: 0, deployments: 0 }]),
       duplicatesQuery(names, 'MODEL_PARAMS', [evil]),
       putAssetStatement(
         names,
@@ -1197,90 +1216,212 @@ describe('arango queries: reusable steps', () => {
     });
   });
 
-  it('rankUsage counts every asset of the kind, keeps those used by minModels, sorts by models then id, one more than a page', () => {
+  it('rankUsage reads a page of cached counts by one range of the rank index, one more than a page', () => {
     const query = rankUsageQuery(names, { kind: 'DATASET', minModels: 2, first: 10, after: null, scope: null, asOf: null });
     expectWellFormed(query, 'rankUsage');
     expect(query.query).toBe(aql`
       /* rankUsage */
-      WITH project, datasets, featuresets, models, run, modelparams, devperf, deployment, servingperf
-      FOR a IN datasets
-        LET reached = (
-          FOR w IN 1..@lineageDepth ANY a._id ${DOWNSTREAM_EDGES}
-            PRUNE w == null
-            OPTIONS { order: "bfs", uniqueVertices: "global" }
-            FILTER w != null AND w._id != a._id AND PARSE_IDENTIFIER(w._id).collection IN @counted
-            RETURN PARSE_IDENTIFIER(w._id).collection
-        )
-        LET usage = {
-          runs: COUNT(reached[* FILTER CURRENT == @runs]),
-          models: COUNT(reached[* FILTER CURRENT == @models]),
-          deployments: COUNT(reached[* FILTER CURRENT == @deployments])
-        }
-        FILTER usage.models >= @minModels
-        SORT usage.models DESC, a._id
+      FOR u IN metalayer_usage
+        FILTER u.scope == @scope AND u.kind == @kind AND u.rank <= @maxRank
+        SORT u.rank, u.asset
         LIMIT @take
-        RETURN { asset: a, usage }
+        RETURN { asset: DOCUMENT(u.asset), usage: { runs: u.runs, models: u.models, deployments: u.deployments } }
     `);
-    expect(query.bindVars).toEqual({
-      lineageDepth: 100_000,
-      counted: ['run', 'models', 'deployment'],
-      runs: 'run',
-      models: 'models',
-      deployments: 'deployment',
-      minModels: 2,
-      take: 11,
-    });
+    expect(query.bindVars).toEqual({ scope: '', kind: 'DATASET', maxRank: -2, take: 11 });
+    expect(USAGE_INDEXES).toEqual([
+      { type: 'persistent', name: 'metalayer_usage_rank', fields: ['scope', 'kind', 'rank', 'asset'], inBackground: true },
+    ]);
   });
 
-  it('rankUsage for a scope keeps the visible assets and counts what is visible, after a position', () => {
+  it('rankUsage for a scope reads that scope’s counts, its projects sorted, after a position', () => {
     const query = rankUsageQuery(names, {
       kind: 'MODEL',
       minModels: 0,
       first: 10,
       after: { models: 3, id: 'models/m1' },
-      scope: ['project/p2'],
+      scope: ['project/p2', 'project/p1'],
       asOf: null,
     });
     expectWellFormed(query, 'rankUsage');
     expect(query.query).toBe(aql`
       /* rankUsage */
+      FOR u IN metalayer_usage
+        FILTER u.scope == @scope AND u.kind == @kind AND u.rank <= @maxRank
+        FILTER u.rank > @afterRank OR (u.rank == @afterRank AND u.asset > @afterId)
+        SORT u.rank, u.asset
+        LIMIT @take
+        RETURN { asset: DOCUMENT(u.asset), usage: { runs: u.runs, models: u.models, deployments: u.deployments } }
+    `);
+    expect(query.bindVars).toEqual({
+      scope: '["project/p1","project/p2"]',
+      kind: 'MODEL',
+      maxRank: 0,
+      afterRank: -3,
+      afterId: 'models/m1',
+      take: 11,
+    });
+  });
+
+  it('usageStale reads the cache’s sequence, the log’s last, and the ends of the relation changes and deletions after it', () => {
+    const query = usageStaleQuery(1000);
+    expectWellFormed(query, 'usageStale');
+    expect(query.query).toBe(aql`
+      /* usageStale */
+      LET valid = NOT_NULL(DOCUMENT(@validId).seq, 0)
+      LET last = NOT_NULL(DOCUMENT(@counterId).seq, 0)
+      LET changed = (
+        FOR c IN metalayer_changes
+          FILTER c._key > RIGHT(CONCAT("0000000000000000", valid), 16)
+          FILTER c.operation IN @operations
+          LIMIT @take
+          RETURN c.operation == "DELETE" ? [c.assetId] : [c.from, c.to]
+      )
+      RETURN { valid, last, many: LENGTH(changed) > @limit, changed: UNIQUE(FLATTEN(changed)) }
+    `);
+    expect(query.bindVars).toEqual({
+      validId: 'metalayer_meta/usage',
+      counterId: 'metalayer_meta/changes',
+      operations: ['LINK', 'UNLINK', 'DELETE'],
+      take: 1001,
+      limit: 1000,
+    });
+  });
+
+  it('usageDropUpstream removes the unscoped counts of the changed ends and of their whole upstream', () => {
+    const query = usageDropUpstreamStatement(names, ['datasets/d1', 'run/r1']);
+    expectWellFormed(query, 'usageDropUpstream');
+    expect(query.query).toBe(aql`
+      /* usageDropUpstream */
       WITH project, datasets, featuresets, models, run, modelparams, devperf, deployment, servingperf
-      FOR a IN models
+      LET stale = UNIQUE(FLATTEN(
+        FOR s IN @ends
+          RETURN APPEND([s], (
+            FOR w IN 1..@lineageDepth ANY s ${UPSTREAM_EDGES}
+              PRUNE w == null
+              OPTIONS { order: "bfs", uniqueVertices: "global" }
+              FILTER w != null
+              RETURN w._id
+          ))
+      ))
+      FOR id IN stale
+        REMOVE { _key: SHA1(CONCAT("", "\n", id)) } IN metalayer_usage OPTIONS { ignoreErrors: true }
+    `);
+    expect(query.bindVars).toEqual({ ends: ['datasets/d1', 'run/r1'], lineageDepth: 100_000 });
+  });
+
+  it('usageDropScoped, usageDropAll and usageValid: the other steps of settling the cache', () => {
+    const scoped = usageDropStatement('scoped');
+    expectWellFormed(scoped, 'usageDropScoped');
+    expect(scoped.query).toBe(aql`
+      /* usageDropScoped */
+      FOR u IN metalayer_usage
+        FILTER u.scope != ""
+        REMOVE u IN metalayer_usage
+    `);
+    const all = usageDropStatement('all');
+    expectWellFormed(all, 'usageDropAll');
+    expect(all.query).toBe(aql`
+      /* usageDropAll */
+      FOR u IN metalayer_usage
+        REMOVE u IN metalayer_usage
+    `);
+    const valid = usageValidStatement(42);
+    expectWellFormed(valid, 'usageValid');
+    expect(valid.query).toBe(aql`
+      /* usageValid */
+      UPSERT { _key: @key }
+        INSERT { _key: @key, seq: @seq }
+        UPDATE { seq: @seq }
+        IN metalayer_meta
+    `);
+    expect(valid.bindVars).toEqual({ key: 'usage', seq: 42 });
+  });
+
+  it('usageCached looks each id up by its cache key, in order', () => {
+    const query = usageCachedQuery(['project/p1'], ['datasets/d1', 'models/m1']);
+    expectWellFormed(query, 'usageCached');
+    expect(query.query).toBe(aql`
+      /* usageCached */
+      FOR id IN @ids
+        LET u = DOCUMENT(metalayer_usage, SHA1(CONCAT(@scope, "\n", id)))
+        RETURN u == null ? null : { runs: u.runs, models: u.models, deployments: u.deployments }
+    `);
+    expect(query.bindVars).toEqual({ scope: '["project/p1"]', ids: ['datasets/d1', 'models/m1'] });
+  });
+
+  it('usageUncounted answers nothing unscoped when every asset of the kind is counted, else the uncounted ids newest first', () => {
+    const unscoped = usageUncountedQuery(names, 'DATASET', null);
+    expectWellFormed(unscoped, 'usageUncounted');
+    expect(unscoped.query).toBe(aql`
+      /* usageUncounted */
+      LET counted = LENGTH(FOR u IN metalayer_usage FILTER u.scope == @scopeKey AND u.kind == @kind RETURN 1)
+      LET complete = counted == COLLECTION_COUNT(@collection)
+      FOR a IN datasets
+        FILTER NOT complete
+        FILTER DOCUMENT(metalayer_usage, SHA1(CONCAT(@scopeKey, "\n", a._id))) == null
+        SORT a.created_at DESC, a._id DESC
+        RETURN a._id
+    `);
+    expect(unscoped.bindVars).toEqual({ scopeKey: '', kind: 'DATASET', collection: 'datasets' });
+    const scoped = usageUncountedQuery(names, 'FEATURESET', ['project/p1']);
+    expectWellFormed(scoped, 'usageUncounted');
+    expect(scoped.query).toBe(aql`
+      /* usageUncounted */
+      WITH project, datasets, featuresets, models, run, modelparams, devperf, deployment, servingperf
+      LET complete = false
+      FOR a IN featuresets
+        FILTER NOT complete
+        FILTER DOCUMENT(metalayer_usage, SHA1(CONCAT(@scopeKey, "\n", a._id))) == null
         LET owners = (
           FOR o IN 0..3 ANY a._id ${OWNER_EDGES}
             OPTIONS { order: "bfs", uniqueVertices: "global" }
-            FILTER o != null AND PARSE_IDENTIFIER(o._id).collection IN @assetOwnerCollections
+            FILTER o != null AND PARSE_IDENTIFIER(o._id).collection IN @ownerCollections
             SORT o._id
             RETURN o._id
         )
-        FILTER LENGTH(owners) == 0 OR LENGTH(INTERSECTION(owners, @assetScope)) > 0
-        LET reached = (
-          FOR w IN 1..@lineageDepth ANY a._id ${DOWNSTREAM_EDGES}
-            PRUNE w == null
-            OPTIONS { order: "bfs", uniqueVertices: "global" }
-            FILTER w != null AND w._id != a._id AND PARSE_IDENTIFIER(w._id).collection IN @counted
-            LET reachedOwners = (
-              FOR o IN 0..3 ANY w._id ${OWNER_EDGES}
-                OPTIONS { order: "bfs", uniqueVertices: "global" }
-                FILTER o != null AND PARSE_IDENTIFIER(o._id).collection IN @ownerCollections
-                SORT o._id
-                RETURN o._id
-            )
-            FILTER LENGTH(reachedOwners) == 0 OR LENGTH(INTERSECTION(reachedOwners, @scope)) > 0
-            RETURN PARSE_IDENTIFIER(w._id).collection
-        )
-        LET usage = {
-          runs: COUNT(reached[* FILTER CURRENT == @runs]),
-          models: COUNT(reached[* FILTER CURRENT == @models]),
-          deployments: COUNT(reached[* FILTER CURRENT == @deployments])
-        }
-        FILTER usage.models >= @minModels
-        FILTER usage.models < @afterModels OR (usage.models == @afterModels AND a._id > @afterId)
-        SORT usage.models DESC, a._id
-        LIMIT @take
-        RETURN { asset: a, usage }
+        FILTER LENGTH(owners) == 0 OR LENGTH(INTERSECTION(owners, @scope)) > 0
+        SORT a.created_at DESC, a._id DESC
+        RETURN a._id
     `);
-    expect(query.bindVars).toMatchObject({ assetScope: ['project/p2'], scope: ['project/p2'], afterModels: 3, afterId: 'models/m1', take: 11 });
+    expect(scoped.bindVars).toEqual({ scopeKey: '["project/p1"]', ownerCollections: ['project'], scope: ['project/p1'] });
+  });
+
+  it('usageLineageEdges, usageVisibleCounted and usageStore: what a whole kind is counted from and cached by', () => {
+    const edges = usageLineageEdgesQuery(names, 'run_datasets');
+    expectWellFormed(edges, 'usageLineageEdges');
+    expect(edges.query).toBe(aql`
+      /* usageLineageEdges */
+      FOR e IN run_datasets
+        RETURN [e._from, e._to]
+    `);
+    const visible = usageVisibleCountedQuery(names, ['project/p1']);
+    expectWellFormed(visible, 'usageVisibleCounted');
+    expect(visible.query).toBe(aql`
+      /* usageVisibleCounted */
+      WITH project, datasets, featuresets, models, run, modelparams, devperf, deployment, servingperf
+      FOR a IN UNION((FOR a IN run RETURN a._id), (FOR a IN models RETURN a._id), (FOR a IN deployment RETURN a._id), [])
+        LET owners = (
+          FOR o IN 0..3 ANY a ${OWNER_EDGES}
+            OPTIONS { order: "bfs", uniqueVertices: "global" }
+            FILTER o != null AND PARSE_IDENTIFIER(o._id).collection IN @ownerCollections
+            SORT o._id
+            RETURN o._id
+        )
+        FILTER LENGTH(owners) == 0 OR LENGTH(INTERSECTION(owners, @scope)) > 0
+        RETURN a
+    `);
+    expect(visible.bindVars).toEqual({ ownerCollections: ['project'], scope: ['project/p1'] });
+    const entry = { asset: 'datasets/d1', kind: 'DATASET', runs: 1, models: 2, deployments: 0 };
+    const store = usageStoreStatement(null, [entry]);
+    expectWellFormed(store, 'usageStore');
+    expect(store.query).toBe(aql`
+      /* usageStore */
+      FOR d IN @entries
+        FILTER DOCUMENT(d.asset) != null
+        INSERT MERGE(d, { _key: SHA1(CONCAT(@scope, "\n", d.asset)), scope: @scope, rank: 0 - d.models })
+          INTO metalayer_usage OPTIONS { overwriteMode: "replace" }
+    `);
+    expect(store.bindVars).toEqual({ scope: '', entries: [entry] });
   });
 
   it('duplicates groups each kind by what it compares, only groups of two or more leaving the database', () => {

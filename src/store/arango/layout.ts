@@ -5,6 +5,7 @@ import type { Catalogue } from '../../domain/catalogue.js';
 import { ArangoNames, META_COLLECTION, METRIC_POINTS_COLLECTION, type EdgeDefinition } from './catalogue.js';
 import { CHANGES_COLLECTION, EDGE_SPANS_COLLECTION } from './changes.js';
 import { METRIC_POINT_INDEXES } from './metrics.js';
+import { USAGE_COLLECTION, USAGE_INDEXES } from './reuse-queries.js';
 import { VERSION_KEY_ATTRIBUTE } from './attributes.js';
 import { ErrorNum, errorNum } from './errors.js';
 
@@ -45,7 +46,8 @@ export const NAME_INDEX: EnsurePersistentIndexOptions = {
  * the built-in catalogue), the named graph with one edge definition per
  * relation, metalayer's indexes, and metalayer's own collections
  * (`metalayer_meta`, `metalayer_metric_points`, the change log's
- * `metalayer_changes` and `metalayer_edge_spans`, with their indexes). Idempotent, safe to run from several processes at
+ * `metalayer_changes` and `metalayer_edge_spans`, the usage cache's
+ * `metalayer_usage`, with their indexes). Idempotent, safe to run from several processes at
  * once, and it never drops or changes what exists (an existing graph only
  * gains the edge definitions it lacks, such as `derived_from`).
  */
@@ -53,7 +55,7 @@ export async function ensureLayout(db: Database, options: LayoutOptions): Promis
   const names = new ArangoNames(options.catalogue);
   const existing = new Map((await db.listCollections()).map((c) => [c.name, c.type]));
   const settings = collectionSettings(options);
-  for (const name of [...names.vertexCollections, META_COLLECTION, METRIC_POINTS_COLLECTION, CHANGES_COLLECTION]) {
+  for (const name of [...names.vertexCollections, META_COLLECTION, METRIC_POINTS_COLLECTION, CHANGES_COLLECTION, USAGE_COLLECTION]) {
     await ensureCollection(existing.get(name), name, CollectionType.DOCUMENT_COLLECTION, () =>
       db.createCollection(name, settings),
     );
@@ -71,6 +73,7 @@ export async function ensureLayout(db: Database, options: LayoutOptions): Promis
   for (const index of METRIC_POINT_INDEXES) await db.collection(METRIC_POINTS_COLLECTION).ensureIndex(index);
   for (const index of CHANGE_INDEXES) await db.collection(CHANGES_COLLECTION).ensureIndex(index);
   for (const index of SPAN_INDEXES) await db.collection(EDGE_SPANS_COLLECTION).ensureIndex(index);
+  for (const index of USAGE_INDEXES) await db.collection(USAGE_COLLECTION).ensureIndex(index);
 }
 
 /** The change log's indexes: an asset's history, a relation's `to` end's, instants. */

@@ -8,6 +8,7 @@ import { lineageCte } from './lineage-sets.js';
 import { SCOPE_CTE, visibleSql } from './owners.js';
 import { ASSET_COLUMNS, toRecord, type AssetRow } from './rows.js';
 import { StatementCache } from './statement-cache.js';
+import { countDownstream, downstreamGraph, USAGE_SLOTS, type DownstreamGraph } from '../usage-walk.js';
 
 /**
  * Usage counts on SQLite (Store.usage, Store.rankUsage), cached in
@@ -204,14 +205,12 @@ export class SqliteUsage {
    * Counts many assets of one kind in memory (see the file's comment): the
    * downstream steps of every lineage relation as adjacency lists over
    * rowids, which counted kind each rowid is (and whether the scope may see
-   * it), then a walk from each asset, newest first, that merges the sets of
-   * the assets counted before it instead of walking past them again.
+   * it), then the shared walk (../usage-walk.ts) from each asset, newest first.
    */
   private countInMemory(key: string, scope: readonly string[] | null, assets: readonly { id: string; kind: AssetKind; rowid: number }[]): void {
     const size = (this.statements.prepare('/* usageMaxRowid */ SELECT ifnull(max(rowid), 0) FROM assets').pluck().get() as number) + 1;
-    const graph = this.downstreamGraph(size);
+    const graph = this.lineageGraph(size);
     const member = new Uint8Array(size);
-    const slots: Counted[] = ['runs', 'models', 'deployments'];
     const kinds = this.prefixes.map((p) => `'${p.kind}'`).join(', ') || 'NULL';
     const countedRows = this.statements.prepare(`/* usageCountedAssets */ ${scope === null ? '' : `WITH ${SCOPE_CTE}`}
       SELECT a.rowid, a.kind FROM assets a WHERE a.kind IN (${kinds}) ${scope === null ? '' : `AND ${visibleSql(this.catalogue, 'a')}`}`)
@@ -219,52 +218,18 @@ export class SqliteUsage {
       .iterate(...(scope === null ? [] : [JSON.stringify(scope)])) as Iterable<[number, AssetKind]>;
     for (const [rowid, kind] of countedRows) {
       const slot = this.prefixes.find((p) => p.kind === kind)?.member;
-      if (slot !== undefined) member[rowid] = slots.indexOf(slot) + 1;
+      if (slot !== undefined) member[rowid] = USAGE_SLOTS.indexOf(slot) + 1;
     }
 
-    const done = new Map<number, Int32Array>();
-    const seen = new Int32Array(size);
-    const merged = new Int32Array(size);
-    const queue = new Int32Array(size);
-    let stamp = 0;
-    for (const asset of assets) {
-      stamp += 1;
-      const found: number[] = [];
-      const take = (node: number) => {
-        if (merged[node] !== stamp && member[node] !== 0) {
-          merged[node] = stamp;
-          found.push(node);
-        }
-      };
-      let head = 0;
-      let tail = 0;
-      seen[asset.rowid] = stamp;
-      queue[tail++] = asset.rowid;
-      while (head < tail) {
-        const node = queue[head++] ?? 0;
-        for (let e = graph.start[node] ?? 0; e < (graph.start[node + 1] ?? 0); e++) {
-          const next = graph.targets[e] ?? 0;
-          if (seen[next] === stamp) continue;
-          seen[next] = stamp;
-          take(next);
-          const known = done.get(next);
-          if (known) for (const counted of known) take(counted);
-          else queue[tail++] = next;
-        }
-      }
-      const set = Int32Array.from(found.filter((node) => node !== asset.rowid));
-      done.set(asset.rowid, set);
-      const usage = { ...NO_USAGE };
-      for (const node of set) {
-        const slot = slots[(member[node] ?? 1) - 1];
-        if (slot) usage[slot] += 1;
-      }
-      this.store(key, asset.id, asset.kind, usage);
-    }
+    const byRowid = new Map(assets.map((asset) => [asset.rowid, asset]));
+    countDownstream(graph, member, assets.map((asset) => asset.rowid), (rowid, usage) => {
+      const asset = byRowid.get(rowid);
+      if (asset) this.store(key, asset.id, asset.kind, usage);
+    });
   }
 
   /** Every lineage relation as a downstream step between rowids, in compressed rows (`start[n]..start[n+1]`). */
-  private downstreamGraph(size: number): { start: Int32Array; targets: Int32Array } {
+  private lineageGraph(size: number): DownstreamGraph {
     const steps = this.catalogue.lineageSteps('DOWNSTREAM');
     const outward = steps.filter((s) => s.direction === 'OUT').map((s) => `'${s.relation}'`).join(', ') || 'NULL';
     const rows = this.statements.prepare(`/* usageLineageEdges */
@@ -273,21 +238,13 @@ export class SqliteUsage {
       WHERE e.relation IN (${steps.map((s) => `'${s.relation}'`).join(', ') || 'NULL'})`)
       .raw()
       .all() as [number, number, number][];
-    const degree = new Int32Array(size + 1);
-    for (const [from, to, out] of rows) {
-      const near = (out ? from : to) + 1;
-      degree[near] = (degree[near] ?? 0) + 1;
-    }
-    for (let i = 1; i <= size; i++) degree[i] = (degree[i] ?? 0) + (degree[i - 1] ?? 0);
-    const start = degree;
-    const fill = start.slice(0, size);
-    const targets = new Int32Array(rows.length);
-    for (const [from, to, out] of rows) {
-      const [near, far] = out ? [from, to] : [to, from];
-      targets[fill[near] ?? 0] = far;
-      fill[near] = (fill[near] ?? 0) + 1;
-    }
-    return { start, targets };
+    const near = new Int32Array(rows.length);
+    const far = new Int32Array(rows.length);
+    rows.forEach(([from, to, out], i) => {
+      near[i] = out ? from : to;
+      far[i] = out ? to : from;
+    });
+    return downstreamGraph(size, near, far);
   }
 
   private store(key: string, id: string, kind: AssetKind, usage: Usage): void {
