@@ -164,6 +164,26 @@ describe('the Evaluation example', () => {
     expect(onlyError(await api.execute(unlink, { input }))).toMatchObject({ extensions: { code: 'NOT_FOUND', field: 'input.to' } });
   });
 
+  test('linkAssets and unlinkAssets name the missing end, from or to, for custom and built-in relations', async () => {
+    await evaluate({ datasets: [] });
+    const link = `mutation ($input: LinkAssetsInput!) { linkAssets(input: $input) { relation } }`;
+    const unlink = `mutation ($input: LinkAssetsInput!) { unlinkAssets(input: $input) { relation } }`;
+    const cases = [
+      [{ relation: 'evaluation_datasets', from: 'evaluations/none', to: 'datasets/train' }, 'input.from', 'evaluations/none'],
+      [{ relation: 'evaluation_datasets', from: 'evaluations/e', to: 'datasets/none' }, 'input.to', 'datasets/none'],
+      [{ relation: 'run_datasets', from: 'run/none', to: 'datasets/train' }, 'input.from', 'run/none'],
+    ] as const;
+    for (const [input, field, id] of cases) {
+      expect(onlyError(await api.execute(link, { input }))).toMatchObject({
+        message: `${field}: no asset with id "${id}"`,
+        extensions: { code: 'NOT_FOUND', field },
+      });
+    }
+    expect(onlyError(await api.execute(unlink, { input: cases[0][0] }))).toMatchObject({ extensions: { code: 'NOT_FOUND', field: 'input.from' } });
+    expect(onlyError(await api.execute(unlink, { input: cases[2][0] }))).toMatchObject({ extensions: { code: 'NOT_FOUND', field: 'input.from' } });
+    expect(onlyError(await api.execute(unlink, { input: cases[1][0] }))).toMatchObject({ extensions: { code: 'NOT_FOUND', field: 'input.to' } });
+  });
+
   test('_entities resolves evaluations in one getAssets call, and an id of another type to null', async () => {
     await evaluate({});
     api.store.reset();
