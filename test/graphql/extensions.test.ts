@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { DEFAULT_LINEAGE_CAPS } from '../../src/domain/lineage.js';
 import { costModel, measureOperation } from '../../src/graphql/query-cost.js';
 import { buildSchema } from '../../src/graphql/schema.js';
+import { loadExtensions } from '../../src/graphql/extensions.js';
 import { createTestApi, onlyError, type TestApi } from '../helpers/graphql.js';
 import { EXTENDED_CATALOGUE, evaluationCatalogue } from '../helpers/extensions.js';
 import { seedTwoProjects, TWO, viewer } from '../helpers/projects.js';
@@ -149,6 +150,10 @@ describe('the Evaluation example', () => {
     const datasets = async () => api.data(`{ node(id: "evaluations/e") { ... on Evaluation { datasets { id } } } }`);
     expect(await datasets()).toEqual({ node: { datasets: [{ id: 'datasets/train' }] } });
 
+    expect(onlyError(await api.execute(link, { input: { relation: 'evaluation_model', from: 'models/m', to: 'models/m2' } }))).toMatchObject({
+      message: 'input.from: expected the id of an evaluations asset such as "evaluations/eval-0042", received "models/m" (a models asset)',
+      extensions: { code: 'BAD_USER_INPUT', field: 'input.from' },
+    });
     expect(onlyError(await api.execute(link, { input: { ...input, to: 'models/m' } }))).toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', field: 'input.to' },
     });
@@ -213,6 +218,17 @@ describe('the extended schema', () => {
     expect(evaluation.description).toBe('A model evaluated on held-out data.');
     expect(Object.keys(evaluation.getFields()).slice(-4)).toEqual(['score', 'split', 'model', 'datasets']);
     expect(String(model.getFields()['evaluations']?.type)).toBe('[Evaluation!]!');
+  });
+
+  test('a payload field is its type in lowerCamelCase, a leading acronym lower-cased whole', () => {
+    const text = `type MLReview @kind(collection: "ml_reviews") { a: Int }\ntype ModelCard2 @kind(collection: "cards") { a: Int }`;
+    const extended = buildSchema(loadExtensions([{ name: 'ext.graphql', text }]));
+    const fields = (name: string) => {
+      const type = extended.getType(name);
+      return type && 'getFields' in type ? Object.keys(type.getFields()) : [];
+    };
+    expect(fields('RegisterMLReviewPayload')).toEqual(['mlReview']);
+    expect(fields('RegisterModelCard2Payload')).toEqual(['modelCard2']);
   });
 
   test('AssetKind gains EVALUATION; Mutation gains registerEvaluation; _Entity gains Evaluation', () => {
