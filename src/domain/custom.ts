@@ -168,11 +168,11 @@ export function checkedLink(input: LinkAssetsInput, catalogue: Catalogue): { rel
 /** `linkAssets`: puts one relation of the catalogue between two existing assets; linking again changes nothing. */
 export function planLinkAssets(input: LinkAssetsInput, { catalogue }: PlanContext): Plan {
   const edge = checkedLink(input, catalogue);
-  return { id: edge.from, ops: [{ type: 'putEdge', edge, field: ['to'] }] };
+  return { id: edge.from, ops: [{ type: 'putEdge', edge, field: ['to'], fromField: ['from'] }] };
 }
 
-/** `unlinkAssets`: removes one relation of the catalogue; NOT_FOUND naming `to` when there is none. */
+/** `unlinkAssets`: removes one relation of the catalogue; NOT_FOUND naming `from` when that asset is missing, else `to` when there is no such relation. */
 export function planUnlinkAssets(input: LinkAssetsInput, { catalogue }: PlanContext): Plan {
   const edge = checkedLink(input, catalogue);
-  return { id: edge.from, ops: [{ type: 'removeEdge', edge, field: ['to'] }] };
+  return { id: edge.from, ops: [{ type: 'removeEdge', edge, field: ['to'], fromField: ['from'] }] };
 }

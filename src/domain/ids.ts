@@ -76,7 +76,7 @@ export function parseId(id: string, field: FieldPath, catalogue: Catalogue, expe
   }
   if (expected && !expected.includes(kind)) {
     const names = expected.map((each) => catalogue.kind(each).collection).join(' or ');
-    throw badInput(field, `expected the id of a ${names} asset such as "${example}", received "${id}" (a ${collection} asset)`);
+    throw badInput(field, `expected the id of ${withArticle(names)} asset such as "${example}", received "${id}" (${withArticle(collection)} asset)`);
   }
   return { kind, collection, key };
 }
@@ -125,4 +125,9 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length] ?? 0;
+}
+
+/** `models` → `a models`, `evaluations` → `an evaluations`: a collection named as an asset's kind is, with its article. */
+function withArticle(collection: string): string {
+  return `${/^[aeiou]/i.test(collection) ? 'an' : 'a'} ${collection}`;
 }

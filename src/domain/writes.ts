@@ -18,10 +18,12 @@ import type { MetricPointInput, RunChange } from './runs.js';
  *   taken (name, version).
  * - putEdge inserts a relation unless it exists. Both ends must exist, at the
  *   time of the put (assets put earlier in the unit count), or it fails with
- *   NOT_FOUND naming `field`; the ends must be of kinds the relation joins,
- *   and distinct, or it fails with BAD_USER_INPUT.
+ *   NOT_FOUND naming `field` (`fromField`, when given, for a missing `from`:
+ *   linkAssets names each end); the ends must be of kinds the relation
+ *   joins, and distinct, or it fails with BAD_USER_INPUT.
  * - removeEdge removes a relation, leaving its ends as they are; NOT_FOUND
- *   naming `field` when no such relation exists (`relationNotFound`).
+ *   naming `field` when no such relation exists (`relationNotFound`), or
+ *   naming `fromField`, when given, when its `from` asset does not exist.
  * - updateAsset changes name, version or tag, a dataset's statistics, and
  *   merges properties (a null value removes the property); NOT_FOUND when
  *   the asset is missing. An update that changes nothing stores nothing
@@ -42,8 +44,8 @@ import type { MetricPointInput, RunChange } from './runs.js';
  */
 export type WriteOp =
   | { type: 'putAsset'; content: AssetContent; field: FieldPath; repeat?: RepeatRule }
-  | { type: 'putEdge'; edge: EdgeRecord; field: FieldPath }
-  | { type: 'removeEdge'; edge: EdgeRecord; field: FieldPath }
+  | { type: 'putEdge'; edge: EdgeRecord; field: FieldPath; fromField?: FieldPath }
+  | { type: 'removeEdge'; edge: EdgeRecord; field: FieldPath; fromField?: FieldPath }
   | { type: 'updateAsset'; id: string; patch: AssetPatch; field: FieldPath }
   | { type: 'deleteAsset'; id: string; field: FieldPath }
   | { type: 'updateRun'; id: string; change: RunChange; field: FieldPath; create?: AssetContent<'RUN'> }
@@ -216,9 +218,10 @@ export function checkEdge(
   fromKind: AssetKind | null,
   toKind: AssetKind | null,
   field: FieldPath,
+  fromField: FieldPath = field,
 ): void {
   requireDistinctEnds(edge, field);
-  if (fromKind === null) throw notFound(edge.from, field);
+  if (fromKind === null) throw notFound(edge.from, fromField);
   if (toKind === null) throw notFound(edge.to, field);
   const relation = catalogue.relation(edge.relation);
   if (!relation.from.includes(fromKind) || !relation.to.includes(toKind)) {

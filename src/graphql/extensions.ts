@@ -8,6 +8,7 @@ import {
   type ConstDirectiveNode,
   type DefinitionNode,
   type FieldDefinitionNode,
+  type NameNode,
   type ObjectTypeDefinitionNode,
   type ObjectTypeExtensionNode,
   type TypeNode,
@@ -16,6 +17,7 @@ import {
   BUILTIN_KINDS,
   BUILTIN_RELATIONS,
   extendedCatalogue,
+  MAX_OWNER_STEPS,
   STORABLE_SCALARS,
   type Catalogue,
   type CustomField,
@@ -28,7 +30,7 @@ import {
 import type { AssetKind, CustomKind } from '../domain/kinds.js';
 import type { CustomRelationName, Relation, RelationName } from '../domain/relations.js';
 import { kindOfTypeName } from './kind-names.js';
-import { readTypeDefs } from './schema.js';
+import { buildSchema, readTypeDefs } from './schema.js';
 
 /**
  * Extensions: SDL files that declare custom asset kinds and relations with
@@ -69,10 +71,27 @@ export class ExtensionError extends Error {
 /** The catalogue of a server started with `sources`: the built-in one when there are none. */
 export function loadExtensions(sources: readonly ExtensionSource[]): Catalogue {
   const spec = parseExtensions(sources);
+  let catalogue: Catalogue | undefined;
+  const error = schemaError(sources, () => {
+    catalogue = extendedCatalogue(spec);
+    if (sources.length > 0) buildSchema(catalogue);
+  });
+  if (error || catalogue === undefined) throw error ?? new ExtensionError([]);
+  return catalogue;
+}
+
+/**
+ * The last line of defence behind parseExtensions' checks: whatever still
+ * fails building the catalogue or the extended schema becomes a start error
+ * naming the extension files, never a stack trace. Undefined when `build` succeeds.
+ */
+export function schemaError(sources: readonly ExtensionSource[], build: () => void): ExtensionError | undefined {
   try {
-    return extendedCatalogue(spec);
+    build();
+    return undefined;
   } catch (error) {
-    throw new ExtensionError([error instanceof Error ? error.message : String(error)]);
+    const files = sources.map((source) => source.name).join(', ') || 'the extensions';
+    return new ExtensionError([`${files}: the extended schema cannot be built: ${error instanceof Error ? error.message : String(error)}`]);
   }
 }
 
@@ -125,11 +144,36 @@ interface Located {
   node: { loc?: { start: number; source: Source } | undefined };
 }
 
-/** Where a node is: `file:line:column`. */
-function at({ node }: Located): string {
-  if (!node.loc) return '<unknown>';
+/**
+ * One mistake, where it is. A document's source is named `index\0name` so
+ * that problems can be listed file by file in the order the files were given.
+ */
+interface Problem {
+  file: number;
+  name: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+function where({ node }: Located): Omit<Problem, 'message'> {
+  if (!node.loc) return { file: Number.MAX_SAFE_INTEGER, name: '<unknown>', line: 0, column: 0 };
   const { line, column } = getLocation(node.loc.source, node.loc.start);
-  return `${node.loc.source.name}:${line}:${column}`;
+  const [file = '', name = ''] = node.loc.source.name.split('\u0000');
+  return { file: Number(file), name, line, column };
+}
+
+/** Where a node is: `file:line:column`. */
+function at(located: Located): string {
+  const { name, line, column } = where(located);
+  return `${name}:${line}:${column}`;
+}
+
+/** Every problem as `file:line:column: what`, file by file in the order given, then by place. */
+function inFileOrder(problems: readonly Problem[]): string[] {
+  return [...problems]
+    .sort((a, b) => a.file - b.file || a.line - b.line || a.column - b.column)
+    .map((problem) => `${problem.name}:${problem.line}:${problem.column}: ${problem.message}`);
 }
 
 interface DeclaredKind {
@@ -148,15 +192,15 @@ interface ForwardRelation {
  * other; throws an ExtensionError listing every problem.
  */
 export function parseExtensions(sources: readonly ExtensionSource[]): ExtensionSpec {
-  const problems: string[] = [];
-  const report = (node: Located['node'], message: string) => problems.push(`${at({ node })}: ${message}`);
-  const documents = sources.flatMap((source) => {
+  const problems: Problem[] = [];
+  const report = (node: Located['node'], message: string) => problems.push({ ...where({ node }), message });
+  const documents = sources.flatMap((source, file) => {
     try {
-      return [parse(new Source(source.text, source.name))];
+      return [parse(new Source(source.text, `${file}\u0000${source.name}`))];
     } catch (error) {
       if (!(error instanceof GraphQLError)) throw error;
-      const where = error.locations?.[0];
-      problems.push(`${source.name}:${where?.line ?? 1}:${where?.column ?? 1}: ${error.message}`);
+      const place = error.locations?.[0];
+      problems.push({ file, name: source.name, line: place?.line ?? 1, column: place?.column ?? 1, message: error.message });
       return [];
     }
   });
@@ -164,6 +208,7 @@ export function parseExtensions(sources: readonly ExtensionSource[]): ExtensionS
   const definitions = documents.flatMap((document) => document.definitions);
   const enums = collectEnums(definitions, base, report);
   const kinds = collectKinds(definitions, base, enums, report);
+  checkGeneratedNames(definitions, base, kinds, report);
   const typeKinds = new Map<string, AssetKind>([...base.assetTypes, ...[...kinds].map(([name, k]) => [name, k.spec.kind] as const)]);
   const context: FieldContext = { base, enums, kinds, typeKinds, report };
 
@@ -233,6 +278,7 @@ export function parseExtensions(sources: readonly ExtensionSource[]): ExtensionS
   }
 
   checkOwnersEndInProjects(owners, typeKinds, report);
+  checkOwnerChains(owners, typeKinds, report);
   const kindSpecs = [...kinds].map(([typeName, { spec }]): KindSpec => {
     const owner = owners.get(typeName);
     return {
@@ -241,7 +287,7 @@ export function parseExtensions(sources: readonly ExtensionSource[]): ExtensionS
       custom: { typeName, description: spec.custom?.description ?? null, fields: fields.get(typeName) ?? [] },
     };
   });
-  if (problems.length > 0) throw new ExtensionError(problems);
+  if (problems.length > 0) throw new ExtensionError(inFileOrder(problems));
   return { kinds: kindSpecs, relations: [...forwards.values()].map((f) => f.relation), relationFields, enums: [...enums.values()] };
 }
 
@@ -272,6 +318,39 @@ function checkOwnersEndInProjects(
   }
 }
 
+/**
+ * An ownership chain (catalogue.ts, `ownerChain`) is at most
+ * MAX_OWNER_STEPS long; a longer one is refused where its kind's owner
+ * relation is declared.
+ */
+function checkOwnerChains(
+  owners: ReadonlyMap<string, { relation: RelationName; target: AssetKind; node: FieldDefinitionNode }>,
+  typeKinds: ReadonlyMap<string, AssetKind>,
+  report: Report,
+): void {
+  const typeOfKind = new Map([...typeKinds].map(([typeName, kind]) => [kind as string, typeName]));
+  const builtinOwner = new Map<string, KindSpec['owner']>(BUILTIN_KINDS.map((spec) => [spec.kind, spec.owner]));
+  const chain = (kind: AssetKind): AssetKind[] => {
+    const path: AssetKind[] = [kind];
+    for (let current = kind; path.length <= MAX_OWNER_STEPS + 1; ) {
+      const builtin = builtinOwner.get(current);
+      const next = builtin === undefined ? owners.get(typeOfKind.get(current) ?? '')?.target : typeof builtin === 'object' ? builtin.kind : undefined;
+      if (next === undefined) break;
+      path.push(next);
+      current = next;
+    }
+    return path;
+  };
+  for (const [typeName, { node }] of owners) {
+    const kind = typeKinds.get(typeName);
+    if (kind === undefined) continue;
+    const path = chain(kind);
+    if (path.length > MAX_OWNER_STEPS + 1) {
+      report(node, `${typeName}.${node.name.value}: the ownership chain of ${kind} is longer than ${MAX_OWNER_STEPS} steps (${path.join(' → ')})`);
+    }
+  }
+}
+
 interface FieldContext {
   base: BaseSchema;
   enums: ReadonlyMap<string, EnumSpec>;
@@ -285,9 +364,16 @@ function collectEnums(definitions: readonly DefinitionNode[], base: BaseSchema, 
   for (const definition of definitions) {
     if (definition.kind !== Kind.ENUM_TYPE_DEFINITION) continue;
     const name = definition.name.value;
+    if (!checkName(definition.name, report)) continue;
     if (base.types.has(name) || enums.has(name)) {
       report(definition, `enum ${name} clashes with a ${base.types.has(name) ? 'built-in' : 'declared'} type of that name`);
       continue;
+    }
+    const values = new Set<string>();
+    for (const value of definition.values ?? []) {
+      if (values.has(value.name.value)) report(value, `enum ${name} has the value ${value.name.value} twice`);
+      values.add(value.name.value);
+      checkName(value.name, report);
     }
     enums.set(name, {
       name,
@@ -307,6 +393,7 @@ function collectKinds(
   const kinds = new Map<string, DeclaredKind>();
   const builtinCollections = new Set([...BUILTIN_KINDS.map((spec) => spec.collection), ...BUILTIN_RELATIONS.map((rel) => rel.name)]);
   const collections = new Map<string, ObjectTypeDefinitionNode>();
+  const kindValues = new Map<string, ObjectTypeDefinitionNode>();
   for (const definition of definitions) {
     if (definition.kind === Kind.DIRECTIVE_DEFINITION && (definition.name.value === 'kind' || definition.name.value === 'relation')) continue;
     if (definition.kind === Kind.ENUM_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION) continue;
@@ -315,6 +402,7 @@ function collectKinds(
       continue;
     }
     const name = definition.name.value;
+    if (!checkName(definition.name, report)) continue;
     const kindDirective = directive(definition.directives, 'kind');
     if (kindDirective === undefined) {
       report(definition, `type ${name} has no @kind(collection: …): an extension's types are asset kinds`);
@@ -329,18 +417,21 @@ function collectKinds(
       report(definition, `type ${name} would be the kind ${kind}, which is built in`);
       continue;
     }
-    const collection = directiveArguments(kindDirective, report)?.['collection'];
-    if (typeof collection !== 'string' || !checkCollection(collection, kindDirective, report)) continue;
-    if (builtinCollections.has(collection)) {
-      report(kindDirective, `collection "${collection}" is a built-in collection`);
+    const sameKind = kindValues.get(kind);
+    if (sameKind) {
+      report(definition, `type ${name} would be the kind ${kind}, which ${sameKind.name.value} (${at({ node: sameKind })}) is already`);
       continue;
     }
-    const taken = collections.get(collection);
-    if (taken) {
-      report(kindDirective, `collection "${collection}" is declared by ${taken.name.value} already`);
-      continue;
+    kindValues.set(kind, definition);
+    // A kind whose collection is refused is still collected, so that its fields are checked too.
+    const args = directiveArguments(kindDirective, report);
+    const collection = typeof args?.['collection'] === 'string' ? args['collection'] : '';
+    if (args !== undefined && checkCollection(collection, kindDirective, report)) {
+      const taken = collections.get(collection);
+      if (builtinCollections.has(collection)) report(kindDirective, `collection "${collection}" is a built-in collection`);
+      else if (taken) report(kindDirective, `collection "${collection}" is declared by ${taken.name.value} already`);
+      else collections.set(collection, definition);
     }
-    collections.set(collection, definition);
     const spec: KindSpec = {
       kind: kind as CustomKind,
       collection,
@@ -351,6 +442,50 @@ function collectKinds(
     kinds.set(name, { spec, node: definition });
   }
   return kinds;
+}
+
+/** A name GraphQL accepts in a schema: none but introspection's begins with `__` (spec §3 Names). */
+function checkName(node: NameNode, report: Report): boolean {
+  if (!node.value.startsWith('__')) return true;
+  report(node, `the name ${node.value} begins with "__", which GraphQL keeps for introspection`);
+  return false;
+}
+
+/**
+ * The names the server generates for each kind (extended-schema.ts): its
+ * `register<Type>` mutation with `Register<Type>Input` and
+ * `Register<Type>Payload`. Each must be free among the built-in names and
+ * every name the extensions declare; a clash is refused where the declared
+ * name is, or at the kind when the built-in schema holds the name.
+ */
+function checkGeneratedNames(
+  definitions: readonly DefinitionNode[],
+  base: BaseSchema,
+  kinds: ReadonlyMap<string, DeclaredKind>,
+  report: Report,
+): void {
+  const declared = new Map<string, DefinitionNode & { name: NameNode }>();
+  for (const definition of definitions) {
+    if (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.ENUM_TYPE_DEFINITION) {
+      if (!declared.has(definition.name.value)) declared.set(definition.name.value, definition);
+    }
+  }
+  for (const [typeName, { node }] of kinds) {
+    const mutation = `register${typeName}`;
+    if (base.mutations.has(mutation)) report(node, `type ${typeName} would generate the mutation ${mutation}, which is built in`);
+    const generated = [
+      [`Register${typeName}Input`, 'input type'],
+      [`Register${typeName}Payload`, 'payload type'],
+    ] as const;
+    for (const [name, what] of generated) {
+      const clash = declared.get(name);
+      if (base.types.has(name)) report(node, `type ${typeName} would generate the ${what} ${name}, which is built in`);
+      else if (clash) {
+        const word = clash.kind === Kind.ENUM_TYPE_DEFINITION ? 'enum' : 'type';
+        report(clash, `${word} ${name} clashes with the ${what} of ${mutation}, which the server generates for ${typeName} (${at({ node })})`);
+      }
+    }
+  }
 }
 
 /** A collection (or edge collection) name ArangoDB accepts and AQL text holds as it is. */
@@ -403,6 +538,7 @@ function* fieldsOfDefinitions(
     seen.set(typeName, own);
     for (const node of definition.fields ?? []) {
       const name = node.name.value;
+      if (!checkName(node.name, report)) continue;
       if (base.assetFields.has(name)) {
         report(node, `${typeName}.${name} clashes with the Asset field ${name}, which every kind has`);
         continue;

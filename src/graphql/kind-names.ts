@@ -17,7 +17,12 @@ export function typeNameOfKind(kind: string): string {
     .join('');
 }
 
-/** `Evaluation` → `evaluation`: the field of a kind's register payload. */
+/**
+ * `Evaluation` → `evaluation`, `MLReview` → `mlReview`: the field of a
+ * kind's register payload. A leading acronym is lower-cased whole, up to
+ * the capital that starts the next word.
+ */
 export function lowerCamel(typeName: string): string {
-  return typeName.charAt(0).toLowerCase() + typeName.slice(1);
+  const acronym = /^[A-Z]+(?=[A-Z][a-z]|[^A-Za-z]|$)/.exec(typeName)?.[0] ?? typeName.charAt(0);
+  return acronym.toLowerCase() + typeName.slice(acronym.length);
 }

@@ -180,6 +180,27 @@ describe('the README', () => {
   });
 });
 
+describe('docs/extensions.md', () => {
+  test('registers the README\'s evaluation again, as a retry: the same key with the same content', async () => {
+    const api = createTestApi({ catalogue: EXTENDED_CATALOGUE });
+    try {
+      const evaluate = (page: string) => {
+        const block = split(text(page)).blocks.find((each) => each.language === 'graphql' && each.body.includes('registerEvaluation('));
+        if (!block) throw new Error(`${page} registers no evaluation`);
+        return block.body;
+      };
+      const readme = split(text('README.md')).blocks.filter((block) => block.language === 'graphql');
+      for (const block of readme) expect((await api.execute(block.body)).errors, `README.md:${block.line}`).toBeUndefined();
+      expect(evaluate('README.md')).not.toBe(evaluate('docs/extensions.md'));
+      const again = await api.execute(evaluate('docs/extensions.md'));
+      expect(again.errors).toBeUndefined();
+      expect(again.data).toMatchObject({ registerEvaluation: { evaluation: { id: 'evaluations/churn-xgb-holdout', score: 0.89 } } });
+    } finally {
+      await api.close();
+    }
+  });
+});
+
 describe('docs/compare.md', () => {
   test('answers what it shows: each operation, run on the demo, gives the JSON below it', async () => {
     const api = createTestApi();

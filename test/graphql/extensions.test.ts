@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { DEFAULT_LINEAGE_CAPS } from '../../src/domain/lineage.js';
 import { costModel, measureOperation } from '../../src/graphql/query-cost.js';
 import { buildSchema } from '../../src/graphql/schema.js';
+import { loadExtensions } from '../../src/graphql/extensions.js';
 import { createTestApi, onlyError, type TestApi } from '../helpers/graphql.js';
 import { EXTENDED_CATALOGUE, evaluationCatalogue } from '../helpers/extensions.js';
 import { seedTwoProjects, TWO, viewer } from '../helpers/projects.js';
@@ -149,6 +150,10 @@ describe('the Evaluation example', () => {
     const datasets = async () => api.data(`{ node(id: "evaluations/e") { ... on Evaluation { datasets { id } } } }`);
     expect(await datasets()).toEqual({ node: { datasets: [{ id: 'datasets/train' }] } });
 
+    expect(onlyError(await api.execute(link, { input: { relation: 'evaluation_model', from: 'models/m', to: 'models/m2' } }))).toMatchObject({
+      message: 'input.from: expected the id of an evaluations asset such as "evaluations/eval-0042", received "models/m" (a models asset)',
+      extensions: { code: 'BAD_USER_INPUT', field: 'input.from' },
+    });
     expect(onlyError(await api.execute(link, { input: { ...input, to: 'models/m' } }))).toMatchObject({
       extensions: { code: 'BAD_USER_INPUT', field: 'input.to' },
     });
@@ -162,6 +167,26 @@ describe('the Evaluation example', () => {
     });
     expect(await datasets()).toEqual({ node: { datasets: [] } });
     expect(onlyError(await api.execute(unlink, { input }))).toMatchObject({ extensions: { code: 'NOT_FOUND', field: 'input.to' } });
+  });
+
+  test('linkAssets and unlinkAssets name the missing end, from or to, for custom and built-in relations', async () => {
+    await evaluate({ datasets: [] });
+    const link = `mutation ($input: LinkAssetsInput!) { linkAssets(input: $input) { relation } }`;
+    const unlink = `mutation ($input: LinkAssetsInput!) { unlinkAssets(input: $input) { relation } }`;
+    const cases = [
+      [{ relation: 'evaluation_datasets', from: 'evaluations/none', to: 'datasets/train' }, 'input.from', 'evaluations/none'],
+      [{ relation: 'evaluation_datasets', from: 'evaluations/e', to: 'datasets/none' }, 'input.to', 'datasets/none'],
+      [{ relation: 'run_datasets', from: 'run/none', to: 'datasets/train' }, 'input.from', 'run/none'],
+    ] as const;
+    for (const [input, field, id] of cases) {
+      expect(onlyError(await api.execute(link, { input }))).toMatchObject({
+        message: `${field}: no asset with id "${id}"`,
+        extensions: { code: 'NOT_FOUND', field },
+      });
+    }
+    expect(onlyError(await api.execute(unlink, { input: cases[0][0] }))).toMatchObject({ extensions: { code: 'NOT_FOUND', field: 'input.from' } });
+    expect(onlyError(await api.execute(unlink, { input: cases[2][0] }))).toMatchObject({ extensions: { code: 'NOT_FOUND', field: 'input.from' } });
+    expect(onlyError(await api.execute(unlink, { input: cases[1][0] }))).toMatchObject({ extensions: { code: 'NOT_FOUND', field: 'input.to' } });
   });
 
   test('_entities resolves evaluations in one getAssets call, and an id of another type to null', async () => {
@@ -193,6 +218,17 @@ describe('the extended schema', () => {
     expect(evaluation.description).toBe('A model evaluated on held-out data.');
     expect(Object.keys(evaluation.getFields()).slice(-4)).toEqual(['score', 'split', 'model', 'datasets']);
     expect(String(model.getFields()['evaluations']?.type)).toBe('[Evaluation!]!');
+  });
+
+  test('a payload field is its type in lowerCamelCase, a leading acronym lower-cased whole', () => {
+    const text = `type MLReview @kind(collection: "ml_reviews") { a: Int }\ntype ModelCard2 @kind(collection: "cards") { a: Int }`;
+    const extended = buildSchema(loadExtensions([{ name: 'ext.graphql', text }]));
+    const fields = (name: string) => {
+      const type = extended.getType(name);
+      return type && 'getFields' in type ? Object.keys(type.getFields()) : [];
+    };
+    expect(fields('RegisterMLReviewPayload')).toEqual(['mlReview']);
+    expect(fields('RegisterModelCard2Payload')).toEqual(['modelCard2']);
   });
 
   test('AssetKind gains EVALUATION; Mutation gains registerEvaluation; _Entity gains Evaluation', () => {

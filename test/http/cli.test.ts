@@ -274,6 +274,14 @@ describe.concurrent('metalayer start failures', () => {
       `Invalid extensions:\n  ${bad}:2:3: relation field model leads to Modle, which is not a known asset type\n` +
         `  ${bad}:3:3: Review.tag clashes with the Asset field tag, which every kind has\n`,
     );
+    const generated = join(dir, 'generated.graphql');
+    writeFileSync(generated, 'type Check @kind(collection: "checks") {\n  __x: Int\n}\nenum RegisterCheckPayload { A }\n');
+    const clash = runCli(['serve', '--port', '0', '--db', ':memory:', '--extensions', generated]);
+    expect(await clash.exited).toBe(2);
+    expect(clash.stderr()).toBe(
+      `Invalid extensions:\n  ${generated}:2:3: the name __x begins with "__", which GraphQL keeps for introspection\n` +
+        `  ${generated}:4:1: enum RegisterCheckPayload clashes with the payload type of registerCheck, which the server generates for Check (${generated}:1:1)\n`,
+    );
     const missing = runCli(['serve', '--port', '0', '--db', ':memory:'], { METALAYER_EXTENSIONS: join(dir, 'missing.graphql') });
     expect(await missing.exited).toBe(2);
     expect(missing.stderr()).toBe(`Invalid configuration:\n  extensions: cannot read ${join(dir, 'missing.graphql')} (ENOENT)\n`);

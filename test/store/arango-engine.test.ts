@@ -505,6 +505,20 @@ describe('arango engine: the unit of work', () => {
     const outside = new ScriptedDatabase((name) => revisionAnswer(name) ?? []);
     expect(await rejection(() => writes(outside).commit(unit(removeEdge('widgets/w', 'models/m1'))))).toMatchObject({ code: 'NOT_FOUND' });
     expect(outside.log).toEqual(['begin write=derived_from,metalayer_changes,metalayer_edge_spans,metalayer_meta read=', 'abort']);
+
+    // With fromField (linkAssets), a refusal reads whether `from` exists, to name the missing end.
+    const named = (from: string): WriteOp => ({
+      type: 'removeEdge',
+      edge: { relation: 'derived_from', from, to: 'models/m1' },
+      field: ['input', 'to'],
+      fromField: ['input', 'from'],
+    });
+    const noFrom = new ScriptedDatabase((name) => revisionAnswer(name) ?? (name === 'readAsset' ? [null] : []));
+    expect(await rejection(() => writes(noFrom).commit(unit(named('models/m2'))))).toMatchObject({ code: 'NOT_FOUND', field: ['input', 'from'] });
+    expect(noFrom.log.slice(1)).toEqual(['removeEdge', 'readAsset', 'abort']);
+    const noEdge = new ScriptedDatabase((name) => revisionAnswer(name) ?? (name === 'readAsset' ? [{ _key: 'm2' }] : []));
+    expect(await rejection(() => writes(noEdge).commit(unit(named('models/m2'))))).toMatchObject({ code: 'NOT_FOUND', field: ['input', 'to'] });
+    expect(noEdge.log.slice(1)).toEqual(['removeEdge', 'readAsset', 'abort']);
   });
 
   it('refuses an asset related to itself before asking anything, with the domain’s message', async () => {

@@ -124,6 +124,16 @@ export function writesContract(store: () => Store): void {
       expect(again.revision).toBe(first.revision);
     });
 
+    it('names fromField when the from asset is missing, field when only the relation is', async () => {
+      await putAll(store(), 'DATASET:d1');
+      const linked: WriteOp = { type: 'removeEdge', edge: { relation: 'derived_from', from: 'models/none', to: 'datasets/d1' }, field: ['input', 'to'], fromField: ['input', 'from'] };
+      expect(await rejection(() => commitOps(store(), [linked]))).toMatchObject({ code: 'NOT_FOUND', field: ['input', 'from'], message: 'input.from: no asset with id "models/none"' });
+      const put: WriteOp = { type: 'putEdge', edge: { relation: 'derived_from', from: 'models/none', to: 'datasets/d1' }, field: ['input', 'to'], fromField: ['input', 'from'] };
+      expect(await rejection(() => commitOps(store(), [put]))).toMatchObject({ code: 'NOT_FOUND', field: ['input', 'from'] });
+      const noRelation: WriteOp = { type: 'removeEdge', edge: { relation: 'derived_from', from: 'datasets/d1', to: 'datasets/none' }, field: ['input', 'to'], fromField: ['input', 'from'] };
+      expect(await rejection(() => commitOps(store(), [noRelation]))).toMatchObject({ code: 'NOT_FOUND', field: ['input', 'to'] });
+    });
+
     it('advances the revision, and a second removal of the same relation is NOT_FOUND', async () => {
       await putAll(store(), 'DATASET:d1', 'DATASET:d2');
       await link(store(), ['derived_from', 'datasets/d2', 'datasets/d1']);

@@ -218,13 +218,13 @@ class Unit {
    * looked up.
    */
   private async putEdge(op: PutEdgeOp): Promise<void> {
-    const { edge, field } = op;
+    const { edge, field, fromField } = op;
     requireDistinctEnds(edge, field);
     const from = tryParseId(edge.from, this.catalogue);
     const to = tryParseId(edge.to, this.catalogue);
     const [fromKind, toKind] =
       from && to ? await this.insertEdge(op, from, to) : [await this.storedKind(op, from), null];
-    checkEdge(this.catalogue, edge, fromKind, toKind, field);
+    checkEdge(this.catalogue, edge, fromKind, toKind, field, fromField);
   }
 
   /** Inserts the relation if both ends exist and it does not; the kinds of the ends found. */
@@ -240,15 +240,25 @@ class Unit {
     return [row.fromFound ? from.kind : null, row.toFound ? to.kind : null];
   }
 
-  /** Removes a relation; NOT_FOUND when there is none (an id outside the catalogue names none). */
+  /**
+   * Removes a relation; NOT_FOUND when there is none (an id outside the
+   * catalogue names none). With `fromField`, a refusal first reads whether
+   * `from` exists, to name it when it does not: one more step, on failure only.
+   */
   private async removeEdge(op: RemoveEdgeOp): Promise<void> {
     const { edge, field } = op;
     const from = tryParseId(edge.from, this.catalogue);
-    if (!from || !tryParseId(edge.to, this.catalogue)) throw relationNotFound(edge, field);
-    const removed = await this.steps<string>(op, removeEdgeStatement(this.names, edge.relation, edge.from, edge.to));
-    if (removed.length === 0) throw relationNotFound(edge, field);
-    this.changed = true;
-    this.drafts.push(relationChange('UNLINK', edge, from.kind));
+    const removed =
+      from && tryParseId(edge.to, this.catalogue)
+        ? await this.steps<string>(op, removeEdgeStatement(this.names, edge.relation, edge.from, edge.to))
+        : [];
+    if (removed.length > 0 && from) {
+      this.changed = true;
+      this.drafts.push(relationChange('UNLINK', edge, from.kind));
+      return;
+    }
+    if (op.fromField && (await this.storedKind(op, from)) === null) throw notFound(edge.from, op.fromField);
+    throw relationNotFound(edge, field);
   }
 
   /** The kind of a stored asset; null when it does not exist. */

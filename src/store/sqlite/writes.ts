@@ -90,10 +90,10 @@ class Unit {
           result.assets.set(op.content.id, this.putAsset(op));
           break;
         case 'putEdge':
-          this.putEdge(op.edge, op.field);
+          this.putEdge(op.edge, op.field, op.fromField);
           break;
         case 'removeEdge':
-          this.removeEdge(op.edge, op.field);
+          this.removeEdge(op.edge, op.field, op.fromField);
           break;
         case 'updateAsset':
           result.assets.set(op.id, this.updateAsset(op));
@@ -134,18 +134,19 @@ class Unit {
     if (taken) throw nameTaken(this.catalogue, content, taken);
   }
 
-  private putEdge(edge: EdgeRecord, field: FieldPath): void {
+  private putEdge(edge: EdgeRecord, field: FieldPath, fromField?: FieldPath): void {
     const kindOf = (id: string) => (this.statements.kindOf.get(id) as AssetKind | undefined) ?? null;
     const fromKind = kindOf(edge.from);
-    checkEdge(this.catalogue, edge, fromKind, kindOf(edge.to), field);
+    checkEdge(this.catalogue, edge, fromKind, kindOf(edge.to), field, fromField);
     const { changes } = this.statements.insertEdge.run(edge.from, edge.relation, edge.to, this.at);
     if (changes === 0 || fromKind === null) return;
     this.changed = true;
     this.record(relationChange('LINK', edge, fromKind));
   }
 
-  private removeEdge(edge: EdgeRecord, field: FieldPath): void {
+  private removeEdge(edge: EdgeRecord, field: FieldPath, fromField?: FieldPath): void {
     const fromKind = this.statements.kindOf.get(edge.from) as AssetKind | undefined;
+    if (fromKind === undefined && fromField) throw notFound(edge.from, fromField);
     const { changes } = this.statements.deleteEdge.run(edge.from, edge.relation, edge.to);
     if (changes === 0 || fromKind === undefined) throw relationNotFound(edge, field);
     this.changed = true;
