@@ -77,6 +77,7 @@ export async function runHistoryAction(store: Store, action: HistoryAction): Pro
       return `${dropped}. History now starts at ${start}: reads as of an earlier instant are refused.`;
     }
     const purged = await store.purgeHistory(action.asset);
+    if (purged === 0) return `Nothing left to erase of ${action.asset}: its changes were erased already.`;
     return `Erased the content of ${count(purged, 'change')} of ${action.asset}; their tombstones keep when, by whom and what was done.`;
   } catch (error) {
     if (error instanceof MetalayerError) throw new ConfigError(`history ${action.action}: ${error.detail}`);

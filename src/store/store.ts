@@ -145,7 +145,8 @@ export interface Store {
    * sequence, instant, actor, operation and ids, with `before` and `after`
    * emptied (`{ "purged": true }` where there was a state). NOT_FOUND when
    * the log holds nothing of `id`, CONFLICT while the asset exists. Returns
-   * how many changes were purged.
+   * how many changes were purged: those that still held a state, so 0 when
+   * it was purged already.
    */
   purgeHistory(id: string): Promise<number>;
 

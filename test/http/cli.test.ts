@@ -73,6 +73,10 @@ describe('metalayer command line', () => {
       'Erased the content of 2 changes of servingperf/housing-prod-2026-w14; their tombstones keep when, by whom and what was done.',
     );
 
+    const twice = runCli(['history', 'purge', '--asset', 'servingperf/housing-prod-2026-w14', '--db', db]);
+    expect(await twice.exited).toBe(0);
+    expect(stdout(twice)).toBe('Nothing left to erase of servingperf/housing-prod-2026-w14: its changes were erased already.');
+
     const future = runCli(['history', 'prune', '--before', '2999-01-01', '--db', db]);
     expect(await future.exited).toBe(2);
     expect(future.stderr()).toBe('--before: 2999-01-01T00:00:00.000Z is in the future; history can only be pruned up to now\n');

@@ -389,7 +389,8 @@ describe('arango change log: the readers’ queries', () => {
       LET held = LENGTH(FOR c IN metalayer_changes FILTER c.assetId == @id OR c.to == @id LIMIT 1 RETURN 1) > 0
       LET purged = (
         FOR c IN metalayer_changes
-          FILTER NOT exists AND c.assetId == @id AND (c.before != null OR c.after != null)
+          FILTER NOT exists AND c.assetId == @id
+          FILTER (c.before != null AND c.before != { purged: true }) OR (c.after != null AND c.after != { purged: true })
           UPDATE c WITH {
             before: c.before == null ? null : { purged: true },
             after: c.after == null ? null : { purged: true }

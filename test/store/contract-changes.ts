@@ -207,6 +207,8 @@ export function changesContract(store: () => Store): void {
         [{ purged: true }, null],
       ]);
       expect(JSON.stringify(changes)).not.toContain('secret');
+      // A second purge finds nothing left to erase, and counts nothing.
+      expect(await store().purgeHistory('datasets/d')).toBe(0);
     });
   });
 

@@ -242,7 +242,8 @@ export function pruneSpansStatement(last: number): AqlQuery {
  * `/* purgeChanges *\/`: empties the states of a deleted asset's changes,
  * `{ purged: true }` in their place. Returns `{ exists, held, purged }`:
  * whether the asset exists (then nothing is purged), whether the log holds
- * any change of it, how many were purged.
+ * any change of it, how many were purged (those that still held a state:
+ * none once purged).
  */
 export function purgeChangesStatement(id: string): AqlQuery {
   const b = new Bindings();
@@ -253,7 +254,8 @@ export function purgeChangesStatement(id: string): AqlQuery {
     `LET held = LENGTH(FOR c IN ${CHANGES_COLLECTION} FILTER c.assetId == ${idRef} OR c.to == ${idRef} LIMIT 1 RETURN 1) > 0`,
     'LET purged = (',
     `  FOR c IN ${CHANGES_COLLECTION}`,
-    `    FILTER NOT exists AND c.assetId == ${idRef} AND (c.before != null OR c.after != null)`,
+    `    FILTER NOT exists AND c.assetId == ${idRef}`,
+    '    FILTER (c.before != null AND c.before != { purged: true }) OR (c.after != null AND c.after != { purged: true })',
     '    UPDATE c WITH {',
     '      before: c.before == null ? null : { purged: true },',
     '      after: c.after == null ? null : { purged: true }',

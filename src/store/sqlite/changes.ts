@@ -235,16 +235,20 @@ export class ChangeReader {
     })();
   }
 
-  /** Empties the states of a deleted asset's changes, leaving `{ "purged": true }` in their place. */
+  /**
+   * Empties the states of a deleted asset's changes, leaving `{ "purged": true }`
+   * in their place; returns how many changes held a state still (0 once purged).
+   */
   purgeHistory(id: string): number {
     return this.db.transaction(() => {
       if (this.statements.prepare(`/* assetExists */ SELECT 1 FROM assets WHERE id = ?`).pluck().get(id)) {
         throw conflict(`"${id}" exists: only a deleted asset's history is purged; delete it first`, ['asset']);
       }
       const tombstone = '{"purged":true}';
+      // Only changes that still hold a state count: a second purge erases nothing and says so.
       const { changes } = this.statements.prepare(`/* purgeChanges */ UPDATE changes
         SET before = CASE WHEN before IS NULL THEN NULL ELSE ? END, after = CASE WHEN after IS NULL THEN NULL ELSE ? END
-        WHERE asset_id = ? AND (before IS NOT NULL OR after IS NOT NULL)`).run(tombstone, tombstone, id);
+        WHERE asset_id = ? AND (before <> ? OR after <> ?)`).run(tombstone, tombstone, id, tombstone, tombstone);
       const held = this.statements.prepare(`/* historyHeld */ SELECT 1 FROM changes WHERE asset_id = ? OR to_id = ? LIMIT 1`).pluck().get(id, id);
       if (!held) throw notFound(id, ['asset']);
       return changes;
