@@ -202,6 +202,19 @@ describe('scopes as of an instant', () => {
   });
 });
 
+describe('authors as of an instant', () => {
+  test('createdBy and updatedBy are those of the changes up to the instant, none made after it', async () => {
+    clock = NOW;
+    await api.data(`mutation { updateAsset(input: { id: "models/base", tag: "v2" }) { asset { id } } }`, undefined, scopedViewer('admin'));
+    const query = `query ($asOf: DateTime) { node(id: "models/base", asOf: $asOf) { ... on Model { tag createdBy updatedBy } } }`;
+    const before = await api.data<{ node: { tag: string; createdBy: string; updatedBy: string } }>(query, { asOf: T5 });
+    const after = await api.data<{ node: { tag: string; createdBy: string; updatedBy: string } }>(query, { asOf: NOW });
+    expect(after.node.updatedBy).toBe('admin-all');
+    expect(before.node).toEqual({ tag: 'v1', createdBy: after.node.createdBy, updatedBy: after.node.createdBy });
+    expect(before.node.updatedBy).not.toBe('admin-all');
+  });
+});
+
 describe('an erased asset as of an instant', () => {
   /** The dataset d is deleted at NOW and its history purged: as of T2, when it existed, it reads as absent. */
   async function deleteAndPurge(): Promise<void> {

@@ -5,7 +5,7 @@ import type { EdgeDirection } from '../../domain/relations.js';
 import type { ListQuery } from '../store.js';
 import { Bindings } from './bindings.js';
 import { META_COLLECTION, type ArangoNames } from './catalogue.js';
-import { CHANGE_COUNTER_KEY, CHANGES_COLLECTION, EDGE_SPANS_COLLECTION as SPANS_COLLECTION, HISTORY_KEY } from './changes.js';
+import { CHANGES_COLLECTION, EDGE_SPANS_COLLECTION as SPANS_COLLECTION, HISTORY_KEY, sequenceLines } from './changes.js';
 import type { LineageGroup, NeighborGroup } from './queries.js';
 
 /**
@@ -39,23 +39,6 @@ class Names {
   fresh(prefix: string): string {
     return `${prefix}${++this.count}`;
   }
-}
-
-/**
- * The lines setting `seq` from the bound instant: the sequence just before
- * the first change after it, or the counter's last sequence when none is
- * (so changes pruned since still count), 0 before the first change.
- */
-function sequenceLines(asOf: string): string[] {
-  return [
-    'LET seq = NOT_NULL(FIRST(',
-    `  FOR c IN ${CHANGES_COLLECTION}`,
-    `    FILTER c.at > ${asOf}`,
-    '    SORT c.at, c.seq',
-    '    LIMIT 1',
-    '    RETURN c.seq - 1',
-    `), DOCUMENT("${META_COLLECTION}/${CHANGE_COUNTER_KEY}").seq, 0)`,
-  ];
 }
 
 /**

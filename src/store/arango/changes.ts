@@ -166,22 +166,46 @@ function queryBinding(query: ChangeQuery) {
   };
 }
 
-/** `/* authors *\/`: the actors of each asset's oldest CREATE and newest CREATE or UPDATE, one row each, in order. */
-export function authorsQuery(ids: readonly string[]): AqlQuery {
+/**
+ * The lines setting `seq` from the bound instant: the sequence just before
+ * the first change after it, or the counter's last sequence when none is
+ * (so changes pruned since still count), 0 before the first change.
+ */
+export function sequenceLines(asOf: string): string[] {
+  return [
+    'LET seq = NOT_NULL(FIRST(',
+    `  FOR c IN ${CHANGES_COLLECTION}`,
+    `    FILTER c.at > ${asOf}`,
+    '    SORT c.at, c.seq',
+    '    LIMIT 1',
+    '    RETURN c.seq - 1',
+    `), DOCUMENT("${META_COLLECTION}/${CHANGE_COUNTER_KEY}").seq, 0)`,
+  ];
+}
+
+/**
+ * `/* authors *\/`: the actors of each asset's oldest CREATE and newest
+ * CREATE or UPDATE, one row each, in order; as of an instant, of its changes
+ * up to the instant's sequence.
+ */
+export function authorsQuery(ids: readonly string[], asOf: string | null = null): AqlQuery {
   const b = new Bindings();
+  // As of an instant, only the changes up to its sequence count.
+  const upTo = asOf === null ? '' : ' AND c.seq <= seq';
   return b.query([
     '/* authors */',
+    ...(asOf === null ? [] : sequenceLines(b.bind('asOf', asOf))),
     `FOR id IN ${b.bind('ids', ids)}`,
     '  LET createdBy = FIRST(',
     `    FOR c IN ${CHANGES_COLLECTION}`,
-    '      FILTER c.assetId == id AND c.operation == "CREATE"',
+    `      FILTER c.assetId == id${upTo} AND c.operation == "CREATE"`,
     '      SORT c.seq',
     '      LIMIT 1',
     '      RETURN c.actor',
     '  )',
     '  LET updatedBy = FIRST(',
     `    FOR c IN ${CHANGES_COLLECTION}`,
-    '      FILTER c.assetId == id AND c.operation IN ["CREATE", "UPDATE"]',
+    `      FILTER c.assetId == id${upTo} AND c.operation IN ["CREATE", "UPDATE"]`,
     '      SORT c.seq DESC',
     '      LIMIT 1',
     '      RETURN c.actor',
