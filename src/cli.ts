@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { checkHistoryAction, parseHistoryArgs, runHistoryAction } from './cli/history.js';
+import { checkHistoryAction, checkHistoryStore, parseHistoryArgs, runHistoryAction } from './cli/history.js';
 import { describeListen, describeStore, servingLine, StartFailure, startStep } from './cli/start.js';
 import { COMMAND_USAGE, GLOBAL_USAGE, isCommandName } from './cli/usage.js';
 import { packageVersion } from './cli/version.js';
@@ -74,6 +74,7 @@ async function historyCommand(argv: readonly string[], surroundings: Surrounding
   if (positionals.length > 0) throw new ConfigError(`Unexpected argument "${positionals.join(' ')}" to history\n\n${COMMAND_USAGE.history}`);
   const catalogue = catalogueOf(config);
   checkHistoryAction(action, catalogue);
+  checkHistoryStore(action, config.store);
   await withStore(config, catalogue, async (store) => console.log(await runHistoryAction(store, action)));
   return 0;
 }

@@ -53,7 +53,7 @@ export function storeWithDeadline(store: Store, deadline: Deadline): Store {
     changes: async (query) => (deadline.check(), store.changes(query)),
     lastChangeSequence: async () => (deadline.check(), store.lastChangeSequence()),
     histories: async (queries) => (deadline.check(), store.histories(queries)),
-    authors: async (ids) => (deadline.check(), store.authors(ids)),
+    authors: async (ids, asOf) => (deadline.check(), store.authors(ids, asOf)),
     historyStart: async () => (deadline.check(), store.historyStart()),
     pruneHistory: async (before) => (deadline.check(), store.pruneHistory(before)),
     purgeHistory: async (id) => (deadline.check(), store.purgeHistory(id)),

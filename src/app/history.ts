@@ -72,9 +72,12 @@ export async function assetHistory(
   return connection(session, await session.loaders.histories.load(query));
 }
 
-/** Who created and who last updated an asset; batched per query level. */
+/**
+ * Who created and who last updated an asset, as of the instant it was read
+ * at (its changes up to then); batched per query level.
+ */
 export function assetAuthors(session: Session, asset: AssetRecord): Promise<AssetAuthors> {
-  return session.loaders.authors.load(asset.id);
+  return session.viewOf(asset).loaders.authors.load(asset.id);
 }
 
 /** A change by its id (`metalayer_changes/<sequence>`), or null when none is kept that the viewer may see. */

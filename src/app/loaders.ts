@@ -119,7 +119,7 @@ export function createLoaders(store: Store, asOf: string | null = null, mark?: (
   const histories = new DataLoader<ChangeQuery, ChangePage, string>((queries) => store.histories(queries), {
     cacheKeyFn: (query) => JSON.stringify(query),
   });
-  const authors = new DataLoader<string, AssetAuthors>((ids) => store.authors(ids));
+  const authors = new DataLoader<string, AssetAuthors>((ids) => store.authors(ids, asOf));
   const usage = new DataLoader<Omit<UsageRequest, 'asOf'>, Usage, string>(
     (requests) => store.usage(requests.map((request) => ({ ...request, asOf }))),
     { cacheKeyFn: ({ id, scope }) => JSON.stringify([id, scope]) },

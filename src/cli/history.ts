@@ -1,8 +1,9 @@
+import { existsSync } from 'node:fs';
 import type { Catalogue } from '../domain/catalogue.js';
 import { MetalayerError } from '../domain/errors.js';
 import { parseId } from '../domain/ids.js';
 import { parseInstant } from '../domain/instants.js';
-import { ConfigError } from '../server/config.js';
+import { ConfigError, type Config } from '../server/config.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -48,6 +49,16 @@ export function checkHistoryAction(action: HistoryAction, catalogue: Catalogue):
   }
 }
 
+/**
+ * Refuses a SQLite database file that does not exist: opening one creates
+ * it, so a mistyped `--db` would prune or purge a new empty database and
+ * report success. History commands work on an existing store only.
+ */
+export function checkHistoryStore(action: HistoryAction, store: Config['store']): void {
+  if (store.engine !== 'sqlite' || store.path === ':memory:' || existsSync(store.path)) return;
+  throw new ConfigError(`--db: no SQLite database at ${store.path}; history ${action.action} works on an existing one`);
+}
+
 /** The value of `--name VALUE` or `--name=VALUE`, and the other arguments. */
 function takeFlag(argv: readonly string[], name: string, usage: string): { value: string; rest: string[] } {
   const rest: string[] = [];
@@ -77,6 +88,7 @@ export async function runHistoryAction(store: Store, action: HistoryAction): Pro
       return `${dropped}. History now starts at ${start}: reads as of an earlier instant are refused.`;
     }
     const purged = await store.purgeHistory(action.asset);
+    if (purged === 0) return `Nothing left to erase of ${action.asset}: its changes were erased already.`;
     return `Erased the content of ${count(purged, 'change')} of ${action.asset}; their tombstones keep when, by whom and what was done.`;
   } catch (error) {
     if (error instanceof MetalayerError) throw new ConfigError(`history ${action.action}: ${error.detail}`);

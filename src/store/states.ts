@@ -17,6 +17,19 @@ export interface AssetState {
 }
 
 /**
+ * The state `purgeHistory` leaves in place of an erased asset's fields, as
+ * SQLite stores it. An erased asset reads as absent as of any instant: its
+ * fields are gone, so there is nothing left to answer as it stood.
+ */
+export const PURGED_STATE_JSON = '{"purged":true}';
+
+/** Whether a state read from the log is an erased asset's tombstone. */
+export function isPurgedState(after: unknown): boolean {
+  if (typeof after === 'string') return after === PURGED_STATE_JSON;
+  return typeof after === 'object' && after !== null && (after as Record<string, unknown>)['purged'] === true && Object.keys(after).length === 1;
+}
+
+/**
  * A state as the record the asset was then, made of `after` itself (which
  * it takes over: a copy per asset counts on large lineages). The cast is
  * the engines' boundary: the writer recorded `after` from a record of that kind.

@@ -127,8 +127,10 @@ export interface Store {
    * Who created and who last updated each asset, from the change log: the
    * actor of its oldest CREATE and of its newest CREATE or UPDATE kept, in
    * the order asked; `unknown` where the log holds none (pruned history).
+   * As of an instant, only the changes up to it count: an asset read as it
+   * stood then has the authors it had then.
    */
-  authors(ids: readonly string[]): Promise<AssetAuthors[]>;
+  authors(ids: readonly string[], asOf?: string | null): Promise<AssetAuthors[]>;
 
   /** The instant before which history was pruned; null while the whole history is kept. */
   historyStart(): Promise<string | null>;
@@ -145,7 +147,8 @@ export interface Store {
    * sequence, instant, actor, operation and ids, with `before` and `after`
    * emptied (`{ "purged": true }` where there was a state). NOT_FOUND when
    * the log holds nothing of `id`, CONFLICT while the asset exists. Returns
-   * how many changes were purged.
+   * how many changes were purged: those that still held a state, so 0 when
+   * it was purged already.
    */
   purgeHistory(id: string): Promise<number>;
 

@@ -201,3 +201,54 @@ describe('scopes as of an instant', () => {
     expect(shared.node).toEqual({ tag: 'raw' });
   });
 });
+
+describe('authors as of an instant', () => {
+  test('createdBy and updatedBy are those of the changes up to the instant, none made after it', async () => {
+    clock = NOW;
+    await api.data(`mutation { updateAsset(input: { id: "models/base", tag: "v2" }) { asset { id } } }`, undefined, scopedViewer('admin'));
+    const query = `query ($asOf: DateTime) { node(id: "models/base", asOf: $asOf) { ... on Model { tag createdBy updatedBy } } }`;
+    const before = await api.data<{ node: { tag: string; createdBy: string; updatedBy: string } }>(query, { asOf: T5 });
+    const after = await api.data<{ node: { tag: string; createdBy: string; updatedBy: string } }>(query, { asOf: NOW });
+    expect(after.node.updatedBy).toBe('admin-all');
+    expect(before.node).toEqual({ tag: 'v1', createdBy: after.node.createdBy, updatedBy: after.node.createdBy });
+    expect(before.node.updatedBy).not.toBe('admin-all');
+  });
+});
+
+describe('an erased asset as of an instant', () => {
+  /** The dataset d is deleted at NOW and its history purged: as of T2, when it existed, it reads as absent. */
+  async function deleteAndPurge(): Promise<void> {
+    clock = NOW;
+    await api.data(`mutation { deleteAsset(input: { id: "datasets/d" }) { deletedId } }`);
+    await api.store.purgeHistory('datasets/d');
+  }
+
+  test('node is null, the listing leaves it out, and the upstream through the run no longer holds it', async () => {
+    await deleteAndPurge();
+    const data = await api.data<{ node: unknown; assets: { edges: { node: { id: string } }[] }; tuned: { upstream: Upstream } }>(
+      `query ($asOf: DateTime) {
+        node(id: "datasets/d", asOf: $asOf) { id }
+        assets(asOf: $asOf) { edges { node { id } } }
+        tuned: node(id: "models/tuned", asOf: $asOf) { ... on Model { ${UPSTREAM} } }
+      }`,
+      { asOf: T2 },
+    );
+    expect(data.node).toBeNull();
+    expect(data.assets.edges.map((e) => e.node.id)).not.toContain('datasets/d');
+    expect(data.assets.edges.map((e) => e.node.id)).toContain('models/tuned');
+    expect(nodes(data.tuned.upstream)).toEqual(['run/r 1 null']);
+    expect(edges(data.tuned.upstream)).toEqual(['models/tuned -run_models-> run/r']);
+  });
+
+  test('paths through it are still followed: the upstream of a live model passes an erased run to its dataset', async () => {
+    clock = NOW;
+    await api.data(`mutation { deleteAsset(input: { id: "run/r" }) { deletedId } }`);
+    await api.store.purgeHistory('run/r');
+    const { node } = await api.data<{ node: { upstream: Upstream } }>(
+      `query ($asOf: DateTime) { node(id: "models/tuned", asOf: $asOf) { ... on Model { ${UPSTREAM} } } }`,
+      { asOf: T2 },
+    );
+    expect(nodes(node.upstream)).toEqual(['datasets/d 2 raw']);
+    expect(edges(node.upstream)).toEqual([]);
+  });
+});

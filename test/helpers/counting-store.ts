@@ -38,7 +38,7 @@ export function countingStore(inner: Store): CountingStore {
     changes: (query) => (record('changes', 1), inner.changes(query)),
     lastChangeSequence: () => (record('lastChangeSequence', 1), inner.lastChangeSequence()),
     histories: (queries) => (record('histories', queries.length), inner.histories(queries)),
-    authors: (ids) => (record('authors', ids.length), inner.authors(ids)),
+    authors: (ids, asOf) => (record('authors', ids.length), inner.authors(ids, asOf)),
     historyStart: () => (record('historyStart', 1), inner.historyStart()),
     pruneHistory: (before) => (record('pruneHistory', 1), inner.pruneHistory(before)),
     purgeHistory: (id) => (record('purgeHistory', 1), inner.purgeHistory(id)),

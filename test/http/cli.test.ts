@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,6 +72,19 @@ describe('metalayer command line', () => {
     expect(stdout(purge)).toBe(
       'Erased the content of 2 changes of servingperf/housing-prod-2026-w14; their tombstones keep when, by whom and what was done.',
     );
+
+    const twice = runCli(['history', 'purge', '--asset', 'servingperf/housing-prod-2026-w14', '--db', db]);
+    expect(await twice.exited).toBe(0);
+    expect(stdout(twice)).toBe('Nothing left to erase of servingperf/housing-prod-2026-w14: its changes were erased already.');
+
+    // A mistyped path names no database: refused, rather than a new empty one created and reported as done.
+    const missing = join(db, '..', 'metalayer-typo.db');
+    for (const args of [['prune', '--before', '2020-01-01'], ['purge', '--asset', 'models/housing-gbm']]) {
+      const typo = runCli(['history', ...args, '--db', missing]);
+      expect(await typo.exited).toBe(2);
+      expect(typo.stderr()).toBe(`--db: no SQLite database at ${missing}; history ${args[0]} works on an existing one\n`);
+      expect(existsSync(missing)).toBe(false);
+    }
 
     const future = runCli(['history', 'prune', '--before', '2999-01-01', '--db', db]);
     expect(await future.exited).toBe(2);

@@ -223,7 +223,7 @@ const GET_ASSETS = aql`
       ), DOCUMENT("metalayer_meta/changes").seq, 0)
       FOR id IN @ids
         LET change = NOT_NULL(FIRST(FOR c1 IN metalayer_changes FILTER c1.assetId == id AND c1.seq <= seq AND c1.operation IN ["CREATE", "UPDATE", "DELETE"] SORT c1.seq DESC LIMIT 1 RETURN c1), FIRST(FOR d2 IN metalayer_changes FILTER d2.assetId == id AND d2.seq > seq AND d2.operation IN ["CREATE", "UPDATE", "DELETE"] SORT d2.seq LIMIT 1 RETURN d2.operation == "CREATE" ? { operation: "DELETE" } : { operation: "UPDATE", kind: d2.kind, after: d2.before, seq: seq, at: DOCUMENT("metalayer_meta/history").start, created: DOCUMENT(id).created_at }), { operation: "CURRENT" })
-        RETURN change.operation == "DELETE" ? null : change.operation == "CURRENT" ? { document: DOCUMENT(id) } : { id: id, kind: change.kind, after: change.after, createdAt: NOT_NULL(change.created, FIRST(FOR k3 IN metalayer_changes FILTER k3.assetId == id AND k3.seq <= change.seq AND k3.operation == "CREATE" SORT k3.seq DESC LIMIT 1 RETURN k3.at)), updatedAt: change.at }
+        RETURN change.operation == "DELETE" OR change.after == { purged: true } ? null : change.operation == "CURRENT" ? { document: DOCUMENT(id) } : { id: id, kind: change.kind, after: change.after, createdAt: NOT_NULL(change.created, FIRST(FOR k3 IN metalayer_changes FILTER k3.assetId == id AND k3.seq <= change.seq AND k3.operation == "CREATE" SORT k3.seq DESC LIMIT 1 RETURN k3.at)), updatedAt: change.at }
     `;
 
 const NEIGHBORS = aql`
@@ -242,8 +242,8 @@ const NEIGHBORS = aql`
               FILTER s._from == id AND s.relation == @g0_relation AND s.linked <= seq AND (s.unlinked == null OR s.unlinked > seq)
               SORT s.linked
               LET change = NOT_NULL(FIRST(FOR c1 IN metalayer_changes FILTER c1.assetId == s._to AND c1.seq <= seq AND c1.operation IN ["CREATE", "UPDATE", "DELETE"] SORT c1.seq DESC LIMIT 1 RETURN c1), FIRST(FOR d2 IN metalayer_changes FILTER d2.assetId == s._to AND d2.seq > seq AND d2.operation IN ["CREATE", "UPDATE", "DELETE"] SORT d2.seq LIMIT 1 RETURN d2.operation == "CREATE" ? { operation: "DELETE" } : { operation: "UPDATE", kind: d2.kind, after: d2.before, seq: seq, at: DOCUMENT("metalayer_meta/history").start, created: DOCUMENT(s._to).created_at }), { operation: "CURRENT" })
-              FILTER change.operation != "DELETE"
-              RETURN change.operation == "DELETE" ? null : change.operation == "CURRENT" ? { document: DOCUMENT(s._to) } : { id: s._to, kind: change.kind, after: change.after, createdAt: NOT_NULL(change.created, FIRST(FOR k3 IN metalayer_changes FILTER k3.assetId == s._to AND k3.seq <= change.seq AND k3.operation == "CREATE" SORT k3.seq DESC LIMIT 1 RETURN k3.at)), updatedAt: change.at }
+              FILTER change.operation != "DELETE" AND NOT (change.after == { purged: true })
+              RETURN change.operation == "DELETE" OR change.after == { purged: true } ? null : change.operation == "CURRENT" ? { document: DOCUMENT(s._to) } : { id: s._to, kind: change.kind, after: change.after, createdAt: NOT_NULL(change.created, FIRST(FOR k3 IN metalayer_changes FILTER k3.assetId == s._to AND k3.seq <= change.seq AND k3.operation == "CREATE" SORT k3.seq DESC LIMIT 1 RETURN k3.at)), updatedAt: change.at }
           )
       )
       LET g1 = (
@@ -253,8 +253,8 @@ const NEIGHBORS = aql`
               FILTER s._to == id AND s.relation == @g1_relation AND s.linked <= seq AND (s.unlinked == null OR s.unlinked > seq)
               SORT s.linked
               LET change = NOT_NULL(FIRST(FOR c4 IN metalayer_changes FILTER c4.assetId == s._from AND c4.seq <= seq AND c4.operation IN ["CREATE", "UPDATE", "DELETE"] SORT c4.seq DESC LIMIT 1 RETURN c4), FIRST(FOR d5 IN metalayer_changes FILTER d5.assetId == s._from AND d5.seq > seq AND d5.operation IN ["CREATE", "UPDATE", "DELETE"] SORT d5.seq LIMIT 1 RETURN d5.operation == "CREATE" ? { operation: "DELETE" } : { operation: "UPDATE", kind: d5.kind, after: d5.before, seq: seq, at: DOCUMENT("metalayer_meta/history").start, created: DOCUMENT(s._from).created_at }), { operation: "CURRENT" })
-              FILTER change.operation != "DELETE"
-              RETURN change.operation == "DELETE" ? null : change.operation == "CURRENT" ? { document: DOCUMENT(s._from) } : { id: s._from, kind: change.kind, after: change.after, createdAt: NOT_NULL(change.created, FIRST(FOR k6 IN metalayer_changes FILTER k6.assetId == s._from AND k6.seq <= change.seq AND k6.operation == "CREATE" SORT k6.seq DESC LIMIT 1 RETURN k6.at)), updatedAt: change.at }
+              FILTER change.operation != "DELETE" AND NOT (change.after == { purged: true })
+              RETURN change.operation == "DELETE" OR change.after == { purged: true } ? null : change.operation == "CURRENT" ? { document: DOCUMENT(s._from) } : { id: s._from, kind: change.kind, after: change.after, createdAt: NOT_NULL(change.created, FIRST(FOR k6 IN metalayer_changes FILTER k6.assetId == s._from AND k6.seq <= change.seq AND k6.operation == "CREATE" SORT k6.seq DESC LIMIT 1 RETURN k6.at)), updatedAt: change.at }
           )
       )
       RETURN [g0, g1]
@@ -377,7 +377,13 @@ const TRAVERSE = aql`
               LIMIT @g0_limit
               RETURN m
           )
-          LET members = APPEND([start], chosen[*].id)
+          LET kept = (
+            FOR m IN chosen
+              LET change = NOT_NULL(FIRST(FOR c15 IN metalayer_changes FILTER c15.assetId == m.id AND c15.seq <= seq AND c15.operation IN ["CREATE", "UPDATE", "DELETE"] SORT c15.seq DESC LIMIT 1 RETURN c15), FIRST(FOR d16 IN metalayer_changes FILTER d16.assetId == m.id AND d16.seq > seq AND d16.operation IN ["CREATE", "UPDATE", "DELETE"] SORT d16.seq LIMIT 1 RETURN d16.operation == "CREATE" ? { operation: "DELETE" } : { operation: "UPDATE", kind: d16.kind, after: d16.before, seq: seq, at: DOCUMENT("metalayer_meta/history").start, created: DOCUMENT(m.id).created_at }), { operation: "CURRENT" })
+              FILTER NOT (change.after == { purged: true })
+              RETURN { id: m.id, degree: m.degree, change }
+          )
+          LET members = APPEND([start], kept[*].id)
           LET edges = (
             FOR id IN members
               FOR s IN metalayer_edge_spans
@@ -385,7 +391,7 @@ const TRAVERSE = aql`
                 RETURN DISTINCT { relation: s.relation, from: s._from, to: s._to }
           )
           RETURN {
-            nodes: (FOR m IN chosen LET change = NOT_NULL(FIRST(FOR c15 IN metalayer_changes FILTER c15.assetId == m.id AND c15.seq <= seq AND c15.operation IN ["CREATE", "UPDATE", "DELETE"] SORT c15.seq DESC LIMIT 1 RETURN c15), FIRST(FOR d16 IN metalayer_changes FILTER d16.assetId == m.id AND d16.seq > seq AND d16.operation IN ["CREATE", "UPDATE", "DELETE"] SORT d16.seq LIMIT 1 RETURN d16.operation == "CREATE" ? { operation: "DELETE" } : { operation: "UPDATE", kind: d16.kind, after: d16.before, seq: seq, at: DOCUMENT("metalayer_meta/history").start, created: DOCUMENT(m.id).created_at }), { operation: "CURRENT" }) RETURN { asset: change.operation == "DELETE" ? null : change.operation == "CURRENT" ? { document: DOCUMENT(m.id) } : { id: m.id, kind: change.kind, after: change.after, createdAt: NOT_NULL(change.created, FIRST(FOR k17 IN metalayer_changes FILTER k17.assetId == m.id AND k17.seq <= change.seq AND k17.operation == "CREATE" SORT k17.seq DESC LIMIT 1 RETURN k17.at)), updatedAt: change.at }, degree: m.degree }),
+            nodes: (FOR m IN kept RETURN { asset: m.change.operation == "DELETE" OR m.change.after == { purged: true } ? null : m.change.operation == "CURRENT" ? { document: DOCUMENT(m.id) } : { id: m.id, kind: m.change.kind, after: m.change.after, createdAt: NOT_NULL(m.change.created, FIRST(FOR k17 IN metalayer_changes FILTER k17.assetId == m.id AND k17.seq <= m.change.seq AND k17.operation == "CREATE" SORT k17.seq DESC LIMIT 1 RETURN k17.at)), updatedAt: m.change.at }, degree: m.degree }),
             edges,
             truncated: over1 OR beyond OR LENGTH(selected) > @g0_limit
           }
@@ -557,7 +563,13 @@ const SCOPED_TRAVERSE = aql`
               LIMIT @g0_limit
               RETURN m
           )
-          LET members = APPEND([start], chosen[*].id)
+          LET kept = (
+            FOR m IN chosen
+              LET change = NOT_NULL(FIRST(FOR c145 IN metalayer_changes FILTER c145.assetId == m.id AND c145.seq <= seq AND c145.operation IN ["CREATE", "UPDATE", "DELETE"] SORT c145.seq DESC LIMIT 1 RETURN c145), FIRST(FOR d146 IN metalayer_changes FILTER d146.assetId == m.id AND d146.seq > seq AND d146.operation IN ["CREATE", "UPDATE", "DELETE"] SORT d146.seq LIMIT 1 RETURN d146.operation == "CREATE" ? { operation: "DELETE" } : { operation: "UPDATE", kind: d146.kind, after: d146.before, seq: seq, at: DOCUMENT("metalayer_meta/history").start, created: DOCUMENT(m.id).created_at }), { operation: "CURRENT" })
+              FILTER NOT (change.after == { purged: true })
+              RETURN { id: m.id, degree: m.degree, change }
+          )
+          LET members = APPEND([start], kept[*].id)
           LET edges = (
             FOR id IN members
               FOR s IN metalayer_edge_spans
@@ -565,7 +577,7 @@ const SCOPED_TRAVERSE = aql`
                 RETURN DISTINCT { relation: s.relation, from: s._from, to: s._to }
           )
           RETURN {
-            nodes: (FOR m IN chosen LET change = NOT_NULL(FIRST(FOR c145 IN metalayer_changes FILTER c145.assetId == m.id AND c145.seq <= seq AND c145.operation IN ["CREATE", "UPDATE", "DELETE"] SORT c145.seq DESC LIMIT 1 RETURN c145), FIRST(FOR d146 IN metalayer_changes FILTER d146.assetId == m.id AND d146.seq > seq AND d146.operation IN ["CREATE", "UPDATE", "DELETE"] SORT d146.seq LIMIT 1 RETURN d146.operation == "CREATE" ? { operation: "DELETE" } : { operation: "UPDATE", kind: d146.kind, after: d146.before, seq: seq, at: DOCUMENT("metalayer_meta/history").start, created: DOCUMENT(m.id).created_at }), { operation: "CURRENT" }) RETURN { asset: change.operation == "DELETE" ? null : change.operation == "CURRENT" ? { document: DOCUMENT(m.id) } : { id: m.id, kind: change.kind, after: change.after, createdAt: NOT_NULL(change.created, FIRST(FOR k147 IN metalayer_changes FILTER k147.assetId == m.id AND k147.seq <= change.seq AND k147.operation == "CREATE" SORT k147.seq DESC LIMIT 1 RETURN k147.at)), updatedAt: change.at }, degree: m.degree }),
+            nodes: (FOR m IN kept RETURN { asset: m.change.operation == "DELETE" OR m.change.after == { purged: true } ? null : m.change.operation == "CURRENT" ? { document: DOCUMENT(m.id) } : { id: m.id, kind: m.change.kind, after: m.change.after, createdAt: NOT_NULL(m.change.created, FIRST(FOR k147 IN metalayer_changes FILTER k147.assetId == m.id AND k147.seq <= m.change.seq AND k147.operation == "CREATE" SORT k147.seq DESC LIMIT 1 RETURN k147.at)), updatedAt: m.change.at }, degree: m.degree }),
             edges,
             truncated: over1 OR beyond OR LENGTH(selected) > @g0_limit
           }
@@ -587,7 +599,7 @@ const LIST = aql`
         FILTER k.at > @afterCreatedAt OR (k.at == @afterCreatedAt AND k.assetId > @afterId)
         FILTER FIRST(FOR later64 IN metalayer_changes FILTER later64.assetId == k.assetId AND later64.seq > k.seq AND later64.seq <= seq AND later64.operation == "CREATE" LIMIT 1 RETURN 1) == null
         LET change = NOT_NULL(FIRST(FOR c65 IN metalayer_changes FILTER c65.assetId == k.assetId AND c65.seq <= seq AND c65.operation IN ["CREATE", "UPDATE", "DELETE"] SORT c65.seq DESC LIMIT 1 RETURN c65), FIRST(FOR d66 IN metalayer_changes FILTER d66.assetId == k.assetId AND d66.seq > seq AND d66.operation IN ["CREATE", "UPDATE", "DELETE"] SORT d66.seq LIMIT 1 RETURN d66.operation == "CREATE" ? { operation: "DELETE" } : { operation: "UPDATE", kind: d66.kind, after: d66.before, seq: seq, at: DOCUMENT("metalayer_meta/history").start, created: DOCUMENT(k.assetId).created_at }), { operation: "CURRENT" })
-        FILTER change.operation IN ["CREATE", "UPDATE"]
+        FILTER change.operation IN ["CREATE", "UPDATE"] AND NOT (change.after == { purged: true })
         FILTER k.kind == @kind
         FILTER k.kind NOT IN ["PROJECT"]
         FILTER CONTAINS(LOWER(change.after.name), LOWER(@nameContains))

@@ -338,6 +338,37 @@ describe('arango change log: the readers’ queries', () => {
         RETURN { createdBy: NOT_NULL(createdBy, "unknown"), updatedBy: NOT_NULL(updatedBy, "unknown") }
     `);
     expect(statement.bindVars).toEqual({ ids: ['models/m', 'run/r'] });
+
+    // As of an instant: only the changes up to its sequence.
+    const past = authorsQuery(['models/m'], '2026-03-01T02:00:00.000Z');
+    expectWellFormed(past, 'authors');
+    expect(past.query).toBe(aql`
+      /* authors */
+      LET seq = NOT_NULL(FIRST(
+        FOR c IN metalayer_changes
+          FILTER c.at > @asOf
+          SORT c.at, c.seq
+          LIMIT 1
+          RETURN c.seq - 1
+      ), DOCUMENT("metalayer_meta/changes").seq, 0)
+      FOR id IN @ids
+        LET createdBy = FIRST(
+          FOR c IN metalayer_changes
+            FILTER c.assetId == id AND c.seq <= seq AND c.operation == "CREATE"
+            SORT c.seq
+            LIMIT 1
+            RETURN c.actor
+        )
+        LET updatedBy = FIRST(
+          FOR c IN metalayer_changes
+            FILTER c.assetId == id AND c.seq <= seq AND c.operation IN ["CREATE", "UPDATE"]
+            SORT c.seq DESC
+            LIMIT 1
+            RETURN c.actor
+        )
+        RETURN { createdBy: NOT_NULL(createdBy, "unknown"), updatedBy: NOT_NULL(updatedBy, "unknown") }
+    `);
+    expect(past.bindVars).toEqual({ asOf: '2026-03-01T02:00:00.000Z', ids: ['models/m'] });
   });
 
   it('lastChangeSequence reads the counter every appending transaction moves, null before the first change', () => {
@@ -389,7 +420,8 @@ describe('arango change log: the readers’ queries', () => {
       LET held = LENGTH(FOR c IN metalayer_changes FILTER c.assetId == @id OR c.to == @id LIMIT 1 RETURN 1) > 0
       LET purged = (
         FOR c IN metalayer_changes
-          FILTER NOT exists AND c.assetId == @id AND (c.before != null OR c.after != null)
+          FILTER NOT exists AND c.assetId == @id
+          FILTER (c.before != null AND c.before != { purged: true }) OR (c.after != null AND c.after != { purged: true })
           UPDATE c WITH {
             before: c.before == null ? null : { purged: true },
             after: c.after == null ? null : { purged: true }

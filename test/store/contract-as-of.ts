@@ -166,6 +166,30 @@ export function asOfContract(store: () => Store): void {
       expect(lineage?.nodes.map((n) => n.asset.id)).toEqual(['datasets/e']);
     });
 
+    it('reads an erased asset as absent as of any instant, while lineages still pass through it', async () => {
+      await commitOps(
+        store(),
+        [putAsset(content('DATASET', 'a')), putAsset(content('DATASET', 'b')), putAsset(content('DATASET', 'c'))],
+        T1,
+      );
+      // c derives from b, which derives from a.
+      await commitOps(store(), [putEdge('derived_from', 'datasets/c', 'datasets/b'), putEdge('derived_from', 'datasets/b', 'datasets/a')], T1);
+      await commitOps(store(), [{ type: 'deleteAsset', id: 'datasets/b', field: ['id'] }], T3);
+      await store().purgeHistory('datasets/b');
+
+      expect((await store().getAssets(['datasets/a', 'datasets/b'], T2)).map((a) => a && a.id)).toEqual(['datasets/a', null]);
+      const [lineage] = await store().traverse([traverseRequest('datasets/c', { asOf: T2 })]);
+      expect(lineage?.nodes.map((n) => [n.asset.id, n.asset.name, n.degree])).toEqual([['datasets/a', 'a', 2]]);
+      expect(lineage?.edges).toEqual([]);
+      const listed = await store().listAssets(makeListQuery({ kind: 'DATASET', asOf: T2 }));
+      expect(listed.assets.map((a) => [a.id, a.name])).toEqual([
+        ['datasets/a', 'a'],
+        ['datasets/c', 'c'],
+      ]);
+      const [neighbors] = await store().neighbors([{ id: 'datasets/c', relation: 'derived_from', direction: 'OUT', asOf: T2 }]);
+      expect(neighbors).toEqual([]);
+    });
+
     it('answers ownership and scoped lineages as they stood', async () => {
       await commitOps(
         store(),

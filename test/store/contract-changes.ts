@@ -161,6 +161,16 @@ export function changesContract(store: () => Store): void {
       ]);
     });
 
+    it('names the authors of an asset as it stood at an instant: none of a later change', async () => {
+      await seed();
+      expect(await store().authors(['datasets/d', 'models/m'], T2)).toEqual([
+        { createdBy: 'alice', updatedBy: 'alice' },
+        { createdBy: 'alice', updatedBy: 'alice' },
+      ]);
+      expect(await store().authors(['datasets/d'], T3)).toEqual([{ createdBy: 'alice', updatedBy: 'carol' }]);
+      expect(await store().authors(['datasets/d'], '2026-02-01T00:00:00.000Z')).toEqual([{ createdBy: 'unknown', updatedBy: 'unknown' }]);
+    });
+
     it('keeps a deleted asset’s changes readable to an unscoped reader, and shows a scoped one only what it may see', async () => {
       const [p1, p2] = ['project/p1', 'project/p2'];
       await commit(store(), [putAsset(content('PROJECT', 'p1')), putAsset(content('PROJECT', 'p2')), putAsset(content('DATASET', 'd'))], T1);
@@ -207,6 +217,8 @@ export function changesContract(store: () => Store): void {
         [{ purged: true }, null],
       ]);
       expect(JSON.stringify(changes)).not.toContain('secret');
+      // A second purge finds nothing left to erase, and counts nothing.
+      expect(await store().purgeHistory('datasets/d')).toBe(0);
     });
   });
 

@@ -5,7 +5,7 @@ import type { EdgeDirection } from '../../domain/relations.js';
 import type { ListQuery } from '../store.js';
 import { Bindings } from './bindings.js';
 import { META_COLLECTION, type ArangoNames } from './catalogue.js';
-import { CHANGE_COUNTER_KEY, CHANGES_COLLECTION, EDGE_SPANS_COLLECTION as SPANS_COLLECTION, HISTORY_KEY } from './changes.js';
+import { CHANGES_COLLECTION, EDGE_SPANS_COLLECTION as SPANS_COLLECTION, HISTORY_KEY, sequenceLines } from './changes.js';
 import type { LineageGroup, NeighborGroup } from './queries.js';
 
 /**
@@ -20,7 +20,10 @@ import type { LineageGroup, NeighborGroup } from './queries.js';
  * - an asset is the `after` of its last CREATE, UPDATE or DELETE change of
  *   a sequence ≤ seq, absent when there is none or it is a DELETE; it was
  *   created at the `at` of its last CREATE, updated at that change's;
- * - a relation exists when one of its spans has linked ≤ seq < unlinked.
+ * - a relation exists when one of its spans has linked ≤ seq < unlinked;
+ * - an erased asset (its states purged to `{ purged: true }`) existed, so
+ *   lineages pass through it as through a hidden one, but it reads as
+ *   absent: no state, no node, no edge, no listing.
  *
  * Every row naming an asset carries its state, `{ id, kind, after,
  * createdAt, updatedAt }` (store/states.ts).
@@ -36,23 +39,6 @@ class Names {
   fresh(prefix: string): string {
     return `${prefix}${++this.count}`;
   }
-}
-
-/**
- * The lines setting `seq` from the bound instant: the sequence just before
- * the first change after it, or the counter's last sequence when none is
- * (so changes pruned since still count), 0 before the first change.
- */
-function sequenceLines(asOf: string): string[] {
-  return [
-    'LET seq = NOT_NULL(FIRST(',
-    `  FOR c IN ${CHANGES_COLLECTION}`,
-    `    FILTER c.at > ${asOf}`,
-    '    SORT c.at, c.seq',
-    '    LIMIT 1',
-    '    RETURN c.seq - 1',
-    `), DOCUMENT("${META_COLLECTION}/${CHANGE_COUNTER_KEY}").seq, 0)`,
-  ];
 }
 
 /**
@@ -82,7 +68,17 @@ function stateRow(n: Names, id: string, change: string): string {
   const k = n.fresh('k');
   const created = `FIRST(FOR ${k} IN ${CHANGES_COLLECTION} FILTER ${k}.assetId == ${id} AND ${k}.seq <= ${change}.seq AND ${k}.operation == "CREATE" SORT ${k}.seq DESC LIMIT 1 RETURN ${k}.at)`;
   const state = `{ id: ${id}, kind: ${change}.kind, after: ${change}.after, createdAt: NOT_NULL(${change}.created, ${created}), updatedAt: ${change}.at }`;
-  return `${change}.operation == "DELETE" ? null : ${change}.operation == "CURRENT" ? { document: DOCUMENT(${id}) } : ${state}`;
+  return `${change}.operation == "DELETE" OR ${erased(change)} ? null : ${change}.operation == "CURRENT" ? { document: DOCUMENT(${id}) } : ${state}`;
+}
+
+/**
+ * An expression: whether the state change `change` (a variable) holds an
+ * erased asset's tombstone, the `{ purged: true }` that `purgeChanges` leaves.
+ * An erased asset existed, so lineages pass through it as through a hidden
+ * one, but it reads as absent.
+ */
+function erased(change: string): string {
+  return `${change}.after == { purged: true }`;
 }
 
 /** A FILTER keeping the relation span `s` that existed at `seq`. */
@@ -128,7 +124,7 @@ export function neighborsAsOfQuery(groups: readonly NeighborGroup[], asOf: strin
       `        FILTER s.${near} == id AND s.relation == ${b.bind(`g${g}_relation`, group.relation)} AND ${live('s')}`,
       '        SORT s.linked',
       `        LET change = ${stateChange(n, `s.${far}`)}`,
-      '        FILTER change.operation != "DELETE"',
+      `        FILTER change.operation != "DELETE" AND NOT (${erased('change')})`,
       `        RETURN ${stateRow(n, `s.${far}`, 'change')}`,
       '    )',
       ')',
@@ -301,7 +297,13 @@ export function traverseAsOfQuery(names: ArangoNames, groups: readonly LineageGr
       `        LIMIT ${limit}`,
       '        RETURN m',
       '    )',
-      '    LET members = APPEND([start], chosen[*].id)',
+      '    LET kept = (',
+      '      FOR m IN chosen',
+      `        LET change = ${stateChange(n, 'm.id')}`,
+      `        FILTER NOT (${erased('change')})`,
+      '        RETURN { id: m.id, degree: m.degree, change }',
+      '    )',
+      '    LET members = APPEND([start], kept[*].id)',
       '    LET edges = (',
       '      FOR id IN members',
       `        FOR s IN ${SPANS_COLLECTION}`,
@@ -309,7 +311,7 @@ export function traverseAsOfQuery(names: ArangoNames, groups: readonly LineageGr
       '          RETURN DISTINCT { relation: s.relation, from: s._from, to: s._to }',
       '    )',
       '    RETURN {',
-      `      nodes: (FOR m IN chosen LET change = ${stateChange(n, 'm.id')} RETURN { asset: ${stateRow(n, 'm.id', 'change')}, degree: m.degree }),`,
+      `      nodes: (FOR m IN kept RETURN { asset: ${stateRow(n, 'm.id', 'm.change')}, degree: m.degree }),`,
       '      edges,',
       `      truncated: over${d} OR beyond OR LENGTH(selected) > ${limit}`,
       '    }',
@@ -359,7 +361,7 @@ export function listAssetsAsOfQuery(names: ArangoNames, query: ListQuery & { asO
     `  FILTER k.at > ${b.bind('afterCreatedAt', after.createdAt)} OR (k.at == @afterCreatedAt AND k.assetId > ${b.bind('afterId', after.id)})`,
     `  FILTER FIRST(FOR ${later} IN ${CHANGES_COLLECTION} FILTER ${later}.assetId == k.assetId AND ${later}.seq > k.seq AND ${later}.seq <= seq AND ${later}.operation == "CREATE" LIMIT 1 RETURN 1) == null`,
     `  LET change = ${stateChange(n, 'k.assetId')}`,
-    '  FILTER change.operation IN ["CREATE", "UPDATE"]',
+    `  FILTER change.operation IN ["CREATE", "UPDATE"] AND NOT (${erased('change')})`,
     ...filters.map((line) => `  ${line}`),
     ...ownership.map((line) => `  ${line}`),
     '  SORT k.at, k.assetId',

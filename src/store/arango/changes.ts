@@ -166,22 +166,46 @@ function queryBinding(query: ChangeQuery) {
   };
 }
 
-/** `/* authors *\/`: the actors of each asset's oldest CREATE and newest CREATE or UPDATE, one row each, in order. */
-export function authorsQuery(ids: readonly string[]): AqlQuery {
+/**
+ * The lines setting `seq` from the bound instant: the sequence just before
+ * the first change after it, or the counter's last sequence when none is
+ * (so changes pruned since still count), 0 before the first change.
+ */
+export function sequenceLines(asOf: string): string[] {
+  return [
+    'LET seq = NOT_NULL(FIRST(',
+    `  FOR c IN ${CHANGES_COLLECTION}`,
+    `    FILTER c.at > ${asOf}`,
+    '    SORT c.at, c.seq',
+    '    LIMIT 1',
+    '    RETURN c.seq - 1',
+    `), DOCUMENT("${META_COLLECTION}/${CHANGE_COUNTER_KEY}").seq, 0)`,
+  ];
+}
+
+/**
+ * `/* authors *\/`: the actors of each asset's oldest CREATE and newest
+ * CREATE or UPDATE, one row each, in order; as of an instant, of its changes
+ * up to the instant's sequence.
+ */
+export function authorsQuery(ids: readonly string[], asOf: string | null = null): AqlQuery {
   const b = new Bindings();
+  // As of an instant, only the changes up to its sequence count.
+  const upTo = asOf === null ? '' : ' AND c.seq <= seq';
   return b.query([
     '/* authors */',
+    ...(asOf === null ? [] : sequenceLines(b.bind('asOf', asOf))),
     `FOR id IN ${b.bind('ids', ids)}`,
     '  LET createdBy = FIRST(',
     `    FOR c IN ${CHANGES_COLLECTION}`,
-    '      FILTER c.assetId == id AND c.operation == "CREATE"',
+    `      FILTER c.assetId == id${upTo} AND c.operation == "CREATE"`,
     '      SORT c.seq',
     '      LIMIT 1',
     '      RETURN c.actor',
     '  )',
     '  LET updatedBy = FIRST(',
     `    FOR c IN ${CHANGES_COLLECTION}`,
-    '      FILTER c.assetId == id AND c.operation IN ["CREATE", "UPDATE"]',
+    `      FILTER c.assetId == id${upTo} AND c.operation IN ["CREATE", "UPDATE"]`,
     '      SORT c.seq DESC',
     '      LIMIT 1',
     '      RETURN c.actor',
@@ -242,7 +266,8 @@ export function pruneSpansStatement(last: number): AqlQuery {
  * `/* purgeChanges *\/`: empties the states of a deleted asset's changes,
  * `{ purged: true }` in their place. Returns `{ exists, held, purged }`:
  * whether the asset exists (then nothing is purged), whether the log holds
- * any change of it, how many were purged.
+ * any change of it, how many were purged (those that still held a state:
+ * none once purged).
  */
 export function purgeChangesStatement(id: string): AqlQuery {
   const b = new Bindings();
@@ -253,7 +278,8 @@ export function purgeChangesStatement(id: string): AqlQuery {
     `LET held = LENGTH(FOR c IN ${CHANGES_COLLECTION} FILTER c.assetId == ${idRef} OR c.to == ${idRef} LIMIT 1 RETURN 1) > 0`,
     'LET purged = (',
     `  FOR c IN ${CHANGES_COLLECTION}`,
-    `    FILTER NOT exists AND c.assetId == ${idRef} AND (c.before != null OR c.after != null)`,
+    `    FILTER NOT exists AND c.assetId == ${idRef}`,
+    '    FILTER (c.before != null AND c.before != { purged: true }) OR (c.after != null AND c.after != { purged: true })',
     '    UPDATE c WITH {',
     '      before: c.before == null ? null : { purged: true },',
     '      after: c.after == null ? null : { purged: true }',

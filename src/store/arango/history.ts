@@ -44,9 +44,9 @@ export class ArangoHistory {
     });
   }
 
-  async authors(ids: readonly string[]): Promise<AssetAuthors[]> {
+  async authors(ids: readonly string[], asOf: string | null = null): Promise<AssetAuthors[]> {
     if (ids.length === 0) return [];
-    return this.all<AssetAuthors>(authorsQuery(ids));
+    return this.all<AssetAuthors>(authorsQuery(ids, asOf));
   }
 
   async lastChangeSequence(): Promise<string | null> {

@@ -154,8 +154,8 @@ class ArangoStore implements Store {
     return this.history.histories(queries);
   }
 
-  authors(ids: readonly string[]): Promise<AssetAuthors[]> {
-    return this.history.authors(ids);
+  authors(ids: readonly string[], asOf: string | null = null): Promise<AssetAuthors[]> {
+    return this.history.authors(ids, asOf);
   }
 
   historyStart(): Promise<string | null> {

@@ -4,7 +4,7 @@ import { tryParseId } from '../../domain/ids.js';
 import type { AssetRecord } from '../../domain/kinds.js';
 import type { Lineage, TraverseRequest } from '../../domain/lineage.js';
 import type { EdgeDirection, EdgeRecord, LineageDirection, RelationName } from '../../domain/relations.js';
-import { recordOfState } from '../states.js';
+import { isPurgedState, PURGED_STATE_JSON, recordOfState } from '../states.js';
 import { escapeLike, prefixed, toRecord, type AssetRow } from './rows.js';
 import type { AssetPage, ListQuery, NeighborRequest } from '../store.js';
 import { breadthFirst } from './traverse.js';
@@ -17,7 +17,9 @@ import { breadthFirst } from './traverse.js';
  *
  * - an asset is the `after` of its last CREATE, UPDATE or DELETE change of
  *   a sequence ≤ S, absent when there is none or it is a DELETE; it was
- *   created at the `at` of its last CREATE and updated at that change's;
+ *   created at the `at` of its last CREATE and updated at that change's.
+ *   An erased asset (its states purged) existed, so lineages pass through
+ *   it as through a hidden one, but it reads as absent;
  * - a relation exists when one of its spans has linked ≤ S < unlinked.
  *
  * Lineage semantics and bounds are `domain/lineage.ts`'s, by the same
@@ -68,7 +70,7 @@ export class SqliteAsOf {
     const unlogged: string[] = [];
     for (const row of rows) {
       if (row.operation === null) unlogged.push(row.id);
-      else byId.set(row.id, row.operation === 'DELETE' ? null : stateRecord(row));
+      else byId.set(row.id, row.operation === 'DELETE' || isPurgedState(row.after) ? null : stateRecord(row));
     }
     if (unlogged.length > 0) this.beforeAnyChange(unlogged, seq).forEach((record, i) => byId.set(unlogged[i] ?? '', record));
     return ids.map((id) => byId.get(id) ?? null);
@@ -101,7 +103,7 @@ export class SqliteAsOf {
     for (const row of rows) {
       if (row.operation === null) {
         byId.set(row.wanted, row.kind === undefined || row.kind === null ? null : toRecord(row as AssetRow));
-      } else if (row.operation !== 'CREATE' && row.before !== null && row.change_kind !== null) {
+      } else if (row.operation !== 'CREATE' && row.before !== null && !isPurgedState(row.before) && row.change_kind !== null) {
         const known = row.created_at ?? row.history_start;
         byId.set(
           row.wanted,
@@ -222,10 +224,12 @@ export class SqliteAsOf {
       request.scope === null ? null : (ids) => this.visible(ids, request.scope ?? [], seq),
     );
     const ids = [...reached.degrees.keys()];
+    // An erased asset existed, so paths through it are followed, but it reads as absent: no node, no edge.
     const nodes = this.getAssets(ids, seq).flatMap((asset) =>
       asset ? [{ asset, degree: reached.degrees.get(asset.id) ?? 0 }] : [],
     );
-    return { nodes, edges: this.edgesAmong([request.start, ...ids], seq), truncated: reached.truncated };
+    const members = [request.start, ...nodes.map((node) => node.asset.id)];
+    return { nodes, edges: this.edgesAmong(members, seq), truncated: reached.truncated };
   }
 
   /** The lineage relations of S whose two ends are both among `ids`. */
@@ -273,7 +277,7 @@ export class SqliteAsOf {
       FROM k JOIN changes c ON c.sequence = (SELECT d.sequence FROM changes d
         WHERE d.asset_id = k.asset_id AND d.sequence <= ? AND d.operation IN ('CREATE', 'UPDATE', 'DELETE')
         ORDER BY d.sequence DESC LIMIT 1)
-      WHERE c.operation <> 'DELETE'${where.length > 0 ? ` AND ${where.join(' AND ')}` : ''}
+      WHERE c.operation <> 'DELETE' AND c.after <> '${PURGED_STATE_JSON}'${where.length > 0 ? ` AND ${where.join(' AND ')}` : ''}
       ORDER BY k.at, k.asset_id LIMIT ?`);
     const keep = this.listingFilter(query, seq);
     const assets: AssetRecord[] = [];

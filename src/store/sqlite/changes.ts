@@ -6,6 +6,7 @@ import type { AssetKind } from '../../domain/kinds.js';
 import type { RelationName } from '../../domain/relations.js';
 import type { AssetAuthors, ChangePage, ChangeQuery } from '../store.js';
 import { SCOPE_CTE, visibleSql } from './owners.js';
+import { SqliteAsOf } from './as-of.js';
 import { StatementCache } from './statement-cache.js';
 
 /**
@@ -177,12 +178,15 @@ export function changesSql(catalogue: Catalogue, query: ChangeQuery): { sql: str
 /** The readers' side: pages of the log, authors, the history's start, pruning and erasure. */
 export class ChangeReader {
   private readonly statements: StatementCache;
+  /** For the sequence of an instant. */
+  private readonly past: SqliteAsOf;
 
   constructor(
     private readonly db: Database,
     private readonly catalogue: Catalogue,
   ) {
     this.statements = new StatementCache(db);
+    this.past = new SqliteAsOf(catalogue, (sql) => this.statements.prepare(sql));
   }
 
   /**
@@ -195,14 +199,18 @@ export class ChangeReader {
     return { changes: rows.slice(0, query.first).map(toChange), hasNextPage: rows.length > query.first };
   }
 
-  /** `/* authors *\/`: the actors of each asset's oldest CREATE and newest CREATE or UPDATE. */
-  authors(ids: readonly string[]): AssetAuthors[] {
+  /**
+   * `/* authors *\/`: the actors of each asset's oldest CREATE and newest
+   * CREATE or UPDATE, up to the sequence of `asOf` when one is given.
+   */
+  authors(ids: readonly string[], asOf: string | null): AssetAuthors[] {
+    const upTo = asOf === null ? Number.MAX_SAFE_INTEGER : this.past.sequenceAt(asOf);
     const rows = this.statements.prepare(`/* authors */ SELECT r.key AS request,
-        (SELECT c.actor FROM changes c WHERE c.asset_id = r.value AND c.operation = 'CREATE'
+        (SELECT c.actor FROM changes c WHERE c.asset_id = r.value AND c.sequence <= @upTo AND c.operation = 'CREATE'
           ORDER BY c.sequence LIMIT 1) AS createdBy,
-        (SELECT c.actor FROM changes c WHERE c.asset_id = r.value AND c.operation IN ('CREATE', 'UPDATE')
+        (SELECT c.actor FROM changes c WHERE c.asset_id = r.value AND c.sequence <= @upTo AND c.operation IN ('CREATE', 'UPDATE')
           ORDER BY c.sequence DESC LIMIT 1) AS updatedBy
-      FROM json_each(?) r ORDER BY r.key`).all(JSON.stringify(ids)) as {
+      FROM json_each(@ids) r ORDER BY r.key`).all({ upTo, ids: JSON.stringify(ids) }) as {
       createdBy: string | null;
       updatedBy: string | null;
     }[];
@@ -235,16 +243,20 @@ export class ChangeReader {
     })();
   }
 
-  /** Empties the states of a deleted asset's changes, leaving `{ "purged": true }` in their place. */
+  /**
+   * Empties the states of a deleted asset's changes, leaving `{ "purged": true }`
+   * in their place; returns how many changes held a state still (0 once purged).
+   */
   purgeHistory(id: string): number {
     return this.db.transaction(() => {
       if (this.statements.prepare(`/* assetExists */ SELECT 1 FROM assets WHERE id = ?`).pluck().get(id)) {
         throw conflict(`"${id}" exists: only a deleted asset's history is purged; delete it first`, ['asset']);
       }
       const tombstone = '{"purged":true}';
+      // Only changes that still hold a state count: a second purge erases nothing and says so.
       const { changes } = this.statements.prepare(`/* purgeChanges */ UPDATE changes
         SET before = CASE WHEN before IS NULL THEN NULL ELSE ? END, after = CASE WHEN after IS NULL THEN NULL ELSE ? END
-        WHERE asset_id = ? AND (before IS NOT NULL OR after IS NOT NULL)`).run(tombstone, tombstone, id);
+        WHERE asset_id = ? AND (before <> ? OR after <> ?)`).run(tombstone, tombstone, id, tombstone, tombstone);
       const held = this.statements.prepare(`/* historyHeld */ SELECT 1 FROM changes WHERE asset_id = ? OR to_id = ? LIMIT 1`).pluck().get(id, id);
       if (!held) throw notFound(id, ['asset']);
       return changes;

@@ -158,8 +158,8 @@ class SqliteStore implements Store {
     return queries.map((query) => this.log.changes(query));
   }
 
-  async authors(ids: readonly string[]): Promise<AssetAuthors[]> {
-    return this.log.authors(ids);
+  async authors(ids: readonly string[], asOf: string | null = null): Promise<AssetAuthors[]> {
+    return this.log.authors(ids, asOf);
   }
 
   async historyStart(): Promise<string | null> {
