@@ -4,6 +4,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { badInput, MetalayerError, notFound, queryTooExpensive, storeUnavailable } from '../../src/domain/errors.js';
 import { createErrorFormatter } from '../../src/graphql/errors.js';
 import type { Store } from '../../src/store/store.js';
+import { forwardingStore } from '../helpers/counting-store.js';
 import { createTestApi, onlyError, type TestApi } from '../helpers/graphql.js';
 
 describe('createErrorFormatter', () => {
@@ -92,33 +93,12 @@ describe('errors in responses', () => {
   /** The SQLite store, except that reading assets by id fails with `failure`. */
   function corruptStore(failure: () => Error = () => new Error('SQLITE_CORRUPT: secret text')): Store {
     const inner = memoryStore();
-    return {
+    return forwardingStore(inner, {
       engine: 'corrupt',
       getAssets: async () => {
         throw failure();
       },
-      neighbors: (requests) => inner.neighbors(requests),
-      owners: (ids) => inner.owners(ids),
-      traverse: (requests) => inner.traverse(requests),
-      listAssets: (query) => inner.listAssets(query),
-      rankRuns: (query) => inner.rankRuns(query),
-      commit: (unit) => inner.commit(unit),
-      metricSeries: (requests) => inner.metricSeries(requests),
-      changes: (query) => inner.changes(query),
-      lastChangeSequence: () => inner.lastChangeSequence(),
-      histories: (queries) => inner.histories(queries),
-      authors: (ids, asOf) => inner.authors(ids, asOf),
-      historyStart: () => inner.historyStart(),
-      pruneHistory: (before) => inner.pruneHistory(before),
-      purgeHistory: (id) => inner.purgeHistory(id),
-      usage: (requests) => inner.usage(requests),
-      rankUsage: (query) => inner.rankUsage(query),
-      duplicates: (query) => inner.duplicates(query),
-      sharedSecret: (name) => inner.sharedSecret(name),
-      importBulk: (batch) => inner.importBulk(batch),
-      ping: () => inner.ping(),
-      close: () => inner.close(),
-    };
+    });
   }
 
   test('a store failure is INTERNAL_SERVER_ERROR without its text, and is logged', async () => {

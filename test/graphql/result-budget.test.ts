@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import type { Store } from '../../src/store/store.js';
+import { forwardingStore } from '../helpers/counting-store.js';
 import { content, putAsset, putEdge, commitOps, memoryStore } from '../helpers/assets.js';
 import { createTestApi, onlyError, type TestApi } from '../helpers/graphql.js';
 
@@ -58,31 +59,13 @@ describe('the deadline on cached relation lists', () => {
     await sharedDataset(inner);
     // The second level's store call takes longer than the whole deadline; the levels after it need no store call.
     let neighborCalls = 0;
-    const slow: Store = {
-      ...inner,
-      engine: inner.engine,
-      getAssets: (ids) => inner.getAssets(ids),
+    const slow = forwardingStore(inner, {
       neighbors: async (requests) => {
         neighborCalls++;
         if (neighborCalls === 2) await new Promise((resolve) => setTimeout(resolve, 80));
         return inner.neighbors(requests);
       },
-      traverse: (requests) => inner.traverse(requests),
-      listAssets: (query) => inner.listAssets(query),
-      commit: (unit) => inner.commit(unit),
-      metricSeries: (requests) => inner.metricSeries(requests),
-      changes: (query) => inner.changes(query),
-      lastChangeSequence: () => inner.lastChangeSequence(),
-      histories: (queries) => inner.histories(queries),
-      authors: (ids, asOf) => inner.authors(ids, asOf),
-      historyStart: () => inner.historyStart(),
-      pruneHistory: (before) => inner.pruneHistory(before),
-      purgeHistory: (id) => inner.purgeHistory(id),
-      sharedSecret: (name) => inner.sharedSecret(name),
-      importBulk: (batch) => inner.importBulk(batch),
-      ping: () => inner.ping(),
-      close: () => inner.close(),
-    };
+    });
     api = createTestApi({ store: slow, executionTimeoutMs: 40 });
     const result = await api.execute(NESTED);
     expect(neighborCalls).toBe(2);

@@ -47,3 +47,9 @@ export function countingStore(inner: Store): CountingStore {
     close: () => inner.close(),
   };
 }
+
+/** A store that forwards every port call to `inner` but those of `overrides`: the stand-in for a test that changes one behaviour. */
+export function forwardingStore(inner: Store, overrides: Partial<Store> = {}): Store {
+  const { calls: _calls, reset: _reset, count: _count, ...forwarding } = countingStore(inner);
+  return { ...forwarding, ...overrides };
+}

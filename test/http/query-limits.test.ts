@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { seedHousingDemo } from '../../src/demo/housing.js';
 import { EXAMPLE_OPERATIONS } from '../../src/server/examples.js';
 import type { Store } from '../../src/store/store.js';
+import { forwardingStore } from '../helpers/counting-store.js';
 import { startServer, type RunningServer } from '../helpers/server.js';
 
 /**
@@ -157,31 +158,17 @@ describe('execution timeout', () => {
   function slowStore(): Store {
     const inner = memoryStore();
     const late = <T>(value: Promise<T>) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 1500));
-    return {
-      engine: inner.engine,
+    return forwardingStore(inner, {
       getAssets: (ids) => late(inner.getAssets(ids)),
       neighbors: (requests) => late(inner.neighbors(requests)),
       owners: (ids) => late(inner.owners(ids)),
       traverse: (requests) => late(inner.traverse(requests)),
       listAssets: (query) => late(inner.listAssets(query)),
       rankRuns: (query) => late(inner.rankRuns(query)),
-      commit: (unit) => inner.commit(unit),
-      metricSeries: (requests) => inner.metricSeries(requests),
-      changes: (query) => inner.changes(query),
-      lastChangeSequence: () => inner.lastChangeSequence(),
-      histories: (queries) => inner.histories(queries),
-      authors: (ids, asOf) => inner.authors(ids, asOf),
-      historyStart: () => inner.historyStart(),
-      pruneHistory: (before) => inner.pruneHistory(before),
-      purgeHistory: (id) => inner.purgeHistory(id),
       usage: (requests) => late(inner.usage(requests)),
       rankUsage: (query) => late(inner.rankUsage(query)),
       duplicates: (query) => late(inner.duplicates(query)),
-      sharedSecret: (name) => inner.sharedSecret(name),
-      importBulk: (batch) => inner.importBulk(batch),
-      ping: () => inner.ping(),
-      close: () => inner.close(),
-    };
+    });
   }
 
   async function slowServer(): Promise<{ server: RunningServer; store: Store }> {
