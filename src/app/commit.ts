@@ -62,10 +62,9 @@ async function refuseOrphaningDeletes(session: Session, plan: Plan): Promise<voi
  * the commit.
  */
 async function refuseOrphaningUnlinks(session: Session, plan: Plan): Promise<void> {
-  const kindOf = (id: string) => tryParseId(id, session.catalogue)?.kind ?? null;
   const checks = plan.ops.flatMap((op) => {
     if (op.type !== 'removeEdge') return [];
-    const end = ownedEnd(session.catalogue, op.edge, kindOf);
+    const end = ownedEnd(session.catalogue, op.edge);
     if (end === null) return [];
     const { owned, owner, step } = end;
     return [

@@ -6,7 +6,7 @@ import { tryParseId } from '../domain/ids.js';
 import type { AssetContent, AssetKind, AssetRecord } from '../domain/kinds.js';
 import { assertNever } from '../domain/never.js';
 import type { EdgeRecord, RelationName } from '../domain/relations.js';
-import type { WriteOp } from '../domain/writes.js';
+import { ownedEnd, type WriteOp } from '../domain/writes.js';
 import type { Loaders } from './loaders.js';
 
 /**
@@ -209,17 +209,10 @@ function checkEdgeEnds(edge: EdgeRecord, field: FieldPath, put: ReadonlyMap<stri
  * ownership comes from) writable, and the owned asset too, which changes.
  */
 function checkOwnershipLink(catalogue: Catalogue, edge: EdgeRecord, field: FieldPath, put: ReadonlyMap<string, AssetContent>, facts: Facts) {
-  for (const [owned, anchor] of [
-    [edge.from, edge.to],
-    [edge.to, edge.from],
-  ] as const) {
-    const kind = tryParseId(owned, catalogue)?.kind;
-    const step = kind === undefined ? 'shared' : catalogue.kind(kind).owner;
-    if (step === 'self' || step === 'shared' || step.relation !== edge.relation) continue;
-    if ((step.direction === 'OUT') !== (owned === edge.from) || put.has(owned)) continue;
-    if (facts.exists(owned)) requireWritable(owned, field, facts);
-    if (!put.has(anchor) && facts.exists(anchor)) requireWritable(anchor, field, facts);
-  }
+  const end = ownedEnd(catalogue, edge);
+  if (end === null || put.has(end.owned)) return;
+  if (facts.exists(end.owned)) requireWritable(end.owned, field, facts);
+  if (!put.has(end.owner) && facts.exists(end.owner)) requireWritable(end.owner, field, facts);
 }
 
 function requireWritable(id: string, field: FieldPath, facts: Facts): void {

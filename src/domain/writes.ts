@@ -1,5 +1,6 @@
 import type { Catalogue, OwnerStep } from './catalogue.js';
 import { badInput, conflict, ErrorCode, MetalayerError, notFound, type FieldPath } from './errors.js';
+import { tryParseId } from './ids.js';
 import { canonicalJson } from './json.js';
 import { contentOf, isKind, type AssetContent, type AssetKind, type AssetRecord, type JsonObject, type JsonValue } from './kinds.js';
 import type { EdgeRecord } from './relations.js';
@@ -249,14 +250,13 @@ export function dependentSteps(catalogue: Catalogue, kind: AssetKind): OwnerStep
 
 /**
  * The end of `edge` that takes its project through it (its kind's owner
- * step is the edge's relation, in the edge's direction), with that step;
- * null for a relation that decides no ownership, or ends of unknown kinds.
+ * step is the edge's relation, in the edge's direction), with the other
+ * end and that step; null for a relation that decides no ownership, or ends
+ * that are not ids of the catalogue's kinds. At most one end qualifies: an
+ * ownership chain never loops.
  */
-export function ownedEnd(
-  catalogue: Catalogue,
-  edge: EdgeRecord,
-  kindOf: (id: string) => AssetKind | null,
-): { owned: string; owner: string; step: OwnerStep } | null {
+export function ownedEnd(catalogue: Catalogue, edge: EdgeRecord): { owned: string; owner: string; step: OwnerStep } | null {
+  const kindOf = (id: string) => tryParseId(id, catalogue)?.kind ?? null;
   const toKind = kindOf(edge.to);
   const toOwner = toKind === null ? 'shared' : catalogue.kind(toKind).owner;
   if (typeof toOwner === 'object' && toOwner.relation === edge.relation && toOwner.direction === 'IN') {
