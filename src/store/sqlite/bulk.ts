@@ -2,9 +2,10 @@ import { SqliteError, type Database } from 'better-sqlite3';
 import { IMPORT_SOURCE, UNKNOWN_ACTOR, unitInstant } from '../../domain/changes.js';
 import type { Catalogue } from '../../domain/catalogue.js';
 import { conflict, notFound, type FieldPath } from '../../domain/errors.js';
-import type { AssetContent, AssetKind } from '../../domain/kinds.js';
+import { isKind, type AssetContent } from '../../domain/kinds.js';
 import type { EdgeRecord } from '../../domain/relations.js';
 import { checkEdge, isNamedKind, nameTaken } from '../../domain/writes.js';
+import { tryParseId } from '../../domain/ids.js';
 import type { BulkBatch, BulkCount } from '../store.js';
 import { ASSET_COLUMNS, rowValues, toRow } from './rows.js';
 import { bulkChangeStatements } from './changes.js';
@@ -31,7 +32,8 @@ const BULK_TRIGGERS = [
  * batch back.
  *
  * The catalogue is checked once per batch, by one statement over the
- * batch's assets and one over its edges, instead of by the
+ * batch's assets and, for its edges, from what their ends' ids name before
+ * anything is written, instead of by the
  * `assets_kind_known` and `edges_fit_relation` triggers on every row: SQLite
  * runs a trigger as a sub-program whose invocation costs about 4 µs a row
  * even when its WHEN clause is false, more than the insert itself (1.5
@@ -40,8 +42,8 @@ const BULK_TRIGGERS = [
  * recreated from their own stored text before the commit, so no other
  * connection ever sees them missing and a rollback restores them; the
  * database still refuses an unknown kind or a misfit edge from any other
- * writer. The same holds for the `metric_latest` triggers, whose work two
- * statements over the batch's rows do (100,000 assets: 17,000 items a
+ * writer. The same holds for the `metric_latest` triggers, whose work the
+ * batch's own values and one statement over its rows do (100,000 assets: 17,000 items a
  * second with them, the rate without them once they are replaced), and
  * for `usage_stale_edge_added`, whose work one statement does: the ends of
  * the batch's relations are noted stale while any usage count is cached.
@@ -57,6 +59,7 @@ export class SqliteBulkImport {
   }
 
   importBulk(batch: BulkBatch, now: string): BulkCount {
+    this.checkEnds(batch.edges);
     return this.db.transaction(() => {
       const triggers = BULK_TRIGGERS.flatMap((name) => {
         const sql = this.statements.triggerSql.get(name) as string | undefined;
@@ -68,8 +71,7 @@ export class SqliteBulkImport {
       this.checkKinds(lastAsset);
       const lastEdge = this.statements.lastEdge.get() as number;
       this.insertEdges(batch.edges, now);
-      this.checkCatalogue(batch.edges, lastEdge);
-      this.statements.latestOfNewPerformances.run(lastAsset);
+      this.latestOfNewPerformances(batch);
       this.statements.latestOfNewRuns.run(lastEdge);
       this.recordChanges(batch, now, lastAsset, lastEdge);
       this.statements.staleEnds.run(lastEdge, lastEdge);
@@ -119,12 +121,36 @@ export class SqliteBulkImport {
     });
   }
 
-  /** Refuses the batch when one of its edges (rowids after `lastEdge`) relates kinds its relation does not. */
-  private checkCatalogue(edges: readonly EdgeRecord[], lastEdge: number): void {
-    const misfit = this.statements.misfitEdge.get(lastEdge) as (EdgeRecord & { fromKind: AssetKind; toKind: AssetKind }) | undefined;
-    if (!misfit) return;
-    const i = edges.findIndex((e) => e.from === misfit.from && e.relation === misfit.relation && e.to === misfit.to);
-    checkEdge(this.catalogue, misfit, misfit.fromKind, misfit.toKind, ['edges', i]);
+  /**
+   * Refuses the batch, before anything is written, when what the ids of a
+   * relation's ends tell breaks the domain's `checkEdge` (distinct ends, of
+   * kinds the relation joins), as the ArangoDB engine does: an id names its
+   * kind, so this needs no read. Whether the ends exist, the foreign keys
+   * check as the relations are inserted.
+   */
+  private checkEnds(edges: readonly EdgeRecord[]): void {
+    const kindOf = (id: string) => tryParseId(id, this.catalogue)?.kind ?? null;
+    edges.forEach((edge, i) => checkEdge(this.catalogue, edge, kindOf(edge.from), kindOf(edge.to), ['edges', i]));
+  }
+
+  /**
+   * What the `metric_latest_insert` trigger does for each row, for the
+   * batch's performances, from the values in hand rather than by parsing
+   * the rows back: each numeric metric, with the run of the performance's
+   * first `run_devperf` relation in the batch (a new performance has no
+   * older one), or none.
+   */
+  private latestOfNewPerformances(batch: BulkBatch): void {
+    const runOf = new Map<string, string>();
+    for (const edge of batch.edges) {
+      if (edge.relation === 'run_devperf' && !runOf.has(edge.to)) runOf.set(edge.to, edge.from);
+    }
+    const { insertLatest } = this.statements;
+    for (const content of batch.assets.filter(isKind('DEV_PERF'))) {
+      for (const [name, value] of Object.entries(content.metrics)) {
+        if (Number.isFinite(value)) insertLatest.run(content.id, name, value, runOf.get(content.id) ?? null);
+      }
+    }
   }
 
   private diagnoseAsset(error: unknown, content: AssetContent, field: FieldPath): unknown {
@@ -160,14 +186,9 @@ function prepareStatements(db: Database) {
     triggerSql: db.prepare(`/* triggerSql */ SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?`).pluck(),
     lastEdge: db.prepare(`/* lastEdge */ SELECT ifnull(max(rowid), 0) FROM edges`).pluck(),
     lastAsset: db.prepare(`/* lastAsset */ SELECT ifnull(max(rowid), 0) FROM assets`).pluck(),
-    // What the metric_latest triggers do for each row, once for the batch: the batch's performances,
-    // with their runs, then the performances stored before that the batch's run_devperf relations give a run.
-    latestOfNewPerformances: db.prepare(`/* importMetricLatest */
-      INSERT INTO metric_latest (devperf_id, name, value, run_id)
-      SELECT a.id, m.key, m.value,
-        (SELECT e.from_id FROM edges e WHERE e.to_id = a.id AND e.relation = 'run_devperf' ORDER BY e.rowid LIMIT 1)
-      FROM assets a, json_each(a.fields, '$.metrics') m
-      WHERE a.rowid > ? AND a.kind = 'DEV_PERF' AND m.type IN ('integer', 'real')`),
+    insertLatest: db.prepare(`/* importMetricLatest */ INSERT INTO metric_latest (devperf_id, name, value, run_id) VALUES (?, ?, ?, ?)`),
+    // What the metric_latest_run_added trigger does for each row, once for the batch: the performances
+    // stored before that the batch's run_devperf relations give a run.
     latestOfNewRuns: db.prepare(`/* importMetricLatestRuns */
       UPDATE metric_latest
       SET run_id = (SELECT e.from_id FROM edges e WHERE e.to_id = metric_latest.devperf_id AND e.relation = 'run_devperf' ORDER BY e.rowid LIMIT 1)
@@ -178,14 +199,5 @@ function prepareStatements(db: Database) {
       UNION SELECT to_id FROM edges WHERE rowid > ? AND EXISTS (SELECT 1 FROM asset_usage)`),
     unknownKind: db.prepare(`/* importUnknownKind */
       SELECT a.id, a.kind FROM assets a WHERE a.rowid > ? AND a.kind NOT IN (SELECT kind FROM kinds) LIMIT 1`),
-    misfitEdge: db.prepare(`/* importMisfitEdge */
-      SELECT e.relation, e.from_id AS "from", e.to_id AS "to", f.kind AS fromKind, t.kind AS toKind
-      FROM edges e
-      JOIN assets f ON f.id = e.from_id
-      JOIN assets t ON t.id = e.to_id
-      WHERE e.rowid > ? AND NOT EXISTS (
-        SELECT 1 FROM relation_kinds rk
-        WHERE rk.relation = e.relation AND rk.from_kind = f.kind AND rk.to_kind = t.kind)
-      LIMIT 1`),
   };
 }
