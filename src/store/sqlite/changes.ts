@@ -119,9 +119,7 @@ export class ChangeWriter {
  * after the rowids it started from): a CREATE per asset, then a LINK per
  * relation, in the order they were inserted, and the relations' spans. A
  * CREATE holds no copy of its asset's state (change-states.ts): it would
- * double the bytes an import writes per asset. A LINK's kind is its `from`
- * end's, which the id names (its collection): one seek of the small `kinds`
- * table instead of one of the assets.
+ * double the bytes an import writes per asset.
  */
 export function bulkChangeStatements(db: Database) {
   return {
@@ -133,10 +131,8 @@ export function bulkChangeStatements(db: Database) {
       FROM assets a WHERE a.rowid > @after ORDER BY a.rowid`),
     linked: db.prepare(`/* importLinked */ INSERT INTO changes
       (at, actor, operation, asset_id, kind, before, after, relation, from_id, to_id, source, tx)
-      SELECT @at, @actor, 'LINK', e.from_id,
-        (SELECT k.kind FROM kinds k WHERE k.collection = substr(e.from_id, 1, instr(e.from_id, '/') - 1)),
-        NULL, NULL, e.relation, e.from_id, e.to_id, @source, @tx
-      FROM edges e WHERE e.rowid > @after ORDER BY e.rowid`),
+      SELECT @at, @actor, 'LINK', e.from_id, f.kind, NULL, NULL, e.relation, e.from_id, e.to_id, @source, @tx
+      FROM edges e JOIN assets f ON f.id = e.from_id WHERE e.rowid > @after ORDER BY e.rowid`),
     spans: db.prepare(`/* importSpans */ INSERT INTO edge_spans (from_id, relation, to_id, linked, unlinked)
       SELECT from_id, relation, to_id, sequence, NULL FROM changes WHERE sequence > ? AND operation = 'LINK'`),
   };
