@@ -66,7 +66,8 @@ export function asOfContract(store: () => Store): void {
 
       const created = now?.createdAt ?? '';
       expect(await store().getAssets(['models/m'], T0)).toEqual([null]);
-      expect(await store().getAssets(['models/m'], created)).toEqual([now]);
+      // m as its first update found it; n, never changed, as it is.
+      expect(await store().getAssets(['models/m', 'models/n'], created)).toEqual([now, ...(await store().getAssets(['models/n']))]);
       expect((await store().getAssets(['models/m'], U2)).map(summary)).toEqual([{ id: 'models/m', name: 'm', tag: 'production', createdAt: created, updatedAt: U1 }]);
       expect((await store().getAssets(['models/m'], U4)).map(summary)).toEqual([{ id: 'models/m', name: 'm', tag: 'retired', createdAt: created, updatedAt: U3 }]);
       expect(await store().getAssets(['models/m'], U5)).toEqual([null]);
