@@ -3,8 +3,9 @@ import BetterSqlite3 from 'better-sqlite3';
 /**
  * The change log's size on disk in a SQLite file: the pages of `changes`,
  * `edge_spans` and their indexes (SQLite's dbstat), per change. A change
- * holds its asset's whole state (after, and before for updates), so this is
- * the price of history per write.
+ * made through `commit` holds its asset's whole state (after, and before
+ * for updates); an imported CREATE holds none (its asset's row does). This
+ * is the price of history per write.
  */
 export interface ChangeLogFigures {
   changes: number;
@@ -16,7 +17,7 @@ export interface ChangeLogFigures {
   bytesPerItem: number;
 }
 
-const LOG_OBJECTS = ['changes', 'changes_asset', 'changes_to', 'changes_at', 'edge_spans', 'edge_spans_from', 'edge_spans_to'];
+const LOG_OBJECTS = ['changes', 'changes_asset', 'changes_to', 'changes_at', 'changes_states', 'edge_spans', 'edge_spans_from', 'edge_spans_to'];
 const ITEM_OBJECTS = ['assets', 'edges', 'sqlite_autoindex_assets_1', 'sqlite_autoindex_edges_1', 'assets_name_version', 'assets_created', 'assets_kind_created', 'assets_tag_created', 'edges_to'];
 
 export function measureChangeLog(dbFile: string): ChangeLogFigures {

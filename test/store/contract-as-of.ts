@@ -53,6 +53,35 @@ export function asOfContract(store: () => Store): void {
       });
     });
 
+    it('answers an imported asset as imported, as each update left it, and nothing once deleted', async () => {
+      // The import is stamped with the store's clock; the writes after it come later than any clock reads.
+      const later = (day: number) => `2999-01-0${day}T00:00:00.000Z`;
+      const [U1, U2, U3, U4, U5] = [later(1), later(2), later(3), later(4), later(5)] as const;
+      const imported = content('MODEL', 'm', { tag: 'candidate', description: 'imported', properties: { lr: 1 } });
+      await store().importBulk({ assets: [imported, content('MODEL', 'n', { tag: 'candidate' })], edges: [] });
+      const [now] = await store().getAssets(['models/m']);
+      await commitOps(store(), [{ type: 'updateAsset', id: 'models/m', patch: { tag: 'production' }, field: ['input'] }], U1);
+      await commitOps(store(), [{ type: 'updateAsset', id: 'models/m', patch: { tag: 'retired' }, field: ['input'] }], U3);
+      await commitOps(store(), [{ type: 'deleteAsset', id: 'models/m', field: ['id'] }], U5);
+
+      const created = now?.createdAt ?? '';
+      expect(await store().getAssets(['models/m'], T0)).toEqual([null]);
+      // m as its first update found it; n, never changed, as it is.
+      expect(await store().getAssets(['models/m', 'models/n'], created)).toEqual([now, ...(await store().getAssets(['models/n']))]);
+      expect((await store().getAssets(['models/m'], U2)).map(summary)).toEqual([{ id: 'models/m', name: 'm', tag: 'production', createdAt: created, updatedAt: U1 }]);
+      expect((await store().getAssets(['models/m'], U4)).map(summary)).toEqual([{ id: 'models/m', name: 'm', tag: 'retired', createdAt: created, updatedAt: U3 }]);
+      expect(await store().getAssets(['models/m'], U5)).toEqual([null]);
+      // Listing filters on the state as it stood: the imported tag before the update, none of it after the delete.
+      const tagged = async (tag: string, asOf: string) =>
+        (await store().listAssets(makeListQuery({ kind: 'MODEL', tag, asOf }))).assets.map((a) => a.id);
+      expect(await tagged('candidate', created)).toEqual(['models/m', 'models/n']);
+      expect(await tagged('candidate', U2)).toEqual(['models/n']);
+      expect(await tagged('production', U2)).toEqual(['models/m']);
+      expect(await tagged('retired', U5)).toEqual([]);
+      const [listed] = (await store().listAssets(makeListQuery({ kind: 'MODEL', nameContains: 'm', asOf: created }))).assets;
+      expect(listed).toEqual(now);
+    });
+
     it('reads a deleted asset as of before its deletion, and lists it then', async () => {
       await commitOps(store(), [putAsset(content('DATASET', 'd')), putAsset(content('DATASET', 'e'))], T1);
       await commitOps(store(), [{ type: 'deleteAsset', id: 'datasets/d', field: ['id'] }], T3);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ChangeRecord } from '../../src/domain/changes.js';
+import { assetState, type ChangeRecord } from '../../src/domain/changes.js';
 import type { WriteOp } from '../../src/domain/writes.js';
 import { makeChangeSelection, type ChangeQuery, type ChangeSelection, type Store } from '../../src/store/store.js';
 import { content, putAsset, putEdge, rejection } from '../helpers/assets.js';
+import { customContent, EXTENDED_CATALOGUE } from '../helpers/extensions.js';
 
 /** A model put with its project: the ownership scoped readers see it by. */
 const projectOf = (key: string, project: string): WriteOp[] => [
@@ -108,6 +109,51 @@ export function changesContract(store: () => Store): void {
       const failed = await rejection(() => store().importBulk({ assets: [content('DATASET', 'd4'), content('DATASET', 'd1')], edges: [] }));
       expect(failed.code).toBe('CONFLICT');
       expect((await store().changes(query())).changes).toHaveLength(4);
+    });
+  });
+
+  describe('change log: an imported asset’s CREATE', () => {
+    const imported = content('DATASET', 'd', { description: 'first', source: 's3://d', properties: { rows: 3 } });
+    const createdOf = async (id: string) => (await store().changes(query({ assets: [id], operations: ['CREATE'] }))).changes.map((c) => c.after);
+
+    it('reads back with its whole state, as a commit records it, custom kinds included', async () => {
+      const evaluation = customContent(EXTENDED_CATALOGUE, 'Evaluation', 'e', { score: 0.91, split: 'test' });
+      await store().importBulk({ assets: [imported, evaluation], edges: [] });
+      expect(await createdOf('datasets/d')).toEqual([assetState(imported)]);
+      expect(await createdOf('evaluations/e')).toEqual([{ name: 'e', version: null, tag: null, properties: {}, score: 0.91, split: 'test' }]);
+    });
+
+    it('keeps the state it created after the asset is updated twice, deleted and purged', async () => {
+      await store().importBulk({ assets: [imported, content('DATASET', 'e')], edges: [{ relation: 'derived_from', from: 'datasets/d', to: 'datasets/e' }] });
+      const update = (tag: string): WriteOp => ({ type: 'updateAsset', id: 'datasets/d', patch: { tag }, field: ['id'] });
+      await commit(store(), [update('second')], T1);
+      await commit(store(), [update('third')], T2);
+      expect(await createdOf('datasets/d')).toEqual([assetState(imported)]);
+      const states = async () => (await store().changes(query({ assets: ['datasets/d'], operations: ['CREATE', 'UPDATE', 'DELETE'] }))).changes;
+      expect((await states()).map((c) => [c.operation, c.before, c.after])).toEqual([
+        ['CREATE', null, assetState(imported)],
+        ['UPDATE', assetState(imported), { ...assetState(imported), tag: 'second' }],
+        ['UPDATE', { ...assetState(imported), tag: 'second' }, { ...assetState(imported), tag: 'third' }],
+      ]);
+      await commit(store(), [{ type: 'deleteAsset', id: 'datasets/d', field: ['id'] }], T3);
+      expect(await createdOf('datasets/d')).toEqual([assetState(imported)]);
+      // The CREATE held a state too: four changes are erased, and nothing of the asset is left.
+      expect(await store().purgeHistory('datasets/d')).toBe(4);
+      expect((await states()).map((c) => [c.operation, c.before, c.after])).toEqual([
+        ['CREATE', null, { purged: true }],
+        ['UPDATE', { purged: true }, { purged: true }],
+        ['UPDATE', { purged: true }, { purged: true }],
+        ['DELETE', { purged: true }, null],
+      ]);
+      expect(await store().purgeHistory('datasets/d')).toBe(0);
+    });
+
+    it('reads the state it created, not a later one, once the asset is deleted and imported again', async () => {
+      await store().importBulk({ assets: [imported], edges: [] });
+      await commit(store(), [{ type: 'deleteAsset', id: 'datasets/d', field: ['id'] }], T1);
+      const again = content('DATASET', 'd', { description: 'again' });
+      await store().importBulk({ assets: [again], edges: [] });
+      expect(await createdOf('datasets/d')).toEqual([assetState(imported), assetState(again)]);
     });
   });
 

@@ -199,6 +199,8 @@ export function rankingContract(store: () => Store): void {
         edges: [
           { relation: 'run_devperf', from: 'run/bulk-1', to: 'devperf/bulk-1' },
           { relation: 'run_devperf', from: 'run/later', to: 'devperf/later' },
+          // A second run of bulk-1's performance: its oldest relation's run still measured it.
+          { relation: 'run_devperf', from: 'run/later', to: 'devperf/bulk-1' },
         ],
       });
       // bulk-2 has no run: it is not ranked.

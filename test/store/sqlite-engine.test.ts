@@ -319,7 +319,74 @@ describe('sqlite engine: leaderboards', () => {
         'SEARCH c USING INDEX changes_to (to_id=? AND sequence>?)',
       ]),
     );
-    expect(planOf({ actor: 'alice' })).toEqual(['SEARCH c USING INTEGER PRIMARY KEY (rowid>?)']);
+    expect(planOf({ actor: 'alice' })).toEqual([
+      'SEARCH c USING INTEGER PRIMARY KEY (rowid>?)',
+      // An imported CREATE's state: its asset's next state change, else its row (change-states.ts).
+      'CORRELATED SCALAR SUBQUERY 1',
+      'SEARCH n USING INDEX changes_states (asset_id=? AND sequence>?)',
+      'CORRELATED SCALAR SUBQUERY 2',
+      'SEARCH h USING INDEX sqlite_autoindex_assets_1 (id=?)',
+    ]);
+    raw.close();
+  });
+
+  it('migration 8 keys the spans by their from end, keeping each, and reads what an older version logged', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'metalayer-spans-')), 'db.sqlite');
+    const at = (day: number) => `2026-01-0${day}T00:00:00.000Z`;
+    const raw = new BetterSqlite3(path);
+    raw.pragma('journal_mode = WAL');
+    expect(migrate(raw, 7)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    syncCatalogue(raw, CATALOGUE);
+    const fields = '{"description":null,"source":null,"statistics":null}';
+    raw.exec(`INSERT INTO assets VALUES
+        ('datasets/a', 'DATASET', 'a', 'a', NULL, NULL, '${fields}', '{}', '${at(1)}', '${at(1)}'),
+        ('datasets/b', 'DATASET', 'b', 'b', NULL, 'x', '${fields}', '{}', '${at(1)}', '${at(1)}');
+      INSERT INTO edges (from_id, relation, to_id, created_at) VALUES ('datasets/b', 'derived_from', 'datasets/a', '${at(4)}');
+      INSERT INTO changes (at, actor, operation, asset_id, kind, before, after, relation, from_id, to_id, source, tx) VALUES
+        ('${at(1)}', 'loader', 'CREATE', 'datasets/a', 'DATASET', NULL, json_set('${fields}', '$.name', 'a', '$.version', NULL, '$.tag', NULL, '$.properties', json('{}')), NULL, NULL, NULL, 'import', '1'),
+        ('${at(1)}', 'loader', 'CREATE', 'datasets/b', 'DATASET', NULL, json_set('${fields}', '$.name', 'b', '$.version', NULL, '$.tag', 'x', '$.properties', json('{}')), NULL, NULL, NULL, 'import', '1'),
+        ('${at(2)}', 'alice', 'LINK', 'datasets/b', 'DATASET', NULL, NULL, 'derived_from', 'datasets/b', 'datasets/a', 'test', '3'),
+        ('${at(3)}', 'alice', 'UNLINK', 'datasets/b', 'DATASET', NULL, NULL, 'derived_from', 'datasets/b', 'datasets/a', 'test', '4'),
+        ('${at(4)}', 'alice', 'LINK', 'datasets/b', 'DATASET', NULL, NULL, 'derived_from', 'datasets/b', 'datasets/a', 'test', '5');
+      INSERT INTO edge_spans (from_id, relation, to_id, linked, unlinked) VALUES
+        ('datasets/b', 'derived_from', 'datasets/a', 3, 4), ('datasets/b', 'derived_from', 'datasets/a', 5, NULL);`);
+    raw.close();
+
+    const store = openSqliteStore({ path, catalogue: CATALOGUE });
+    const { changes } = await store.changes({ selection: makeChangeSelection({ operations: ['CREATE'] }), afterSequence: null, first: 10, scope: null });
+    expect(changes.map((c) => c.after)).toEqual([
+      { description: null, source: null, statistics: null, name: 'a', version: null, tag: null, properties: {} },
+      { description: null, source: null, statistics: null, name: 'b', version: null, tag: 'x', properties: {} },
+    ]);
+    const upstream = async (day: number) =>
+      (await store.neighbors([{ id: 'datasets/b', relation: 'derived_from', direction: 'OUT', asOf: at(day) }]))[0]?.map((a) => a.id);
+    expect([await upstream(1), await upstream(2), await upstream(3), await upstream(4)]).toEqual([[], ['datasets/a'], [], ['datasets/a']]);
+    await store.close();
+
+    const upgraded = new BetterSqlite3(path);
+    expect(upgraded.prepare('SELECT from_id, relation, to_id, linked, unlinked FROM edge_spans ORDER BY linked').all()).toEqual([
+      { from_id: 'datasets/b', relation: 'derived_from', to_id: 'datasets/a', linked: 3, unlinked: 4 },
+      { from_id: 'datasets/b', relation: 'derived_from', to_id: 'datasets/a', linked: 5, unlinked: null },
+    ]);
+    expect(upgraded.prepare(`SELECT sql FROM sqlite_schema WHERE name = 'edge_spans'`).pluck().get()).toContain('WITHOUT ROWID');
+    expect(upgraded.prepare(`SELECT name FROM sqlite_schema WHERE tbl_name = 'edge_spans' AND type = 'index' ORDER BY name`).pluck().all()).toEqual(['edge_spans_to']);
+    // The file keeps the pages it was made with; only a new file gets 16 KiB ones.
+    expect(upgraded.pragma('page_size', { simple: true })).toBe(4096);
+    upgraded.close();
+  });
+
+  it('makes new files with 16 KiB pages, and reads a relation’s spans from the table keyed by its from end', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'metalayer-spans-')), 'db.sqlite');
+    await openSqliteStore({ path, catalogue: CATALOGUE }).close();
+    const raw = new BetterSqlite3(path);
+    expect(raw.pragma('page_size', { simple: true })).toBe(16384);
+    const plan = (sql: string) => (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all('a', 'b', 1, 1) as { detail: string }[]).map((row) => row.detail).join('\n');
+    expect(plan(`SELECT s.to_id FROM edge_spans s WHERE s.from_id = ? AND s.relation = ? AND s.linked <= ? AND (s.unlinked IS NULL OR s.unlinked > ?)`)).toContain(
+      'SEARCH s USING PRIMARY KEY (from_id=? AND relation=? AND linked<?)',
+    );
+    expect(plan(`SELECT s.from_id FROM edge_spans s WHERE s.to_id = ? AND s.relation = ? AND s.linked <= ? AND (s.unlinked IS NULL OR s.unlinked > ?)`)).toContain(
+      'COVERING INDEX edge_spans_to',
+    );
     raw.close();
   });
 

@@ -8,6 +8,7 @@ import { isPurgedState, PURGED_STATE_JSON, recordOfState } from '../states.js';
 import { escapeLike, prefixed, toRecord, type AssetRow } from './rows.js';
 import type { AssetPage, ListQuery, NeighborRequest } from '../store.js';
 import { breadthFirst } from './traverse.js';
+import { afterSql } from './change-states.js';
 
 /**
  * The SQLite engine's reads as of an instant, from the change log
@@ -59,7 +60,7 @@ export class SqliteAsOf {
           WHERE c.asset_id = r.id AND c.sequence <= ? AND c.operation IN ('CREATE', 'UPDATE', 'DELETE')
           ORDER BY c.sequence DESC LIMIT 1) AS seq
         FROM r)
-      SELECT last.id, c.operation, c.kind, c.after, c.at AS updated_at,
+      SELECT last.id, c.operation, c.kind, ${afterSql('c')} AS after, c.at AS updated_at,
         CASE WHEN c.operation = 'CREATE' THEN c.at ELSE (SELECT k.at FROM changes k
           WHERE k.asset_id = last.id AND k.sequence <= last.seq AND k.operation IN ('CREATE', 'UPDATE', 'DELETE') AND k.operation = 'CREATE'
           ORDER BY k.sequence DESC LIMIT 1) END AS created_at
@@ -259,26 +260,28 @@ export class SqliteAsOf {
       where.push(sql);
       params.push(...values);
     };
-    if (query.kind) clause('c.kind = ?', query.kind);
-    if (query.nameContains) clause(`json_extract(c.after, '$.name') LIKE ? ESCAPE '\\'`, `%${escapeLike(query.nameContains)}%`);
-    if (query.tag !== null) clause(`json_extract(c.after, '$.tag') = ?`, query.tag);
+    if (query.kind) clause('s.kind = ?', query.kind);
+    if (query.nameContains) clause(`json_extract(s.after, '$.name') LIKE ? ESCAPE '\\'`, `%${escapeLike(query.nameContains)}%`);
+    if (query.tag !== null) clause(`json_extract(s.after, '$.tag') = ?`, query.tag);
     if (query.environment !== null) {
-      clause(`c.kind = 'DEPLOYMENT' AND json_extract(c.after, '$.environment') = ?`, query.environment);
+      clause(`s.kind = 'DEPLOYMENT' AND json_extract(s.after, '$.environment') = ?`, query.environment);
     }
-    if (query.createdAfter) clause('k.at >= ?', query.createdAfter);
-    if (query.createdBefore) clause('k.at < ?', query.createdBefore);
+    if (query.createdAfter) clause('s.created_at >= ?', query.createdAfter);
+    if (query.createdBefore) clause('s.created_at < ?', query.createdBefore);
     const statement = this.prepare(`/* listAssetsAsOf */ WITH k AS (
         SELECT asset_id, at FROM changes k
         WHERE k.operation = 'CREATE' AND k.sequence <= ? AND (k.at, k.asset_id) > (?, ?)
           AND NOT EXISTS (SELECT 1 FROM changes n WHERE n.asset_id = k.asset_id AND n.operation = 'CREATE'
             AND n.sequence > k.sequence AND n.sequence <= ?)
       )
-      SELECT k.asset_id AS id, k.at AS created_at, c.kind, c.after, c.at AS updated_at
-      FROM k JOIN changes c ON c.sequence = (SELECT d.sequence FROM changes d
-        WHERE d.asset_id = k.asset_id AND d.sequence <= ? AND d.operation IN ('CREATE', 'UPDATE', 'DELETE')
-        ORDER BY d.sequence DESC LIMIT 1)
-      WHERE c.operation <> 'DELETE' AND c.after <> '${PURGED_STATE_JSON}'${where.length > 0 ? ` AND ${where.join(' AND ')}` : ''}
-      ORDER BY k.at, k.asset_id LIMIT ?`);
+      SELECT s.* FROM (
+        SELECT k.asset_id AS id, k.at AS created_at, c.kind, c.operation, ${afterSql('c')} AS after, c.at AS updated_at
+        FROM k JOIN changes c ON c.sequence = (SELECT d.sequence FROM changes d
+          WHERE d.asset_id = k.asset_id AND d.sequence <= ? AND d.operation IN ('CREATE', 'UPDATE', 'DELETE')
+          ORDER BY d.sequence DESC LIMIT 1)
+      ) s
+      WHERE s.operation <> 'DELETE' AND s.after <> '${PURGED_STATE_JSON}'${where.length > 0 ? ` AND ${where.join(' AND ')}` : ''}
+      ORDER BY s.created_at, s.id LIMIT ?`);
     const keep = this.listingFilter(query, seq);
     const assets: AssetRecord[] = [];
     let after = query.after ?? { createdAt: '', id: '' };

@@ -7,6 +7,7 @@ import type { RelationName } from '../../domain/relations.js';
 import type { AssetAuthors, ChangePage, ChangeQuery } from '../store.js';
 import { SCOPE_CTE, visibleSql } from './owners.js';
 import { SqliteAsOf } from './as-of.js';
+import { afterSql } from './change-states.js';
 import { StatementCache } from './statement-cache.js';
 
 /**
@@ -116,16 +117,17 @@ export class ChangeWriter {
 /**
  * The bulk path's changes, one statement each over the batch's rows (those
  * after the rowids it started from): a CREATE per asset, then a LINK per
- * relation, in the order they were inserted, and the relations' spans.
+ * relation, in the order they were inserted, and the relations' spans. A
+ * CREATE holds no copy of its asset's state (change-states.ts): it would
+ * double the bytes an import writes per asset.
  */
 export function bulkChangeStatements(db: Database) {
   return {
     lastSequence: db.prepare(`/* lastSequence */ SELECT ifnull(max(seq), 0) FROM sqlite_sequence WHERE name = 'changes'`).pluck(),
+    // No copy of the asset's state: `after` is null and read from the asset's row (change-states.ts).
     created: db.prepare(`/* importCreated */ INSERT INTO changes
       (at, actor, operation, asset_id, kind, before, after, relation, from_id, to_id, source, tx)
-      SELECT @at, @actor, 'CREATE', a.id, a.kind, NULL,
-        json_set(a.fields, '$.name', a.name, '$.version', a.version, '$.tag', a.tag, '$.properties', json(a.properties)),
-        NULL, NULL, NULL, @source, @tx
+      SELECT @at, @actor, 'CREATE', a.id, a.kind, NULL, NULL, NULL, NULL, NULL, @source, @tx
       FROM assets a WHERE a.rowid > @after ORDER BY a.rowid`),
     linked: db.prepare(`/* importLinked */ INSERT INTO changes
       (at, actor, operation, asset_id, kind, before, after, relation, from_id, to_id, source, tx)
@@ -165,7 +167,9 @@ export function changesSql(catalogue: Catalogue, query: ChangeQuery): { sql: str
   if (selection.since !== null) add('c.at >= ?', selection.since);
   if (selection.until !== null) add('c.at <= ?', selection.until);
   params.push(query.first + 1);
-  const columns = CHANGE_COLUMNS.split(', ').map((column) => `c.${column}`).join(', ');
+  const columns = CHANGE_COLUMNS.split(', ')
+    .map((column) => (column === 'after' ? `${afterSql('c')} AS after` : `c.${column}`))
+    .join(', ');
   const sql = [
     `/* changes */ ${scoped ? `WITH ${SCOPE_CTE} ` : ''}SELECT ${columns}`,
     `FROM changes c${scoped ? ' JOIN assets a ON a.id = c.asset_id LEFT JOIN assets t ON t.id = c.to_id' : ''}`,
@@ -253,10 +257,18 @@ export class ChangeReader {
         throw conflict(`"${id}" exists: only a deleted asset's history is purged; delete it first`, ['asset']);
       }
       const tombstone = '{"purged":true}';
-      // Only changes that still hold a state count: a second purge erases nothing and says so.
+      // Only changes that still hold a state count: a second purge erases nothing and says so. An imported
+      // CREATE's state is the asset's (change-states.ts), held until now: it is tombstoned like a copy.
       const { changes } = this.statements.prepare(`/* purgeChanges */ UPDATE changes
-        SET before = CASE WHEN before IS NULL THEN NULL ELSE ? END, after = CASE WHEN after IS NULL THEN NULL ELSE ? END
-        WHERE asset_id = ? AND (before <> ? OR after <> ?)`).run(tombstone, tombstone, id, tombstone, tombstone);
+        SET before = CASE WHEN before IS NULL THEN NULL ELSE ? END,
+          after = CASE WHEN after IS NULL AND operation <> 'CREATE' THEN NULL ELSE ? END
+        WHERE asset_id = ? AND (before <> ? OR after <> ? OR (after IS NULL AND operation = 'CREATE'))`).run(
+        tombstone,
+        tombstone,
+        id,
+        tombstone,
+        tombstone,
+      );
       const held = this.statements.prepare(`/* historyHeld */ SELECT 1 FROM changes WHERE asset_id = ? OR to_id = ? LIMIT 1`).pluck().get(id, id);
       if (!held) throw notFound(id, ['asset']);
       return changes;

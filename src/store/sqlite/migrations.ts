@@ -348,6 +348,32 @@ const MIGRATION_7 = `
   END;
 `;
 
+/**
+ * Migration 8: the spans of relations kept in a table keyed like the index
+ * that found them from their `from` end, (from, relation, linked), with
+ * `unlinked` and `to` beside the key: the table is that index, and every
+ * relation linked writes one B-tree less (an import of relations wrote a
+ * span row, and then the same columns again into `edge_spans_from`). The
+ * version also marks that an imported CREATE may hold no copy of its state
+ * (`after` null, read from its asset: change-states.ts), which an older
+ * metalayer would not read.
+ */
+const MIGRATION_8 = `
+  CREATE TABLE edge_spans_keyed (
+    from_id  TEXT NOT NULL,
+    relation TEXT NOT NULL,
+    linked   INTEGER NOT NULL,
+    unlinked INTEGER,
+    to_id    TEXT NOT NULL,
+    PRIMARY KEY (from_id, relation, linked)
+  ) STRICT, WITHOUT ROWID;
+  INSERT INTO edge_spans_keyed (from_id, relation, linked, unlinked, to_id)
+    SELECT from_id, relation, linked, unlinked, to_id FROM edge_spans;
+  DROP TABLE edge_spans;
+  ALTER TABLE edge_spans_keyed RENAME TO edge_spans;
+  CREATE INDEX edge_spans_to ON edge_spans (to_id, relation, linked, unlinked, from_id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'assets, edges and the relation catalogue', sql: MIGRATION_1 },
   { version: 2, name: 'kinds kept in a table, counters and secrets', sql: MIGRATION_2 },
@@ -356,6 +382,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'change log', sql: MIGRATION_5 },
   { version: 6, name: 'indexes for reads as of an instant', sql: MIGRATION_6 },
   { version: 7, name: 'usage counts, cached', sql: MIGRATION_7 },
+  { version: 8, name: 'relation spans keyed by their from end', sql: MIGRATION_8 },
 ];
 
 /**

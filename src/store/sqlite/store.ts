@@ -67,6 +67,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 }
 
 function configure(db: Database, path: string): void {
+  // 16 KiB pages for a new file (a no-op on one that has tables: its pages stay
+  // as they were made). An import writes each page it fills once to the WAL and
+  // once to the file; with 4 KiB pages that is four times the frames and writes
+  // per byte, and the 100k bulk import took about 15% longer (one run each, with
+  // the current reads and reads as of an instant unchanged within their noise).
+  db.pragma('page_size = 16384');
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
