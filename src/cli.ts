@@ -132,13 +132,19 @@ async function withStore(config: Config, catalogue: Catalogue, use: (store: Stor
 }
 
 async function serve(config: Config, logger: Logger, options: { demo: boolean; interactive: boolean }): Promise<void> {
-  const { server, port, engine } = await startServing(config, logger, { demo: options.demo });
-  const explorer = config.explorer ? { explorer: `http://${config.host}:${port}/` } : {};
-  logger.info({ url: `http://${config.host}:${port}/graphql`, ...explorer, store: engine }, 'metalayer is serving');
-  if (options.interactive) {
-    console.log(servingLine({ version: packageVersion(), host: config.host, port, explorer: config.explorer }));
-  }
+  const { server, port } = await startServing(config, logger, { demo: options.demo });
+  announce(config, logger, port, options.interactive);
   stopOnSignals(server, logger);
+}
+
+/** Where the server listens: a JSON log line, and, on a terminal, one line for people. */
+function announce(config: Config, logger: Logger, port: number, interactive: boolean): void {
+  const explorer = config.explorer ? { explorer: `http://${config.host}:${port}/` } : {};
+  const workers = config.workers > 1 ? { workers: config.workers } : {};
+  logger.info({ url: `http://${config.host}:${port}/graphql`, ...explorer, store: config.store.engine, ...workers }, 'metalayer is serving');
+  if (interactive) {
+    console.log(servingLine({ version: packageVersion(), host: config.host, port, explorer: config.explorer, workers: config.workers }));
+  }
 }
 
 /** Opens the store, seeds it when asked, and listens: one server in this process. */
@@ -146,14 +152,14 @@ async function startServing(
   config: Config,
   logger: Logger,
   options: { demo: boolean; worker?: { id: number; pid: number } },
-): Promise<{ server: MetalayerServer; port: number; engine: string }> {
+): Promise<{ server: MetalayerServer; port: number }> {
   const catalogue = catalogueOf(config);
   const store = await startStep(() => openStore(config.store, catalogue), describeStore(config.store));
   if (options.demo) await seedIfEmpty(store, catalogue, logger);
   const core = await startCore({ store, catalogue, ...coreSettings(config, logger) });
   const server = await createMetalayerServer(config, core, logger, options.worker ? { worker: options.worker } : {});
   const port = await listenOrStop(server, config);
-  return { server, port, engine: store.engine };
+  return { server, port };
 }
 
 /** SIGTERM or SIGINT (and, in a worker, losing the primary) drain the server, then the process exits. */
@@ -188,12 +194,7 @@ async function superviseWorkers(config: Config, logger: Logger, options: { demo:
     if (options.demo) await seedIfEmpty(store, catalogue, logger);
   });
   const workers = await startWorkers(config.workers, logger);
-  const { port } = workers;
-  const explorer = config.explorer ? { explorer: `http://${config.host}:${port}/` } : {};
-  logger.info({ url: `http://${config.host}:${port}/graphql`, ...explorer, store: config.store.engine, workers: config.workers }, 'metalayer is serving');
-  if (options.interactive) {
-    console.log(servingLine({ version: packageVersion(), host: config.host, port, explorer: config.explorer, workers: config.workers }));
-  }
+  announce(config, logger, workers.port, options.interactive);
   process.on('SIGTERM', () => workers.stop('SIGTERM'));
   process.on('SIGINT', () => workers.stop('SIGINT'));
   void workers.done.then((code) => process.exit(code));

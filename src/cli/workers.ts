@@ -110,7 +110,7 @@ class Supervisor {
       worker.on('exit', (code, signal) => {
         this.live.delete(worker);
         if (!listening) reject(new StartFailure(`worker ${worker.id} exited before it listened (${describeExit(code, signal)})`));
-        this.exited(worker, code, signal);
+        this.exited(worker, code, signal, listening);
       });
     });
   }
@@ -123,13 +123,18 @@ class Supervisor {
     this.settleIfDone();
   }
 
-  private exited(worker: Worker, code: number | null, signal: string | null): void {
-    if (this.stopping || !this.started) {
+  /**
+   * A worker exited. Unless the primary is stopping, or the worker never
+   * listened while the first ones start (a start failure, which stops them
+   * all), it is replaced.
+   */
+  private exited(worker: Worker, code: number | null, signal: string | null, listened: boolean): void {
+    if (this.stopping || (!this.started && !listened)) {
       if (code !== 0) this.clean = false;
       this.settleIfDone();
       return;
     }
-    this.logger.error({ exitedWorker: worker.id, pid: worker.process.pid, code, signal }, 'a worker exited unexpectedly; starting another');
+    this.logger.error({ exitedWorker: worker.id, pid: worker.process.pid, code, signal }, 'a worker exited unexpectedly');
     if (this.crashLooping()) {
       this.logger.fatal(
         { exits: this.exits.length, withinMs: this.limit.windowMs },
@@ -141,7 +146,9 @@ class Supervisor {
     }
     this.fork().then(
       (port) => this.logger.info({ port }, 'a worker was replaced'),
-      (error: unknown) => this.logger.error({ err: error }, 'a replacement worker failed to start'),
+      (error: unknown) => {
+        if (!this.stopping) this.logger.error({ err: error }, 'a replacement worker failed to start');
+      },
     );
   }
 
