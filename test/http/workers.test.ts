@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { CATALOGUE } from '../helpers/assets.js';
-import { runCli, type CliProcess } from '../helpers/cli.js';
+import { runCli, runCliInTerminal, type CliProcess } from '../helpers/cli.js';
 
 /**
  * `metalayer serve --workers 2`, as a user runs it: a primary and two worker
@@ -180,6 +180,23 @@ describe('serve --workers 2', () => {
     const stopping = logsOf(cli).filter((log) => String(log['msg']).startsWith('shutting down'));
     expect(stopping.map((log) => log['worker']).sort()).toEqual([0, body.worker.id === 1 ? 2 : 1, 3].sort());
     expect(cli.stderr()).toBe('');
+  }, 70_000);
+});
+
+describe('serve --workers 2 in a terminal', () => {
+  it('prints the line for people once, saying how many workers serve', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'metalayer-workers-'));
+    try {
+      const cli = runCliInTerminal(['serve', '--workers', '2', '--port', '0', '--db', join(dir, 'metalayer.db')]);
+      const line = await cli.waitForLine(/^metalayer \S+ serving /, 60_000);
+      expect(line).toMatch(/^metalayer \S+ serving http:\/\/127\.0\.0\.1:\d+ with 2 workers — explorer at \/, GraphQL at \/graphql, health at \/healthz$/);
+      await send(`${line.split(' ')[3]}/healthz`, 'GET');
+      expect(cli.lines.filter((printed) => printed.startsWith('metalayer '))).toEqual([line]);
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 70_000);
 });
 
