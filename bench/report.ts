@@ -1,5 +1,6 @@
 import { figure, ratio, type BenchResults } from './results.js';
 import type { HttpRun } from './http/throughput.js';
+import type { Compared } from './http/workers.js';
 import type { VariantName } from './workloads.js';
 
 /**
@@ -16,6 +17,8 @@ export function formatReport(results: BenchResults): string {
     readsTable(results),
     '',
     httpTable(results),
+    '',
+    workersTable(results),
     '',
     loadLine(results),
     changeLogLine(results),
@@ -77,6 +80,31 @@ function httpTable(results: BenchResults): string {
       row('W11 OpenLineage event (events/s)', http.openLineage),
     ]),
     `W4 / floor = ${http.pointLookupShareOfFloor.toFixed(2)}`,
+  ].join('\n');
+}
+
+function workersTable(results: BenchResults): string {
+  const workers = results.workers;
+  if (!workers) return 'HTTP with workers: not run';
+  const rps = (run: HttpRun) => Math.round(run.requestsPerSecond).toLocaleString('en-US');
+  const row = (name: string, compared: Compared) => [
+    name,
+    rps(compared.one),
+    rps(compared.two),
+    `${compared.ratio.toFixed(2)}×`,
+    `${compared.one.p99} / ${compared.two.p99}`,
+    `${compared.one.failures + compared.two.failures}`,
+  ];
+  const load = (averages: readonly number[]) => averages.map((average) => average.toFixed(2)).join(', ');
+  return [
+    `HTTP with workers: metalayer serve --workers 1 and 2 (the command line's server), rounds alternating; ` +
+      `autocannon shares the ${workers.cpus} cores with the workers, so two workers compete with the load generator`,
+    table([
+      ['operation', '1 worker req/s', '2 workers req/s', '2 / 1', 'p99 ms (1 / 2)', 'failures'],
+      row('W4 point lookup', workers.pointLookup),
+      row(`mixed: W4, and W5 logRun for ${Math.round(workers.mixedWriteShare * 100)}%`, workers.mixed),
+    ]),
+    `load average (1, 5, 15 min) before: ${load(workers.loadBefore)}; after: ${load(workers.loadAfter)}`,
   ].join('\n');
 }
 

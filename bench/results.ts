@@ -1,5 +1,6 @@
 import type { GraphSummary } from './data/generate.js';
 import type { HttpFigures } from './http/throughput.js';
+import type { WorkersFigures } from './http/workers.js';
 import type { ImportFigures } from './bulk-import.js';
 import type { ChangeLogFigures } from './change-log.js';
 import type { ReadFigure, WorkloadCheck } from './reads.js';
@@ -20,6 +21,8 @@ export interface BenchResults {
   checks: WorkloadCheck[];
   /** W4 and W5 over HTTP; null when skipped. */
   http: HttpFigures | null;
+  /** W4 and a mixed read/write load over HTTP with one worker and two; null when HTTP is skipped. */
+  workers: WorkersFigures | null;
   /** This process's peak resident memory: generation, import and the read phase. */
   benchMaxRssMiB: number;
   targets: Target[];
@@ -66,7 +69,7 @@ const fixed = (value: number | null | undefined, digits = 2) => (value === null 
 
 /** The issue's targets, judged on this run's figures. */
 export function judgeTargets(results: Omit<BenchResults, 'targets'>): Target[] {
-  const { reads, http, load, graph, checks } = results;
+  const { reads, http, load, graph, checks, workers } = results;
   const w1 = ratio(reads, 'W1', 'in-process', 'metalayer', 'store');
   const w2 = ratio(reads, 'W2', 'rtt 0.5 ms', 'naive', 'metalayer');
   const w2Calls = figure(reads, 'W2', 'in-process', 'metalayer')?.calls;
@@ -94,6 +97,12 @@ export function judgeTargets(results: Omit<BenchResults, 'targets'>): Target[] {
       goal: 'over HTTP, ≥ 0.7 of the `{ __typename }` floor’s requests per second',
       measured: http ? `${fixed(http.pointLookupShareOfFloor)} of the floor` : 'not run',
       met: http ? http.pointLookupShareOfFloor >= 0.7 : null,
+    },
+    {
+      id: 'workers',
+      goal: 'HTTP reads (W4) with 2 workers ≥ 1.3× one worker; the load generator shares the cores',
+      measured: workers ? `2 workers / 1 worker = ${fixed(workers.pointLookup.ratio)} on ${workers.cpus} cores` : 'not run',
+      met: workers ? workers.pointLookup.ratio >= 1.3 : null,
     },
     {
       id: 'W6',

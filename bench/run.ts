@@ -7,6 +7,7 @@ import { openSqliteStore } from '../src/store/sqlite/index.js';
 import type { Store } from '../src/store/store.js';
 import type { GraphSpec, Probes } from './data/generate.js';
 import { measureHttp, type HttpOptions } from './http/throughput.js';
+import { measureWorkers } from './http/workers.js';
 import { importGraph } from './bulk-import.js';
 import { measureChangeLog } from './change-log.js';
 import type { Budget } from './measure.js';
@@ -18,7 +19,8 @@ import { readWorkloads } from './workloads.js';
 /**
  * One benchmark run, start to end: generate the graph and load it through
  * `importBulk` into a SQLite file (W6), measure the read workloads in their
- * three variants (W1–W4), then W4 and W5 over HTTP, and judge the targets.
+ * three variants (W1–W4), then W4 and W5 over HTTP, W4 and a mixed load with
+ * one worker and two, and judge the targets.
  */
 export interface BenchOptions {
   graph: GraphSpec;
@@ -52,6 +54,8 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
 
     log(options.http ? 'HTTP: floor, W4, W5' : 'HTTP: skipped');
     const http = options.http ? await measureHttp(dbFile, probes, options.http) : null;
+    if (options.http) log('HTTP: W4 and a mixed load with 1 and 2 workers');
+    const workers = options.http ? await measureWorkers(dbFile, probes, options.http) : null;
 
     const partial: Omit<BenchResults, 'targets'> = {
       command: options.command,
@@ -69,6 +73,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       reads: reads.figures,
       checks: reads.checks,
       http,
+      workers,
       benchMaxRssMiB: process.resourceUsage().maxRSS / 1024,
     };
     return { ...partial, targets: judgeTargets(partial) };

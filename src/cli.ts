@@ -3,6 +3,7 @@ import { checkHistoryAction, checkHistoryStore, parseHistoryArgs, runHistoryActi
 import { describeListen, describeStore, servingLine, StartFailure, startStep } from './cli/start.js';
 import { COMMAND_USAGE, GLOBAL_USAGE, isCommandName } from './cli/usage.js';
 import { packageVersion } from './cli/version.js';
+import { isWorker, reportListening, reportStartFailure, startWorkers, workerId } from './cli/workers.js';
 import { startCore } from './app/session.js';
 import { seedHousingDemo } from './demo/housing.js';
 import type { Catalogue } from './domain/catalogue.js';
@@ -53,11 +54,14 @@ async function main(argv: readonly string[], surroundings: Surroundings): Promis
   if (command === 'history') return historyCommand(rest, surroundings);
   const { config, switches, positionals } = loadConfig(rest, surroundings.env);
   if (positionals.length > 0) throw new ConfigError(`Unexpected argument "${positionals.join(' ')}" to ${command}\n\n${COMMAND_USAGE[command]}`);
-  const logger = createLogger(config);
   if (command === 'serve') {
-    await serve(config, logger, { demo: switches.demo, interactive: surroundings.interactive });
+    const options = { demo: switches.demo, interactive: surroundings.interactive };
+    if (config.workers === 1) await serve(config, createLogger(config), options);
+    else if (isWorker()) await serveAsWorker(config, createLogger(config, workerId()));
+    else await superviseWorkers(config, createLogger(config, workerId()), options);
     return 0;
   }
+  const logger = createLogger(config);
   if (!switches.demo) throw new ConfigError('seed needs --demo: the demo pipeline is the only seed there is');
   const catalogue = catalogueOf(config);
   await withStore(config, catalogue, async (store) => {
@@ -128,18 +132,38 @@ async function withStore(config: Config, catalogue: Catalogue, use: (store: Stor
 }
 
 async function serve(config: Config, logger: Logger, options: { demo: boolean; interactive: boolean }): Promise<void> {
+  const { server, port } = await startServing(config, logger, { demo: options.demo });
+  announce(config, logger, port, options.interactive);
+  stopOnSignals(server, logger);
+}
+
+/** Where the server listens: a JSON log line, and, on a terminal, one line for people. */
+function announce(config: Config, logger: Logger, port: number, interactive: boolean): void {
+  const explorer = config.explorer ? { explorer: `http://${config.host}:${port}/` } : {};
+  const workers = config.workers > 1 ? { workers: config.workers } : {};
+  logger.info({ url: `http://${config.host}:${port}/graphql`, ...explorer, store: config.store.engine, ...workers }, 'metalayer is serving');
+  if (interactive) {
+    console.log(servingLine({ version: packageVersion(), host: config.host, port, explorer: config.explorer, workers: config.workers }));
+  }
+}
+
+/** Opens the store, seeds it when asked, and listens: one server in this process. */
+async function startServing(
+  config: Config,
+  logger: Logger,
+  options: { demo: boolean; worker?: { id: number; pid: number } },
+): Promise<{ server: MetalayerServer; port: number }> {
   const catalogue = catalogueOf(config);
   const store = await startStep(() => openStore(config.store, catalogue), describeStore(config.store));
   if (options.demo) await seedIfEmpty(store, catalogue, logger);
   const core = await startCore({ store, catalogue, ...coreSettings(config, logger) });
-  const server = await createMetalayerServer(config, core, logger);
+  const server = await createMetalayerServer(config, core, logger, options.worker ? { worker: options.worker } : {});
   const port = await listenOrStop(server, config);
-  const explorer = config.explorer ? { explorer: `http://${config.host}:${port}/` } : {};
-  logger.info({ url: `http://${config.host}:${port}/graphql`, ...explorer, store: store.engine }, 'metalayer is serving');
-  if (options.interactive) {
-    console.log(servingLine({ version: packageVersion(), host: config.host, port, explorer: config.explorer }));
-  }
+  return { server, port };
+}
 
+/** SIGTERM or SIGINT (and, in a worker, losing the primary) drain the server, then the process exits. */
+function stopOnSignals(server: MetalayerServer, logger: Logger): void {
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -155,6 +179,41 @@ async function serve(config: Config, logger: Logger, options: { demo: boolean; i
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  if (isWorker()) process.on('disconnect', () => shutdown('disconnect'));
+}
+
+/**
+ * `serve --workers N`, in the primary: prepares the store once (migrations,
+ * the catalogue, the demo), forks the workers, and says where they serve
+ * once all listen. Signals drain every worker; the primary exits when all
+ * have.
+ */
+async function superviseWorkers(config: Config, logger: Logger, options: { demo: boolean; interactive: boolean }): Promise<void> {
+  const catalogue = catalogueOf(config);
+  await withStore(config, catalogue, async (store) => {
+    if (options.demo) await seedIfEmpty(store, catalogue, logger);
+  });
+  const workers = await startWorkers(config.workers, logger);
+  announce(config, logger, workers.port, options.interactive);
+  process.on('SIGTERM', () => workers.stop('SIGTERM'));
+  process.on('SIGINT', () => workers.stop('SIGINT'));
+  void workers.done.then((code) => process.exit(code));
+}
+
+/** `serve --workers N`, in a worker: the normal server without seeding; a start failure goes to the primary, which prints it. */
+async function serveAsWorker(config: Config, logger: Logger): Promise<void> {
+  const worker = { id: workerId(), pid: process.pid };
+  let started: Awaited<ReturnType<typeof startServing>>;
+  try {
+    started = await startServing(config, logger, { demo: false, worker });
+  } catch (error) {
+    if (!(error instanceof StartFailure)) throw error;
+    await reportStartFailure(error.message);
+    process.exit(2);
+  }
+  logger.info({ port: started.port, pid: worker.pid }, 'worker is serving');
+  reportListening(started.port);
+  stopOnSignals(started.server, logger);
 }
 
 /** Listens, or closes the store and fails the start saying why. */

@@ -60,53 +60,53 @@ export interface ServerMemory {
   heapUsedMiB: number;
 }
 
-type Body = (i: number) => string;
+export type Body = (i: number) => string;
 
 export async function measureHttp(db: string, probes: Probes, options: HttpOptions): Promise<HttpFigures> {
   const server = await startServer(db);
-  try {
-    const url = `http://127.0.0.1:${server.port}/graphql`;
-    const floor = operation(url, () => JSON.stringify({ query: '{ __typename }' }), options);
-    const pointLookup = operation(url, pointLookupBody(probes), options);
-    const logRun = operation(url, logRunBody(probes), options);
-    const openLineage = operation(`http://127.0.0.1:${server.port}/api/v1/lineage`, openLineageBody(), options);
-    await floor.warmUp();
-    await pointLookup.warmUp();
-    for (let round = 0; round < options.rounds; round++) {
-      await floor.round();
-      await pointLookup.round();
-    }
-    await logRun.warmUp();
-    for (let round = 0; round < options.rounds; round++) await logRun.round();
-    await openLineage.warmUp();
-    for (let round = 0; round < options.rounds; round++) await openLineage.round();
-    const memory = await server.memory();
-    const lineages = await serveLargestLineages(url, probes, options.lineages);
-    const [floorRun, pointLookupRun] = [floor.result(), pointLookup.result()];
-    return {
-      options,
-      floor: floorRun,
-      pointLookup: pointLookupRun,
-      logRun: logRun.result(),
-      openLineage: openLineage.result(),
-      pointLookupShareOfFloor: pointLookupRun.requestsPerSecond / floorRun.requestsPerSecond,
-      server: memory,
-      afterLineages: { ...(await server.memory()), lineages },
-    };
-  } finally {
-    await server.stop();
-  }
+  return measureOneServer(server, probes, options).finally(() => server.stop());
 }
 
-function pointLookupBody(probes: Probes): Body {
+async function measureOneServer(server: RunningServer, probes: Probes, options: HttpOptions): Promise<HttpFigures> {
+  const url = `http://127.0.0.1:${server.port}/graphql`;
+  const floor = operation(url, () => JSON.stringify({ query: '{ __typename }' }), options);
+  const pointLookup = operation(url, pointLookupBody(probes), options);
+  const logRun = operation(url, logRunBody(probes), options);
+  const openLineage = operation(`http://127.0.0.1:${server.port}/api/v1/lineage`, openLineageBody(), options);
+  await floor.warmUp();
+  await pointLookup.warmUp();
+  for (let round = 0; round < options.rounds; round++) {
+    await floor.round();
+    await pointLookup.round();
+  }
+  await logRun.warmUp();
+  for (let round = 0; round < options.rounds; round++) await logRun.round();
+  await openLineage.warmUp();
+  for (let round = 0; round < options.rounds; round++) await openLineage.round();
+  const memory = await server.memory();
+  const lineages = await serveLargestLineages(url, probes, options.lineages);
+  const [floorRun, pointLookupRun] = [floor.result(), pointLookup.result()];
+  return {
+    options,
+    floor: floorRun,
+    pointLookup: pointLookupRun,
+    logRun: logRun.result(),
+    openLineage: openLineage.result(),
+    pointLookupShareOfFloor: pointLookupRun.requestsPerSecond / floorRun.requestsPerSecond,
+    server: memory,
+    afterLineages: { ...(await server.memory()), lineages },
+  };
+}
+
+export function pointLookupBody(probes: Probes): Body {
   return (i) => JSON.stringify({ query: POINT_LOOKUP, variables: { id: probes.pointIds[i % probes.pointIds.length] } });
 }
 
 const LOG_RUN = /* GraphQL */ `
   mutation W5($input: LogRunInput!) { logRun(input: $input) { run { id status } } }`;
 
-function logRunBody(probes: Probes): Body {
-  const prefix = `bench-${Date.now().toString(36)}`;
+/** W5's bodies: fresh run ids under `prefix`, which must differ between the operations of one run. */
+export function logRunBody(probes: Probes, prefix = `bench-${Date.now().toString(36)}`): Body {
   return (i) => {
     const input = probes.runInputs[i % probes.runInputs.length];
     if (!input) throw new Error('the generated graph has no logRun inputs');
@@ -203,7 +203,7 @@ interface Round {
 }
 
 /** One operation under load, measured over rounds; the request counter runs on across rounds. */
-function operation(url: string, body: Body, options: HttpOptions) {
+export function operation(url: string, body: Body, options: HttpOptions) {
   let sent = 0;
   const rounds: Round[] = [];
   const attack = async (seconds: number): Promise<Round> => {

@@ -60,6 +60,8 @@ export interface Endpoints {
   host: string;
   port: number;
   explorer: boolean;
+  /** Server processes sharing the port; one is not mentioned. */
+  workers?: number;
 }
 
 /**
@@ -67,9 +69,10 @@ export interface Endpoints {
  * or a client. Printed only when stdout is a terminal; the JSON logs say the
  * same for machines.
  */
-export function servingLine({ version, host, port, explorer }: Endpoints): string {
+export function servingLine({ version, host, port, explorer, workers = 1 }: Endpoints): string {
   const paths = [...(explorer ? ['explorer at /'] : []), 'GraphQL at /graphql', 'health at /healthz'];
-  return `metalayer ${version} serving http://${browsableHost(host)}:${port} — ${paths.join(', ')}`;
+  const processes = workers > 1 ? ` with ${workers} workers` : '';
+  return `metalayer ${version} serving http://${browsableHost(host)}:${port}${processes} — ${paths.join(', ')}`;
 }
 
 /** A host a browser can open: the wildcard addresses mean this machine. */

@@ -2,8 +2,8 @@
 
 export type CommandName = 'serve' | 'seed' | 'token' | 'history';
 
-const SERVE = `Usage: metalayer serve [--demo] [--port N] [--host H] [--store sqlite|arango] [--db PATH]
-                       [--log-level LEVEL] [--no-relay-node] [--extensions FILE ...]
+const SERVE = `Usage: metalayer serve [--demo] [--workers N|auto] [--port N] [--host H] [--store sqlite|arango]
+                       [--db PATH] [--log-level LEVEL] [--no-relay-node] [--extensions FILE ...]
 
 Serves GraphQL at /graphql (subscriptions over WebSocket on the same path),
 OpenLineage events at /api/v1/lineage and health at /healthz, with the
@@ -11,6 +11,8 @@ explorer at / and GraphiQL at /graphql for browsers outside production, until
 SIGTERM or SIGINT, closing subscriptions and finishing requests in flight first.
 
   --demo            load the demo pipeline first when the store is empty
+  --workers N       server processes sharing the port, or auto for one per core
+                    (METALAYER_WORKERS, default 1); SIGTERM drains them all
   --port N          HTTP port, 0 for any free one (PORT, default 4000)
   --host H          interface to listen on (HOST, default 127.0.0.1)
   --store ENGINE    sqlite or arango (METALAYER_STORE, default sqlite)

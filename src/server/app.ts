@@ -11,7 +11,7 @@ import { apolloBaseOptions, costModel, NoSubgraphSdlRule, ResponseErrorCode, typ
 import { anonymousGatePlugin, createAuthenticator } from './authenticate.js';
 import { createPersistedQueries, type PersistedQueries } from './persisted-queries.js';
 import type { Config } from './config.js';
-import { healthHandler } from './health.js';
+import { healthHandler, type WorkerIdentity } from './health.js';
 import type { Logger } from './logger.js';
 import { OPENLINEAGE_PATH, openLineageRoutes } from './openlineage/route.js';
 import { limitBatches, queryLimitsPlugin } from './query-limits.js';
@@ -49,9 +49,15 @@ export function coreSettings(
  * ingestion at /api/v1/lineage, and /healthz, with, when the explorer is
  * on, GraphiQL for browsers at /graphql and the lineage explorer at /
  * (ui.ts), over the application core: each request opens a session of it
- * as the viewer its token names.
+ * as the viewer its token names. A worker of a cluster passes its identity,
+ * which /healthz reports.
  */
-export async function createMetalayerServer(config: Config, core: Core, logger: Logger): Promise<MetalayerServer> {
+export async function createMetalayerServer(
+  config: Config,
+  core: Core,
+  logger: Logger,
+  options: { worker?: WorkerIdentity } = {},
+): Promise<MetalayerServer> {
   const { store } = core;
   const app = express();
   app.disable('x-powered-by');
@@ -79,7 +85,7 @@ export async function createMetalayerServer(config: Config, core: Core, logger: 
   });
 
   app.use(requestLogging(logger));
-  app.get('/healthz', healthHandler(store));
+  app.get('/healthz', healthHandler(store, options.worker ?? null));
   // The browser side (ui.ts): GraphiQL for a browser's GET /graphql, the explorer at /.
   const uiDirectory = config.explorer ? builtUiDirectory() : null;
   if (config.explorer) app.get('/graphql', graphiqlPage(uiDirectory));
@@ -141,6 +147,11 @@ export async function createMetalayerServer(config: Config, core: Core, logger: 
  * - With introspection off, the subgraph SDL (`_service`) is refused too.
  * - Without `relayNode`, `Query.node` and `nodes` are left out, for a
  *   supergraph in which another subgraph owns them.
+ * - Apollo Server's own SIGINT and SIGTERM handlers stay off: the command
+ *   line's shutdown calls `stop` (subscriptions first, then Apollo). Apollo's
+ *   handler would start a second stop, and a `stop` called while another
+ *   drains waits for a signal Apollo never sends once it succeeds: a worker
+ *   of a cluster, whose drain waits on its primary, hung there for good.
  * - An anonymous request on a server that does not allow anonymous reads
  *   may only introspect (authenticate.ts); the query limits refuse what is
  *   too big before it runs (query-limits.ts).
@@ -151,6 +162,7 @@ function createApollo(config: Config, base: BaseOptions, httpServer: Server, per
     introspection: config.introspection,
     validationRules: config.introspection ? [] : [NoSubgraphSdlRule],
     csrfPrevention: true,
+    stopOnTerminationSignals: false,
     cache: 'bounded',
     persistedQueries: { cache: persisted.cache },
     allowBatchedHttpRequests: config.httpBatching,

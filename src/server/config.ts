@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_LINEAGE_CAPS, type LineageCaps } from '../domain/lineage.js';
@@ -57,6 +58,12 @@ export interface Config {
    * paths separated by commas.
    */
   extensions: readonly ExtensionFile[];
+  /**
+   * Server processes sharing the port (`--workers`, METALAYER_WORKERS: a
+   * number, or `auto` for one per core). One serves in this process; more
+   * run as a cluster of workers on one store (docs/operations.md).
+   */
+  workers: number;
   store: StoreConfig;
 }
 
@@ -65,6 +72,18 @@ export interface ExtensionFile {
   name: string;
   text: string;
 }
+
+/** More workers than this is a typo rather than a plan: each is a whole server with its own caches. */
+const MAX_WORKERS = 64;
+
+/** `auto` (one per core) or a whole number of processes. */
+const workerCount = z.string().transform((text, ctx) => {
+  if (text === 'auto') return availableParallelism();
+  const count = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+  if (count >= 1 && count <= MAX_WORKERS) return count;
+  ctx.addIssue({ code: 'custom', message: `expected a number of processes from 1 to ${MAX_WORKERS}, or auto (one per core); got "${text}"` });
+  return z.NEVER;
+});
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const positiveInt = z.coerce.number().int().positive();
@@ -125,6 +144,17 @@ const schema = z
     METALAYER_SUBSCRIPTION_BUFFER_BYTES: positiveInt.default(DEFAULT_SUBSCRIPTION_SETTINGS.maxBufferedBytes),
     METALAYER_SUBSCRIPTION_SEND_TIMEOUT_MS: positiveInt.default(DEFAULT_SUBSCRIPTION_SETTINGS.sendTimeoutMs),
     METALAYER_EXTENSIONS: z.string().min(1).optional(),
+    METALAYER_WORKERS: workerCount.default(1),
+  })
+  .superRefine((env, ctx) => {
+    // Every process would open its own empty database: writes through one worker would be invisible to the others.
+    if (env.METALAYER_WORKERS > 1 && env.METALAYER_STORE === 'sqlite' && env.METALAYER_DB === ':memory:') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['METALAYER_WORKERS'],
+        message: `${env.METALAYER_WORKERS} workers need a database file they share; :memory: is a separate database in each process`,
+      });
+    }
   })
   .transform((env): Config => {
     const introspection = env.METALAYER_INTROSPECTION ?? env.NODE_ENV !== 'production';
@@ -162,6 +192,7 @@ const schema = z
         sendTimeoutMs: env.METALAYER_SUBSCRIPTION_SEND_TIMEOUT_MS,
       },
       extensions: [],
+      workers: env.METALAYER_WORKERS,
       store:
         env.METALAYER_STORE === 'sqlite'
           ? { engine: 'sqlite', path: env.METALAYER_DB }
@@ -189,6 +220,7 @@ const FLAGS = {
   db: 'METALAYER_DB',
   store: 'METALAYER_STORE',
   'log-level': 'LOG_LEVEL',
+  workers: 'METALAYER_WORKERS',
 } as const;
 
 export interface ParsedCommandLine {

@@ -89,6 +89,12 @@ describe('bench smoke', () => {
     ]).toEqual([0, 0, 0, 0]);
     expect(results.http?.server.maxRssMiB).toBeGreaterThan(0);
     expect(results.http?.afterLineages.lineages).toBe(2);
-    expect(results.targets.map((t) => t.id)).toEqual(['W1', 'W2', 'W4', 'W6', 'W3', 'W7', 'W8']);
+    // W4 and the mixed load through the command line's server, with one worker and two.
+    for (const compared of [results.workers?.pointLookup, results.workers?.mixed]) {
+      expect(compared?.one.requests).toBeGreaterThan(0);
+      expect(compared?.two.requests).toBeGreaterThan(0);
+      expect([compared?.one.failures, compared?.two.failures]).toEqual([0, 0]);
+    }
+    expect(results.targets.map((t) => t.id)).toEqual(['W1', 'W2', 'W4', 'workers', 'W6', 'W3', 'W7', 'W8']);
   });
 });

@@ -331,4 +331,13 @@ describe('metalayer serve in a terminal', () => {
     );
     expect(servingLine({ version: '1.2.3', host: '::1', port: 4000, explorer: false })).toMatch(/^metalayer 1\.2\.3 serving http:\/\/\[::1\]:4000 /);
   });
+
+  it('says how many workers serve when there are several, and nothing about one', () => {
+    expect(servingLine({ version: '1.2.3', host: '127.0.0.1', port: 4000, explorer: false, workers: 4 })).toBe(
+      'metalayer 1.2.3 serving http://127.0.0.1:4000 with 4 workers — GraphQL at /graphql, health at /healthz',
+    );
+    expect(servingLine({ version: '1.2.3', host: '127.0.0.1', port: 4000, explorer: false, workers: 1 })).toBe(
+      'metalayer 1.2.3 serving http://127.0.0.1:4000 — GraphQL at /graphql, health at /healthz',
+    );
+  });
 });

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/server/config.js';
@@ -90,6 +90,25 @@ describe('configuration', () => {
       queryMemoryLimit: 512 * 2 ** 20,
       queryMaxRuntime: 30,
     });
+  });
+
+  it('serves in one process unless --workers or METALAYER_WORKERS asks for more; auto is one per core', () => {
+    expect(loadConfig(['serve'], {}).config.workers).toBe(1);
+    expect(loadConfig(['serve'], { METALAYER_WORKERS: '3' }).config.workers).toBe(3);
+    expect(loadConfig(['serve', '--workers', '2'], { METALAYER_WORKERS: '3' }).config.workers).toBe(2);
+    expect(loadConfig(['serve', '--workers', 'auto'], {}).config.workers).toBe(availableParallelism());
+    // A database in memory is one per process, so it is one worker, or an ArangoDB the workers share.
+    expect(loadConfig(['--workers', '2', '--store', 'arango'], { METALAYER_DB: ':memory:' }).config.workers).toBe(2);
+  });
+
+  it('refuses a number of workers that is not a whole number from 1 to 64 or auto, and several workers on :memory:', () => {
+    const expected = (got: string) =>
+      `Invalid configuration:\n  METALAYER_WORKERS: expected a number of processes from 1 to 64, or auto (one per core); got "${got}"`;
+    for (const bad of ['0', '65', 'two', '1.5', '-1', 'AUTO']) expect(problem({ METALAYER_WORKERS: bad })).toBe(expected(bad));
+    expect(() => loadConfig(['--workers', 'many'], {})).toThrow(expected('many'));
+    expect(problem({ METALAYER_WORKERS: '2', METALAYER_DB: ':memory:' })).toBe(
+      'Invalid configuration:\n  METALAYER_WORKERS: 2 workers need a database file they share; :memory: is a separate database in each process',
+    );
   });
 
   it('refuses bad settings with a message naming each one', () => {

@@ -77,7 +77,7 @@ export class SqliteBulkImport {
       this.statements.staleEnds.run(lastEdge, lastEdge);
       for (const sql of triggers) this.db.exec(sql);
       return { assets: batch.assets.length, edges: batch.edges.length };
-    })();
+    }).immediate();
   }
 
   /** The batch's changes, as one unit of work: a CREATE per asset, then a LINK per relation, in batch order. */

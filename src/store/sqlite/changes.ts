@@ -244,7 +244,7 @@ export class ChangeReader {
       if (last === null) return 0;
       this.statements.prepare(`/* pruneSpans */ DELETE FROM edge_spans WHERE unlinked IS NOT NULL AND unlinked <= ?`).run(last);
       return this.statements.prepare(`/* pruneChanges */ DELETE FROM changes WHERE sequence <= ?`).run(last).changes;
-    })();
+    }).immediate();
   }
 
   /**
@@ -272,6 +272,6 @@ export class ChangeReader {
       const held = this.statements.prepare(`/* historyHeld */ SELECT 1 FROM changes WHERE asset_id = ? OR to_id = ? LIMIT 1`).pluck().get(id, id);
       if (!held) throw notFound(id, ['asset']);
       return changes;
-    })();
+    }).immediate();
   }
 }

@@ -402,19 +402,23 @@ export function migrate(db: Database, target = MIGRATIONS.at(-1)?.version ?? 0):
   if (pending.length === 0) return [];
   const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
   db.pragma('foreign_keys = OFF');
+  const applied: number[] = [];
   try {
     for (const migration of pending) {
       db.transaction(() => {
+        // Another process opening the same file may have applied it since the version was read.
+        if ((db.pragma('user_version', { simple: true }) as number) >= migration.version) return;
         db.exec(migration.sql);
         const dangling = db.pragma('foreign_key_check') as unknown[];
         if (dangling.length > 0) throw new Error(`Migration ${migration.version} leaves ${dangling.length} dangling references`);
         db.pragma(`user_version = ${migration.version}`);
-      })();
+        applied.push(migration.version);
+      }).immediate();
     }
   } finally {
     db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
   }
-  return pending.map((migration) => migration.version);
+  return applied;
 }
 
 /**
@@ -438,7 +442,7 @@ export function syncCatalogue(db: Database, catalogue: Catalogue): void {
     for (const rel of catalogue.relations) {
       for (const from of rel.from) for (const to of rel.to) insertEnds.run(rel.name, from, to);
     }
-  })();
+  }).immediate();
 }
 
 function refuseUndeclaredData(db: Database, catalogue: Catalogue): void {

@@ -47,7 +47,16 @@ export interface SqliteStoreOptions {
 /**
  * The embedded engine. better-sqlite3 is synchronous, so each port call runs
  * to completion on the event loop: a write's transaction can never interleave
- * with another call's statements.
+ * with another call's statements in this process.
+ *
+ * Other processes may share the file (`serve --workers N`): SQLite lets
+ * them read in parallel and write one at a time, a writer waiting up to the
+ * busy timeout for the lock. Every transaction that writes therefore begins
+ * IMMEDIATE, taking the write lock first: a deferred one that read before it
+ * writes cannot wait for the lock (its snapshot may be stale by then) and
+ * fails at once with SQLITE_BUSY. Nothing a write changes is cached in the
+ * process: the change log's sequence, the history's start, usage counts and
+ * secrets are read from the file each time.
  *
  * Durability: WAL with `synchronous = FULL`, so a write acknowledged to a
  * client survives a process crash and a power loss.

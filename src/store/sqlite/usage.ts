@@ -71,7 +71,7 @@ export class SqliteUsage {
         for (const [id, usage] of this.cachedOrCounted(key, scope, [...ids])) answers.set(`${key}\n${id}`, usage);
       }
       return requests.map((request) => answers.get(`${scopeKey(request.scope)}\n${request.id}`) ?? { ...NO_USAGE });
-    })();
+    }).immediate();
   }
 
   rankUsage(query: UsageRankQuery): UsagePage {
@@ -100,7 +100,7 @@ export class SqliteUsage {
         })),
         hasNextPage: rows.length > query.first,
       };
-    })();
+    }).immediate();
   }
 
   /** Drops the cached counts that the relations noted in `usage_stale` may have changed. */

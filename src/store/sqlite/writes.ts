@@ -64,7 +64,7 @@ export class SqliteWrites {
         ? (this.statements.nextRevision.get() as number)
         : (this.statements.revision.get() as number);
       return { ...result, revision: String(revision) };
-    })();
+    }).immediate();
   }
 }
 
