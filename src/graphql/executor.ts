@@ -4,8 +4,19 @@ import {
   execute,
   getNamedType,
   getNullableType,
+  GraphQLNonNull,
+  GraphQLString,
+  isInterfaceType,
   isListType,
+  isNonNullType,
   isObjectType,
+  Kind,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLNamedType,
+  type GraphQLOutputType,
+  type OperationDefinitionNode,
+  type SelectionNode,
   isScalarType,
   isSpecifiedScalarType,
   TypeInfo,
@@ -119,7 +130,7 @@ export function compiledExecutorGateway(schema: GraphQLSchema, options: Compiled
     if (!result.errors) return result;
     entry.nodes ??= indexNodes(request.document);
     const nodes = entry.nodes;
-    const errors = settled(result.data, result.errors);
+    const errors = settled(schema, request, result.data, result.errors);
     return { ...result, errors: errors.map((error) => rebuilt(error, nodes, request.document)) };
   };
   return {
@@ -220,20 +231,76 @@ function hasVariable(node: ASTNode): boolean {
 }
 
 /**
- * graphql-jit's errors as graphql-js reports them: errors that reached the
- * same null (several items of a non-null list failing, each propagating to
- * the list's nullable parent) are one error, the first, as graphql-js
- * records only the error that nulled the position; graphql-jit records each.
+ * graphql-jit's errors as graphql-js reports them. A field error at a
+ * non-null position propagates to the nearest nullable one; graphql-js
+ * records the first error to reach it and drops the rest (several items of
+ * a non-null list failing, each reaching the list's nullable parent, are
+ * one error), while graphql-jit records each. Errors at nullable positions
+ * are kept, as graphql-js keeps them.
  */
-function settled(data: unknown, errors: readonly GraphQLError[]): GraphQLError[] {
+function settled(schema: GraphQLSchema, request: GatewayRequestContext, data: unknown, errors: readonly GraphQLError[]): GraphQLError[] {
   const landed = new Set<string>();
   return errors.filter((error) => {
-    if (!error.path) return true;
+    if (!error.path || !isNonNullType(typeAt(schema, request.document, request.operation, error.path))) return true;
     const key = JSON.stringify(landing(data, error.path));
     if (landed.has(key)) return false;
     landed.add(key);
     return true;
   });
+}
+
+/**
+ * The type of the position a response path names in an operation (the
+ * field's type, or a list's item type for an index), found through the
+ * selections, fragments included, that carry each response key; undefined
+ * when the path leaves the operation.
+ */
+function typeAt(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  path: readonly (string | number)[],
+): GraphQLOutputType | undefined {
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  let type: GraphQLOutputType | undefined | null = schema.getRootType(operation.operation);
+  let selections: readonly SelectionNode[] = operation.selectionSet.selections;
+  for (const segment of path) {
+    if (!type) return undefined;
+    if (typeof segment === 'number') {
+      const list: GraphQLOutputType = getNullableType(type);
+      type = isListType(list) ? list.ofType : undefined;
+      continue;
+    }
+    const found = fieldsAt(schema, fragments, getNamedType(type), selections, segment);
+    type = found[0]?.type;
+    selections = found.flatMap((field) => field.node.selectionSet?.selections ?? []);
+  }
+  return type ?? undefined;
+}
+
+/** The fields answering `responseKey` among `selections` on `parent`, with their types, fragments followed. */
+function fieldsAt(
+  schema: GraphQLSchema,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  parent: GraphQLNamedType,
+  selections: readonly SelectionNode[],
+  responseKey: string,
+): { node: FieldNode; type: GraphQLOutputType }[] {
+  return selections.flatMap((selection) => {
+    if (selection.kind === Kind.FIELD) {
+      if ((selection.alias ?? selection.name).value !== responseKey) return [];
+      const type = selection.name.value === '__typename' ? new GraphQLNonNull(GraphQLString) : fieldType(parent, selection.name.value);
+      return type ? [{ node: selection, type }] : [];
+    }
+    const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
+    if (!fragment) return [];
+    const condition = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : parent;
+    return condition ? fieldsAt(schema, fragments, condition, fragment.selectionSet.selections, responseKey) : [];
+  });
+}
+
+function fieldType(parent: GraphQLNamedType, name: string): GraphQLOutputType | undefined {
+  return isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name]?.type : undefined;
 }
 
 /** The shortest prefix of `path` at which `data` holds null: where the error's null landed. */
@@ -270,26 +337,28 @@ async function runGraphqlJs(
 /**
  * An error as graphql-js reports a field's failure: `locatedError` keeps an
  * error already located (a GraphQLError with a path) and otherwise wraps
- * what was thrown, with its message, nodes and path. graphql-jit gives the
- * fields' locations rather than their nodes; the nodes are looked up by
- * location, and where one is not found the error keeps the locations
- * through the document's source.
+ * what was thrown, with its message, nodes and path. graphql-jit's own
+ * errors (a non-null violation, an item that is not a list) wrap nothing;
+ * graphql-js's non-null violation wraps a plain Error, and so do they. The
+ * nodes are looked up by the locations graphql-jit gives; where one is not
+ * found, the error keeps the locations through the document's source.
  */
-function rebuilt(error: GraphQLError, index: NodeIndex | null, document: DocumentNode): GraphQLError {
+function rebuilt(error: GraphQLError, index: NodeIndex, document: DocumentNode): GraphQLError {
   const locations = error.locations ?? [];
-  const found = locations.map((location) => index?.get(locationKey(location)));
-  const nodes = found.every((node): node is ASTNode => node !== undefined) && found.length > 0 ? found : undefined;
+  const found = locations.map((location) => index.get(locationKey(location)));
+  const nodes = found.length > 0 && found.every((node): node is ASTNode => node !== undefined) ? found : undefined;
   const path = error.path ? [...error.path] : undefined;
-  const original: unknown = error.originalError;
-  if (original !== undefined && original !== null && nodes) return locatedError(original, nodes, path);
+  const original: unknown = error.originalError ?? new Error(error.message);
+  if (nodes) return locatedError(original, nodes, path);
+  const located = locatedError(original, undefined, path);
   const source = document.loc?.source;
-  const positions = source && !nodes ? locations.map((location) => offsetOf(source.body, location)) : undefined;
-  return new GraphQLError(error.message, {
-    ...(nodes ? { nodes } : {}),
-    ...(source && positions && positions.length > 0 ? { source, positions } : {}),
-    ...(path ? { path } : {}),
-    ...(original instanceof Error ? { originalError: original } : {}),
-    extensions: original instanceof GraphQLError ? original.extensions : {},
+  if (!source || locations.length === 0 || located.locations) return located;
+  return new GraphQLError(located.message, {
+    source,
+    positions: locations.map((location) => offsetOf(source.body, location)),
+    ...(located.path ? { path: located.path } : {}),
+    ...(located.originalError ? { originalError: located.originalError } : {}),
+    extensions: located.extensions,
   });
 }
 
