@@ -4,37 +4,25 @@ import {
   execute,
   getNamedType,
   getNullableType,
-  GraphQLNonNull,
-  GraphQLString,
-  isInterfaceType,
+  getVariableValues,
   isListType,
-  isNonNullType,
   isObjectType,
-  Kind,
-  type FieldNode,
-  type FragmentDefinitionNode,
-  type GraphQLNamedType,
-  type GraphQLOutputType,
-  type OperationDefinitionNode,
-  type SelectionNode,
   isScalarType,
   isSpecifiedScalarType,
   TypeInfo,
-  visitWithTypeInfo,
-  type ListValueNode,
-  type ObjectValueNode,
-  getVariableValues,
-  GraphQLError,
-  locatedError,
   visit,
+  visitWithTypeInfo,
+  type ASTNode,
   type DocumentNode,
   type ExecutionResult,
+  type GraphQLError,
   type GraphQLSchema,
-  type ASTNode,
-  type SourceLocation,
+  type ListValueNode,
+  type ObjectValueNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Context } from './context.js';
+import { graphqlJsErrors, indexNodes, type NodeIndex } from './jit-errors.js';
 
 /**
  * Which engine executes an operation once Apollo Server has parsed,
@@ -109,7 +97,9 @@ type Entry =
  *    error thrown as `originalError` and `extensions` (the thrown
  *    GraphQLError's, or `{}`). graphql-jit's own errors (non-null
  *    violations, and errors thrown as a plain `Error`) carry no extensions,
- *    which Apollo Server would otherwise mask.
+ *    which Apollo Server would otherwise mask. Errors within a position a
+ *    non-null error nulled are reported as graphql-js reports them
+ *    (jit-errors.ts).
  */
 export function compiledExecutorGateway(schema: GraphQLSchema, options: CompiledExecutorOptions = {}): ExecutorGateway {
   settleListItems(schema);
@@ -129,9 +119,8 @@ export function compiledExecutorGateway(schema: GraphQLSchema, options: Compiled
     options.onExecuted?.(context, 'jit');
     if (!result.errors) return result;
     entry.nodes ??= indexNodes(request.document);
-    const nodes = entry.nodes;
-    const errors = settled(schema, request, result.data, result.errors);
-    return { ...result, errors: errors.map((error) => rebuilt(error, nodes, request.document)) };
+    const scope = { schema, document: request.document, operation: request.operation };
+    return { ...result, errors: graphqlJsErrors(scope, entry.nodes, result.data, result.errors) };
   };
   return {
     schema,
@@ -230,90 +219,6 @@ function hasVariable(node: ASTNode): boolean {
   return variable;
 }
 
-/**
- * graphql-jit's errors as graphql-js reports them. A field error at a
- * non-null position propagates to the nearest nullable one; graphql-js
- * records the first error to reach it and drops the rest (several items of
- * a non-null list failing, each reaching the list's nullable parent, are
- * one error), while graphql-jit records each. Errors at nullable positions
- * are kept, as graphql-js keeps them.
- */
-function settled(schema: GraphQLSchema, request: GatewayRequestContext, data: unknown, errors: readonly GraphQLError[]): GraphQLError[] {
-  const landed = new Set<string>();
-  return errors.filter((error) => {
-    if (!error.path || !isNonNullType(typeAt(schema, request.document, request.operation, error.path))) return true;
-    const key = JSON.stringify(landing(data, error.path));
-    if (landed.has(key)) return false;
-    landed.add(key);
-    return true;
-  });
-}
-
-/**
- * The type of the position a response path names in an operation (the
- * field's type, or a list's item type for an index), found through the
- * selections, fragments included, that carry each response key; undefined
- * when the path leaves the operation.
- */
-function typeAt(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operation: OperationDefinitionNode,
-  path: readonly (string | number)[],
-): GraphQLOutputType | undefined {
-  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
-  let type: GraphQLOutputType | undefined | null = schema.getRootType(operation.operation);
-  let selections: readonly SelectionNode[] = operation.selectionSet.selections;
-  for (const segment of path) {
-    if (!type) return undefined;
-    if (typeof segment === 'number') {
-      const list: GraphQLOutputType = getNullableType(type);
-      type = isListType(list) ? list.ofType : undefined;
-      continue;
-    }
-    const found = fieldsAt(schema, fragments, getNamedType(type), selections, segment);
-    type = found[0]?.type;
-    selections = found.flatMap((field) => field.node.selectionSet?.selections ?? []);
-  }
-  return type ?? undefined;
-}
-
-/** The fields answering `responseKey` among `selections` on `parent`, with their types, fragments followed. */
-function fieldsAt(
-  schema: GraphQLSchema,
-  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-  parent: GraphQLNamedType,
-  selections: readonly SelectionNode[],
-  responseKey: string,
-): { node: FieldNode; type: GraphQLOutputType }[] {
-  return selections.flatMap((selection) => {
-    if (selection.kind === Kind.FIELD) {
-      if ((selection.alias ?? selection.name).value !== responseKey) return [];
-      const type = selection.name.value === '__typename' ? new GraphQLNonNull(GraphQLString) : fieldType(parent, selection.name.value);
-      return type ? [{ node: selection, type }] : [];
-    }
-    const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
-    if (!fragment) return [];
-    const condition = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : parent;
-    return condition ? fieldsAt(schema, fragments, condition, fragment.selectionSet.selections, responseKey) : [];
-  });
-}
-
-function fieldType(parent: GraphQLNamedType, name: string): GraphQLOutputType | undefined {
-  return isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name]?.type : undefined;
-}
-
-/** The shortest prefix of `path` at which `data` holds null: where the error's null landed. */
-function landing(data: unknown, path: readonly (string | number)[]): readonly (string | number)[] {
-  let node: unknown = data;
-  for (let i = 0; i < path.length; i += 1) {
-    if (node === null || node === undefined) return path.slice(0, i);
-    const key = path[i];
-    node = key === undefined || typeof node !== 'object' ? undefined : (node as Record<string | number, unknown>)[key];
-  }
-  return path;
-}
-
 function messages(errors: readonly GraphQLError[]): string {
   return errors.map((error) => error.message).join('; ');
 }
@@ -332,63 +237,6 @@ async function runGraphqlJs(
     variableValues: request.request.variables,
     contextValue: context,
   });
-}
-
-/**
- * An error as graphql-js reports a field's failure: `locatedError` keeps an
- * error already located (a GraphQLError with a path) and otherwise wraps
- * what was thrown, with its message, nodes and path. graphql-jit's own
- * errors (a non-null violation, an item that is not a list) wrap nothing;
- * graphql-js's non-null violation wraps a plain Error, and so do they. The
- * nodes are looked up by the locations graphql-jit gives; where one is not
- * found, the error keeps the locations through the document's source.
- */
-function rebuilt(error: GraphQLError, index: NodeIndex, document: DocumentNode): GraphQLError {
-  const locations = error.locations ?? [];
-  const found = locations.map((location) => index.get(locationKey(location)));
-  const nodes = found.length > 0 && found.every((node): node is ASTNode => node !== undefined) ? found : undefined;
-  const path = error.path ? [...error.path] : undefined;
-  const original: unknown = error.originalError ?? new Error(error.message);
-  if (nodes) return locatedError(original, nodes, path);
-  const located = locatedError(original, undefined, path);
-  const source = document.loc?.source;
-  if (!source || locations.length === 0 || located.locations) return located;
-  return new GraphQLError(located.message, {
-    source,
-    positions: locations.map((location) => offsetOf(source.body, location)),
-    ...(located.path ? { path: located.path } : {}),
-    ...(located.originalError ? { originalError: located.originalError } : {}),
-    extensions: located.extensions,
-  });
-}
-
-type NodeIndex = ReadonlyMap<string, ASTNode>;
-
-/** The document's fields and variable definitions by where they start, as graphql-jit locates its errors. */
-function indexNodes(document: DocumentNode): NodeIndex {
-  const index = new Map<string, ASTNode>();
-  const add = (node: ASTNode) => {
-    if (!node.loc) return;
-    const { line, column } = node.loc.startToken;
-    index.set(locationKey({ line, column }), node);
-  };
-  visit(document, { Field: add, VariableDefinition: add });
-  return index;
-}
-
-function locationKey({ line, column }: SourceLocation): string {
-  return `${line}:${column}`;
-}
-
-/** The character offset of a line and column (both from 1) in `body`. */
-function offsetOf(body: string, { line, column }: SourceLocation): number {
-  let offset = 0;
-  for (let current = 1; current < line; current += 1) {
-    const next = body.indexOf('\n', offset);
-    if (next < 0) break;
-    offset = next + 1;
-  }
-  return offset + column - 1;
 }
 
 /** A map that keeps its `max` most recently used entries. */
