@@ -61,7 +61,7 @@ export function apolloBaseOptions(
     includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), subscriptionsElsewhere()],
   };
-  if (executor === 'graphql-js') return { ...shared, schema };
+  if (executor === 'graphql-js') return { ...shared, schema, plugins: [...shared.plugins, ...(onExecuted ? [reportGraphqlJs(onExecuted)] : [])] };
   const reports = { ...(onExecuted ? { onExecuted } : {}), ...(onFallback ? { onFallback } : {}), ...(cacheSize ? { cacheSize } : {}) };
   return { ...shared, gateway: compiledExecutorGateway(schema, reports) };
 }
@@ -69,6 +69,19 @@ export function apolloBaseOptions(
 /** The schema a host serves, whichever executor runs it: subscriptions execute it themselves. */
 export function servedSchema(options: ApolloBaseOptions): GraphQLSchema {
   return options.gateway ? options.gateway.schema : options.schema;
+}
+
+/** Reports each operation graphql-js executes, as the compiled executor reports its own. */
+function reportGraphqlJs(onExecuted: NonNullable<ExecutionOptions['onExecuted']>): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async executionDidStart({ contextValue }) {
+          onExecuted(contextValue, 'graphql-js');
+        },
+      };
+    },
+  };
 }
 
 function subscriptionsElsewhere(): ApolloServerPlugin<Context> {

@@ -184,7 +184,10 @@ type BaseOptions = ApolloBaseOptions;
 /**
  * Which executors ran a request's operations, for its log line: the
  * executor reports each operation by its context (the request's session),
- * and the request's `res.locals` carry the answer to the log.
+ * and the request's `res.locals` carry the answer to the log. Apollo Server
+ * hands each operation a shallow copy of the context, so a request is known
+ * by its session's deadline, the one object every copy (and every view at
+ * another instant) of the request's session shares.
  */
 interface RequestExecutors {
   /** Links a request's session to its `res.locals`; answers the session. */
@@ -195,15 +198,15 @@ interface RequestExecutors {
 }
 
 function executorsOfRequests(): RequestExecutors {
-  const localsOf = new WeakMap<Context, Record<string, unknown>>();
+  const localsOf = new WeakMap<object, Record<string, unknown>>();
   const used = new WeakMap<Record<string, unknown>, ExecutorName[]>();
   return {
     open(session, locals) {
-      localsOf.set(session, locals);
+      localsOf.set(session.deadline, locals);
       return session;
     },
     record(session, executor) {
-      const locals = localsOf.get(session);
+      const locals = localsOf.get(session.deadline);
       if (!locals) return;
       const names = used.get(locals) ?? [];
       if (!names.includes(executor)) used.set(locals, [...names, executor]);
