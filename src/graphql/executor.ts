@@ -120,7 +120,8 @@ export function compiledExecutorGateway(schema: GraphQLSchema, options: Compiled
     if (!result.errors) return result;
     entry.nodes ??= indexNodes(request.document);
     const scope = { schema, document: request.document, operation: request.operation };
-    return { ...result, errors: graphqlJsErrors(scope, entry.nodes, result.data, result.errors) };
+    // Errors first, as graphql-js answers (and as the spec suggests serialising them).
+    return { errors: graphqlJsErrors(scope, entry.nodes, result.data, result.errors), data: result.data };
   };
   return {
     schema,
