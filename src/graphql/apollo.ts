@@ -1,19 +1,41 @@
-import type { ApolloServerOptionsWithSchema, ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
 } from '@apollo/server/plugin/disabled';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Catalogue } from '../domain/catalogue.js';
 import type { Context } from './context.js';
 import { createErrorFormatter, ResponseErrorCode, type ErrorFormatter } from './errors.js';
+import { compiledExecutorGateway, DEFAULT_EXECUTOR, type CompiledExecutorOptions, type ExecutorGateway, type ExecutorName } from './executor.js';
 import { buildSchema, DEFAULT_SCHEMA_OPTIONS, type SchemaOptions } from './schema.js';
+
+/** How a host executes operations: which executor, and what the compiled one reports (executor.ts). */
+export interface ExecutionOptions extends Pick<CompiledExecutorOptions, 'onExecuted' | 'onFallback' | 'cacheSize'> {
+  executor?: ExecutorName;
+}
+
+interface SharedOptions {
+  formatError: ErrorFormatter;
+  includeStacktraceInErrorResponses: false;
+  plugins: ApolloServerPlugin<Context>[];
+}
+
+/**
+ * Options for `new ApolloServer`: the schema itself when graphql-js
+ * executes, or a gateway that serves the schema and executes with
+ * graphql-jit. `servedSchema` answers the schema either way.
+ */
+export type ApolloBaseOptions = SharedOptions &
+  ({ schema: GraphQLSchema; gateway?: undefined } | { gateway: ExecutorGateway; schema?: undefined });
 
 /**
  * The Apollo Server options every host of the schema shares, so the HTTP
  * server, the in-process tests and the benchmarks execute operations the
  * same way:
  *
+ * - the executor (`executor`, `jit` by default): graphql-jit plugged in
+ *   through Apollo Server's gateway interface, or graphql-js;
  * - the one error formatter, with internal errors handed to `log`;
  * - no stack traces in responses;
  * - inline traces (`ftv1`) off: they serve usage reporting through a
@@ -30,16 +52,35 @@ import { buildSchema, DEFAULT_SCHEMA_OPTIONS, type SchemaOptions } from './schem
 export function apolloBaseOptions(
   catalogue: Catalogue,
   log: (error: unknown) => void,
-  schemaOptions: SchemaOptions = DEFAULT_SCHEMA_OPTIONS,
-): Pick<ApolloServerOptionsWithSchema<Context>, 'schema' | 'includeStacktraceInErrorResponses'> & {
-  formatError: ErrorFormatter;
-  plugins: ApolloServerPlugin<Context>[];
-} {
-  return {
-    schema: buildSchema(catalogue, schemaOptions),
+  options: Partial<SchemaOptions> & ExecutionOptions = {},
+): ApolloBaseOptions {
+  const { executor = DEFAULT_EXECUTOR, onExecuted, onFallback, cacheSize, ...schemaOptions } = options;
+  const schema = buildSchema(catalogue, { ...DEFAULT_SCHEMA_OPTIONS, ...schemaOptions });
+  const shared: SharedOptions = {
     formatError: createErrorFormatter(log),
     includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), subscriptionsElsewhere()],
+  };
+  if (executor === 'graphql-js') return { ...shared, schema, plugins: [...shared.plugins, ...(onExecuted ? [reportGraphqlJs(onExecuted)] : [])] };
+  const reports = { ...(onExecuted ? { onExecuted } : {}), ...(onFallback ? { onFallback } : {}), ...(cacheSize ? { cacheSize } : {}) };
+  return { ...shared, gateway: compiledExecutorGateway(schema, reports) };
+}
+
+/** The schema a host serves, whichever executor runs it: subscriptions execute it themselves. */
+export function servedSchema(options: ApolloBaseOptions): GraphQLSchema {
+  return options.gateway ? options.gateway.schema : options.schema;
+}
+
+/** Reports each operation graphql-js executes, as the compiled executor reports its own. */
+function reportGraphqlJs(onExecuted: NonNullable<ExecutionOptions['onExecuted']>): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async executionDidStart({ contextValue }) {
+          onExecuted(contextValue, 'graphql-js');
+        },
+      };
+    },
   };
 }
 

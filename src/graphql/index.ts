@@ -17,5 +17,6 @@ export {
 } from './errors.js';
 export { NoSubgraphSdlRule } from './subgraph-sdl.js';
 export { costModel, measureOperation, type CostModel, type OperationMeasure } from './query-cost.js';
-export { apolloBaseOptions } from './apollo.js';
+export { apolloBaseOptions, servedSchema, type ApolloBaseOptions, type ExecutionOptions } from './apollo.js';
+export { DEFAULT_EXECUTOR, EXECUTOR_NAMES, type ExecutorName } from './executor.js';
 export { ExtensionError, loadExtensions, parseExtensions, type ExtensionSource } from './extensions.js';

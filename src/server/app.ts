@@ -7,7 +7,16 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { DEFAULT_CHANGE_FEED_SETTINGS } from '../app/live-changes.js';
 import type { Core, CoreSettings } from '../app/session.js';
-import { apolloBaseOptions, costModel, NoSubgraphSdlRule, ResponseErrorCode, type Context } from '../graphql/index.js';
+import {
+  apolloBaseOptions,
+  costModel,
+  NoSubgraphSdlRule,
+  ResponseErrorCode,
+  servedSchema,
+  type ApolloBaseOptions,
+  type Context,
+  type ExecutorName,
+} from '../graphql/index.js';
 import { anonymousGatePlugin, createAuthenticator } from './authenticate.js';
 import { createPersistedQueries, type PersistedQueries } from './persisted-queries.js';
 import type { Config } from './config.js';
@@ -63,8 +72,13 @@ export async function createMetalayerServer(
   app.disable('x-powered-by');
   const httpServer = createServer(app);
   const persisted = createPersistedQueries();
+  const executors = executorsOfRequests();
   const base = apolloBaseOptions(core.catalogue, (error) => logger.error({ err: error }, 'internal error in a GraphQL operation'), {
     relayNode: config.relayNode,
+    executor: config.executor,
+    onExecuted: executors.record,
+    onFallback: (operationName, reason) =>
+      logger.warn({ executorFallback: true, operationName, reason }, 'graphql-jit cannot compile this operation; it runs on graphql-js'),
   });
   const apollo = createApollo(config, base, httpServer, persisted);
   await apollo.start();
@@ -72,7 +86,7 @@ export async function createMetalayerServer(
   const authenticate = createAuthenticator(config.auth);
   const subscriptions = serveSubscriptions({
     httpServer,
-    schema: base.schema,
+    schema: servedSchema(base),
     core,
     authenticate,
     introspection: config.introspection,
@@ -84,7 +98,7 @@ export async function createMetalayerServer(
     logger,
   });
 
-  app.use(requestLogging(logger));
+  app.use(requestLogging(logger, executors));
   app.get('/healthz', healthHandler(store, options.worker ?? null));
   // The browser side (ui.ts): GraphiQL for a browser's GET /graphql, the explorer at /.
   const uiDirectory = config.explorer ? builtUiDirectory() : null;
@@ -101,7 +115,7 @@ export async function createMetalayerServer(
         const viewer = authenticate(req.get('authorization'));
         res.locals['viewer'] = viewer.name;
         persisted.identify(viewer);
-        return core.openSession(viewer);
+        return executors.open(core.openSession(viewer), res.locals);
       },
     }),
   );
@@ -177,7 +191,41 @@ function createApollo(config: Config, base: BaseOptions, httpServer: Server, per
   });
 }
 
-type BaseOptions = ReturnType<typeof apolloBaseOptions>;
+type BaseOptions = ApolloBaseOptions;
+
+/**
+ * Which executors ran a request's operations, for its log line: the
+ * executor reports each operation by its context (the request's session),
+ * and the request's `res.locals` carry the answer to the log. Apollo Server
+ * hands each operation a shallow copy of the context, so a request is known
+ * by its session's deadline, the one object every copy (and every view at
+ * another instant) of the request's session shares.
+ */
+interface RequestExecutors {
+  /** Links a request's session to its `res.locals`; answers the session. */
+  open(session: Context, locals: Record<string, unknown>): Context;
+  record(session: Context, executor: ExecutorName): void;
+  /** The executors of a request's operations, in the order first used: one unless a batch mixed them. */
+  of(locals: Record<string, unknown>): ExecutorName[];
+}
+
+function executorsOfRequests(): RequestExecutors {
+  const localsOf = new WeakMap<object, Record<string, unknown>>();
+  const used = new WeakMap<Record<string, unknown>, ExecutorName[]>();
+  return {
+    open(session, locals) {
+      localsOf.set(session.deadline, locals);
+      return session;
+    },
+    record(session, executor) {
+      const locals = localsOf.get(session.deadline);
+      if (!locals) return;
+      const names = used.get(locals) ?? [];
+      if (!names.includes(executor)) used.set(locals, [...names, executor]);
+    },
+    of: (locals) => used.get(locals) ?? [],
+  };
+}
 
 /** GraphQL responses are per request and per viewer: never stored by a cache. */
 const noStore: RequestHandler = (_req, res, next) => {
@@ -218,9 +266,11 @@ function warnWhenAuthenticationIsOff(config: Config, logger: Logger): void {
 /**
  * One JSON log line per request, under a request id that the response
  * echoes, naming the viewer (the token's name, never the token) once the
- * GraphQL context has authenticated the request.
+ * GraphQL context has authenticated the request, and the executor that ran
+ * its operations (`jit` or `graphql-js`; `jit,graphql-js` for a batch that
+ * used both), absent when none ran (a refused or invalid request).
  */
-function requestLogging(logger: Logger): RequestHandler {
+function requestLogging(logger: Logger, executors: RequestExecutors): RequestHandler {
   return (req, res, next) => {
     const header = req.get('x-request-id');
     const requestId = header && /^[\w.:-]{1,128}$/.test(header) ? header : randomUUID();
@@ -234,6 +284,7 @@ function requestLogging(logger: Logger): RequestHandler {
           path: req.originalUrl.split('?')[0],
           status: res.statusCode,
           ...(typeof res.locals['viewer'] === 'string' ? { viewer: res.locals['viewer'] } : {}),
+          ...executorField(executors.of(res.locals)),
           ms: Number(process.hrtime.bigint() - started) / 1e6,
         },
         'request',
@@ -241,6 +292,10 @@ function requestLogging(logger: Logger): RequestHandler {
     });
     next();
   };
+}
+
+function executorField(names: readonly ExecutorName[]): { executor?: string } {
+  return names.length > 0 ? { executor: names.join(',') } : {};
 }
 
 /**

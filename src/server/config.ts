@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_LINEAGE_CAPS, type LineageCaps } from '../domain/lineage.js';
+import { DEFAULT_EXECUTOR, EXECUTOR_NAMES, type ExecutorName } from '../graphql/index.js';
 import type { StoreConfig } from '../store/open.js';
 import type { AuthSettings } from './authenticate.js';
 import { DEFAULT_QUERY_LIMITS, type QueryLimits } from './query-limits.js';
@@ -36,6 +37,12 @@ export interface Config {
    */
   relayNode: boolean;
   lineageCaps: LineageCaps;
+  /**
+   * What executes GraphQL operations over HTTP: graphql-jit's compiled
+   * queries (`jit`, the default) or graphql-js (graphql/executor.ts).
+   * Subscriptions always run on graphql-js.
+   */
+  executor: ExecutorName;
   /**
    * API tokens (their hashes) and whether requests without one may read.
    * No tokens: authentication is off, and every request acts as an
@@ -116,6 +123,7 @@ const schema = z
     METALAYER_MAX_DEPTH: positiveInt.max(10_000).default(DEFAULT_LINEAGE_CAPS.maxDepth),
     METALAYER_MAX_NODES: positiveInt.max(1_000_000).default(DEFAULT_LINEAGE_CAPS.maxLimit),
     METALAYER_VISIT_LIMIT: positiveInt.max(10_000_000).default(DEFAULT_LINEAGE_CAPS.visitLimit),
+    METALAYER_EXECUTOR: z.enum(EXECUTOR_NAMES).default(DEFAULT_EXECUTOR),
     METALAYER_TOKENS_FILE: z.string().min(1).optional(),
     METALAYER_TOKENS: z.string().min(1).optional(),
     METALAYER_ANONYMOUS_READS: flag.default(false),
@@ -175,6 +183,7 @@ const schema = z
         maxLimit: env.METALAYER_MAX_NODES,
         visitLimit: env.METALAYER_VISIT_LIMIT,
       },
+      executor: env.METALAYER_EXECUTOR,
       auth: { tokens: [], anonymousReads: env.METALAYER_ANONYMOUS_READS },
       queryLimits: {
         maxDepth: env.METALAYER_MAX_QUERY_DEPTH,

@@ -5,9 +5,10 @@ import { RELATION_NAMES } from '../../src/domain/relations.js';
 import { assetState, type ChangeRecord } from '../../src/domain/changes.js';
 import { makeChangeSelection, makeListQuery, type Store } from '../../src/store/store.js';
 import { CATALOGUE } from '../helpers/assets.js';
+import { mutation, viewerRead as read, viewers } from '../helpers/arbitraries.js';
 import { createTestApi, type GraphQLResult, type TestApi } from '../helpers/graphql.js';
 import { PIPELINE, seedPipeline } from '../helpers/pipeline.js';
-import { BETA_ONLY, seedTwoProjects, TWO, viewer } from '../helpers/projects.js';
+import { seedTwoProjects } from '../helpers/projects.js';
 
 /**
  * Property-based tests: random valid and invalid mutation inputs and lineage
@@ -24,56 +25,6 @@ beforeEach(async () => {
   await seedPipeline(api);
 });
 afterEach(() => api.close());
-
-/** Ids that exist, ids of the wrong kind, malformed and unknown ones. */
-const anyId = fc.oneof(
-  fc.constantFrom(...Object.values(PIPELINE)),
-  fc.constantFrom('models/nope', 'datasets/', 'nocollection/x', '', 'run/run-1/x', 'models/a b'),
-  fc.string({ maxLength: 20 }),
-);
-const text = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('', '   ', 'churn-xgb', 'customers', 'x'.repeat(300)));
-const key = fc.option(fc.oneof(fc.constantFrom('k1', 'k2', 'run-1', 'churn', 'bad key', ''), fc.stringMatching(/^[a-z0-9-]{1,8}$/)), {
-  nil: undefined,
-});
-const json = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 2 })));
-const metric = fc.record({ name: text, value: fc.double({ noNaN: true, noDefaultInfinity: true }) });
-const instant = fc.oneof(
-  fc.date({ min: new Date('1950-01-01'), max: new Date('2150-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
-  fc.constantFrom('2026-01-01', 'yesterday', '1800-01-01T00:00:00Z', '2026-13-45T00:00:00Z'),
-);
-
-const mutation = fc.oneof(
-  fc.record({ name: text, key, version: fc.option(text, { nil: undefined }), properties: fc.option(json, { nil: undefined }) }).map(
-    (input) => ({ field: 'registerDataset', type: 'RegisterDatasetInput', input: { ...input, derivedFrom: undefined } }),
-  ),
-  fc.record({ name: text, key, datasets: fc.array(anyId, { maxLength: 3 }) }).map((input) => ({
-    field: 'registerFeatureset',
-    type: 'RegisterFeaturesetInput',
-    input,
-  })),
-  fc.record({ name: text, key, project: fc.option(anyId, { nil: undefined }), derivedFrom: fc.option(anyId, { nil: undefined }) }).map(
-    (input) => ({ field: 'registerModel', type: 'RegisterModelInput', input }),
-  ),
-  fc
-    .record({
-      runId: key,
-      model: anyId,
-      datasets: fc.array(anyId, { maxLength: 3 }),
-      params: fc.option(json, { nil: undefined }),
-      metrics: fc.option(fc.array(metric, { maxLength: 3 }), { nil: undefined }),
-      startedAt: fc.option(instant, { nil: undefined }),
-      endedAt: fc.option(instant, { nil: undefined }),
-    })
-    .map((input) => ({ field: 'logRun', type: 'LogRunInput', input })),
-  fc
-    .record({ key, deployment: anyId, periodStart: instant, periodEnd: instant, metrics: fc.array(metric, { maxLength: 2 }) })
-    .map((input) => ({ field: 'logServingPerf', type: 'LogServingPerfInput', input })),
-  fc.record({ asset: anyId, from: anyId }).map((input) => ({ field: 'linkDerivedFrom', type: 'LinkDerivedFromInput', input })),
-  fc
-    .record({ id: anyId, name: fc.option(text, { nil: undefined }), properties: fc.option(json, { nil: undefined }) })
-    .map((input) => ({ field: 'updateAsset', type: 'UpdateAssetInput', input })),
-  fc.record({ id: anyId }).map((input) => ({ field: 'deleteAsset', type: 'DeleteAssetInput', input })),
-);
 
 function expectNoInternalError(result: GraphQLResult<unknown>, what: unknown): void {
   for (const error of result.errors ?? []) {
@@ -217,57 +168,6 @@ describe('property: random lineage arguments', () => {
 });
 
 describe('property: random viewers and reads', () => {
-  const ALPHA_ONLY = [TWO.alpha, TWO.alphaModel, TWO.alphaRun, TWO.alphaParams, TWO.alphaPerf, TWO.alphaTuned];
-  const viewers = [
-    { viewer: viewer('reader', TWO.alpha), hidden: BETA_ONLY },
-    { viewer: viewer('writer', TWO.beta), hidden: ALPHA_ONLY },
-    { viewer: viewer('reader', TWO.alpha, TWO.beta), hidden: [] },
-    { viewer: viewer('admin'), hidden: [] },
-  ];
-  const ids = Object.values(TWO);
-  /** Every relation field of every type, and both lineages, one level deep. */
-  const EVERYTHING = `id ... on Asset {
-    derivedFrom { id } derivatives { id }
-    upstream(depth: $depth) { restricted nodes { asset { id } } edges { from { id } to { id } } }
-    downstream(depth: $depth) { restricted nodes { asset { id } } edges { from { id } to { id } } }
-  }
-  ... on Project { models { id } }
-  ... on Dataset { featuresets { id } runs { id } }
-  ... on Featureset { datasets { id } runs { id } deployments { id } }
-  ... on Model { project { id } producedBy { id } deployments { id } }
-  ... on Run { model { id } params { id } datasets { id } featuresets { id } devPerf { id } }
-  ... on ModelParams { run { id } deployments { id } }
-  ... on DevPerf { run { id } }
-  ... on Deployment { model { id } params { id } featureset { id } servingPerf { id } }
-  ... on ServingPerf { deployment { id } }`;
-  const CHANGE = 'sequence assetId kind before after relation from to asset { id }';
-  const read = fc.oneof(
-    fc.record({ first: fc.integer({ min: 1, max: 100 }), kinds: fc.option(fc.subarray([...ASSET_KINDS], { minLength: 1 }), { nil: null }) }).map(
-      (variables) => ({
-        query: `query ($first: Int, $kinds: [AssetKind!]) {
-          changes(first: $first, filter: { kinds: $kinds }) { edges { cursor node { ${CHANGE} } } pageInfo { endCursor } }
-        }`,
-        variables,
-      }),
-    ),
-    fc.record({ ids: fc.subarray(ids, { minLength: 1 }) }).map((variables) => ({
-      query: `query ($ids: [ID!]!) { nodes(ids: $ids) { ... on Asset { createdBy updatedBy history(first: 100) { edges { cursor node { ${CHANGE} } } } } } }`,
-      variables,
-    })),
-    fc.record({ ids: fc.subarray(ids, { minLength: 1 }), depth: fc.integer({ min: 1, max: 5 }) }).map((variables) => ({
-      query: `query ($ids: [ID!]!, $depth: Int) { nodes(ids: $ids) { ${EVERYTHING} } }`,
-      variables,
-    })),
-    fc.record({ first: fc.integer({ min: 1, max: 4 }), kind: fc.constantFrom(null, 'MODEL', 'RUN', 'SERVING_PERF'), depth: fc.integer({ min: 1, max: 5 }) }).map(
-      (variables) => ({
-        query: `query ($first: Int, $kind: AssetKind, $depth: Int) {
-          assets(first: $first, kind: $kind) { edges { cursor node { ${EVERYTHING} } } pageInfo { endCursor } }
-        }`,
-        variables,
-      }),
-    ),
-  );
-
   it('never answer an id the viewer may not see, in data or in a readable cursor', async () => {
     const reads = createTestApi();
     await seedTwoProjects(reads.store);

@@ -5,7 +5,7 @@ import type { Viewer } from '../../src/domain/access.js';
 import type { Catalogue } from '../../src/domain/catalogue.js';
 import type { NewKey } from '../../src/domain/commands.js';
 import type { LineageCaps } from '../../src/domain/lineage.js';
-import { apolloBaseOptions, type Context } from '../../src/graphql/index.js';
+import { apolloBaseOptions, EXECUTOR_NAMES, type Context, type ExecutorName } from '../../src/graphql/index.js';
 import type { Store } from '../../src/store/store.js';
 import { CATALOGUE, memoryStore } from './assets.js';
 import { countingStore, type CountingStore } from './counting-store.js';
@@ -15,7 +15,8 @@ import { countingStore, type CountingStore } from './counting-store.js';
  * server runs them (same schema, same error formatter, same application
  * core), on a fresh in-memory SQLite store wrapped in a counting store. Each
  * `execute` is one request with its own session, so loaders never carry
- * over between operations.
+ * over between operations. The executor is the options' or, when not given,
+ * METALAYER_EXECUTOR's (`jit` when unset), so one suite runs under either.
  */
 
 export interface GraphQLResult<T> {
@@ -53,13 +54,25 @@ export interface TestApiOptions {
   /** The request's result budget and execution deadline (unbounded by default). */
   maxResultAssets?: number;
   executionTimeoutMs?: number;
+  /** What executes operations; `testExecutor()` when not given. */
+  executor?: ExecutorName;
+}
+
+/** The executor the suite runs under: METALAYER_EXECUTOR, or the server's default. */
+export function testExecutor(): ExecutorName | undefined {
+  const name = process.env['METALAYER_EXECUTOR'];
+  if (name === undefined || name === '') return undefined;
+  const known = EXECUTOR_NAMES.find((executor) => executor === name);
+  if (!known) throw new Error(`METALAYER_EXECUTOR: expected one of ${EXECUTOR_NAMES.join(', ')}, received ${name}`);
+  return known;
 }
 
 export function createTestApi(options: TestApiOptions = {}): TestApi {
   const catalogue = options.catalogue ?? CATALOGUE;
   const store = countingStore(options.store ?? memoryStore(options.now, catalogue));
   const logged: unknown[] = [];
-  const server = new ApolloServer<Context>(apolloBaseOptions(catalogue, (error) => logged.push(error)));
+  const executor = options.executor ?? testExecutor();
+  const server = new ApolloServer<Context>(apolloBaseOptions(catalogue, (error) => logged.push(error), executor ? { executor } : {}));
   const core = createCore({
     store,
     catalogue,

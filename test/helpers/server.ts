@@ -5,6 +5,7 @@ import { loadConfig, type Config } from '../../src/server/config.js';
 import { catalogueOf } from '../../src/server/extensions.js';
 import type { Store } from '../../src/store/store.js';
 import { CATALOGUE, memoryStore } from './assets.js';
+import { testExecutor } from './graphql.js';
 
 export interface RunningServer {
   url: string;
@@ -15,9 +16,14 @@ export interface RunningServer {
   post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
 }
 
-/** Starts the real HTTP server on a free loopback port over an in-memory store; logs are captured. */
+/**
+ * Starts the real HTTP server on a free loopback port over an in-memory
+ * store; logs are captured. The executor is METALAYER_EXECUTOR's, unless
+ * `env` names one, so one suite runs under either.
+ */
 export async function startServer(env: Record<string, string> = {}, store?: Store): Promise<RunningServer> {
-  const { config } = loadConfig([], { PORT: '0', NODE_ENV: 'test', ...env });
+  const executor = testExecutor();
+  const { config } = loadConfig([], { PORT: '0', NODE_ENV: 'test', ...(executor ? { METALAYER_EXECUTOR: executor } : {}), ...env });
   const logs: Record<string, unknown>[] = [];
   const logger = pino(
     { level: 'info' },

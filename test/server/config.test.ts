@@ -64,6 +64,13 @@ describe('configuration', () => {
     expect(problem({ METALAYER_RELAY_NODE: 'no' })).toMatch(/^Invalid configuration:\n {2}METALAYER_RELAY_NODE: /);
   });
 
+  it('executes with graphql-jit unless METALAYER_EXECUTOR=graphql-js, and refuses any other executor by name', () => {
+    expect(loadConfig([], {}).config.executor).toBe('jit');
+    expect(loadConfig([], { METALAYER_EXECUTOR: 'graphql-js' }).config.executor).toBe('graphql-js');
+    expect(loadConfig([], { METALAYER_EXECUTOR: 'jit' }).config.executor).toBe('jit');
+    expect(problem({ METALAYER_EXECUTOR: 'graphql-jit' })).toMatch(/^Invalid configuration:\n {2}METALAYER_EXECUTOR: .*"jit".*"graphql-js"/);
+  });
+
   it('keeps default lineage bounds within lowered caps', () => {
     const { lineageCaps } = loadConfig([], { METALAYER_MAX_DEPTH: '10', METALAYER_MAX_NODES: '50' }).config;
     expect(lineageCaps).toMatchObject({ defaultDepth: 10, maxDepth: 10, defaultLimit: 50, maxLimit: 50 });
