@@ -46,6 +46,8 @@ export interface WorkloadCheck {
   answerAssets: number;
   /** Whether the naive server answered exactly as metalayer did (null when it is not run). */
   naiveAgrees: boolean | null;
+  /** Whether metalayer on graphql-js answered exactly as on its compiled executor (null when it is not run). */
+  graphqlJsAgrees: boolean | null;
 }
 
 export interface ReadOptions {
@@ -84,12 +86,25 @@ export async function measureReads(
   return { figures, checks };
 }
 
+/**
+ * Compares answers as a client receives them, in JSON: graphql-js builds
+ * response objects without a prototype and graphql-jit plain ones, which
+ * `isDeepStrictEqual` alone would tell apart.
+ */
 async function check(store: Store, workload: ReadWorkload, variants: Variants): Promise<WorkloadCheck> {
   const shipped = await variants.execute('metalayer', workload, 0, store);
-  const naiveAgrees = workload.variants.includes('naive')
-    ? isDeepStrictEqual(shipped, await variants.execute('naive', workload, 0, store))
-    : null;
-  return { workload: workload.id, answerAssets: workload.answerSize(shipped), naiveAgrees };
+  const agrees = async (variant: VariantName) =>
+    workload.variants.includes(variant) ? isDeepStrictEqual(asJson(shipped), asJson(await variants.execute(variant, workload, 0, store))) : null;
+  return {
+    workload: workload.id,
+    answerAssets: workload.answerSize(shipped),
+    naiveAgrees: await agrees('naive'),
+    graphqlJsAgrees: await agrees('graphql-js'),
+  };
+}
+
+function asJson(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value)) as unknown;
 }
 
 async function countCalls(store: Store, workload: ReadWorkload, variant: VariantName, variants: Variants): Promise<CallCount> {

@@ -29,11 +29,11 @@ export function formatReport(results: BenchResults): string {
   ].join('\n');
 }
 
-const VARIANTS: readonly VariantName[] = ['metalayer', 'naive', 'store'];
+const VARIANTS: readonly VariantName[] = ['metalayer', 'graphql-js', 'naive', 'store'];
 
 function readsTable(results: BenchResults): string {
   const rows: string[][] = [
-    ['workload', 'store link', 'answer', 'calls (a/b/c)', 'p50 ms (a / b / c)', 'p99 ms (a / b / c)', '(a)/(c)', '(b)/(a)'],
+    ['workload', 'store link', 'answer', "calls (a/a'/b/c)", "p50 ms (a / a' / b / c)", "p99 ms (a / a' / b / c)", '(a)/(c)', "(a')/(a)", '(b)/(a)'],
   ];
   const groups = [...new Set(results.reads.map((r) => `${r.workload}\u0000${r.link}`))];
   for (const group of groups) {
@@ -48,12 +48,13 @@ function readsTable(results: BenchResults): string {
       cells.map((c) => (c ? ms(c.latency.p50) : '–')).join(' / '),
       cells.map((c) => (c ? ms(c.latency.p99) : '–')).join(' / '),
       times(ratio(results.reads, workload, link, 'metalayer', 'store')),
+      times(ratio(results.reads, workload, link, 'graphql-js', 'metalayer')),
       times(ratio(results.reads, workload, link, 'naive', 'metalayer')),
     ]);
   }
   const titles = [...new Map(results.reads.map((r) => [r.workload, r.title])).entries()].map(([id, title]) => `  ${id}: ${title}`);
   return [
-    'reads — (a) metalayer, (b) naive resolvers, (c) raw store calls; calls per operation, latency per operation',
+    "reads — (a) metalayer (graphql-jit, the default executor), (a') metalayer on graphql-js (W1–W4), (b) naive resolvers (graphql-js), (c) raw store calls; calls per operation, latency per operation",
     ...titles,
     table(rows),
   ].join('\n');

@@ -8,12 +8,15 @@ import { buildNaiveSchema, type NaiveContext } from './naive/schema.js';
 import type { ReadWorkload, VariantName } from './workloads.js';
 
 /**
- * The three ways of answering a read workload, all in-process:
+ * The ways of answering a read workload, all in-process:
  *
  * - metalayer: the shipped schema and resolvers through Apollo Server's
  *   executeOperation over the application core: one core per store, one
  *   session (and so one set of loaders) per request, as
- *   test/helpers/graphql.ts and the HTTP server run them;
+ *   test/helpers/graphql.ts and the HTTP server run them, on the default
+ *   executor (graphql-jit);
+ * - graphql-js: the same server on graphql-js's executor
+ *   (`METALAYER_EXECUTOR=graphql-js`);
  * - naive: the same schema with resolvers that call the store once per
  *   parent and field (naive/schema.ts), through the same Apollo Server path;
  * - store: the workload's raw store calls, no GraphQL (the floor).
@@ -28,9 +31,9 @@ export interface Variants {
 }
 
 export function createVariants(catalogue: Catalogue, cursorKey: string): Variants {
-  const metalayer = new ApolloServer<Context>(
-    apolloBaseOptions(catalogue, (error) => console.error('metalayer internal error', error)),
-  );
+  const log = (error: unknown) => console.error('metalayer internal error', error);
+  const metalayer = new ApolloServer<Context>(apolloBaseOptions(catalogue, log, { executor: 'jit' }));
+  const onGraphqlJs = new ApolloServer<Context>(apolloBaseOptions(catalogue, log, { executor: 'graphql-js' }));
   const cores = new WeakMap<Store, Core>();
   const coreOf = (store: Store): Core => {
     const known = cores.get(store);
@@ -52,6 +55,8 @@ export function createVariants(catalogue: Catalogue, cursorKey: string): Variant
       switch (variant) {
         case 'metalayer':
           return answer(metalayer, request, coreOf(store).openSession(), workload.id);
+        case 'graphql-js':
+          return answer(onGraphqlJs, request, coreOf(store).openSession(), workload.id);
         case 'naive':
           return answer(naive, request, { store, catalogue }, workload.id);
         case 'store':

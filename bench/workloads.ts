@@ -5,11 +5,12 @@ import type { Store } from '../src/store/store.js';
 import type { Probes } from './data/generate.js';
 
 /**
- * The read workloads: each a GraphQL operation, executed by metalayer and by
- * the naive server, and the store calls that produce the same data with no
- * GraphQL at all (the floor).
+ * The read workloads: each a GraphQL operation, executed by metalayer (on
+ * its default executor, graphql-jit, and for W1–W4 on graphql-js too) and
+ * by the naive server, and the store calls that produce the same data with
+ * no GraphQL at all (the floor).
  */
-export type VariantName = 'metalayer' | 'naive' | 'store';
+export type VariantName = 'metalayer' | 'graphql-js' | 'naive' | 'store';
 
 export interface ReadWorkload {
   id: string;
@@ -186,6 +187,8 @@ function downstream(id: string, title: string, probes: Probes, args: { limit?: n
 }
 
 const ALL: readonly VariantName[] = ['metalayer', 'naive', 'store'];
+/** W1–W4 also run metalayer on graphql-js, beside its compiled executor. */
+const BOTH_EXECUTORS: readonly VariantName[] = ['metalayer', 'graphql-js', 'naive', 'store'];
 
 const W9_QUERY = /* GraphQL */ `
   query W9($id: ID!) {
@@ -237,7 +240,7 @@ export function readWorkloads(probes: Probes, asOf: string = new Date().toISOStr
       variables: () => ({ id: probes.deepModel }),
       raw: (store) => rawLineage(store, probes.deepModel, 'UPSTREAM', {}),
       answerSize: lineageSize,
-      variants: ALL,
+      variants: BOTH_EXECUTORS,
     },
     {
       id: 'W2',
@@ -263,9 +266,9 @@ export function readWorkloads(probes: Probes, asOf: string = new Date().toISOStr
         return { page, runs, inputs };
       },
       answerSize: (data) => (data as { assets: { edges: unknown[] } }).assets.edges.length,
-      variants: ALL,
+      variants: BOTH_EXECUTORS,
     },
-    downstream('W3', 'downstream of a root dataset, cut at the default limit (1,000)', probes, {}, ALL),
+    downstream('W3', 'downstream of a root dataset, cut at the default limit (1,000)', probes, {}, BOTH_EXECUTORS),
     {
       id: 'W7',
       title: 'W1 as of an instant: the full upstream of a deep model, every field, from the change log',
@@ -293,7 +296,7 @@ export function readWorkloads(probes: Probes, asOf: string = new Date().toISOStr
       variables: (i) => ({ id: pick(probes.pointIds, i) }),
       raw: (store, i) => store.getAssets([pick(probes.pointIds, i)]),
       answerSize: (data) => ((data as NodeData).node ? 1 : 0),
-      variants: ALL,
+      variants: BOTH_EXECUTORS,
     },
     {
       id: 'W10',

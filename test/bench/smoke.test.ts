@@ -33,16 +33,21 @@ describe('bench smoke', () => {
     for (const check of results.checks) {
       expect(check.answerAssets, check.workload).toBeGreaterThan(0);
       if (check.naiveAgrees !== null) expect(check.naiveAgrees, check.workload).toBe(true);
+      if (check.graphqlJsAgrees !== null) expect(check.graphqlJsAgrees, check.workload).toBe(true);
     }
     const w1 = results.checks.find((c) => c.workload === 'W1');
     expect(w1?.answerAssets).toBeGreaterThan(800);
 
-    const calls = (workload: string, variant: 'metalayer' | 'naive' | 'store') =>
+    // W1–W4 run on both executors, with the same answers (above) and the same store calls.
+    expect(results.checks.filter((c) => c.graphqlJsAgrees !== null).map((c) => c.workload)).toEqual(['W1', 'W2', 'W3', 'W4']);
+    const calls = (workload: string, variant: 'metalayer' | 'graphql-js' | 'naive' | 'store') =>
       figure(results.reads, workload, 'in-process', variant)?.callsByOperation;
     // The round-trip contract: one traverse for a whole lineage, three calls for W2's 100 models.
     expect(calls('W1', 'metalayer')).toEqual({ getAssets: 1, traverse: 1 });
+    expect(calls('W1', 'graphql-js')).toEqual({ getAssets: 1, traverse: 1 });
     expect(calls('W1', 'store')).toEqual({ getAssets: 1, traverse: 1 });
     expect(calls('W2', 'metalayer')).toEqual({ listAssets: 1, neighbors: 2 });
+    expect(calls('W2', 'graphql-js')).toEqual({ listAssets: 1, neighbors: 2 });
     expect(calls('W2', 'store')).toEqual({ listAssets: 1, neighbors: 2 });
     expect(calls('W4', 'metalayer')).toEqual({ getAssets: 1 });
     // Drift: the deployment, then one neighbors call per hop (model and periods, runs, datasets).
@@ -95,6 +100,6 @@ describe('bench smoke', () => {
       expect(compared?.two.requests).toBeGreaterThan(0);
       expect([compared?.one.failures, compared?.two.failures]).toEqual([0, 0]);
     }
-    expect(results.targets.map((t) => t.id)).toEqual(['W1', 'W2', 'W4', 'workers', 'W6', 'W3', 'W7', 'W8']);
+    expect(results.targets.map((t) => t.id)).toEqual(['W1', 'W2 in-process', 'W2', 'W4', 'workers', 'W6', 'W3', 'W7', 'W8']);
   });
 });
