@@ -88,7 +88,7 @@ function before(a: readonly number[], b: readonly number[]): boolean {
 }
 
 /** The shortest prefix of `path` at which `data` holds null: where the error's null landed. */
-function landing(data: unknown, path: Path): Path {
+export function landing(data: unknown, path: Path): Path {
   let node: unknown = data;
   for (let i = 0; i < path.length; i += 1) {
     if (node === null || node === undefined) return path.slice(0, i);

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Viewer } from '../../src/domain/access.js';
 import type { AssetRecord } from '../../src/domain/kinds.js';
 import type { Store } from '../../src/store/store.js';
+import { landing } from '../../src/graphql/jit-errors.js';
 import { lineageRead, mutation, viewerRead, viewers } from '../helpers/arbitraries.js';
 import { memoryStore } from '../helpers/assets.js';
 import { steppingClock } from '../helpers/clock.js';
@@ -59,19 +60,6 @@ async function twoProjects(): Promise<Store> {
   const store = memoryStore();
   await seedTwoProjects(store);
   return store;
-}
-
-type Path = readonly (string | number)[];
-
-/** The shortest prefix of `path` at which `data` holds null: where an error's null landed. */
-function landing(data: unknown, path: Path): Path {
-  let node: unknown = data;
-  for (let i = 0; i < path.length; i += 1) {
-    if (node === null || node === undefined) return path.slice(0, i);
-    const key = path[i];
-    node = key === undefined || typeof node !== 'object' ? undefined : (node as Record<string | number, unknown>)[key];
-  }
-  return path;
 }
 
 /**
