@@ -64,8 +64,6 @@ export class SqliteReads {
     return answers;
   }
 
-
-  /** One indexed range read per request, on (devperf_id, name, at, step, seq). */
   /** One indexed range read per request, on (devperf_id, name, at, step, seq); as of T, the points at or before T. */
   metricSeries(requests: readonly SeriesRequest[]): MetricPoint[][] {
     const statement = this.statements.prepare(`/* metricSeries */ SELECT at, value, step FROM metric_points
