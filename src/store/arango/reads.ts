@@ -110,18 +110,15 @@ export class ArangoReads {
   private async traverseAt(asOf: string | null, requests: readonly TraverseRequest[]): Promise<Lineage[]> {
     const { groups, places } = groupTraverseRequests(this.catalogue, requests);
     if (groups.length === 0) return requests.map(emptyLineage);
-    if (asOf !== null) {
-      const [answer] = await this.all<StateLineageRow[][]>(traverseAsOfQuery(this.names, groups, asOf));
+    const lineagesOf = async <A>(query: AqlQuery, recordOf: (asset: A) => AssetRecord | null): Promise<Lineage[]> => {
+      const [answer] = await this.all<LineageRow<A>[][]>(query);
       return places.map((place) => {
         const row = place ? answer?.[place.group]?.[place.index] : undefined;
-        return row ? toLineageOfStates(this.catalogue, row) : emptyLineage();
+        return row ? toLineage(this.catalogue, row, recordOf) : emptyLineage();
       });
-    }
-    const [answer] = await this.all<LineageRow[][]>(traverseQuery(this.names, groups));
-    return places.map((place) => {
-      const row = place ? answer?.[place.group]?.[place.index] : undefined;
-      return row ? toLineage(this.catalogue, row) : emptyLineage();
-    });
+    };
+    if (asOf !== null) return lineagesOf<StateRow>(traverseAsOfQuery(this.names, groups, asOf), (asset) => recordOfRow(this.catalogue, asset));
+    return lineagesOf<StoredDocument | null>(traverseQuery(this.names, groups), (asset) => (asset ? toRecord(this.catalogue, asset) : null));
   }
 
   /**
@@ -261,16 +258,20 @@ export function groupTraverseRequests(
   return { groups, places };
 }
 
-interface LineageRow {
-  nodes: { asset: StoredDocument | null; degree: number }[];
+/** A lineage as the traversal query answers it: nodes hold documents now, or states as of an instant. */
+interface LineageRow<A> {
+  nodes: { asset: A; degree: number }[];
   edges: { relation: string; from: string; to: string }[];
   truncated: boolean;
 }
 
-/** A query row as a lineage, nodes by (degree, id) and edges by (from, relation, to) in code-unit order. */
-function toLineage(catalogue: Catalogue, row: LineageRow): Lineage {
+/**
+ * A query row as a lineage, each node's asset read by `recordOf`, nodes by
+ * (degree, id) and edges by (from, relation, to) in code-unit order.
+ */
+function toLineage<A>(catalogue: Catalogue, row: LineageRow<A>, recordOf: (asset: A) => AssetRecord | null): Lineage {
   const nodes = row.nodes.flatMap((node): LineageNode[] => {
-    const asset = node.asset ? toRecord(catalogue, node.asset) : null;
+    const asset = recordOf(node.asset);
     return asset ? [{ asset, degree: node.degree }] : [];
   });
   nodes.sort((a, b) => a.degree - b.degree || compare(a.asset.id, b.asset.id));
@@ -291,26 +292,6 @@ function recordOfRow(catalogue: Catalogue, row: StateRow): AssetRecord | null {
   if (row === null) return null;
   if ('document' in row) return row.document ? toRecord(catalogue, row.document) : null;
   return recordOfState(row);
-}
-
-interface StateLineageRow {
-  nodes: { asset: StateRow; degree: number }[];
-  edges: { relation: string; from: string; to: string }[];
-  truncated: boolean;
-}
-
-/** A lineage row read as of an instant, its nodes' assets as states. */
-function toLineageOfStates(catalogue: Catalogue, row: StateLineageRow): Lineage {
-  const nodes = row.nodes.flatMap((node): LineageNode[] => {
-    const asset = recordOfRow(catalogue, node.asset);
-    return asset ? [{ asset, degree: node.degree }] : [];
-  });
-  nodes.sort((a, b) => a.degree - b.degree || compare(a.asset.id, b.asset.id));
-  const edges = row.edges.flatMap((edge): EdgeRecord[] =>
-    catalogue.isRelationName(edge.relation) ? [{ relation: edge.relation, from: edge.from, to: edge.to }] : [],
-  );
-  edges.sort((a, b) => compare(a.from, b.from) || compare(a.relation, b.relation) || compare(a.to, b.to));
-  return { nodes, edges, truncated: row.truncated };
 }
 
 /**
